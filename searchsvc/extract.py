@@ -1,0 +1,51 @@
+"""One entry point for the people and dates a text mentions.
+
+The indexer, ``searchsvc extract`` and the evaluation scripts all call
+:func:`extract`; the actual work lives in :mod:`searchsvc.people` and
+:mod:`searchsvc.dates`. It is deterministic and never raises on odd input
+(empty, binary-ish or huge text): whatever goes wrong inside yields fewer
+results, not an exception.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from .dates import extract_dates
+from .people import extract_people
+
+log = logging.getLogger(__name__)
+
+#: Texts longer than this are cut before extraction: a 50 MB body must not
+#: stall an ingest, and names/dates beyond the first megabyte add little.
+MAX_EXTRACT_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Extraction:
+    people: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+
+
+def extract(text: str, *, title: str = "", published: dt.date | None = None) -> Extraction:
+    """Return the canonical person names and the calendar dates in ``title`` + ``text``.
+
+    ``published`` anchors relative expressions ("Thursday", "last year"); without it
+    only dates the text fixes by itself are returned. Dates are ``YYYY``,
+    ``YYYY-MM`` or ``YYYY-MM-DD`` strings.
+    """
+    text = (text or "")[:MAX_EXTRACT_CHARS]
+    title = (title or "")[:10_000]
+    try:
+        people = extract_people(text, title=title)
+    except Exception:  # extraction must never break an ingest
+        log.exception("people extraction failed")
+        people = []
+    try:
+        dates = extract_dates(text, published=published, title=title)
+    except Exception:
+        log.exception("date extraction failed")
+        dates = []
+    return Extraction(people=people, dates=dates)
