@@ -1,42 +1,294 @@
-"""Command line: ``searchsvc`` / ``python -m searchsvc``."""
+"""Command line: ``searchsvc`` / ``python -m searchsvc``.
+
+The forms below are relied on by tooling (``../shared/eval``, scripts, CI); extend
+them, don't rename them::
+
+    searchsvc index   --index DIR [--format F] [--skip-bad] [--discard-api-writes] PATH...
+    searchsvc search  --index DIR [--match all|any] [--limit N] [--json] QUERY
+    searchsvc search  --index DIR --queries FILE.jsonl      # {"id","text"} -> {"id","hits":[{"id","score"}]}
+    searchsvc extract                                       # JSONL {"id","text",...} -> {"id","people","dates"}
+    searchsvc add     --index DIR [--format F] [--skip-bad] PATH...
+    searchsvc delete  --index DIR ID...
+    searchsvc info    --index DIR
+    searchsvc serve   [--index DIR] [--host H] [--port P] [--workers N]
+    searchsvc settings
+
+Library errors become messages on stderr and exit codes here, and only here:
+0 success, 1 bad input (nothing published), 2 usage, 3 index busy or missing.
+"""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
+import time
+from collections.abc import Callable
+from typing import Any
 
-from .extract import extract
+from .errors import IndexBusyError, IndexMissingError, InputError, QueryError, RebuildError, SearchsvcError
+from .settings import Settings, settings_table
+
+EXIT_INPUT, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
 
 
-def _parse_published(value: object) -> dt.date | None:
-    if not isinstance(value, str) or not value:
-        return None
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
     try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+        return int(args.run(args) or 0)
+    except InputError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except (IndexBusyError, IndexMissingError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BUSY
+    except QueryError as e:
+        print(f"error: {e.param}: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except (RebuildError, SearchsvcError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="searchsvc", description="Full-text search for news.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], help: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help, description=help)
+        c.set_defaults(run=run)
+        return c
+
+    c = command("index", cmd_index, "Full rebuild: index PATHs into a new generation and make it live.")
+    _index_arg(c)
+    c.add_argument("--format", choices=["text", "jsonl", "reuters"], help="Reader for all inputs "
+                   "(default: by extension: .txt, .jsonl/.ndjson, .sgm).")
+    c.add_argument("--skip-bad", action="store_true", help="Skip malformed records instead of stopping.")
+    c.add_argument("--discard-api-writes", action="store_true",
+                   help="Forget documents written through the API instead of re-applying them.")
+    c.add_argument("--quiet", action="store_true", help="No progress line.")
+    c.add_argument("paths", nargs="+", metavar="PATH")
+
+    c = command("search", cmd_search, "Search the index.")
+    _index_arg(c)
+    c.add_argument("--match", choices=["all", "any"], default="all")
+    c.add_argument("--limit", type=int, default=10)
+    c.add_argument("--offset", type=int, default=0)
+    c.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
+    c.add_argument("--people", action="append", help="Only documents naming this person (repeatable).")
+    c.add_argument("--section")
+    c.add_argument("--from", dest="date_from", help="Published on or after (YYYY[-MM[-DD]]).")
+    c.add_argument("--to", dest="date_to", help="Published on or before (YYYY[-MM[-DD]]).")
+    c.add_argument("--json", action="store_true", help="Print the results as JSON.")
+    c.add_argument("--queries", metavar="FILE.jsonl",
+                   help='Run {"id","text"} lines; print {"id","hits":[{"id","score"}]} per line.')
+    c.add_argument("query", nargs="*", metavar="QUERY")
+
+    command("extract", cmd_extract, 'People and dates: JSON Lines {"id","text","title"?,"published"?} '
+            'on stdin -> {"id","people","dates"} on stdout.')
+
+    c = command("add", cmd_add, "Add or replace documents in the live index (incremental).")
+    _index_arg(c)
+    c.add_argument("--format", choices=["text", "jsonl", "reuters"])
+    c.add_argument("--skip-bad", action="store_true")
+    c.add_argument("paths", nargs="+", metavar="PATH")
+
+    c = command("delete", cmd_delete, "Delete documents by id from the live index.")
+    _index_arg(c)
+    c.add_argument("ids", nargs="+", metavar="ID")
+
+    c = command("info", cmd_info, "Generation, document count and size of an index.")
+    _index_arg(c)
+
+    c = command("serve", cmd_serve, "Serve the HTTP API and search page with gunicorn.")
+    _index_arg(c)
+    c.add_argument("--host")
+    c.add_argument("--port", type=int)
+    c.add_argument("--workers", type=int)
+
+    command("settings", cmd_settings, "Print every setting, its environment variable and default.")
+    return p
+
+
+def _index_arg(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--index", default=None, help="Index directory (default: setting `index`, ./index).")
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    return Settings({"index": getattr(args, "index", None), **extra})
+
+
+# -- commands ------------------------------------------------------------------
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .indexer import rebuild
+
+    settings = _settings(args)
+    progress = None if args.quiet else _progress_printer()
+    report = rebuild(settings.index, args.paths, format=args.format, skip_bad=args.skip_bad,
+                     discard_api_writes=args.discard_api_writes, settings=settings, progress=progress)
+    if progress:
+        print(file=sys.stderr)
+    for err in report.errors[:20]:
+        print(f"skipped: {err}", file=sys.stderr)
+    if report.skipped > 20:
+        print(f"skipped: ... and {report.skipped - 20} more", file=sys.stderr)
+    print(f"indexed {report.documents:,} documents into {settings.index}/{report.generation} "
+          f"({report.skipped:,} skipped, {report.api_writes_applied:,} API writes re-applied) "
+          f"in {report.seconds:.1f}s, {report.size_bytes / 1e6:.1f} MB")
+    return 0
+
+
+def _progress_printer() -> Callable[[int], None]:
+    started = time.perf_counter()
+    tty = sys.stderr.isatty()
+    last = [0.0]
+
+    def show(done: int) -> None:
+        now = time.perf_counter()
+        if not tty and now - last[0] < 5:
+            return
+        last[0] = now
+        rate = done / max(now - started, 1e-9)
+        line = f"indexing: {done:,} documents, {rate:,.0f}/s"
+        print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .engine import SearchEngine
+
+    settings = _settings(args, max_limit=max(args.limit, 100))
+    engine = SearchEngine(settings.index, settings)
+    if args.queries:
+        return _search_batch(engine, args)
+    text = " ".join(args.query)
+    results = engine.search(text, match=args.match, limit=args.limit, offset=args.offset, sort=args.sort,
+                            people=args.people, section=args.section, date_from=args.date_from,
+                            date_to=args.date_to)
+    if args.json:
+        print(json.dumps(results.to_dict(), ensure_ascii=False))
+        return 0
+    print(f"{results.total:,} results ({results.took_ms:.1f} ms)"
+          + (" — no document has every word; showing documents with any" if results.relaxed else ""))
+    if results.did_you_mean:
+        print(f"did you mean: {results.did_you_mean}")
+    for n, hit in enumerate(results.hits, args.offset + 1):
+        meta = " · ".join(x for x in (hit.published or "", hit.section, hit.id) if x)
+        print(f"\n{n}. {_terminal(hit.title)}  [{meta}] score {hit.score:.3f}")
+        print(f"   {_terminal(hit.snippet)}")
+        if hit.people:
+            print(f"   people: {', '.join(hit.people)}")
+    return 0
+
+
+def _search_batch(engine: Any, args: argparse.Namespace) -> int:
+    with open(args.queries, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                qid, text = rec["id"], str(rec["text"])
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(f"expected {{\"id\", \"text\"}}: {e}", source=args.queries, line=lineno) from None
+            try:
+                results = engine.search(text, match=args.match, limit=args.limit, facets=False,
+                                        snippets=False, relax=False)
+                hits = [{"id": h.id, "score": h.score} for h in results.hits]
+            except QueryError as e:
+                print(f"{args.queries}:{lineno}: {e}", file=sys.stderr)
+                hits = []
+            print(json.dumps({"id": qid, "hits": hits}, ensure_ascii=False))
+    return 0
+
+
+def _terminal(html_text: str) -> str:
+    import html
+    import re
+
+    if not sys.stdout.isatty():
+        return html_text
+    return html.unescape(re.sub(r"</?mark>", lambda m: "\033[0m" if "/" in m.group() else "\033[1m", html_text))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from .document import parse_published
+    from .extract import extract
+
     for lineno, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
         try:
             rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            print(f"stdin line {lineno}: invalid JSON: {e}", file=sys.stderr)
+            if not isinstance(rec, dict):
+                raise ValueError("not an object")
+        except ValueError as e:
+            print(f"stdin:{lineno}: invalid JSON: {e}", file=sys.stderr)
             continue
-        ex = extract(str(rec.get("text") or ""), title=str(rec.get("title") or ""),
-                     published=_parse_published(rec.get("published")))
-        print(json.dumps({"id": rec.get("id"), "people": ex.people, "dates": ex.dates}))
+        try:
+            published = parse_published(rec.get("published"))
+        except ValueError:
+            published = None
+        found = extract(str(rec.get("text") or ""), title=str(rec.get("title") or ""),
+                        published=published.date() if published else None)
+        print(json.dumps({"id": rec.get("id"), "people": found.people, "dates": found.dates},
+                         ensure_ascii=False))
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="searchsvc")
-    sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("extract", help="JSON Lines {id,text,title?,published?} on stdin -> people and dates")
-    args = p.parse_args(argv)
-    return {"extract": cmd_extract}[args.command](args)
+def cmd_add(args: argparse.Namespace) -> int:
+    from .document import Document
+    from .indexer import IndexWriter
+    from .loaders import iter_records
+
+    settings = _settings(args)
+    docs: list[Document] = []
+    bad = 0
+    for rec in iter_records(args.paths, format=args.format, max_chars=settings.max_document_chars):
+        if isinstance(rec, InputError):
+            if not args.skip_bad:
+                raise rec
+            bad += 1
+            print(f"skipped: {rec}", file=sys.stderr)
+        else:
+            docs.append(rec)
+    written = IndexWriter(settings.index, settings).put(docs)
+    print(f"added {written:,} documents ({bad:,} skipped)")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from .indexer import IndexWriter
+
+    settings = _settings(args)
+    existed = IndexWriter(settings.index, settings).delete(args.ids)
+    print(f"deleted {existed:,} of {len(args.ids):,} documents")
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .engine import SearchEngine
+
+    settings = _settings(args)
+    print(json.dumps(SearchEngine(settings.index, settings).info(), indent=1))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve
+
+    settings = _settings(args, host=args.host, port=args.port, workers=args.workers)
+    return serve(settings)
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    print(settings_table())
+    return 0

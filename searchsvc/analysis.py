@@ -1,0 +1,134 @@
+"""Text analysis: how article text and query words become index terms.
+
+One function, :func:`terms`, defines a term for indexing and for querying:
+lower-cased word characters (``[^\\W_]+``), possessive ``'s`` dropped, accents
+folded (``Pérez`` -> ``perez``), then the Snowball English stemmer (PyStemmer, C)
+through a memo table. Stopwords are *kept* in the index so phrases such as
+"Power of Siberia" match exactly; query building drops them where they only
+add cost (:data:`STOPWORDS`).
+
+Whoosh needs an ``Analyzer`` for its query parser; :class:`NewsAnalyzer` wraps the
+same function, so query terms and indexed terms cannot drift apart. The
+schema's text fields call :func:`terms` directly when indexing instead of
+Whoosh's token-object chain, which costs several microseconds per token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import Stemmer
+from whoosh.analysis import Analyzer, Token
+
+_WORD = re.compile(r"[^\W_]+")
+_POSSESSIVE = re.compile(r"(?<=[^\W_])['’`]s\b", re.IGNORECASE)
+
+# English function words (the usual Lucene/Snowball core list): dropped from
+# query term lists, never from the index.
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not of off on once only or other our ours ourselves out over
+own same she should so some such than that the their theirs them themselves then there these
+they this those through to too under until up very was we were what when where which while who
+whom why will with would you your yours yourself yourselves
+""".split())
+
+_stemmer = Stemmer.Stemmer("english")
+_stems: dict[str, str] = {}
+#: The memo is cleared when it grows past this, so a hostile stream of unique
+#: words cannot grow a serving worker without bound.
+STEM_CACHE_LIMIT = 500_000
+
+
+def fold(word: str) -> str:
+    """Strip accents from a non-ASCII word (``müller`` -> ``muller``)."""
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, accent-folded words of ``text``, in order (no stemming)."""
+    text = _POSSESSIVE.sub("", text.lower())
+    found = _WORD.findall(text)
+    if not text.isascii():
+        found = [fold(w) for w in found]
+    return found
+
+
+def stem(word: str) -> str:
+    s = _stems.get(word)
+    if s is None:
+        if len(_stems) >= STEM_CACHE_LIMIT:
+            _stems.clear()
+        s = _stems[word] = _stemmer.stemWord(word)
+    return s
+
+
+def prefix_stem(text: str) -> str:
+    """The part of a typed prefix that stems share: ``meetings`` -> ``meet``, ``happy`` -> ``happ``.
+
+    Index terms are stems, so a prefix query must not ask for more letters than
+    the stem keeps.
+    """
+    s = stem(text)
+    n = 0
+    for a, b in zip(text, s):
+        if a != b:
+            break
+        n += 1
+    return text[:n]
+
+
+def terms(text: str) -> list[str]:
+    """Index terms of ``text`` in order: the stemmed :func:`words`."""
+    cache = _stems
+    out = []
+    for w in words(text):
+        s = cache.get(w)
+        if s is None:
+            s = stem(w)
+        out.append(s)
+    return out
+
+
+class NewsAnalyzer(Analyzer):
+    """Whoosh analyzer over :func:`terms` (used by the query parser and Whoosh tools)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NewsAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not kwargs.get("tokenize", True):
+            # Whoosh asks for the raw text of a wildcard, prefix or fuzzy term:
+            # one token, case- and accent-folded but not stemmed (see matching.py).
+            token.text = token.original = fold(value.lower())
+            token.boost, token.stopped = 1.0, False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        for pos, term in enumerate(terms(value), start_pos):
+            token.text = term
+            token.original = term
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = token.endchar = start_char
+            yield token

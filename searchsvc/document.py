@@ -1,0 +1,230 @@
+"""The article record and its validation.
+
+Every loader and the write API produce :class:`Document` through
+:func:`Document.from_record`, so one set of rules decides what a valid article is:
+an id that is safe in a URL and a file listing, text that is not empty and not
+huge, dates that are real calendar values. A violation raises
+:class:`~searchsvc.errors.InputError` naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .errors import InputError
+
+#: Fields a record may carry; anything else is reported, not silently dropped.
+FIELDS = ("id", "title", "body", "section", "published", "people", "dates", "source")
+
+MAX_ID_CHARS = 200
+#: Default cap on title + body characters (setting ``max_document_chars``).
+DEFAULT_MAX_DOCUMENT_CHARS = 4_000_000
+MAX_LIST_ITEMS = 1000
+MAX_NAME_CHARS = 200
+
+# Ids travel in URLs (/documents/{id}) and logs: no separators, no controls, no spaces.
+_BAD_ID = re.compile(r"[\x00-\x20\x7f-\x9f/\\?#%\"<>`{}|^\[\]]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article. ``dates`` are the dates it mentions, as ``YYYY``/``YYYY-MM``/``YYYY-MM-DD``."""
+
+    id: str
+    title: str = ""
+    body: str = ""
+    section: str = ""
+    published: dt.datetime | None = None
+    people: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    source: str = ""
+    #: People/dates came from the record itself (not extracted) when True.
+    given: frozenset[str] = field(default_factory=frozenset, compare=False)
+
+    @classmethod
+    def from_record(cls, rec: Mapping[str, Any], *, source: str = "", line: int | None = None,
+                    max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Document:
+        """Validate a mapping (a JSON record, a parsed article) into a Document."""
+        def fail(message: str, fld: str | None = None) -> InputError:
+            rid = rec.get("id") if isinstance(rec.get("id"), str) else None
+            return InputError(message, source=source, line=line, field=fld, record_id=rid)
+
+        if not isinstance(rec, Mapping):
+            raise InputError(f"expected an object, got {type(rec).__name__}", source=source, line=line)
+        unknown = sorted(str(k) for k in rec if k not in FIELDS)
+        if unknown:
+            raise fail(f"unknown field(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(FIELDS)}",
+                       unknown[0])
+        doc_id = rec.get("id")
+        if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+            doc_id = str(doc_id)
+        problem = id_problem(doc_id)
+        if problem:
+            raise fail(problem, "id")
+        text = {}
+        for name in ("title", "body", "section", "source"):
+            value = rec.get(name)
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise fail(f"must be a string, got {type(value).__name__}", name)
+            text[name] = clean_text(value)
+        if len(text["title"]) + len(text["body"]) > max_chars:
+            raise fail(f"title and body are {len(text['title']) + len(text['body']):,} characters; "
+                       f"the limit is {max_chars:,} (setting max_document_chars)", "body")
+        if not (text["title"].strip() or text["body"].strip()):
+            raise fail("document has no text: title and body are both empty", "body")
+        if len(text["section"]) > MAX_NAME_CHARS:
+            raise fail(f"longer than {MAX_NAME_CHARS} characters", "section")
+        try:
+            published = parse_published(rec.get("published"))
+        except ValueError as e:
+            raise fail(str(e), "published") from None
+        given = set()
+        people: tuple[str, ...] = ()
+        if rec.get("people") is not None:
+            people = _string_list(rec["people"], "people", fail)
+            given.add("people")
+        dates: tuple[str, ...] = ()
+        if rec.get("dates") is not None:
+            raw = _string_list(rec["dates"], "dates", fail)
+            try:
+                dates = tuple(sorted({normalize_date_value(v) for v in raw}))
+            except ValueError as e:
+                raise fail(str(e), "dates") from None
+            given.add("dates")
+        return cls(id=doc_id, title=text["title"], body=text["body"], section=text["section"].strip(),
+                   published=published, people=people, dates=dates, source=text["source"],
+                   given=frozenset(given))
+
+    def with_extraction(self, people: list[str], dates: list[str]) -> Document:
+        """Fill in what the record did not carry.
+
+        Values the record gave win; people a loader found without marking them
+        given (Reuters ``<PEOPLE>`` slugs) are merged with the extracted ones.
+        """
+        merged_people = self.people if "people" in self.given else merge_names(self.people, people)
+        merged_dates = self.dates if "dates" in self.given else tuple(sorted(set(dates)))
+        return replace(self, people=merged_people, dates=merged_dates)
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON form (the shape of ``GET /documents/{id}`` and of the journal)."""
+        return {"id": self.id, "title": self.title, "body": self.body, "section": self.section,
+                "published": format_published(self.published), "people": list(self.people),
+                "dates": list(self.dates), "source": self.source}
+
+
+def id_problem(doc_id: object) -> str | None:
+    """Why ``doc_id`` is not a valid document id, or None when it is."""
+    if not isinstance(doc_id, str) or not doc_id:
+        return "required: a non-empty string"
+    if len(doc_id) > MAX_ID_CHARS:
+        return f"longer than {MAX_ID_CHARS} characters"
+    if doc_id in (".", ".."):
+        return "'.' and '..' are not ids"
+    bad = _BAD_ID.search(doc_id)
+    if bad:
+        return f"contains a character ids may not have ({bad.group()!r} at {bad.start()})"
+    return None
+
+
+def clean_text(value: str) -> str:
+    """Drop control characters (not tab/newline) that wire formats leave in text."""
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def parse_published(value: object) -> dt.datetime | None:
+    """ISO 8601 date or date-time (offsets converted to UTC) -> naive UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"not an ISO 8601 date or date-time: {value[:40]!r} "
+                             "(expected e.g. 2025-05-08 or 2025-05-08T10:30:00Z)") from None
+    else:
+        raise ValueError(f"must be an ISO 8601 string, got {type(value).__name__}")
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def format_published(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.time() == dt.time(0):
+        return value.date().isoformat()
+    return value.isoformat(timespec="seconds")
+
+
+def normalize_date_value(value: str) -> str:
+    """Check a mentioned-date value (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) and return it."""
+    m = _DATE_VALUE.match(value.strip())
+    if not m:
+        raise ValueError(f"{value[:40]!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = m.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError as e:
+        raise ValueError(f"{value!r} is not a calendar date: {e}") from None
+    if int(year) < 1:
+        raise ValueError(f"{value!r}: year 0 is not a calendar year")
+    return value.strip()
+
+
+def merge_names(first: tuple[str, ...] | list[str], second: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Union of two name lists; a name contained word-wise in a longer one folds into it.
+
+    Reuters ``<PEOPLE>`` gives "reagan" where the text says "Ronald Reagan": keep the
+    full form once, case-insensitively.
+    """
+    names: dict[str, str] = {}
+    for name in [*first, *second]:
+        name = " ".join(name.split())
+        if name and name.casefold() not in names:
+            names[name.casefold()] = name
+    keys = list(names)
+    kept = []
+    for key in keys:
+        words = key.split()
+        longer = any(len(other.split()) > len(words) and _contains_words(other.split(), words)
+                     for other in keys if other != key)
+        if not longer:
+            kept.append(names[key])
+    return tuple(kept)
+
+
+def _contains_words(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def _string_list(value: object, name: str, fail: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise fail(f"must be a list of strings, got {type(value).__name__}", name)
+    if len(value) > MAX_LIST_ITEMS:
+        raise fail(f"more than {MAX_LIST_ITEMS} items", name)
+    out = []
+    for item in value:
+        if not isinstance(item, str):
+            raise fail(f"must be a list of strings, found {type(item).__name__}", name)
+        item = clean_text(item).strip()
+        if len(item) > MAX_NAME_CHARS:
+            raise fail(f"an item is longer than {MAX_NAME_CHARS} characters", name)
+        if item:
+            out.append(item)
+    return tuple(out)

@@ -1,0 +1,321 @@
+"""``SearchEngine``: the one object the CLI, the HTTP service and embedding apps use.
+
+It opens an index directory (see :mod:`searchsvc.store`), keeps one
+:class:`~searchsvc.view.IndexView` of the live generation, and before each call
+checks with one ``stat()`` whether ``CURRENT`` changed (a rebuild or a commit);
+if so it opens the new table of contents, reusing every segment it already
+knows. Searching is: parse (:mod:`.query`) -> match (:mod:`.matching`) ->
+filter -> score and order (:mod:`.ranking`) -> highlight the page
+(:mod:`.highlight`) -> facets (:mod:`.facets`) and did-you-mean (:mod:`.suggest`).
+
+Calls are serialised by a lock: Whoosh's readers are not thread-safe. For
+parallelism run several processes (gunicorn workers), each with its own engine,
+opened after the fork.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+from whoosh.reading import SegmentReader
+
+from .document import Document, format_published
+from .errors import NotFoundError, QueryError
+from .facets import facet_counts
+from .highlight import Highlighter
+from .matching import Deadline, Evaluator, date_mask
+from .query import parse_query
+from .ranking import SORTS, BM25FParams, bm25f, order
+from .schema import build_schema
+from .segments import PostingsCache, SegmentView
+from .settings import Settings
+from .store import IndexDir
+from .suggest import did_you_mean, suggest
+from .view import IndexView, date_bounds
+
+#: With fewer results than this, a did-you-mean is computed.
+DID_YOU_MEAN_BELOW = 3
+SIMILAR_TERMS = 25
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    title: str
+    snippet: str
+    people: list[str]
+    dates: list[str]
+    published: str | None
+    section: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    match: str
+    sort: str
+    total: int
+    offset: int
+    limit: int
+    hits: list[Hit]
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    did_you_mean: str | None = None
+    #: True when no document had every word and the hits are those with any of them.
+    relaxed: bool = False
+    warnings: list[str] = field(default_factory=list)
+    took_ms: float = 0.0
+    generation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["hits"] = [h.to_dict() for h in self.hits]
+        return d
+
+
+class SearchEngine:
+    """Search an index directory built by ``searchsvc index`` / :func:`searchsvc.rebuild`."""
+
+    def __init__(self, path: str | Path = "index", settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store = IndexDir(path)
+        self.path = self.store.path
+        self._lock = threading.RLock()
+        self._cache = PostingsCache()
+        self._segments: dict[tuple[str, str], SegmentView] = {}
+        self._view: IndexView | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._checked_at = 0.0
+        s = self.settings
+        self.params = BM25FParams(
+            k1=s.bm25_k1,
+            b=(("title", s.bm25_b_title), ("body", s.bm25_b_body), ("people", s.bm25_b_title)),
+            weights=(("title", s.weight_title), ("body", s.weight_body), ("people", s.weight_people)),
+        )
+
+    # -- the live view -------------------------------------------------------
+
+    def view(self) -> IndexView:
+        """The current snapshot, refreshed if the index changed (at most every refresh_interval)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._view is None or now - self._checked_at >= self.settings.refresh_interval:
+                self._checked_at = now
+                self.refresh()
+            assert self._view is not None
+            return self._view
+
+    def refresh(self) -> bool:
+        """Open the latest generation/commit if ``CURRENT`` changed; True when it did."""
+        with self._lock:
+            stamp = self.store.stamp()
+            if stamp == self._stamp and self._view is not None:
+                return False
+            pointer = self.store.pointer()
+            folder = str(self.store.generation_path(pointer.generation))
+            storage = FileStorage(folder, readonly=True)
+            schema = build_schema()
+            toc = TOC.read(storage, "MAIN", schema=schema)
+            segments, seen = [], set()
+            for seg in toc.segments:
+                key = (folder, seg.segid)
+                seen.add(key)
+                sv = self._segments.get(key)
+                if sv is None:
+                    reader = SegmentReader(storage, toc.schema, seg, generation=toc.generation)
+                    sv = self._segments[key] = SegmentView(reader, self._cache)
+                segments.append(sv)
+            for key in [k for k in self._segments if k not in seen]:
+                self._segments.pop(key).close()
+            self._view = IndexView(segments, list(toc.segments), pointer.generation, folder)
+            self._stamp = stamp
+            return True
+
+    # -- searching -----------------------------------------------------------
+
+    def search(self, query: str = "", *, match: str = "all", limit: int = 10, offset: int = 0,
+               people: list[str] | str | None = None, section: str | None = None,
+               date_from: str | None = None, date_to: str | None = None,
+               mentions_from: str | None = None, mentions_to: str | None = None,
+               sort: str = "relevance", facets: bool = True, snippets: bool = True,
+               relax: bool = True) -> SearchResults:
+        """Ranked, highlighted, faceted results; QueryError names a bad parameter."""
+        started = time.perf_counter()
+        s = self.settings
+        _check_int("limit", limit, 0, s.max_limit)
+        _check_int("offset", offset, 0, s.max_offset)
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}", param="sort")
+        parsed = parse_query(query, match, s)
+        with self._lock:
+            view = self.view()
+            deadline = Deadline(s.query_time_limit)
+            filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
+            ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(parsed.query)
+            mask = ev.mask if filters is None else ev.mask & filters
+            relaxed = False
+            if relax and match == "all" and not mask.any() and len({t.term for t in ev.terms}) > 1:
+                any_parsed = parse_query(query, "any", s)
+                ev_any = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(any_parsed.query)
+                any_mask = ev_any.mask if filters is None else ev_any.mask & filters
+                if any_mask.any():
+                    ev, mask, relaxed = ev_any, any_mask, True
+            docs = np.flatnonzero(mask)
+            scores = bm25f(view, ev.terms, docs, self.params)
+            deadline.check()
+            page = order(view, docs, scores, sort, offset + limit)[offset:offset + limit]
+            highlighter = Highlighter(ev.marks, fragment_chars=s.snippet_chars, fragments=s.snippet_fragments)
+            hits = [self._hit(view, int(docs[i]), float(scores[i]), highlighter, snippets) for i in page]
+            results = SearchResults(
+                query=query, match=match, sort=sort, total=len(docs), offset=offset, limit=limit, hits=hits,
+                facets=facet_counts(view, mask) if facets else {}, relaxed=relaxed,
+                warnings=ev.warnings, generation=view.generation)
+            if len(docs) < DID_YOU_MEAN_BELOW and parsed.words:
+                results.did_you_mean = did_you_mean(view, parsed.words)
+        results.took_ms = round((time.perf_counter() - started) * 1000, 3)
+        return results
+
+    def _hit(self, view: IndexView, docnum: int, score: float, hl: Highlighter, snippets: bool) -> Hit:
+        stored = view.stored(docnum)
+        body = stored.get("body", "")
+        return Hit(
+            id=stored["id"],
+            score=round(score, 6),
+            title=hl.title(stored.get("title", "")),
+            snippet=hl.snippet(body) if snippets else "",
+            people=list(stored.get("people") or []),
+            dates=list(stored.get("dates") or []),
+            published=stored.get("published"),
+            section=stored.get("section", ""),
+        )
+
+    def _filters(self, view: IndexView, people: list[str] | str | None, section: str | None,
+                 date_from: str | None, date_to: str | None, mentions_from: str | None,
+                 mentions_to: str | None) -> np.ndarray | None:
+        masks = []
+        ev = Evaluator(view, max_expansions=self.settings.max_expansions, deadline=Deadline(None))
+        for name in [people] if isinstance(people, str) else (people or []):
+            if name.strip():
+                masks.append(ev.exact_casefold("person", name))
+        if section:
+            masks.append(ev.exact_casefold("section", section))
+        for fieldname, lo, hi, names in (("published", date_from, date_to, ("date_from", "date_to")),
+                                          ("dates", mentions_from, mentions_to, ("mentions_from", "mentions_to"))):
+            if lo or hi:
+                first = _bound(lo, names[0], 0) if lo else dt.date.min.toordinal()
+                last = _bound(hi, names[1], 1) if hi else dt.date.max.toordinal()
+                masks.append(date_mask(view, fieldname, first, last))
+        if not masks:
+            return None
+        out = masks[0]
+        for m in masks[1:]:
+            out = out & m
+        return out
+
+    # -- documents -----------------------------------------------------------
+
+    def get(self, doc_id: str) -> Document:
+        with self._lock:
+            view = self.view()
+            docnum = view.docnum_of(doc_id)
+            if docnum is None:
+                raise NotFoundError(f"no document with id {doc_id!r}")
+            return view.document(docnum)
+
+    def similar(self, doc_id: str, *, limit: int = 10) -> SearchResults:
+        """Documents like ``doc_id``: its most distinctive terms, any of them, itself excluded."""
+        from .analysis import terms as analyse
+
+        _check_int("limit", limit, 0, self.settings.max_limit)
+        started = time.perf_counter()
+        with self._lock:
+            view = self.view()
+            doc = self.get(doc_id)
+            counts: dict[str, int] = {}
+            for t in analyse(doc.title + " " + doc.title + " " + doc.body[:20_000]):
+                counts[t] = counts.get(t, 0) + 1
+            from .scoring import idf
+
+            n = view.doc_count
+            weighted = []
+            for t, c in counts.items():
+                df = len(view.postings("body", t)[0]) or len(view.postings("title", t)[0])
+                if 1 < df < n * 0.5:
+                    weighted.append((c * idf(df, n), t))
+            top = [t for _, t in sorted(weighted, key=lambda x: (-x[0], x[1]))[:SIMILAR_TERMS]]
+            from whoosh import query as wq
+
+            q = wq.AndNot(wq.Or([wq.Term("text", t) for t in top]), wq.Term("id", doc_id)) if top else wq.NullQuery
+            ev = Evaluator(view, max_expansions=self.settings.max_expansions,
+                           deadline=Deadline(self.settings.query_time_limit)).run(q)
+            docs = np.flatnonzero(ev.mask)
+            scores = bm25f(view, ev.terms, docs, self.params)
+            page = order(view, docs, scores, "relevance", limit)
+            hl = Highlighter(ev.marks, fragment_chars=self.settings.snippet_chars,
+                             fragments=self.settings.snippet_fragments)
+            hits = [self._hit(view, int(docs[i]), float(scores[i]), hl, True) for i in page]
+            return SearchResults(query=f"similar:{doc_id}", match="any", sort="relevance", total=len(docs),
+                                 offset=0, limit=limit, hits=hits, generation=view.generation,
+                                 took_ms=round((time.perf_counter() - started) * 1000, 3))
+
+    def suggest(self, prefix: str, *, limit: int = 10) -> list[dict[str, Any]]:
+        """Completions of ``prefix``: people names and title words, most frequent first."""
+        _check_int("limit", limit, 1, 100)
+        if len(prefix) > 200:
+            raise QueryError("prefix longer than 200 characters", param="q")
+        with self._lock:
+            return suggest(self.view(), prefix, limit)
+
+    def info(self) -> dict[str, Any]:
+        with self._lock:
+            view = self.view()
+            meta = self.store.meta(view.generation)
+            return {
+                "generation": view.generation,
+                "documents": view.doc_count,
+                "segments": len(view.segments),
+                "built_at": meta.get("built_at"),
+                "size_bytes": sum(p.stat().st_size for p in Path(view.path).iterdir() if p.is_file()),
+                "path": str(self.path),
+            }
+
+    def close(self) -> None:
+        with self._lock:
+            for sv in self._segments.values():
+                sv.close()
+            self._segments.clear()
+            self._view = None
+            self._stamp = None
+            self._cache.clear()
+
+    def __enter__(self) -> SearchEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_int(name: str, value: int, low: int, high: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise QueryError(f"{name} must be an integer from {low} to {high}", param=name)
+
+
+def _bound(value: str, param: str, which: int) -> int:
+    try:
+        return date_bounds(value.strip()[:10] if len(value.strip()) > 10 else value.strip())[which]
+    except ValueError as e:
+        raise QueryError(f"{param}: {e}", param=param) from None
+
+
+__all__ = ["Hit", "SearchEngine", "SearchResults", "format_published"]

@@ -1,0 +1,76 @@
+"""The exceptions searchsvc raises.
+
+Library code raises these; the edges (CLI, HTTP) turn them into exit codes and
+JSON error responses. Each carries what a user needs to fix the problem: the
+file and line of a bad record, the name of a bad parameter.
+"""
+
+from __future__ import annotations
+
+
+class SearchsvcError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class InputError(SearchsvcError):
+    """A record that cannot be indexed: names where it came from and what is wrong."""
+
+    def __init__(self, message: str, *, source: str = "", line: int | None = None,
+                 field: str | None = None, record_id: str | None = None) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.field = field
+        self.record_id = record_id
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.source or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where]
+        if self.record_id:
+            parts.append(f"id {self.record_id!r}")
+        if self.field:
+            parts.append(f"field {self.field!r}")
+        return ": ".join(parts) + ": " + self.message
+
+    def to_dict(self) -> dict[str, object]:
+        d: dict[str, object] = {"message": self.message}
+        for key in ("source", "line", "field", "record_id"):
+            value = getattr(self, key)
+            if value not in (None, ""):
+                d[key] = value
+        return d
+
+
+class QueryError(SearchsvcError):
+    """A bad search parameter (not a bad query string: those fall back to plain words)."""
+
+    def __init__(self, message: str, *, param: str) -> None:
+        self.param = param
+        super().__init__(message)
+
+
+class NotFoundError(SearchsvcError):
+    """No document with that id."""
+
+
+class IndexMissingError(SearchsvcError):
+    """No index has been built at the given path yet."""
+
+
+class IndexBusyError(SearchsvcError):
+    """Another writer holds the index lock and did not release it within the timeout."""
+
+    retry_after = 1
+
+
+class QueryTimeoutError(SearchsvcError):
+    """A query ran past the configured time limit."""
+
+    retry_after = 1
+
+
+class RebuildError(SearchsvcError):
+    """A full rebuild failed; the previous generation keeps serving."""

@@ -1,0 +1,114 @@
+"""The journal of writes made through the API (``PUT``/``DELETE``/``POST``).
+
+A full rebuild indexes its source files from scratch; documents that only ever
+arrived through the API are in no source file. So every API write is first
+appended here (fsync'd) and then committed to the live generation, and every
+rebuild re-applies the whole journal, in order, on top of its sources before it
+goes live. The promise: **a write acknowledged with 2xx survives every later
+rebuild** (an API put of an id that is also in the sources wins; an API delete
+stays deleted) until an operator rebuilds with ``--discard-api-writes``.
+
+One JSON object per line: ``{"op": "put", "doc": {...}}`` or
+``{"op": "delete", "id": "..."}``. A line cut short by a crash is ignored (it was
+never acknowledged). ``compact()`` keeps only the last operation per id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .document import Document
+
+NAME = "journal.jsonl"
+
+
+class Journal:
+    def __init__(self, index_path: Path) -> None:
+        self.path = Path(index_path) / NAME
+
+    def append(self, entries: list[dict[str, Any]]) -> None:
+        """Durably add entries. Caller holds the write lock."""
+        if not entries:
+            return
+        self._drop_torn_tail()
+        data = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def entries(self, start: int = 0) -> Iterator[dict[str, Any]]:
+        """Complete entries from byte offset ``start`` on."""
+        try:
+            f = open(self.path, "rb")
+        except FileNotFoundError:
+            return
+        with f:
+            f.seek(start)
+            for line in f:
+                if not line.endswith(b"\n"):
+                    break  # torn last line: never acknowledged
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict) and entry.get("op") in ("put", "delete"):
+                    yield entry
+
+    def final_state(self, start: int = 0) -> dict[str, Document | None]:
+        """id -> the document last put, or None when last deleted (entries from ``start`` on)."""
+        state: dict[str, Document | None] = {}
+        for entry in self.entries(start):
+            if entry["op"] == "put":
+                # Already validated when it was accepted; no size cap on replay.
+                doc = Document.from_record(entry["doc"], max_chars=1 << 62)
+                state[doc.id] = doc
+            else:
+                state[str(entry["id"])] = None
+        return state
+
+    def compact(self) -> int:
+        """Rewrite with one entry per id; returns the number of entries kept."""
+        state = self.final_state()
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            for doc_id, doc in state.items():
+                entry = {"op": "put", "doc": doc.to_record()} if doc else {"op": "delete", "id": doc_id}
+                f.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+        return len(state)
+
+    def discard(self) -> None:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def _drop_torn_tail(self) -> None:
+        try:
+            with open(self.path, "rb+") as f:
+                f.seek(0, os.SEEK_END)
+                size = f.tell()
+                if size == 0:
+                    return
+                f.seek(size - 1)
+                if f.read(1) == b"\n":
+                    return
+                # Find the last complete line and cut the rest.
+                f.seek(0)
+                data = f.read()
+                f.truncate(data.rfind(b"\n") + 1)
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,102 @@
+"""Reuters-21578 SGML (``reut2-NNN.sgm``).
+
+Each ``<REUTERS NEWID="n">`` element is an article: ``<DATE>`` (like
+``26-FEB-1987 15:01:01.79``) becomes ``published``, ``<TITLE>``/``<BODY>`` the
+text, the first ``<TOPICS>`` entry the section, and ``<PEOPLE>`` slugs
+("james-baker") become names that are merged with the extracted ones. The files
+are latin-1 and hold ``&#N;`` control-character references that XML parsers
+reject, so this reader uses regular expressions rather than an XML parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..document import Document
+from ..errors import InputError
+
+_ARTICLE = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
+_NEWID = re.compile(r'\bNEWID="(\d+)"')
+_DATE = re.compile(r"<DATE>\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d{1,2}):(\d{2}):(\d{2}))?")
+_TAGS = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.S) for name in ("TITLE", "BODY", "PEOPLE", "TOPICS")}
+_TEXT = re.compile(r"<TEXT[^>]*>(.*?)</TEXT>", re.S)
+_D = re.compile(r"<D>(.*?)</D>", re.S)
+_ANY_TAG = re.compile(r"<[^>]+>")
+_CHARREF = re.compile(r"&#(\d+);")
+_TRAILER = re.compile(r"\s*\bReuter\s*$")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def read(path: Path, max_chars: int) -> Iterator[Document | InputError]:
+    text = path.read_bytes().decode("latin-1")
+    source = str(path)
+    line, last = 1, 0
+    for m in _ARTICLE.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        yield _article(m.group(1), m.group(2), source=source, line=line, max_chars=max_chars)
+
+
+def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int) -> Document | InputError:
+    newid = _NEWID.search(attrs)
+    if not newid:
+        return InputError("<REUTERS> without NEWID", source=source, line=line)
+    title = _tag(inner, "TITLE")
+    body = _tag(inner, "BODY")
+    if not title and not body:
+        # TYPE="UNPROC" articles have bare text inside <TEXT>.
+        m = _TEXT.search(inner)
+        body = _clean(_ANY_TAG.sub(" ", m.group(1))) if m else ""
+    rec = {
+        "id": newid.group(1),
+        "title": title,
+        "body": _TRAILER.sub("", body),
+        "section": next(iter(_list(inner, "TOPICS")), ""),
+        "source": source,
+    }
+    try:
+        doc = Document.from_record(rec, source=source, line=line, max_chars=max_chars)
+    except InputError as e:
+        return e
+    published = _published(inner)
+    slugs = tuple(_slug_name(s) for s in _list(inner, "PEOPLE"))
+    return Document(id=doc.id, title=doc.title, body=doc.body, section=doc.section,
+                    published=published, people=slugs, source=source)
+
+
+def _tag(inner: str, name: str) -> str:
+    m = _TAGS[name].search(inner)
+    return _clean(m.group(1)) if m else ""
+
+
+def _list(inner: str, name: str) -> list[str]:
+    m = _TAGS[name].search(inner)
+    return [_clean(d) for d in _D.findall(m.group(1))] if m else []
+
+
+def _clean(value: str) -> str:
+    # &#N; below 32 are wire control codes (&#3; ends a story): drop them.
+    value = _CHARREF.sub(lambda m: chr(int(m.group(1))) if int(m.group(1)) >= 32 else " ", value)
+    return html.unescape(value).strip()
+
+
+def _published(inner: str) -> dt.datetime | None:
+    m = _DATE.search(inner)
+    if not m:
+        return None
+    day, mon, year, hh, mm, ss = m.groups()
+    month = _MONTHS.get(mon.lower())
+    try:
+        return dt.datetime(int(year), month or 0, int(day), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        return None
+
+
+def _slug_name(slug: str) -> str:
+    """``james-baker`` -> ``James Baker``; ``de-larosiere`` -> ``De Larosiere``."""
+    return " ".join(part.capitalize() for part in slug.replace("_", "-").split("-") if part)

@@ -1,0 +1,68 @@
+"""The seed text format: line 1 the section, line 2 the title, then the body.
+
+The body keeps one paragraph per line. The id is the file name without its
+extension. Such files carry no date; a ``metadata.json`` beside them may give
+each id a ``published`` date (and a ``section`` that overrides line 1)::
+
+    {"000_7de0834fd2ad6f33": {"published": "2025-05-08"}}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..document import Document
+from ..errors import InputError
+
+METADATA_NAME = "metadata.json"
+
+
+def read(path: Path, max_chars: int) -> Iterator[Document | InputError]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        yield InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at offset {e.start})",
+                         source=str(path), line=line)
+        return
+    lines = text.splitlines()
+    if len(lines) < 2:
+        yield InputError("expected a section line, a title line and a body", source=str(path),
+                         line=max(len(lines), 1))
+        return
+    record: dict[str, Any] = {
+        "id": path.stem,
+        "section": lines[0].strip(),
+        "title": lines[1].strip(),
+        "body": "\n".join(line.strip() for line in lines[2:] if line.strip()),
+        "source": str(path),
+    }
+    meta = _metadata(path.parent)
+    if isinstance(meta, InputError):
+        yield meta
+        return
+    extra = meta.get(path.stem, {})
+    record.update({k: v for k, v in extra.items() if k in ("published", "section", "people", "dates")})
+    try:
+        yield Document.from_record(record, source=str(path), line=1, max_chars=max_chars)
+    except InputError as e:
+        yield e
+
+
+@lru_cache(maxsize=64)
+def _metadata(folder: Path) -> dict[str, dict[str, Any]] | InputError:
+    path = folder / METADATA_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        return InputError(f"cannot read metadata: {e}", source=str(path))
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        return InputError('expected {"<id>": {"published": "YYYY-MM-DD"}, ...}', source=str(path))
+    return data

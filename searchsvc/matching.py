@@ -1,0 +1,341 @@
+"""Which documents a query matches, evaluated with NumPy over an :class:`IndexView`.
+
+Every node of the Whoosh query tree becomes a boolean mask over all documents:
+terms and exact values from their posting lists, ``And``/``Or``/``Not`` by
+element-wise logic, phrases by intersecting posting lists and then checking
+positions only for the surviving documents, prefix/wildcard/fuzzy terms by
+expanding them against the lexicon (capped by ``max_expansions``). Date values
+are intervals: ``dates:2025-05`` matches a document that mentions any day of
+May 2025 or May 2025 itself, and ``dates:[2025-05-01 to 2025-05-31]`` matches
+mentions that lie inside that range (a mention of just "2025" does not).
+``published`` ranges compare against the ``published`` column.
+
+While walking the tree the evaluator also collects what the ranking and the
+highlighter need from the *positive* parts of the query (not those under
+``NOT``): the terms to score and the terms and phrases to mark.
+
+Queries are bounded cooperatively: every node and every few hundred documents
+of a phrase check look at a deadline and raise QueryTimeoutError past it. That
+works in any thread and any gunicorn worker type, unlike SIGALRM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from .analysis import fold, prefix_stem, stem
+from .errors import QueryError, QueryTimeoutError
+from .schema import TEXT_FIELDS, published_key
+from .view import IndexView, date_bounds
+
+#: Expansions of one prefix/wildcard/fuzzy term that take part in scoring (the most frequent).
+SCORED_EXPANSIONS = 16
+
+
+@dataclass(frozen=True)
+class ScoreTerm:
+    term: str
+    fields: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass
+class Marks:
+    """What the highlighter marks: single terms per field, and phrases (term sequences)."""
+
+    terms: dict[str, set[str]] = field(default_factory=dict)
+    phrases: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+
+    def add_term(self, fields: tuple[str, ...], term: str) -> None:
+        for f in fields:
+            self.terms.setdefault(f, set()).add(term)
+
+
+@dataclass
+class Evaluation:
+    mask: np.ndarray
+    terms: list[ScoreTerm]
+    marks: Marks
+    warnings: list[str]
+
+
+class Deadline:
+    def __init__(self, seconds: float | None) -> None:
+        self.at = time.monotonic() + seconds if seconds else None
+        self.seconds = seconds
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise QueryTimeoutError(f"query stopped after the {self.seconds:g}s time limit "
+                                    "(setting query_time_limit); simplify it or try again")
+
+
+class Evaluator:
+    def __init__(self, view: IndexView, *, max_expansions: int, deadline: Deadline) -> None:
+        self.view = view
+        self.max_expansions = max_expansions
+        self.deadline = deadline
+        self.terms: list[ScoreTerm] = []
+        self.marks = Marks()
+        self.warnings: list[str] = []
+
+    def run(self, q: wq.Query) -> Evaluation:
+        mask = self._eval(q, True, 1.0) & self.view.live
+        return Evaluation(mask, self.terms, self.marks, self.warnings)
+
+    # -- dispatch ------------------------------------------------------------
+
+    def _eval(self, q: Any, positive: bool, boost: float) -> np.ndarray:
+        self.deadline.check()
+        boost *= getattr(q, "boost", 1.0) or 1.0
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return self._none()
+        if isinstance(q, wq.Every):
+            return self.view.live.copy()
+        if isinstance(q, wq.And):
+            return self._reduce(q.subqueries, positive, boost, np.logical_and)
+        if isinstance(q, wq.Or):
+            return self._reduce(q.subqueries, positive, boost, np.logical_or)
+        if isinstance(q, wq.Not):
+            return ~self._eval(q.query, not positive, boost)
+        if isinstance(q, wq.AndNot):
+            return self._eval(q.a, positive, boost) & ~self._eval(q.b, not positive, boost)
+        if isinstance(q, wq.AndMaybe):
+            required = self._eval(q.a, positive, boost)
+            self._eval(q.b, positive, boost)  # scored and marked, not required
+            return required
+        if isinstance(q, wq.Require):
+            return self._eval(q.a, positive, boost) & self._eval(q.b, False, boost)
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q, positive, boost)
+        if isinstance(q, wq.TermRange):
+            return self._range(q, positive, boost)
+        if isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            return self._expanded(q, positive, boost)
+        if isinstance(q, wq.Term):
+            return self._term(q.fieldname, q.text, positive, boost)
+        return self._whoosh_fallback(q)
+
+    def _reduce(self, subs: list[Any], positive: bool, boost: float, op: Any) -> np.ndarray:
+        if not subs:
+            return self._none()
+        result = self._eval(subs[0], positive, boost)
+        for sub in subs[1:]:
+            result = op(result, self._eval(sub, positive, boost))
+        return result
+
+    # -- leaves --------------------------------------------------------------
+
+    def _term(self, fieldname: str, text: str, positive: bool, boost: float) -> np.ndarray:
+        fields = _text_fields(fieldname)
+        if fields:
+            mask = self._postings_mask(fields, text)
+            if positive:
+                self.terms.append(ScoreTerm(text, fields, boost))
+                self.marks.add_term(fields, text)
+            return mask
+        if fieldname == "section":
+            return self.exact_casefold("section", text)
+        if fieldname == "id":
+            return self._postings_mask(("id",), text)
+        if fieldname in ("dates", "published"):
+            bounds = self._bounds(fieldname, text)
+            return self._date_mask(fieldname, *bounds) if bounds else self._none()
+        return self._none()
+
+    def _postings_mask(self, fields: tuple[str, ...], term: str) -> np.ndarray:
+        mask = self._none()
+        for f in fields:
+            ids, _ = self.view.postings(f, term)
+            mask[ids] = True
+        return mask
+
+    def exact_casefold(self, fieldname: str, value: str) -> np.ndarray:
+        """Documents whose exact-term ``fieldname`` equals ``value`` ignoring case."""
+        pairs = self.view.pairs(fieldname, key=str.casefold)
+        lookup = self.view.__dict__.setdefault(f"_codes_{fieldname}",
+                                               {n.casefold(): i for i, n in enumerate(pairs.names)})
+        mask = self._none()
+        code = lookup.get(value.strip().casefold())
+        if code is not None:
+            mask[pairs.docs[pairs.codes == code]] = True
+        return mask
+
+    def _phrase(self, q: wq.Phrase, positive: bool, boost: float) -> np.ndarray:
+        words = [w for w in q.words if w]
+        if not words:
+            return self._none()
+        if len(words) == 1:
+            return self._term(q.fieldname, words[0], positive, boost)
+        fields = _text_fields(q.fieldname)
+        if not fields:
+            return self._none()
+        mask = self._none()
+        for f in fields:
+            mask[self._phrase_docs(f, words, max(int(q.slop), 1))] = True
+        if positive:
+            for w in words:
+                self.terms.append(ScoreTerm(w, fields, boost))
+            self.marks.phrases.append((fields, tuple(words)))
+        return mask
+
+    def _phrase_docs(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
+        lists = [self.view.postings(fieldname, w)[0] for w in words]
+        cand = min(lists, key=len)
+        for ids in lists:
+            cand = np.intersect1d(cand, ids, assume_unique=True)
+            if not len(cand):
+                return cand
+        positions = [self.view.positions(fieldname, w) for w in words]
+        index = [np.searchsorted(ids, cand) for ids, _ in positions]
+        keep = []
+        for j, doc in enumerate(cand):
+            if j % 256 == 0:
+                self.deadline.check()
+            plists = [_decode_positions(vals[idx[j]]) for (_, vals), idx in zip(positions, index)]
+            if _in_sequence(plists, slop):
+                keep.append(doc)
+        return np.array(keep, dtype=np.int64)
+
+    def _expanded(self, q: Any, positive: bool, boost: float) -> np.ndarray:
+        fields = _text_fields(q.fieldname) or (q.fieldname,)
+        text = fold(q.text.lower())
+        found: list[tuple[str, str]] = []
+        for f in fields:
+            if isinstance(q, wq.Prefix):
+                prefix = prefix_stem(text)
+                if not prefix:
+                    continue
+                probe: Any = wq.Prefix(f, prefix)
+            elif isinstance(q, wq.FuzzyTerm):
+                probe = wq.FuzzyTerm(f, stem(text), maxdist=min(q.maxdist, 2), prefixlength=q.prefixlength)
+            else:
+                probe = wq.Wildcard(f, text)
+            found.extend(self.view.expand(probe))
+            if len(found) > self.max_expansions:
+                raise QueryError(f"{q.text!r} matches more than {self.max_expansions} index terms "
+                                 "(setting max_expansions); make it more specific", param="q")
+        mask = self._none()
+        sizes: dict[str, int] = {}
+        for f, term in found:
+            ids, _ = self.view.postings(f, term)
+            mask[ids] = True
+            sizes[term] = sizes.get(term, 0) + len(ids)
+        if positive and sizes and fields[0] in TEXT_FIELDS:
+            for term in sorted(sizes, key=lambda t: (-sizes[t], t))[:SCORED_EXPANSIONS]:
+                self.terms.append(ScoreTerm(term, fields, boost))
+            for term in sizes:
+                self.marks.add_term(fields, term)
+        return mask
+
+    def _range(self, q: wq.TermRange, positive: bool, boost: float) -> np.ndarray:
+        if q.fieldname in ("dates", "published"):
+            lo = self._bounds(q.fieldname, q.start) if q.start else (dt.date.min.toordinal(), 0)
+            hi = self._bounds(q.fieldname, q.end) if q.end else (0, dt.date.max.toordinal())
+            if lo is None or hi is None:
+                return self._none()
+            start = lo[1] + 1 if q.startexcl and q.start else lo[0]
+            end = hi[0] - 1 if q.endexcl and q.end else hi[1]
+            return self._date_mask(q.fieldname, start, end)
+        terms = self.view.expand(q)
+        if len(terms) > self.max_expansions:
+            raise QueryError(f"the range matches more than {self.max_expansions} index terms "
+                             "(setting max_expansions)", param="q")
+        mask = self._none()
+        for f, term in terms:
+            mask[self.view.postings(f, term)[0]] = True
+        return mask
+
+    # -- dates ---------------------------------------------------------------
+
+    def _bounds(self, fieldname: str, text: str) -> tuple[int, int] | None:
+        try:
+            return date_bounds(text.strip())
+        except ValueError:
+            self.warnings.append(f"{fieldname}: could not read {text!r} as a date "
+                                 "(use YYYY, YYYY-MM or YYYY-MM-DD)")
+            return None
+
+    def _date_mask(self, fieldname: str, first: int, last: int) -> np.ndarray:
+        return date_mask(self.view, fieldname, first, last)
+
+    # -- helpers -------------------------------------------------------------
+
+    def _none(self) -> np.ndarray:
+        return np.zeros(self.view.size, dtype=bool)
+
+    def _whoosh_fallback(self, q: Any) -> np.ndarray:
+        from whoosh.reading import MultiReader
+        from whoosh.searching import Searcher
+
+        mask = self._none()
+        try:
+            reader = MultiReader([s.reader for s in self.view.segments])
+            ids = list(q.docs(Searcher(reader, closereader=False)))
+        except Exception:
+            self.warnings.append(f"part of the query could not be evaluated: {q!r}"[:200])
+            return mask
+        mask[np.array(ids, dtype=np.int64)] = True
+        return mask
+
+
+def date_mask(view: IndexView, fieldname: str, first: int, last: int) -> np.ndarray:
+    """Documents whose ``published`` day, or one of whose mentioned dates, lies in [first, last]."""
+    mask = np.zeros(view.size, dtype=bool)
+    if first > last:
+        return mask
+    if fieldname == "published":
+        keys = view.published
+        lo = published_key(dt.datetime.combine(dt.date.fromordinal(max(first, 1)), dt.time()))
+        hi = (min(last, dt.date.max.toordinal()) + 1) * 86400 - 1
+        return (keys >= lo) & (keys <= hi)
+    docs, starts, ends = view.mentioned
+    inside = (starts >= first) & (ends <= last)
+    mask[docs[inside]] = True
+    return mask
+
+
+def _text_fields(fieldname: str) -> tuple[str, ...]:
+    if fieldname == "text":
+        return TEXT_FIELDS
+    if fieldname in TEXT_FIELDS:
+        return (fieldname,)
+    return ()
+
+
+
+def _decode_positions(value: bytes) -> list[int]:
+    # Whoosh's Positions format: 4-byte count, then a pickled list of deltas.
+    deltas = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+    out, pos = [], 0
+    for d in deltas:
+        pos += d
+        out.append(pos)
+    return out
+
+
+def _in_sequence(plists: list[list[int]], slop: int) -> bool:
+    """True when each list has a position after the previous one's, at most ``slop`` later."""
+    later = [set(p) for p in plists[1:]] if slop == 1 else None
+    for start in plists[0]:
+        cur = start
+        for i, plist in enumerate(plists[1:]):
+            if later is not None:
+                if cur + 1 not in later[i]:
+                    break
+                cur += 1
+            else:
+                nxt = next((p for p in plist if cur < p <= cur + slop), None)
+                if nxt is None:
+                    break
+                cur = nxt
+        else:
+            return True
+    return False

@@ -1,0 +1,147 @@
+"""From a user's query string to a Whoosh query tree.
+
+The query language is Whoosh's: ``AND``/``OR``/``NOT``, ``+must -mustnot``,
+``"phrases"`` (``"a b"~3`` for slop), ``field:term``, ``prefix*``, ``wild*card``,
+``fuzzy~`` / ``fuzzy~2``, ``^boost``, ranges ``dates:[2025-05-01 to 2025-05-31]``,
+``published:>2020``, and ``*`` for everything. Unqualified words search the
+virtual field ``text`` (title, body and people together, scored as one BM25F
+document; see matching.py).
+
+Robustness rules:
+
+* a plain-words query skips Whoosh's parser (it costs more than the search);
+* in a query without lower-case letters, ``AND``/``OR``/``NOT`` are words;
+* anything the parser rejects falls back to the plain words of the string;
+* English stopwords are dropped from the top-level word list (never from
+  phrases) unless nothing else is left, so ``the president of france`` in
+  "all" mode does not require "the" and "of";
+* length and term-count caps raise :class:`QueryError` (a 400 at the HTTP edge).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from .analysis import STOPWORDS, stem, terms, words
+from .errors import QueryError
+from .schema import ExactList, NewsText, build_schema
+from .settings import Settings
+
+DEFAULT_FIELD = "text"
+#: Fields a user may name in a query.
+QUERY_FIELDS = ("title", "body", "people", "section", "dates", "published", "id")
+MATCH_MODES = ("all", "any")
+_PLAIN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:\s+[^\W_]+(?:['’][^\W_]+)*)*", re.UNICODE)
+_INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+_STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    match: str
+    query: wq.Query
+    #: The surface words of the query (for did-you-mean).
+    words: tuple[str, ...]
+
+
+def _parse_schema():  # type: ignore[no-untyped-def]
+    schema = build_schema()
+    schema.add(DEFAULT_FIELD, NewsText())
+    # `published` is a column, not indexed; give the parser a term field so
+    # `published:[2025 to 2026]` parses into a range that matching.py evaluates.
+    schema.remove("published")
+    schema.add("published", ExactList())
+    schema.remove("person")
+    return schema
+
+
+_SCHEMA = _parse_schema()
+
+
+def _parser(match: str) -> qparser.QueryParser:
+    group = qparser.AndGroup if match == "all" else qparser.OrGroup
+    p = qparser.QueryParser(DEFAULT_FIELD, _SCHEMA, group=group)
+    p.remove_plugin_class(qparser.SingleQuotePlugin)  # apostrophes in names are not quotes
+    p.add_plugin(qparser.FuzzyTermPlugin())
+    p.add_plugin(qparser.GtLtPlugin())
+    p.add_plugin(qparser.PlusMinusPlugin())
+    return p
+
+
+_PARSERS = {m: _parser(m) for m in MATCH_MODES}
+
+
+def parse_query(text: str, match: str = "all", settings: Settings | None = None) -> ParsedQuery:
+    """Parse ``text``; raises QueryError only for caps and bad ``match`` values."""
+    settings = settings or Settings()
+    if match not in MATCH_MODES:
+        raise QueryError(f"match must be one of {', '.join(MATCH_MODES)}", param="match")
+    if not isinstance(text, str):
+        raise QueryError("q must be a string", param="q")
+    if len(text) > settings.max_query_chars:
+        raise QueryError(f"query is {len(text):,} characters; the limit is {settings.max_query_chars:,}",
+                         param="q")
+    text = text.replace("\x00", " ").strip()
+    surface = tuple(words(text))
+    if not text or text == "*":
+        return ParsedQuery(text, match, wq.Every(), surface)
+    if _PLAIN.fullmatch(text) and not _OPERATORS.intersection(text.split()):
+        q = _words_query(terms(text), match)
+    else:
+        # In an ALL-CAPS query (a headline pasted in) AND/OR/NOT/TO are words, not operators.
+        source = text.lower() if not any(c.islower() for c in text) else text
+        # "shake-ups" is two words, not "shake" and NOT "ups".
+        source = _INNER_HYPHEN.sub(" ", source)
+        try:
+            q = _PARSERS[match].parse(source)
+        except Exception:  # Whoosh's parser has many failure modes on hostile input
+            q = _words_query(terms(text), match)
+        if q is wq.NullQuery:
+            q = _words_query(terms(text), match)
+    q = _drop_stopwords(q)
+    n = count_leaves(q)
+    if n > settings.max_query_terms:
+        raise QueryError(f"query has {n:,} terms; the limit is {settings.max_query_terms:,}", param="q")
+    return ParsedQuery(text, match, q, surface)
+
+
+def _words_query(stems: list[str], match: str) -> wq.Query:
+    leaves = [wq.Term(DEFAULT_FIELD, s) for s in stems]
+    if not leaves:
+        return wq.NullQuery
+    if len(leaves) == 1:
+        return leaves[0]
+    return wq.And(leaves) if match == "all" else wq.Or(leaves)
+
+
+def _drop_stopwords(q: wq.Query) -> wq.Query:
+    """Remove stopword terms from And/Or groups of words (never all of a group, never in phrases)."""
+    if isinstance(q, (wq.And, wq.Or)):
+        subs = [_drop_stopwords(c) for c in q.subqueries]
+        kept = [c for c in subs if not _is_stop(c)] or subs
+        if len(kept) == 1:
+            return kept[0]
+        return type(q)(kept, boost=q.boost)
+    if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+        return type(q)(_drop_stopwords(q.a), _drop_stopwords(q.b))
+    if isinstance(q, wq.Not):
+        return wq.Not(_drop_stopwords(q.query), boost=q.boost)
+    return q
+
+
+def _is_stop(q: wq.Query) -> bool:
+    return isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD and q.text in _STOP_STEMS and q.boost == 1.0
+
+
+def count_leaves(q: wq.Query) -> int:
+    if isinstance(q, wq.Phrase):
+        return len(q.words)
+    if q.is_leaf():
+        return 1
+    return sum(count_leaves(c) for c in q.children())

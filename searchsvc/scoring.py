@@ -1,0 +1,43 @@
+"""Ranking formulas: BM25F as small pure functions over NumPy arrays.
+
+Whoosh's ``BM25F`` scores each field separately and sums the per-field BM25
+scores, so a term that fills the title *and* the body saturates twice. Real
+BM25F (Robertson, Zaragoza & Taylor, "Simple BM25 extension to multiple weighted
+fields", CIKM 2004; Zaragoza et al., "Microsoft Cambridge at TREC-13", 2004)
+first combines the length-normalised term frequencies of all fields into one
+pseudo-frequency, then saturates once:
+
+    tf~(t, d) = sum_f  w_f * tf_f(t, d) / (1 - b_f + b_f * len_f(d) / avglen_f)
+    score(d)  = sum_t  qw_t * idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
+
+with ``idf`` in the non-negative Robertson/Spärck Jones form Lucene uses
+(``ln(1 + (N - df + 0.5) / (df + 0.5))``) and ``df`` counted over the union of
+fields. ``qw_t`` is the query-term weight (how often the term appears in the
+query, times any ``^boost``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def idf(df: int, n_docs: int) -> float:
+    """Robertson/Spärck Jones idf, floored at 0 by the ``1 +`` (Lucene's BM25 variant)."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def length_norm(lengths: np.ndarray, avg_length: float, b: float) -> np.ndarray:
+    """BM25 length normalisation ``1 - b + b * len / avglen`` per document."""
+    return (1.0 - b) + b * (lengths / max(avg_length, 1e-9))
+
+
+def saturate(tf: np.ndarray, k1: float) -> np.ndarray:
+    """BM25 term-frequency saturation ``tf * (k1 + 1) / (k1 + tf)``."""
+    return tf * (k1 + 1.0) / (k1 + tf)
+
+
+def field_tf(tf: np.ndarray, weight: float, norm: np.ndarray) -> np.ndarray:
+    """One field's contribution to BM25F's combined frequency: ``w_f * tf_f / norm_f``."""
+    return weight * tf / norm

@@ -1,0 +1,282 @@
+"""Columnar access to a Whoosh segment: postings and per-document columns as NumPy arrays.
+
+Whoosh answers one posting at a time through Python matcher objects; scoring a
+query that way costs microseconds per posting. Here a term's whole posting list
+is decoded in one go into ``(doc ids, term frequencies)`` arrays, so the engine
+can match and score with vectorised NumPy (see :mod:`searchsvc.matching`).
+
+The decoder reads Whoosh 2.7's ``W3`` postings format directly: a 4-byte
+``W3Bl`` tag, then blocks of ``[int32 length (negative for the last block)]
+[pickled block info][zlib'd pickle of (delta-coded ids, weights, values)]``.
+``tests/test_segments.py`` checks it against Whoosh's own matcher. Decoded lists
+are kept in a byte-bounded LRU shared by all segments (``PostingsCache``); a
+segment's files never change once written (deletions live in the table of
+contents), so cached arrays stay valid for the segment's life.
+
+Per-document columns read once per segment: field lengths (Whoosh stores them
+as one byte each, decoded through its own table), the ``published`` int64
+column and the deletion mask.
+"""
+
+from __future__ import annotations
+
+import io
+import mmap
+import os
+import pickle
+import struct
+import zlib
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from whoosh.reading import SegmentReader
+from whoosh.util.numeric import byte_to_length
+
+_MAGIC = b"W3Bl"
+_INT = struct.Struct("!i")
+_LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+EMPTY_IDS = np.zeros(0, dtype=np.int32)
+EMPTY_TF = np.zeros(0, dtype=np.float32)
+
+
+class PostingsCache:
+    """LRU of decoded posting lists, bounded by the bytes of the arrays it holds."""
+
+    def __init__(self, max_bytes: int = 64 << 20) -> None:
+        self.max_bytes = max_bytes
+        self._data: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
+        self._sizes: dict[Any, int] = {}
+        self._bytes = 0
+
+    def get(self, key: Any) -> tuple[Any, Any] | None:
+        hit = self._data.get(key)
+        if hit is not None:
+            self._data.move_to_end(key)
+        return hit
+
+    def put(self, key: Any, value: tuple[Any, Any], extra: int = 0) -> None:
+        size = value[0].nbytes + getattr(value[1], "nbytes", 0) + extra
+        if size > self.max_bytes or key in self._data:
+            return
+        self._data[key] = value
+        self._sizes[key] = size
+        self._bytes += size
+        while self._bytes > self.max_bytes:
+            old, _ = self._data.popitem(last=False)
+            self._bytes -= self._sizes.pop(old)
+
+    def clear(self) -> None:
+        self._data.clear()
+        self._sizes.clear()
+        self._bytes = 0
+
+
+def decode_postings(buf: Any, offset: int, length: int,
+                    values: list[bytes] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(doc ids int32, weights float32)`` of one posting list in a W3 postings file.
+
+    When ``values`` is a list, each posting's encoded value (positions) is appended to it.
+    """
+    if bytes(buf[offset:offset + 4]) != _MAGIC:
+        raise ValueError(f"not a W3 posting list at offset {offset}")
+    pos = offset + 4
+    end_of_list = offset + length
+    id_parts: list[np.ndarray] = []
+    w_parts: list[np.ndarray] = []
+    while pos < end_of_list:
+        (blen,) = _INT.unpack_from(buf, pos)
+        pos += 4
+        last = blen < 0
+        blen = -blen if last else blen
+        block = io.BytesIO(buf[pos:pos + blen])
+        count, _maxid, _maxw, compression, _mn, _mx = pickle.load(block)
+        data = block.read()
+        if compression:
+            data = zlib.decompress(data)
+        ids, weights, block_values = pickle.loads(data)
+        if values is not None:
+            values.extend(block_values)
+        id_parts.append(np.cumsum(np.asarray(ids, dtype=np.int64)).astype(np.int32))
+        if weights is None:
+            w_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            w_parts.append(np.full(count, weights, dtype=np.float32))
+        else:
+            w_parts.append(np.asarray(weights, dtype=np.float32))
+        pos += blen
+        if last:
+            break
+    if not id_parts:
+        return EMPTY_IDS, EMPTY_TF
+    if len(id_parts) == 1:
+        return id_parts[0], w_parts[0]
+    return np.concatenate(id_parts), np.concatenate(w_parts)
+
+
+class SegmentView:
+    """One segment's postings and columns as arrays (local doc numbers)."""
+
+    def __init__(self, reader: SegmentReader, cache: PostingsCache) -> None:
+        self.reader = reader
+        self.segment = reader.segment()
+        self.size = reader.doc_count_all()
+        self.cache = cache
+        self.key = (reader._storage.folder, self.segment.segid)
+        path = os.path.join(reader._storage.folder, self.segment.make_filename(".pst"))
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else b""
+        self._lengths: dict[str, np.ndarray] = {}
+        self._published: np.ndarray | None = None
+        # Open the stored-fields column now: a generation may be removed from disk
+        # while this reader still serves, and an open file outlives its unlinking.
+        if self.size:
+            reader.stored_fields(0)
+
+    # -- postings ------------------------------------------------------------
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (self.key, field, term)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        try:
+            info = self.reader.term_info(field, term)
+        except Exception:  # TermNotFound, or a field this segment never saw
+            result = (EMPTY_IDS, EMPTY_TF)
+        else:
+            if info.is_inlined():
+                ids, weights, _ = info.inlined_postings()
+                result = (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
+            else:
+                offset, length = info.extent()
+                if isinstance(length, tuple):  # Whoosh 2.7 unpacks the length as a 1-tuple
+                    length = length[0]
+                result = decode_postings(self._map, offset, length)
+        self.cache.put(key, result)
+        return result
+
+    def positions(self, field: str, term: str) -> tuple[np.ndarray, list[bytes]]:
+        """(doc ids, encoded positions per posting) for phrase checks; cached like postings."""
+        key = (self.key, field, term, "pos")
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit  # type: ignore[return-value]
+        values: list[bytes] = []
+        try:
+            info = self.reader.term_info(field, term)
+        except Exception:
+            return EMPTY_IDS, values
+        if info.is_inlined():
+            ids_t, _, vals = info.inlined_postings()
+            ids = np.asarray(ids_t, dtype=np.int32)
+            values.extend(vals)
+        else:
+            offset, length = info.extent()
+            if isinstance(length, tuple):
+                length = length[0]
+            ids, _ = decode_postings(self._map, offset, length, values)
+        self.cache.put(key, (ids, values), extra=sum(len(v) + 33 for v in values))
+        return ids, values
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        try:
+            return int(self.reader.doc_frequency(field, term))
+        except Exception:
+            return 0
+
+    def field_terms(self, field: str) -> list[str]:
+        """Every term of a field in this segment, in lexical order."""
+        if field not in self.reader.schema:
+            return []
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in self.reader.lexicon(field)]
+
+    # -- columns -------------------------------------------------------------
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Token count of ``field`` per document (Whoosh's one-byte approximation)."""
+        cached = self._lengths.get(field)
+        if cached is None:
+            raw = self._column_bytes(f"_{field}_len", 1)
+            cached = _LENGTH_TABLE[np.frombuffer(raw, dtype=np.uint8)] if raw else np.zeros(0, np.float32)
+            cached = _pad(cached, self.size, 0.0)
+            self._lengths[field] = cached
+        return cached
+
+    def published(self) -> np.ndarray:
+        """``schema.published_key`` per document (0: no date)."""
+        if self._published is None:
+            raw = self._column_bytes("published", 8)
+            values = np.frombuffer(raw, dtype=">i8").astype(np.int64) if raw else np.zeros(0, np.int64)
+            self._published = _pad(values, self.size, 0)
+        return self._published
+
+    def live(self, segment: Any) -> np.ndarray | None:
+        """False where ``segment`` (this segment as the latest TOC describes it) has deletions.
+
+        Deletions are the only part of a segment that changes after it is written, and
+        they live in the table of contents, so they are passed in rather than cached.
+        """
+        deleted = segment.deleted_docs() if segment.has_deletions() else ()
+        if not deleted:
+            return None
+        mask = np.ones(self.size, dtype=bool)
+        mask[np.fromiter(deleted, dtype=np.int64)] = False
+        return mask
+
+    def exact_pairs(self, field: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """(local doc, value code, values) for every term of an exact-term field; cached."""
+        cache = self.__dict__.setdefault("_exact", {})
+        if field not in cache:
+            names = self.field_terms(field)
+            docs, codes = [], []
+            for code, term in enumerate(names):
+                ids, _ = self.postings(field, term)
+                docs.append(ids)
+                codes.append(np.full(len(ids), code, dtype=np.int32))
+            cache[field] = (np.concatenate(docs) if docs else EMPTY_IDS,
+                            np.concatenate(codes) if codes else np.zeros(0, np.int32), names)
+        return cache[field]
+
+    def _column_bytes(self, name: str, width: int) -> bytes:
+        perdoc = self.reader._perdoc
+        if not perdoc.has_column(name):
+            return b""
+        colfile, offset, length = perdoc._get_column_file(name)
+        try:
+            usable = min(length, self.size * width)
+            return colfile.get(offset, usable - usable % width)
+        finally:
+            colfile.close()
+
+    def doc_id(self, docnum: int) -> str:
+        col = self.__dict__.get("_id_column")
+        if col is None:
+            col = self.__dict__["_id_column"] = self.reader.column_reader("id")
+        value = col[docnum]
+        return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+    def all_ids(self) -> list[str]:
+        ids = self.__dict__.get("_all_ids")
+        if ids is None:
+            col = self.reader.column_reader("id")
+            ids = self.__dict__["_all_ids"] = [v.decode("utf-8") if isinstance(v, bytes) else str(v)
+                                               for v in col]
+        return ids
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        return self.reader.stored_fields(docnum)
+
+    def close(self) -> None:
+        self.reader.close()
+        if isinstance(self._map, mmap.mmap):
+            self._map.close()
+
+
+def _pad(values: np.ndarray, size: int, fill: float) -> np.ndarray:
+    # Whoosh writes a column only up to the last document that has a value.
+    if len(values) >= size:
+        return values[:size]
+    out = np.full(size, fill, dtype=values.dtype)
+    out[:len(values)] = values
+    return out

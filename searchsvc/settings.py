@@ -1,0 +1,140 @@
+"""Every tunable in one registry: name, default, type and help.
+
+Values come from, in rising order of precedence: the defaults below, environment
+variables ``SEARCHSVC_<NAME>`` (upper case), and explicit overrides (CLI flags,
+``Settings(...)`` keyword arguments). ``searchsvc settings`` prints the table and
+the README documents it; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import QueryError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    type: type = str
+    minimum: float | None = None
+    maximum: float | None = None
+    secret: bool = False
+
+    @property
+    def env(self) -> str:
+        return "SEARCHSVC_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # Search
+    Setting("max_limit", 100, "Largest `limit` a search may ask for.", int, 1, 10_000),
+    Setting("max_offset", 10_000, "Deepest `offset` a search may ask for (deep paging costs a full sort).",
+            int, 0, 1_000_000),
+    Setting("max_query_chars", 4_000, "Longest query string accepted; longer ones are refused (400).",
+            int, 10, 1_000_000),
+    Setting("max_query_terms", 256, "Most terms a query may have after parsing; more are refused (400).",
+            int, 1, 100_000),
+    Setting("max_expansions", 512, "Most index terms a wildcard, prefix or fuzzy term may expand to.",
+            int, 1, 1_000_000),
+    Setting("query_time_limit", 2.0, "Seconds a query may run before it is stopped (503 + Retry-After).",
+            float, 0.01, 600),
+    Setting("snippet_chars", 220, "Characters per snippet fragment.", int, 20, 10_000),
+    Setting("snippet_fragments", 2, "Fragments per snippet.", int, 1, 20),
+    # Ranking (see scoring.py for the formulas)
+    Setting("bm25_k1", 1.2, "BM25F term-frequency saturation.", float, 0.0, 10.0),
+    Setting("bm25_b_title", 0.5, "BM25F length normalisation of the title.", float, 0.0, 1.0),
+    Setting("bm25_b_body", 0.75, "BM25F length normalisation of the body.", float, 0.0, 1.0),
+    Setting("weight_title", 2.5, "BM25F weight of a title occurrence relative to the body.", float, 0.0, 100.0),
+    Setting("weight_body", 1.0, "BM25F weight of a body occurrence.", float, 0.0, 100.0),
+    Setting("weight_people", 1.0, "BM25F weight of a match in the people names.", float, 0.0, 100.0),
+    # Indexing
+    Setting("max_document_chars", 4_000_000, "Largest title+body, in characters, a document may have.",
+            int, 1, 1 << 40),
+    Setting("lock_timeout", 5.0, "Seconds a writer waits for the index write lock before giving up.",
+            float, 0.0, 3600),
+    Setting("extract_workers", 0, "Processes extracting people/dates during a rebuild (0: one per core).",
+            int, 0, 256),
+    # Service
+    Setting("index", "index", "Index directory the service and CLI use."),
+    Setting("host", "127.0.0.1", "Address `searchsvc serve` binds."),
+    Setting("port", 8000, "Port `searchsvc serve` binds.", int, 0, 65535),
+    Setting("workers", 0, "gunicorn worker processes (0: one per core).", int, 0, 256),
+    Setting("api_key", "", "Bearer key for write endpoints; empty means the service is read-only.",
+            secret=True),
+    Setting("cors_origins", "", "Comma-separated origins allowed by CORS ('*' for any); empty: CORS off."),
+    Setting("max_body_bytes", 16 * 1024 * 1024, "Largest request body accepted (413 above).", int, 1, 1 << 34),
+    Setting("max_json_depth", 32, "Deepest JSON nesting accepted in a request body.", int, 2, 1000),
+    Setting("request_timeout", 30, "Seconds gunicorn lets a request run before recycling the worker.",
+            int, 1, 3600),
+    Setting("refresh_interval", 0.0, "Seconds between checks for a new index generation/commit (0: every request).",
+            float, 0.0, 60),
+    Setting("result_cache", 0, "Search results cached per worker (0: off).", int, 0, 1_000_000),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings:
+    """Resolved values; attribute access (``settings.max_limit``)."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None, *,
+                 environ: Mapping[str, str] | None = None) -> None:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            value = s.default
+            if s.env in env:
+                value = coerce(s, env[s.env], origin=s.env)
+            values[s.name] = value
+        for name, value in (overrides or {}).items():
+            if value is None:
+                continue
+            if name not in BY_NAME:
+                raise QueryError(f"unknown setting {name!r}", param=name)
+            values[name] = coerce(BY_NAME[name], value, origin=name)
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **overrides: Any) -> Settings:
+        merged = dict(self._values)
+        merged.update({k: v for k, v in overrides.items() if v is not None})
+        return Settings(merged, environ={})
+
+    def as_dict(self, *, reveal: bool = False) -> dict[str, Any]:
+        return {k: ("***" if BY_NAME[k].secret and v and not reveal else v) for k, v in self._values.items()}
+
+
+def coerce(setting: Setting, value: Any, *, origin: str) -> Any:
+    """Convert and range-check one value; QueryError names where it came from."""
+    try:
+        if setting.type is bool:
+            result: Any = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+        else:
+            result = setting.type(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"{origin}: expected {setting.type.__name__}, got {str(value)[:40]!r}",
+                         param=setting.name) from None
+    if setting.minimum is not None and result < setting.minimum:
+        raise QueryError(f"{origin}: must be at least {setting.minimum:g}", param=setting.name)
+    if setting.maximum is not None and result > setting.maximum:
+        raise QueryError(f"{origin}: must be at most {setting.maximum:g}", param=setting.name)
+    return result
+
+
+def settings_table() -> str:
+    """The Markdown table of all settings (the README embeds it)."""
+    rows = ["| setting | env var | default | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = "(none)" if s.default == "" else s.default
+        rows.append(f"| `{s.name}` | `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows)

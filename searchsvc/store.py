@@ -1,0 +1,205 @@
+"""The index directory: generations, the pointer to the live one, and locks.
+
+Layout of an index directory::
+
+    CURRENT             "gen-000007 12": the live generation and a change counter
+    gen-000007/         a complete Whoosh index (+ meta.json)
+    gen-000006/         the previous generation, kept for readers still on it
+    .build-1a2b3c/      a rebuild in progress (never read; removed if stale)
+    journal.jsonl       writes made through the API (see journal.py)
+    write.lock          held by whoever changes the live generation
+    rebuild.lock        held by a running full rebuild
+
+A rebuild writes a fresh ``.build-*`` folder, fsyncs it, renames it to the next
+``gen-*`` name and only then replaces ``CURRENT`` (write to a temporary file,
+fsync, ``os.replace``): a reader sees the old generation or the new one, never
+half of one, and a rebuild killed at any point leaves ``CURRENT`` untouched.
+Incremental writes commit inside the live generation and then rewrite
+``CURRENT`` with a higher counter, so a reader learns of any change from one
+``stat()`` of that file.
+
+Locks are ``fcntl.flock`` locks on files: the kernel releases them when a
+process dies, so a killed writer never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import IndexBusyError, IndexMissingError
+
+_GEN = re.compile(r"^gen-(\d{6,})$")
+CURRENT = "CURRENT"
+META = "meta.json"
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """What ``CURRENT`` says: the live generation and how many commits it has seen."""
+
+    generation: str
+    counter: int
+
+
+class IndexDir:
+    """One index directory (see the module docstring for its layout)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    # -- reading the pointer -------------------------------------------------
+
+    @property
+    def current_file(self) -> Path:
+        return self.path / CURRENT
+
+    def exists(self) -> bool:
+        return self.current_file.is_file()
+
+    def pointer(self) -> Pointer:
+        try:
+            text = self.current_file.read_text(encoding="ascii").split()
+        except FileNotFoundError:
+            raise IndexMissingError(f"no index at {self.path} (build one with `searchsvc index`)") from None
+        if not text or not _GEN.match(text[0]):
+            raise IndexMissingError(f"{self.current_file} is damaged: {' '.join(text)[:60]!r}")
+        return Pointer(text[0], int(text[1]) if len(text) > 1 and text[1].isdigit() else 0)
+
+    def stamp(self) -> tuple[int, int, int] | None:
+        """A cheap fingerprint of ``CURRENT``; it changes whenever the pointer is rewritten."""
+        try:
+            st = os.stat(self.current_file)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def generation_path(self, name: str) -> Path:
+        return self.path / name
+
+    def generations(self) -> list[str]:
+        if not self.path.is_dir():
+            return []
+        return sorted(p.name for p in self.path.iterdir() if _GEN.match(p.name) and p.is_dir())
+
+    def meta(self, name: str) -> dict[str, object]:
+        try:
+            return json.loads((self.path / name / META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    # -- changing it ---------------------------------------------------------
+
+    def new_build_dir(self) -> Path:
+        self.path.mkdir(parents=True, exist_ok=True)
+        build = self.path / f".build-{uuid.uuid4().hex[:12]}"
+        build.mkdir()
+        return build
+
+    def publish(self, build: Path) -> str:
+        """Turn a finished build folder into the live generation. Caller holds the write lock."""
+        fsync_tree(build)
+        gens = self.generations()
+        number = int(_GEN.match(gens[-1]).group(1)) + 1 if gens else 1  # type: ignore[union-attr]
+        name = f"gen-{number:06d}"
+        os.rename(build, self.path / name)
+        fsync_dir(self.path)
+        self.write_pointer(Pointer(name, 0))
+        return name
+
+    def bump(self) -> None:
+        """Tell readers the live generation changed (after an incremental commit)."""
+        p = self.pointer()
+        self.write_pointer(Pointer(p.generation, p.counter + 1))
+
+    def write_pointer(self, pointer: Pointer) -> None:
+        tmp = self.path / f".{CURRENT}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="ascii") as f:
+            f.write(f"{pointer.generation} {pointer.counter}\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.current_file)
+        fsync_dir(self.path)
+
+    def clean(self, keep: int = 2) -> list[str]:
+        """Remove generations beyond the newest ``keep`` (live one included) and stale builds.
+
+        Call it while holding the rebuild lock: no other build can be in progress then.
+        """
+        removed = []
+        live = self.pointer().generation if self.exists() else None
+        gens = self.generations()
+        for name in gens[:-keep] if keep else gens:
+            if name != live:
+                shutil.rmtree(self.path / name, ignore_errors=True)
+                removed.append(name)
+        for stale in self.path.glob(".build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+            removed.append(stale.name)
+        for tmp in self.path.glob(f".{CURRENT}.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        return removed
+
+    # -- locks ---------------------------------------------------------------
+
+    def write_lock(self, timeout: float) -> contextlib.AbstractContextManager[None]:
+        return file_lock(self.path / "write.lock", timeout, "another writer is changing the index")
+
+    def rebuild_lock(self) -> contextlib.AbstractContextManager[None]:
+        return file_lock(self.path / "rebuild.lock", 0, "another full rebuild is running")
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, timeout: float, busy_message: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path``; IndexBusyError after ``timeout`` seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(f"{busy_message} ({path.name} held for more than "
+                                         f"{timeout:g}s); try again") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(root: Path) -> None:
+    """fsync every file in a freshly built generation, then the folder itself."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fsync_dir(root)

@@ -1,0 +1,251 @@
+"""A consistent snapshot of the live index as global arrays.
+
+An :class:`IndexView` is one generation at one commit: the list of segments
+its table of contents names, each with that commit's deletions. Documents are
+numbered globally (segment offset + local number). The view exposes posting
+lists as global ``(doc ids, term frequencies)`` arrays with deleted documents
+dropped, and the per-document arrays that matching, scoring, sorting and facets
+need: live mask, field lengths, ``published`` keys, the rank of each id (for
+tie-breaking) and the (document, value) pairs of the exact-term fields (people,
+section, mentioned dates).
+
+Segments are immutable and shared between successive views (the engine keeps
+them by segment id), so everything per segment is computed once; a view only
+concatenates. A refresh after a one-document commit costs little.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .document import Document
+from .schema import document_from_stored
+from .segments import EMPTY_TF, SegmentView
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """(global document, value code) pairs of a multi-valued exact field, and value names."""
+
+    docs: np.ndarray
+    codes: np.ndarray
+    names: list[str]
+
+
+class IndexView:
+    def __init__(self, segments: list[SegmentView], toc_segments: list[Any], generation: str,
+                 path: str = "") -> None:
+        self.segments = segments
+        self._toc_segments = toc_segments
+        self.generation = generation
+        self.path = path
+        self.offsets = np.cumsum([0] + [s.size for s in segments]).astype(np.int64)
+        self.size = int(self.offsets[-1])  # documents including deleted ones
+
+    # -- documents -----------------------------------------------------------
+
+    @cached_property
+    def live(self) -> np.ndarray:
+        parts = [s.live(t) for s, t in zip(self.segments, self._toc_segments)]
+        if all(p is None for p in parts):
+            return np.ones(self.size, dtype=bool)
+        return np.concatenate([np.ones(s.size, bool) if p is None else p for s, p in zip(self.segments, parts)])
+
+    @cached_property
+    def doc_count(self) -> int:
+        return int(self.live.sum())
+
+    @cached_property
+    def _all_live(self) -> bool:
+        return bool(self.live.all())
+
+    def locate(self, docnum: int) -> tuple[SegmentView, int]:
+        i = int(np.searchsorted(self.offsets, docnum, side="right")) - 1
+        return self.segments[i], docnum - int(self.offsets[i])
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        seg, local = self.locate(docnum)
+        return seg.stored(local)
+
+    def document(self, docnum: int) -> Document:
+        return document_from_stored(self.stored(docnum))
+
+    def docnum_of(self, doc_id: str) -> int | None:
+        ids, _ = self.postings("id", doc_id)
+        return int(ids[-1]) if len(ids) else None
+
+    def doc_id(self, docnum: int) -> str:
+        seg, local = self.locate(docnum)
+        return seg.doc_id(local)
+
+    @cached_property
+    def id_rank(self) -> np.ndarray:
+        """Position of each document's id in sorted id order (ties in ranking break by id)."""
+        ids: list[str] = []
+        for seg in self.segments:
+            ids.extend(seg.all_ids())
+        order = np.argsort(np.array(ids, dtype=object), kind="stable")
+        rank = np.empty(self.size, dtype=np.int64)
+        rank[order] = np.arange(self.size)
+        return rank
+
+    # -- postings ------------------------------------------------------------
+
+    def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Global (ids, tf) of a term's live postings, ids ascending."""
+        id_parts, tf_parts = [], []
+        for seg, off in zip(self.segments, self.offsets):
+            ids, tf = seg.postings(field, term)
+            if len(ids):
+                id_parts.append(ids.astype(np.int64) + off)
+                tf_parts.append(tf)
+        if not id_parts:
+            return np.zeros(0, np.int64), EMPTY_TF
+        ids = np.concatenate(id_parts) if len(id_parts) > 1 else id_parts[0]
+        tf = np.concatenate(tf_parts) if len(tf_parts) > 1 else tf_parts[0]
+        if not self._all_live:
+            keep = self.live[ids]
+            ids, tf = ids[keep], tf[keep]
+        return ids, tf
+
+    def positions(self, field: str, term: str) -> tuple[np.ndarray, list[bytes]]:
+        """Global ids (deleted included) and encoded positions of a term, for phrase checks."""
+        id_parts, values = [], []
+        for seg, off in zip(self.segments, self.offsets):
+            ids, vals = seg.positions(field, term)
+            if len(ids):
+                id_parts.append(ids.astype(np.int64) + off)
+                values.extend(vals)
+        return (np.concatenate(id_parts) if id_parts else np.zeros(0, np.int64)), values
+
+    def field_terms(self, field: str) -> list[str]:
+        """Distinct terms of a field over all segments, sorted."""
+        seen: set[str] = set()
+        for seg in self.segments:
+            seen.update(seg.field_terms(field))
+        return sorted(seen)
+
+    def expand(self, query: Any) -> list[tuple[str, str]]:
+        """The (field, term) pairs a Whoosh multi-term query (prefix, wildcard, fuzzy) covers."""
+        out: dict[tuple[str, str], None] = {}
+        for seg in self.segments:
+            for fieldname, text in query.expanded_terms(seg.reader):
+                t = text.decode("utf-8") if isinstance(text, bytes) else text
+                out[(fieldname, t)] = None
+        return list(out)
+
+    # -- columns -------------------------------------------------------------
+
+    def lengths(self, field: str) -> np.ndarray:
+        return self._cat(lambda s: s.lengths(field), np.float32)
+
+    @cached_property
+    def published(self) -> np.ndarray:
+        return self._cat(lambda s: s.published(), np.int64)
+
+    def average_length(self, field: str) -> float:
+        count = self.doc_count
+        if not count:
+            return 1.0
+        total = float(self.lengths(field)[self.live].sum())
+        return max(total / count, 1.0)
+
+    def _cat(self, get: Any, dtype: Any) -> np.ndarray:
+        parts = [get(s) for s in self.segments]
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+    # -- exact-term fields (filters and facets) -----------------------------
+
+    def pairs(self, field: str, key: Any = None) -> Pairs:
+        """Every (document, value) of an exact-term field; ``key`` groups values (e.g. casefold).
+
+        A group is named by its most frequent spelling ("Xi Jinping" over "XI JINPING").
+        """
+        cache = self.__dict__.setdefault("_pairs", {})
+        ck = (field, key)
+        if ck in cache:
+            return cache[ck]
+        code_of: dict[str, int] = {}
+        spellings: list[dict[str, int]] = []
+        docs, codes = [], []
+        for seg, off in zip(self.segments, self.offsets):
+            local_docs, local_codes, names = seg.exact_pairs(field)
+            if not len(names):
+                continue
+            counts = np.bincount(local_codes, minlength=len(names))
+            mapping = np.full(len(names), -1, dtype=np.int32)
+            for i, name in enumerate(names):
+                k = key(name) if key else name
+                if k is None:
+                    continue
+                code = code_of.get(k)
+                if code is None:
+                    code = code_of[k] = len(spellings)
+                    spellings.append({})
+                spellings[code][name] = spellings[code].get(name, 0) + int(counts[i])
+                mapping[i] = code
+            mapped = mapping[local_codes]
+            keep = mapped >= 0
+            docs.append(local_docs[keep].astype(np.int64) + off)
+            codes.append(mapped[keep])
+        names = [max(sp.items(), key=lambda kv: (kv[1], kv[0]))[0] for sp in spellings]
+        result = Pairs(np.concatenate(docs) if docs else np.zeros(0, np.int64),
+                       np.concatenate(codes) if codes else np.zeros(0, np.int32), names)
+        cache[ck] = result
+        return result
+
+    @cached_property
+    def published_year(self) -> np.ndarray:
+        """Year of ``published`` per document (0 when none)."""
+        keys = self.published
+        years = np.zeros(self.size, dtype=np.int32)
+        has = keys > 0
+        if has.any():
+            ordinals = keys[has] // 86400
+            uniq, inverse = np.unique(ordinals, return_inverse=True)
+            years[has] = np.array([dt.date.fromordinal(int(o)).year for o in uniq], dtype=np.int32)[inverse]
+        return years
+
+    @cached_property
+    def mentioned(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(doc, first day, last day) per mentioned date, as proleptic ordinals."""
+        pairs = self.pairs("dates", key=_valid_date_value)
+        if not len(pairs.docs):
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty
+        bounds = np.array([date_bounds(v) for v in pairs.names], dtype=np.int64)
+        return pairs.docs, bounds[pairs.codes, 0], bounds[pairs.codes, 1]
+
+
+def date_bounds(value: str) -> tuple[int, int]:
+    """First and last day (ordinals) of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ValueError otherwise."""
+    parts = value.split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        raise ValueError(f"not a date: {value!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    year = int(parts[0])
+    if year < 1:
+        raise ValueError(f"not a date: {value!r}")
+    if len(parts) == 1:
+        return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+    month = int(parts[1])
+    if len(parts) == 2:
+        if not 1 <= month <= 12:
+            raise ValueError(f"not a month: {value!r}")
+        last_day = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, 1).toordinal(), dt.date(year, month, last_day).toordinal()
+    day = dt.date(year, month, int(parts[2]))
+    return day.toordinal(), day.toordinal()
+
+
+def _valid_date_value(value: str) -> str | None:
+    try:
+        date_bounds(value)
+    except ValueError:
+        return None
+    return value
