@@ -159,7 +159,7 @@ def parse_published(value: object) -> dt.datetime | None:
     else:
         raise ValueError(f"must be an ISO 8601 string, got {type(value).__name__}")
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
 
 

@@ -55,7 +55,7 @@ class Highlighter:
         wanted |= {w for _, phrases in self._fields.values() for p in phrases for w in p}
         self._wanted = frozenset(wanted)
         heads = sorted({re.escape(t[:3]) for t in wanted if t}, key=len, reverse=True)
-        self._candidates = (re.compile(r"(?<![^\W_])(?:%s)[^\W_]*" % "|".join(heads), re.IGNORECASE)
+        self._candidates = (re.compile(r"(?<![^\W_])(?:{})[^\W_]*".format("|".join(heads)), re.IGNORECASE)
                             if heads else None)
 
     def title(self, text: str) -> str:
@@ -92,10 +92,8 @@ class Highlighter:
     def _tokens(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, stem) of the words that may be query terms."""
         wanted = self._wanted
-        if text.isascii():
-            matches = self._candidates.finditer(text)  # type: ignore[union-attr]
-        else:  # accents: the folded form may not start with the same letters
-            matches = _WORD.finditer(text)
+        # With accents the folded form may not start with the same letters: scan every word.
+        matches = self._candidates.finditer(text) if text.isascii() else _WORD.finditer(text)  # type: ignore[union-attr]
         out = []
         for m in matches:
             term = stem(fold(m.group().lower()))

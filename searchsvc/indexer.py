@@ -1,46 +1,62 @@
 """Writing the index: full rebuilds into a new generation, and incremental writes.
 
-``rebuild()`` reads records (see :mod:`searchsvc.loaders`), fills in people and
-dates through :func:`searchsvc.extract.extract` (in worker processes, one per
-core), writes a new generation folder and publishes it atomically (see
-:mod:`searchsvc.store`). A bad record stops the rebuild before anything is
-published, unless ``skip_bad`` is set, in which case it is counted and reported.
-The journal of API writes (:mod:`searchsvc.journal`) is re-applied on top of the
-sources before the new generation goes live.
+A full rebuild (:func:`rebuild`):
 
-``IndexWriter`` makes incremental changes (put/delete by id) to the live
-generation under the write lock, journalling them first.
+1. plans the input as units (files; big JSONL files in line-aligned pieces) and
+   hands contiguous runs of them to worker processes, one per core;
+2. each worker reads its records, fills in people and dates through
+   :func:`searchsvc.extract.extract`, and writes its own segment(s) into the new
+   generation folder with :class:`~searchsvc.segwriter.BulkSegmentWriter`;
+3. the parent checks ids across parts (a duplicate id is a bad record), adds the
+   documents written through the API since (:mod:`searchsvc.journal`) as one more
+   segment, lists every segment in one table of contents, and publishes the
+   generation atomically (:mod:`searchsvc.store`).
+
+A bad record stops the rebuild before anything is published, unless
+``skip_bad`` is set; then it is counted and reported. Nothing of a failed or
+killed rebuild is ever read: its folder is hidden (``.build-*``) and removed by
+the next rebuild.
+
+:class:`IndexWriter` makes incremental changes (put/delete by id) to the live
+generation under the write lock, journalling them first, through Whoosh's own
+writer (which merges small segments as they pile up).
 """
 
 from __future__ import annotations
 
 import errno
+import json
+import multiprocessing
+import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.writing import SegmentWriter
 
 from . import analysis
 from .document import Document
 from .errors import IndexMissingError, InputError, RebuildError
 from .extract import extract
 from .journal import Journal
-from .loaders import Record, iter_records
+from .loaders import Unit, plan, read_unit
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
+from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
 from .store import IndexDir
 from .suggest import write_vocabulary
 
-#: Documents per extraction task sent to a worker process.
-BATCH = 64
-#: Below this many documents extraction runs in-process: forking costs more.
-PARALLEL_MIN_DOCS = 512
+#: Inputs smaller than this are built in-process: forking costs more than it saves.
+PARALLEL_MIN_BYTES = 2_000_000
+#: A worker starts a new segment after this many documents (bounds its memory).
+SEGMENT_DOCS = 200_000
+#: JSONL files are split into pieces of about this size so workers share them.
+SPLIT_BYTES = 8_000_000
 
 
 @dataclass
@@ -52,6 +68,19 @@ class RebuildReport:
     api_writes_applied: int = 0
     seconds: float = 0.0
     size_bytes: int = 0
+    segments: int = 0
+
+
+@dataclass
+class _Part:
+    """What one worker built: its segments, the ids in them (in order) and its bad records."""
+
+    segments: list[Any] = field(default_factory=list)
+    ids: list[list[str]] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    errors: list[InputError] = field(default_factory=list)
+    skipped: int = 0
+    stems: dict[str, str] = field(default_factory=dict)
 
 
 def enrich(doc: Document) -> Document:
@@ -63,10 +92,6 @@ def enrich(doc: Document) -> Document:
     return doc.with_extraction(found.people, found.dates)
 
 
-def _enrich_batch(docs: list[Document]) -> list[Document]:
-    return [enrich(d) for d in docs]
-
-
 def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: str | None = None,
             skip_bad: bool = False, discard_api_writes: bool = False, settings: Settings | None = None,
             progress: Callable[[int], None] | None = None, max_errors_kept: int = 100) -> RebuildReport:
@@ -75,14 +100,15 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     store = IndexDir(index_path)
     report = RebuildReport()
     started = time.perf_counter()
+    units = plan(sources, format=format, split_bytes=SPLIT_BYTES)
     try:
         store.path.mkdir(parents=True, exist_ok=True)
         with store.rebuild_lock():
             store.clean()
             build = store.new_build_dir()
             try:
-                _build(store, build, sources, format, skip_bad, discard_api_writes, settings,
-                       progress, report, max_errors_kept)
+                _build(store, build, units, skip_bad, discard_api_writes, settings, progress, report,
+                       max_errors_kept)
             except BaseException:
                 shutil.rmtree(build, ignore_errors=True)
                 raise
@@ -94,44 +120,41 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     return report
 
 
-def _build(store: IndexDir, build: Path, sources: Iterable[str | Path], format: str | None,
-           skip_bad: bool, discard: bool, settings: Settings, progress: Callable[[int], None] | None,
-           report: RebuildReport, max_errors_kept: int) -> None:
+def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_bad: bool, discard: bool,
+           settings: Settings, progress: Callable[[int], None] | None, report: RebuildReport,
+           max_errors_kept: int) -> None:
     journal = Journal(store.path)
-    if discard:
-        replay_from, overrides = 0, {}
-    else:
-        replay_from = journal.size()
-        overrides = journal.final_state()
-    ix = FileStorage(str(build)).create_index(build_schema())
-    writer = ix.writer(limitmb=256, compound=False)
-    seen: dict[str, str] = {}
-    try:
-        records = _checked(iter_records(sources, format=format, max_chars=settings.max_document_chars), seen)
-        for item in _enriched(records, overrides, settings):
-            if isinstance(item, InputError):
-                if not skip_bad:
-                    raise item
-                report.skipped += 1
-                if len(report.errors) < max_errors_kept:
-                    report.errors.append(item)
-                continue
-            writer.add_document(**whoosh_fields(item))
-            report.documents += 1
-            if progress and report.documents % 500 == 0:
-                progress(report.documents)
-        for doc in overrides.values():
-            if doc is not None:
-                writer.add_document(**whoosh_fields(doc))
-                report.api_writes_applied += 1
-        report.api_writes_applied += sum(1 for d in overrides.values() if d is None)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit(merge=False)
-    _write_vocabulary(ix, build)
-    if progress:
-        progress(report.documents)
+    replay_from = 0 if discard else journal.size()
+    overrides = {} if discard else journal.final_state()
+    storage = FileStorage(str(build))
+    schema = build_schema()
+    storage.create_index(schema)
+
+    bad_units = [u for u in units if isinstance(u, InputError)]
+    if bad_units and not skip_bad:
+        raise bad_units[0]
+    good = [u for u in units if isinstance(u, Unit)]
+    parts = _run_parts(str(build), good, set(overrides), skip_bad, settings, progress)
+
+    errors = bad_units + [e for p in parts for e in p.errors]
+    if errors and not skip_bad:
+        raise errors[0]
+    _drop_duplicates(parts, errors, skip_bad)
+    segments = [s for p in parts for s in p.segments]
+    report.skipped = len(bad_units) + sum(p.skipped for p in parts)
+    report.errors = errors[:max_errors_kept]
+    puts = [d for d in overrides.values() if d is not None]
+    if puts:
+        writer = BulkSegmentWriter(storage, schema)
+        writer.add_all(puts)
+        segments.append(writer.finish())
+    report.api_writes_applied = len(overrides)
+    write_toc(storage, schema, segments)
+    stems: dict[str, str] = dict(analysis._stems)
+    for p in parts:
+        stems.update(p.stems)
+    ix = storage.open_index(schema=schema)
+    _write_vocabulary(ix, build, stems)
     with store.write_lock(settings.lock_timeout):
         # API writes that arrived while this build ran: apply them too, then go live.
         late = journal.final_state(replay_from) if not discard else {}
@@ -141,84 +164,126 @@ def _build(store: IndexDir, build: Path, sources: Iterable[str | Path], format: 
         if discard:
             journal.discard()
         doc_count = ix.doc_count()
+        report.segments = len(ix._segments())
         _write_meta(build, doc_count, report)
         report.generation = store.publish(build)
     report.documents = doc_count
+    if progress:
+        progress(doc_count)
 
 
-def _checked(records: Iterator[Record], seen: dict[str, str]) -> Iterator[Record]:
-    """Duplicate ids across the sources are errors: the first occurrence is kept."""
-    for rec in records:
-        if isinstance(rec, Document):
-            where = f"{rec.source}" if rec.source else ""
-            if rec.id in seen:
-                rec = InputError(f"duplicate id (first seen in {seen[rec.id]})", source=rec.source,
-                                 record_id=rec.id, field="id")
-            else:
-                seen[rec.id] = where
-        yield rec
-
-
-def _enriched(records: Iterator[Record], overrides: dict[str, Document | None],
-              settings: Settings) -> Iterator[Record]:
-    """Records with extraction applied, in input order; API-journal ids are left to the journal."""
-    def wanted() -> Iterator[Record]:
-        for rec in records:
-            if isinstance(rec, Document) and rec.id in overrides:
-                continue
-            yield rec
-
+def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, settings: Settings,
+               progress: Callable[[int], None] | None) -> list[_Part]:
     workers = settings.extract_workers or _cores()
-    pending: list[Record] = []
-    stream = wanted()
-    # Peek: small inputs are not worth a process pool.
-    for rec in stream:
-        pending.append(rec)
-        if len(pending) >= PARALLEL_MIN_DOCS:
-            break
-    if len(pending) < PARALLEL_MIN_DOCS or workers <= 1:
-        for rec in [*pending, *stream]:
-            yield enrich(rec) if isinstance(rec, Document) else rec
-        return
-    yield from _parallel(_chain(pending, stream), workers)
-
-
-def _chain(first: list[Record], rest: Iterator[Record]) -> Iterator[Record]:
-    yield from first
-    yield from rest
-
-
-def _parallel(records: Iterator[Record], workers: int) -> Iterator[Record]:
-    """Extraction in ``workers`` processes; a bounded window keeps memory flat and order kept."""
-    import multiprocessing
-
+    total = sum(u.size for u in units)
+    if workers <= 1 or total < PARALLEL_MIN_BYTES or len(units) < 2:
+        return [_build_part(build, units, skip_ids, skip_bad, settings.max_document_chars, None)]
+    groups = _split_units(units, workers)
     ctx = multiprocessing.get_context("fork")
-    window: list[tuple[list[Record], Future[list[Document]] | None]] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        def flush_one() -> Iterator[Record]:
-            batch, fut = window.pop(0)
-            done = iter(fut.result()) if fut else iter(())
-            for rec in batch:
-                yield next(done) if isinstance(rec, Document) else rec
+    counter = ctx.Value("q", 0)
+    with ProcessPoolExecutor(max_workers=len(groups), mp_context=ctx,
+                             initializer=_init_counter, initargs=(counter,)) as pool:
+        futures: list[Future[_Part]] = [
+            pool.submit(_build_part, build, g, skip_ids, skip_bad, settings.max_document_chars, True)
+            for g in groups]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
+            if progress:
+                progress(counter.value)
+            if any(f.done() and f.exception() for f in futures):
+                for f in pending:
+                    f.cancel()
+                break
+        return [f.result() for f in futures]
 
-        batch: list[Record] = []
-        for rec in records:
-            batch.append(rec)
-            if len(batch) >= BATCH:
-                docs = [r for r in batch if isinstance(r, Document)]
-                window.append((batch, pool.submit(_enrich_batch, docs) if docs else None))
-                batch = []
-                if len(window) >= workers * 4:
-                    yield from flush_one()
-        if batch:
-            docs = [r for r in batch if isinstance(r, Document)]
-            window.append((batch, pool.submit(_enrich_batch, docs) if docs else None))
-        while window:
-            yield from flush_one()
+
+_COUNTER: Any = None
+
+
+def _init_counter(counter: Any) -> None:
+    global _COUNTER
+    _COUNTER = counter
+
+
+def _build_part(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, max_chars: int,
+                in_worker: bool | None) -> _Part:
+    """Read, enrich and write ``units`` as segment(s) of ``build`` (runs in a worker process)."""
+    storage = FileStorage(build)
+    schema = build_schema()
+    part = _Part()
+    writer = BulkSegmentWriter(storage, schema)
+    ids: list[str] = []
+    seen: set[str] = set()
+    try:
+        for unit in units:
+            for rec in read_unit(unit, max_chars):
+                if isinstance(rec, Document) and rec.id in seen:
+                    rec = InputError(f"duplicate id (first seen in {part.sources.get(rec.id, '?')})",
+                                     source=rec.source, record_id=rec.id, field="id")
+                if isinstance(rec, InputError):
+                    part.errors.append(rec)
+                    part.skipped += 1
+                    if not skip_bad:
+                        return part
+                    continue
+                if rec.id in skip_ids:
+                    continue  # the API journal has a newer version (or a delete)
+                seen.add(rec.id)
+                part.sources[rec.id] = rec.source
+                writer.add(enrich(rec))
+                ids.append(rec.id)
+                if writer.count >= SEGMENT_DOCS:
+                    part.segments.append(writer.finish())
+                    part.ids.append(ids)
+                    writer, ids = BulkSegmentWriter(storage, schema), []
+                if in_worker and _COUNTER is not None and writer.count % 100 == 0:
+                    with _COUNTER.get_lock():
+                        _COUNTER.value += 100
+        if writer.count:
+            part.segments.append(writer.finish())
+            part.ids.append(ids)
+        else:
+            writer.cancel()
+    finally:
+        if in_worker:
+            part.stems = dict(analysis._stems)
+    return part
+
+
+def _split_units(units: list[Unit], n: int) -> list[list[Unit]]:
+    """Contiguous groups of about equal bytes (order kept, so document order is kept)."""
+    total = sum(max(u.size, 1) for u in units)
+    groups: list[list[Unit]] = [[]]
+    acc = 0
+    for u in units:
+        if groups[-1] and acc >= total * len(groups) / n and len(groups) < n:
+            groups.append([])
+        groups[-1].append(u)
+        acc += max(u.size, 1)
+    return groups
+
+
+def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: bool) -> None:
+    """An id already written by an earlier part is a duplicate: an error, or deleted when skipping."""
+    first: dict[str, str] = {}
+    for part in parts:
+        for segment, ids in zip(part.segments, part.ids):
+            for local, doc_id in enumerate(ids):
+                if doc_id in first:
+                    err = InputError(f"duplicate id (first seen in {first[doc_id]})",
+                                     source=part.sources.get(doc_id, ""), record_id=doc_id, field="id")
+                    if not skip_bad:
+                        raise err
+                    errors.append(err)
+                    part.skipped += 1
+                    segment.delete_document(local)
+                else:
+                    first[doc_id] = part.sources.get(doc_id, "")
 
 
 def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
-    writer: SegmentWriter = ix.writer(timeout=timeout, compound=False)
+    writer = ix.writer(timeout=timeout, compound=False)
     try:
         for doc_id, doc in changes.items():
             if doc is None:
@@ -243,14 +308,15 @@ class IndexWriter:
         """Add or replace documents; returns how many were written."""
         if extract_missing:
             docs = [enrich(d) for d in docs]
-        return self._commit([{"op": "put", "doc": d.to_record()} for d in docs],
-                            {d.id: d for d in docs})
+        changes = {d.id: d for d in docs}
+        self._commit([{"op": "put", "doc": d.to_record()} for d in docs], changes)
+        return len(changes)
 
     def delete(self, ids: list[str]) -> int:
         """Delete documents by id; returns how many existed."""
         return self._commit([{"op": "delete", "id": i} for i in ids], {i: None for i in ids})
 
-    def _commit(self, entries: list[dict[str, object]], changes: dict[str, Document | None]) -> int:
+    def _commit(self, entries: list[dict[str, Any]], changes: dict[str, Document | None]) -> int:
         if not changes:
             return 0
         with self.store.write_lock(self.settings.lock_timeout):
@@ -262,7 +328,7 @@ class IndexWriter:
             self.journal.append(entries)
             _apply(ix, changes)
             self.store.bump()
-        return existing if all(v is None for v in changes.values()) else len(changes)
+        return existing
 
     def _create_empty(self) -> None:
         build = self.store.new_build_dir()
@@ -271,17 +337,15 @@ class IndexWriter:
         self.store.publish(build)
 
 
-def _write_vocabulary(ix: whoosh_index.Index, build: Path) -> None:
-    # The stem memo of this process saw every indexed word: keep a display word per stem.
+def _write_vocabulary(ix: whoosh_index.Index, build: Path, stems: dict[str, str]) -> None:
+    # The stem memos of the processes that indexed saw every word: keep a display word per stem.
     with ix.reader() as reader:
         known = {t.decode("utf-8") for f in ("title", "body") if f in reader.indexed_field_names()
                  for t in reader.lexicon(f)}
-    write_vocabulary(build, analysis._stems, known)
+    write_vocabulary(build, stems, known)
 
 
 def _write_meta(build: Path, doc_count: int, report: RebuildReport) -> None:
-    import json
-
     meta = {"schema_version": SCHEMA_VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "documents": doc_count, "skipped": report.skipped}
     (build / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
@@ -292,8 +356,6 @@ def directory_size(path: Path) -> int:
 
 
 def _cores() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

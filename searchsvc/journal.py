@@ -15,6 +15,7 @@ never acknowledged). ``compact()`` keeps only the last operation per id.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterator
@@ -49,11 +50,9 @@ class Journal:
 
     def entries(self, start: int = 0) -> Iterator[dict[str, Any]]:
         """Complete entries from byte offset ``start`` on."""
-        try:
-            f = open(self.path, "rb")
-        except FileNotFoundError:
+        if not self.path.exists():
             return
-        with f:
+        with open(self.path, "rb") as f:
             f.seek(start)
             for line in f:
                 if not line.endswith(b"\n"):
@@ -91,10 +90,8 @@ class Journal:
         return len(state)
 
     def discard(self) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
-        except FileNotFoundError:
-            pass
 
     def _drop_torn_tail(self) -> None:
         try:

@@ -36,7 +36,6 @@ DEFAULT_FIELD = "text"
 QUERY_FIELDS = ("title", "body", "people", "section", "dates", "published", "id")
 MATCH_MODES = ("all", "any")
 _PLAIN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:\s+[^\W_]+(?:['’][^\W_]+)*)*", re.UNICODE)
-_INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
@@ -70,7 +69,8 @@ def _parser(match: str) -> qparser.QueryParser:
     p.remove_plugin_class(qparser.SingleQuotePlugin)  # apostrophes in names are not quotes
     p.add_plugin(qparser.FuzzyTermPlugin())
     p.add_plugin(qparser.GtLtPlugin())
-    p.add_plugin(qparser.PlusMinusPlugin())
+    # +/- only as prefixes: the hyphen in "shake-ups" or "2025-05" is not NOT.
+    p.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     return p
 
 
@@ -96,8 +96,6 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
     else:
         # In an ALL-CAPS query (a headline pasted in) AND/OR/NOT/TO are words, not operators.
         source = text.lower() if not any(c.islower() for c in text) else text
-        # "shake-ups" is two words, not "shake" and NOT "ups".
-        source = _INNER_HYPHEN.sub(" ", source)
         try:
             q = _PARSERS[match].parse(source)
         except Exception:  # Whoosh's parser has many failure modes on hostile input

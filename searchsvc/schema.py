@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
 
 from .analysis import NewsAnalyzer, terms
 from .document import Document, format_published
@@ -64,10 +64,11 @@ class NewsText(fields.TEXT):
 
 
 class ExactList(fields.KEYWORD):
-    """A list of strings, each indexed as one exact term (no analysis)."""
+    """A list of strings, each indexed as one exact term (no analysis, no frequencies)."""
 
     def __init__(self, stored: bool = False) -> None:
         super().__init__(stored=stored, scorable=False)
+        self.format = formats.Existence()
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         items = [value] if isinstance(value, str) else value

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..document import DEFAULT_MAX_DOCUMENT_CHARS, Document
@@ -40,20 +41,66 @@ EXTENSIONS = {".txt": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".sgm": "re
 IGNORED_NAMES = {seedtext.METADATA_NAME, "README", "README.md", "README.txt", "LICENSE"}
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A piece of input one worker reads: a whole file, or a line-aligned byte range of a JSONL file."""
+
+    path: str
+    format: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+    size: int = 0
+
+
 def iter_records(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
                  max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterator[Record]:
     """Documents (or per-record errors) from files and folders, in a stable order."""
+    for unit in plan(paths, format=format):
+        if isinstance(unit, InputError):
+            yield unit
+        else:
+            yield from read_unit(unit, max_chars)
+
+
+def plan(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
+         split_bytes: int = 0) -> list[Unit | InputError]:
+    """The input as units in reading order; JSONL files larger than ``split_bytes`` are split."""
     if format is not None and format not in READERS:
         raise InputError(f"unknown format {format!r}; known: {', '.join(READERS)}")
+    units: list[Unit | InputError] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for file in _walk(path, format):
-                yield from _read(file, format, max_chars)
+            files = list(_walk(path, format))
         elif path.is_file():
-            yield from _read(path, format, max_chars)
+            files = [path]
         else:
-            yield InputError("no such file or folder", source=str(path))
+            units.append(InputError("no such file or folder", source=str(path)))
+            continue
+        for file in files:
+            fmt = format_of(file, format)
+            if fmt is None:
+                units.append(InputError(f"unknown file type {file.suffix or '(none)'!r}; use --format "
+                                        f"({', '.join(READERS)})", source=str(file)))
+                continue
+            size = file.stat().st_size
+            if fmt == "jsonl" and split_bytes and size > split_bytes:
+                units.extend(jsonl.split(str(file), size, split_bytes))
+            else:
+                units.append(Unit(str(file), fmt, size=size))
+    return units
+
+
+def read_unit(unit: Unit, max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterator[Record]:
+    path = Path(unit.path)
+    try:
+        if unit.format == "jsonl":
+            yield from jsonl.read(path, max_chars, start=unit.start, end=unit.end, first_line=unit.first_line)
+        else:
+            yield from READERS[unit.format](path, max_chars)
+    except OSError as e:
+        yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
 
 
 def format_of(path: Path, format: str | None = None) -> str | None:
@@ -79,16 +126,4 @@ def _walk(folder: Path, format: str | None) -> Iterator[Path]:
                 yield path
 
 
-def _read(path: Path, format: str | None, max_chars: int) -> Iterator[Record]:
-    fmt = format_of(path, format)
-    if fmt is None:
-        yield InputError(f"unknown file type {path.suffix or '(none)'!r}; use --format "
-                         f"({', '.join(READERS)})", source=str(path))
-        return
-    try:
-        yield from READERS[fmt](path, max_chars)
-    except OSError as e:
-        yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
-
-
-__all__ = ["EXTENSIONS", "READERS", "Record", "format_of", "iter_records"]
+__all__ = ["EXTENSIONS", "READERS", "Record", "Unit", "format_of", "iter_records", "plan", "read_unit"]

@@ -11,18 +11,44 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..document import Document
 from ..errors import InputError
 
 
-def read(path: Path, max_chars: int) -> Iterator[Document | InputError]:
+def read(path: Path, max_chars: int, *, start: int = 0, end: int | None = None,
+         first_line: int = 1) -> Iterator[Document | InputError]:
+    """Records of the whole file, or of the lines in bytes [start, end)."""
     source = str(path)
     with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
+        f.seek(start)
+        pos = start
+        for lineno, raw in enumerate(f, first_line):
+            if end is not None and pos >= end:
+                break
+            pos += len(raw)
             if not raw.strip():
                 continue
             yield parse_line(raw, source=source, line=lineno, max_chars=max_chars)
+
+
+def split(path: str, size: int, chunk: int) -> list[Any]:
+    """Line-aligned pieces of about ``chunk`` bytes, each knowing its first line number."""
+    from . import Unit
+
+    units = []
+    with open(path, "rb") as f:
+        start, line = 0, 1
+        while start < size:
+            f.seek(min(start + chunk, size))
+            f.readline()  # finish the line the cut fell in
+            end = min(f.tell(), size) if start + chunk < size else size
+            f.seek(start)
+            lines = f.read(end - start).count(b"\n")
+            units.append(Unit(path, "jsonl", start, end, line, end - start))
+            start, line = end, line + lines
+    return units
 
 
 def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int) -> Document | InputError:

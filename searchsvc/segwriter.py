@@ -1,0 +1,321 @@
+"""Writing a whole Whoosh segment in bulk.
+
+Whoosh's ``SegmentWriter`` moves every posting through Python objects several
+times (a tuple into a sorting pool, a field-length lookup, a per-posting append
+with assertions): about 30 µs a posting, most of a minute for Reuters-21578.
+:class:`BulkSegmentWriter` writes the same ``W3`` segment files another way:
+
+* while documents are added, each text field's tokens are appended as term ids
+  to one flat array (a dict maps each surface word to its stem's id, so a word
+  is stemmed once per segment);
+* at :meth:`~BulkSegmentWriter.finish`, NumPy sorts those arrays by term (a
+  stable sort keeps documents and positions in order), which yields every
+  posting list with its frequencies and positions at once;
+* each posting list is written block by block (128 postings, delta-coded ids,
+  weights, Whoosh's encoded positions) in the layout of
+  ``W3PostingsWriter._write_block`` (see ``_PROTOCOL`` for the two deliberate
+  differences), and its term info goes into Whoosh's own ``OrderedHashWriter``.
+
+Stored fields and columns go through Whoosh's per-document writer, which is
+cheap per document. The result is an ordinary segment: Whoosh reads, merges
+and updates it, and ``tests/test_segwriter.py`` checks it equals what
+``SegmentWriter`` writes. Several processes may each write a segment into one
+folder; the caller lists them in one table of contents (:func:`write_toc`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import struct
+from array import array
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import Storage
+from whoosh.index import TOC, clean_files
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import _length_byte_cache, length_to_byte
+
+from .analysis import stem, words
+from .document import Document
+from .schema import NAME_GAP, whoosh_fields
+
+BLOCK = 128
+_MAGIC = b"W3Bl"
+#: Whoosh pickles block data with protocol 2 and zlib level 3. Protocol 2 stores each
+#: position value (bytes) as a call to codecs.encode: ten times slower to write and
+#: to read, and twice the size, of protocol 4, which Whoosh's reader (plain
+#: ``pickle.loads``) reads just the same. Blocks are left uncompressed (the block
+#: info says so): zlib's set-up per call costs more than it saves, and every
+#: query would pay the decompression.
+_PROTOCOL = 4
+_INT = struct.Struct("!i")
+_TERMINFO = W3TermInfo._struct
+_LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
+_SINGLE: dict[int, bytes] = {}
+
+
+class _TextField:
+    """Token term ids of one text field for all documents of the segment."""
+
+    def __init__(self, gapped: bool) -> None:
+        self.tids = array("I")
+        self.lengths = array("I")
+        self.positions: array | None = array("I") if gapped else None
+
+
+class BulkSegmentWriter:
+    """Collects documents and writes them as one new segment of ``storage``'s index."""
+
+    def __init__(self, storage: Storage, schema: Schema, indexname: str = "MAIN") -> None:
+        self.storage = storage
+        self.schema = schema
+        self.codec = W3Codec()
+        self.segment = self.codec.new_segment(storage, indexname)
+        self._perdoc = self.codec.per_document_writer(storage, self.segment)
+        self._fields = sorted(schema.names())
+        self._text = {n: _TextField(n == "people") for n in self._fields
+                      if schema[n].indexed and schema[n].format.fixed_value_size() is None}
+        self._exact: dict[str, dict[str, array]] = {n: {} for n in self._fields
+                                                     if schema[n].indexed and n not in self._text}
+        self._word_tid: dict[str, int] = {}
+        self._stems: list[str] = []
+        self._stem_tid: dict[str, int] = {}
+        self.count = 0
+
+    # -- adding documents ----------------------------------------------------
+
+    def add(self, doc: Document) -> None:
+        values = whoosh_fields(doc)
+        docnum = self.count
+        perdoc = self._perdoc
+        perdoc.start_doc(docnum)
+        for name in self._fields:
+            value = values.get(name)
+            field = self.schema[name]
+            length = 0
+            if name in self._text:
+                length = self._add_text(self._text[name], value)
+            elif value is not None and name in self._exact:
+                table = self._exact[name]
+                for term in dict.fromkeys([value] if isinstance(value, str) else value):
+                    if term:
+                        table.setdefault(term, array("I")).append(docnum)
+            if value is None:
+                continue
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type is not None:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self.count += 1
+
+    def add_all(self, docs: Iterable[Document]) -> None:
+        for doc in docs:
+            self.add(doc)
+
+    def _add_text(self, tf: _TextField, value: Any) -> int:
+        if not value:
+            tf.lengths.append(0)
+            return 0
+        if isinstance(value, (list, tuple)):
+            start = total = 0
+            for item in value:
+                ids = self._term_ids(item)
+                tf.tids.extend(ids)
+                tf.positions.extend(range(start, start + len(ids)))  # type: ignore[union-attr]
+                start += len(ids) + NAME_GAP
+                total += len(ids)
+            tf.lengths.append(total)
+            return total
+        ids = self._term_ids(value)
+        tf.tids.extend(ids)
+        tf.lengths.append(len(ids))
+        return len(ids)
+
+    def _term_ids(self, text: str) -> list[int]:
+        ws = words(text)
+        get = self._word_tid.get
+        ids = [get(w, -1) for w in ws]
+        if -1 in ids:
+            for i, tid in enumerate(ids):
+                if tid == -1:
+                    ids[i] = self._new_word(ws[i])
+        return ids
+
+    def _new_word(self, word: str) -> int:
+        s = stem(word)
+        tid = self._stem_tid.get(s)
+        if tid is None:
+            tid = self._stem_tid[s] = len(self._stems)
+            self._stems.append(s)
+        self._word_tid[word] = tid
+        return tid
+
+    def surface_words(self) -> dict[str, str]:
+        """word -> stem for every word this writer saw (for the display vocabulary)."""
+        return {w: self._stems[t] for w, t in self._word_tid.items()}
+
+    # -- writing -------------------------------------------------------------
+
+    def finish(self) -> Any:
+        """Write the postings and columns; returns the finished (not yet listed) segment."""
+        self._perdoc.close()
+        fw = self.codec.field_writer(self.storage, self.segment)
+        for name in self._fields:
+            if name in self._text:
+                lists = self._text_postings(self._text[name])
+            elif self._exact.get(name):
+                lists = _exact_postings(self._exact[name])
+            else:
+                continue
+            if lists is None:
+                continue
+            fw.start_field(name, self.schema[name])
+            _write_field(fw, pack_ushort(fw._fieldid), *lists)
+            fw.finish_field()
+        fw.close()
+        self.segment.set_doc_count(self.count)
+        self._text.clear()
+        self._exact.clear()
+        return self.segment
+
+    def _text_postings(self, tf: _TextField) -> tuple[Any, ...] | None:
+        """All postings of a text field, grouped by term, as flat arrays (see _write_field)."""
+        if not len(tf.tids):
+            return None
+        lengths = np.frombuffer(tf.lengths, dtype=np.uint32).astype(np.int64)
+        terms = np.frombuffer(tf.tids, dtype=np.uint32).astype(np.int64)
+        n = len(terms)
+        docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        if tf.positions is not None:
+            pos = np.frombuffer(tf.positions, dtype=np.uint32).astype(np.int64)
+        else:
+            starts = np.cumsum(lengths) - lengths
+            pos = np.arange(n, dtype=np.int64) - np.repeat(starts, lengths)
+        order = np.argsort(terms, kind="stable")
+        terms, docs, pos = terms[order], docs[order], pos[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
+        post_start = np.flatnonzero(new)
+        freq = np.diff(np.append(post_start, n))
+        values = _encode_positions(pos, post_start, freq)
+        post_term = terms[post_start]
+        post_doc = docs[post_start]
+        ids = np.arange(len(self._stems))
+        first = np.searchsorted(post_term, ids)
+        last = np.searchsorted(post_term, ids, side="right")
+        order_terms = sorted((s.encode("utf-8"), i) for i, s in enumerate(self._stems) if last[i] > first[i])
+        ranges = [(bt, int(first[i]), int(last[i])) for bt, i in order_terms]
+        return ranges, post_doc, freq, values, lengths[post_doc]
+
+    def cancel(self) -> None:
+        with contextlib.suppress(Exception):
+            self._perdoc.close()
+
+
+def _exact_postings(table: dict[str, array]) -> tuple[Any, ...]:
+    ranges, parts = [], []
+    at = 0
+    for btext, term in sorted((t.encode("utf-8"), t) for t in table):
+        docs = table[term]
+        ranges.append((btext, at, at + len(docs)))
+        parts.append(np.frombuffer(docs, dtype=np.uint32))
+        at += len(docs)
+    docs = np.concatenate(parts).astype(np.int64)
+    return ranges, docs, np.ones(len(docs), dtype=np.int64), None, None
+
+
+def _encode_positions(pos: np.ndarray, post_start: np.ndarray, freq: np.ndarray) -> list[bytes]:
+    """Whoosh's ``Positions.encode`` for every posting: 4-byte count + pickled position deltas."""
+    single = _SINGLE
+    values: list[bytes] = []
+    for p in pos[post_start].tolist():
+        v = single.get(p)
+        if v is None:
+            v = pack_uint(1) + pickle.dumps([p], 2)
+            if p < 1 << 16:
+                single[p] = v
+        values.append(v)
+    multi = np.flatnonzero(freq > 1)
+    if len(multi):
+        deltas = pos.copy()
+        deltas[1:] -= pos[:-1]
+        deltas[post_start] = pos[post_start]
+        dl = deltas.tolist()
+        for i, s, f in zip(multi.tolist(), post_start[multi].tolist(), freq[multi].tolist()):
+            values[i] = pack_uint(f) + pickle.dumps(dl[s:s + f], 2)
+    return values
+
+
+def _write_field(fw: Any, key_prefix: bytes, ranges: list[tuple[bytes, int, int]], docs: np.ndarray,
+                 freqs: np.ndarray, values: list[bytes] | None, lengths: np.ndarray | None) -> None:
+    """Write every posting list of one field as W3 blocks, and their term infos.
+
+    ``docs``/``freqs``/``values``/``lengths`` hold all postings of the field grouped by
+    term; ``ranges`` gives each term's bytes and slice, in term byte order. The block
+    and term-info layout is that of ``W3PostingsWriter`` (see ``_PROTOCOL``).
+    """
+    n = len(docs)
+    # Ids are delta-coded within a block; a block starts from an absolute id.
+    starts = np.zeros(n, dtype=np.int64)
+    for _, a, _b in ranges:
+        starts[a] = a
+    starts = np.maximum.accumulate(starts)
+    block_first = (np.arange(n) - starts) % BLOCK == 0
+    deltas = docs.copy()
+    deltas[1:] -= docs[:-1]
+    deltas[block_first] = docs[block_first]
+    dl, docl, fl = deltas.tolist(), docs.tolist(), freqs.tolist()
+    if lengths is not None:
+        ll = lengths.tolist()
+        lb = np.searchsorted(_LENGTH_BYTES, lengths).clip(0, 255).tolist()
+    postfile = fw._postfile
+    base = postfile.tell()
+    buf = bytearray()
+    infos = []
+    dumps = pickle.dumps
+    for btext, a, b in ranges:
+        offset = base + len(buf)
+        buf += _MAGIC
+        for s in range(a, b, BLOCK):
+            e = min(s + BLOCK, b)
+            ws = fl[s:e]
+            top, low = max(ws), min(ws)
+            weights: Any = (None if top == 1 else float(top)) if top == low else tuple(map(float, ws))
+            data = dumps((tuple(dl[s:e]), weights, tuple(values[s:e]) if values is not None else None), _PROTOCOL)
+            if lengths is not None:
+                bl = lb[s:e]
+                bmax = max(bl)
+                bmin = min(bl) or min((x for x in bl if x), default=0)
+            else:
+                bmin = bmax = 0
+            head = dumps((e - s, docl[e - 1], float(top), 0, bmin, bmax), 2)
+            size = len(head) + len(data)
+            buf += _INT.pack(-size if e == b else size)
+            buf += head
+            buf += data
+        ws = fl[a:b]
+        if lengths is not None:
+            tl = ll[a:b]
+            nonzero = [x for x in tl if x]
+            lmin = length_to_byte(min(nonzero)) if nonzero else 0
+            lmax = length_to_byte(max(tl))
+        else:
+            lmin = lmax = 0
+        info = _TERMINFO.pack(0, float(sum(ws)), b - a, lmin, lmax, float(max(ws)), docl[a], docl[b - 1])
+        infos.append((key_prefix + btext, info + pack_long(offset) + pack_int(base + len(buf) - offset)))
+    postfile.write(bytes(buf))
+    add = fw._tindex.add
+    for key, value in infos:
+        add(key, value)
+
+
+def write_toc(storage: Storage, schema: Schema, segments: list[Any], indexname: str = "MAIN") -> None:
+    """Make ``segments`` the index's contents (a new table of contents generation)."""
+    gen = TOC._latest_generation(storage, indexname) + 1
+    TOC(schema, segments, gen).write(storage, indexname)
+    clean_files(storage, indexname, gen, segments)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from searchsvc.document import Document, id_problem, merge_names, normalize_date_value, parse_published
+from searchsvc.errors import InputError
+
+
+@pytest.mark.parametrize("doc_id, ok", [
+    ("a1", True), ("000_7de0834fd2ad6f33", True), ("reuters:12", True), ("Ünïcode-id", True),
+    ("", False), ("a/b", False), ("..", False), (".", False), ("a b", False), ("a\x00b", False),
+    ("x" * 201, False), ("a?b", False), ("a#b", False), ("a\\b", False), ("a%2Fb", False), (12, False),
+])
+def test_ids(doc_id, ok):
+    assert (id_problem(doc_id) is None) is ok
+
+
+@pytest.mark.parametrize("record, field, message", [
+    ({"id": "x", "title": "t", "colour": "red"}, "colour", "unknown field"),
+    ({"title": "t"}, "id", "required"),
+    ({"id": "x", "title": "", "body": "  \n "}, "body", "no text"),
+    ({"id": "x", "title": 5}, "title", "must be a string"),
+    ({"id": "x", "title": "t", "published": "yesterday"}, "published", "ISO 8601"),
+    ({"id": "x", "title": "t", "published": "20000-01-01"}, "published", "ISO 8601"),
+    ({"id": "x", "title": "t", "dates": ["20000"]}, "dates", "not a date"),
+    ({"id": "x", "title": "t", "dates": ["2025-02-30"]}, "dates", "not a calendar date"),
+    ({"id": "x", "title": "t", "dates": "2025"}, "dates", "list of strings"),
+    ({"id": "x", "title": "t", "people": [1]}, "people", "list of strings"),
+    ({"id": "x", "title": "t", "body": "b" * 101}, "body", "the limit is 100"),
+])
+def test_bad_records_name_the_field(record, field, message):
+    with pytest.raises(InputError) as exc:
+        Document.from_record(record, source="f.jsonl", line=7, max_chars=100)
+    assert exc.value.field == field
+    assert message in str(exc.value)
+    assert str(exc.value).startswith("f.jsonl:7")
+
+
+def test_valid_record_roundtrip():
+    doc = Document.from_record({"id": 42, "title": "T", "body": "B\x07ody", "published": "2025-05-08T10:00:00+02:00",
+                                "people": [" Xi Jinping "], "dates": ["2025-05", "2025"]})
+    assert doc.id == "42"
+    assert doc.body == "Body"  # control characters dropped
+    assert doc.published == dt.datetime(2025, 5, 8, 8, 0)  # converted to UTC
+    assert doc.people == ("Xi Jinping",)
+    assert doc.dates == ("2025", "2025-05")
+    assert Document.from_record(doc.to_record()) == doc
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2025-05-08", dt.datetime(2025, 5, 8)), ("2025-05-08T10:30:00Z", dt.datetime(2025, 5, 8, 10, 30)),
+    (None, None), ("", None), (dt.date(2020, 1, 2), dt.datetime(2020, 1, 2)),
+])
+def test_parse_published(value, expected):
+    assert parse_published(value) == expected
+
+
+@pytest.mark.parametrize("value", ["2025", "2025-05", "2025-05-09"])
+def test_date_values(value):
+    assert normalize_date_value(value) == value
+
+
+@pytest.mark.parametrize("first, second, expected", [
+    (("Reagan",), ("Ronald Reagan",), ("Ronald Reagan",)),
+    (("James Baker",), ("james baker", "Nakasone"), ("James Baker", "Nakasone")),
+    ((), ("Xi Jinping", "Xi"), ("Xi Jinping",)),
+])
+def test_merge_names(first, second, expected):
+    assert merge_names(first, second) == expected
+
+
+def test_extraction_fills_only_what_is_missing():
+    given = Document.from_record({"id": "x", "title": "t", "people": ["A B"], "dates": ["2020"]})
+    assert given.with_extraction(["C D"], ["2021"]) == given
+    hinted = Document(id="x", title="t", people=("Reagan",))
+    assert hinted.with_extraction(["Ronald Reagan"], ["1987"]).people == ("Ronald Reagan",)

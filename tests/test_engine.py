@@ -1,0 +1,180 @@
+"""Search behaviour end to end on the synthetic corpus (see conftest.CORPUS)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from searchsvc.engine import SearchEngine
+from searchsvc.errors import NotFoundError, QueryError
+
+
+def ids(results) -> list[str]:
+    return [h.id for h in results.hits]
+
+
+@pytest.mark.parametrize("query, match, expected", [
+    ("putin", "all", {"a1", "a2"}),
+    ("putin kremlin", "all", {"a1"}),
+    ("putin kremlin", "any", {"a1", "a2"}),
+    ('"power of siberia"', "all", {"a1"}),
+    ('"power politics"', "all", {"a1"}),
+    ("power", "all", {"a1", "a2"}),
+    ("people:putin", "all", {"a1", "a2"}),
+    ('people:"Vladimir Putin"', "all", {"a1", "a2"}),
+    ('people:"Putin Xi"', "all", set()),  # a phrase never spans two names
+    ("people:xi", "all", {"a1", "a4"}),
+    ("title:pipeline", "all", {"a2"}),
+    ("section:russia", "all", {"a1", "a4"}),
+    ("putin NOT kremlin", "all", {"a2"}),
+    ("putin -kremlin", "all", {"a2"}),
+    ("tariff OR parade", "all", {"a3", "a4"}),
+    ("pipe*", "all", {"a1", "a2"}),
+    ("marke*", "all", {"a2", "a3", "a5", "a6"}),
+    ("pipelin~", "all", {"a1", "a2"}),
+    ("dates:2025-05", "all", {"a1", "a2", "a4"}),
+    ("dates:[2025-05-01 to 2025-05-31]", "all", {"a1", "a2", "a4"}),
+    ("dates:[2025-05-09 to 2025-05-31]", "all", {"a4"}),  # days, not the whole month or year
+    ("dates:[2025-04-01 to 2025-04-30]", "all", {"a3"}),
+    ("dates:2025", "all", {"a1", "a2", "a3", "a4"}),
+    ("dates:>2025-05-08", "all", {"a4"}),
+    ("dates:[to 1950]", "all", {"a4"}),
+    ("published:[2025-05-01 to 2025-05-09]", "all", {"a1", "a4"}),
+    ("published:2023", "all", {"b0", "b1"}),
+    ("id:a3", "all", {"a3"}),
+    ("*", "all", {"a1", "a2", "a3", "a4", "a5", "a6", "b0", "b1"}),
+    ("", "all", {"a1", "a2", "a3", "a4", "a5", "a6", "b0", "b1"}),
+    ("nosuchword", "all", set()),
+    ("the of and", "all", {"a1"}),  # only stopwords: kept, all required
+    ("colour:red putin", "all", set()),  # an unknown field is just words
+])
+def test_matching(engine: SearchEngine, query: str, match: str, expected: set[str]):
+    r = engine.search(query, match=match, limit=100, relax=False)
+    assert set(ids(r)) == expected
+    assert r.total == len(expected)
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"people": "vladimir putin"}, {"a1", "a2"}),
+    ({"people": ["Vladimir Putin", "Xi Jinping"]}, {"a1"}),
+    ({"section": "ECONOMY"}, {"a3", "a6"}),
+    ({"date_from": "2025-05-09"}, {"a2", "a4"}),
+    ({"date_from": "2025-05", "date_to": "2025-05"}, {"a1", "a2", "a4"}),
+    ({"date_to": "2024"}, {"a5", "b0", "b1"}),
+    ({"mentions_from": "2025-05-01", "mentions_to": "2025-05-31"}, {"a1", "a2", "a4"}),
+    ({"mentions_to": "1999"}, {"a4"}),
+])
+def test_filters(engine: SearchEngine, kwargs: dict, expected: set[str]):
+    assert set(ids(engine.search("", limit=100, **kwargs))) == expected
+
+
+@pytest.mark.parametrize("kwargs, param", [
+    ({"limit": 101}, "limit"), ({"limit": -1}, "limit"), ({"offset": 10**7}, "offset"),
+    ({"sort": "random"}, "sort"), ({"match": "some"}, "match"), ({"date_from": "soon"}, "date_from"),
+    ({"mentions_to": "2025-13"}, "mentions_to"),
+])
+def test_bad_parameters_name_themselves(engine: SearchEngine, kwargs: dict, param: str):
+    with pytest.raises(QueryError) as exc:
+        engine.search("putin", **kwargs)
+    assert exc.value.param == param
+
+
+def test_sorting_and_deterministic_ties(engine: SearchEngine):
+    assert ids(engine.search("", sort="newest", limit=3)) == ["a2", "a4", "a1"]
+    assert ids(engine.search("", sort="oldest", limit=3)) == ["b0", "b1", "a5"]
+    assert ids(engine.search("", sort="newest", limit=100))[-1] == "a6"  # undated last
+    assert ids(engine.search("", sort="oldest", limit=100))[-1] == "a6"
+    # b0 and b1 are identical but for the id: equal scores, ordered by id, every time.
+    for _ in range(3):
+        assert ids(engine.search("zebra")) == ["b0", "b1"]
+    page = engine.search("zebra", limit=1, offset=1)
+    assert ids(page) == ["b1"] and page.total == 2
+
+
+def test_ranking_prefers_title_and_frequency(engine: SearchEngine):
+    r = engine.search("pipeline", match="any")
+    assert ids(r)[0] == "a2"  # in the title
+    assert r.hits[0].score > r.hits[1].score > 0
+
+
+def test_hit_shape_and_highlighting(engine: SearchEngine):
+    [hit] = engine.search("kremlin").hits
+    assert hit.title == "Putin meets Xi in Moscow"
+    assert "<mark>Kremlin</mark>" in hit.snippet
+    assert hit.people == ["Vladimir Putin", "Xi Jinping"]
+    assert hit.dates == ["2025-05-08"] and hit.published == "2025-05-08" and hit.section == "Russia"
+    [hit] = engine.search("putin xi").hits
+    assert hit.title == "<mark>Putin</mark> meets <mark>Xi</mark> in Moscow"
+
+
+def test_phrase_marks_the_phrase_only(engine: SearchEngine):
+    [hit] = engine.search('"power politics"').hits
+    assert "<mark>power politics</mark>" in hit.snippet
+    assert "<mark>Power</mark> of Siberia" not in hit.snippet and "Power of Siberia" in hit.snippet
+
+
+def test_snippets_are_escaped(engine: SearchEngine):
+    [hit] = engine.search("hostile").hits
+    html = hit.snippet + hit.title
+    assert "<script>" not in html and "<img" not in html and "<a " not in html
+    assert "&lt;script&gt;" in hit.snippet
+    # Nothing but <mark> tags survives.
+    assert set(re.findall(r"<(/?\w+)", html)) <= {"mark", "/mark"}
+
+
+def test_no_match_in_body_gives_the_start_of_the_text(engine: SearchEngine):
+    [hit] = engine.search("title:rally").hits
+    assert hit.snippet.startswith("Markets rallied after") and "<mark>" not in hit.snippet
+
+
+def test_facets_count_the_matches(engine: SearchEngine):
+    f = engine.search("putin OR xi").facets
+    assert {"value": "Vladimir Putin", "count": 2} in f["people"]
+    assert {"value": "Xi Jinping", "count": 2} in f["people"]
+    assert f["section"][0] == {"value": "Russia", "count": 2}
+    assert f["years"] == [{"value": "2025", "count": 3}]
+    assert {"value": "1945", "count": 1} in f["mentioned_years"]
+    assert {"value": "2025", "count": 3} in f["mentioned_years"]
+
+
+def test_did_you_mean_and_relaxed_all(engine: SearchEngine):
+    r = engine.search("kremlinn")
+    assert r.total == 0 and r.did_you_mean == "kremlin"
+    r = engine.search("kremlin tariffs")
+    assert r.relaxed and set(ids(r)) == {"a1", "a3"}
+    assert engine.search("kremlin tariffs", relax=False).total == 0
+
+
+def test_get_similar_suggest(engine: SearchEngine):
+    assert engine.get("a3").title == "Trump imposes tariffs"
+    with pytest.raises(NotFoundError):
+        engine.get("zzz")
+    similar = engine.similar("a1")
+    assert "a1" not in ids(similar) and ids(similar)[0] == "a2"
+    kinds = {(s["text"], s["kind"]) for s in engine.suggest("pu")}
+    assert ("Vladimir Putin", "person") in kinds
+    assert ("putin", "word") in kinds
+    assert engine.suggest("xi")[0]["text"] == "Xi Jinping"
+    assert engine.suggest("") == []
+
+
+@pytest.mark.parametrize("query", [
+    "((((", '"unbalanced', "AND", "NOT", "*:*", "[a to", "title:", ":", "a^", "~", "\x00", "\u202e\u0000x",
+    "dates:[soon to later]", "people:(((", 'x"y"z', "-", "+", "published:>", "\\", "*a*", "?",
+])
+def test_hostile_queries_never_raise(engine: SearchEngine, query: str):
+    r = engine.search(query)
+    assert r.total >= 0
+
+
+def test_caps(engine: SearchEngine):
+    with pytest.raises(QueryError, match="characters"):
+        engine.search("x" * 5000)
+    with pytest.raises(QueryError, match="terms"):
+        engine.search(" ".join(f"w{i}" for i in range(300)))
+
+
+def test_info(engine: SearchEngine):
+    info = engine.info()
+    assert info["documents"] == 8 and info["generation"] == "gen-000001"

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from searchsvc.highlight import Highlighter
+from searchsvc.matching import Marks
+
+
+def highlighter(terms=(), phrases=(), **kw) -> Highlighter:
+    marks = Marks()
+    marks.add_term(("title", "body", "people"), "x")  # placeholder removed below
+    marks.terms = {"body": set(terms), "title": set(terms)}
+    marks.phrases = [(("title", "body", "people"), tuple(p)) for p in phrases]
+    return Highlighter(marks, **kw)
+
+
+@pytest.mark.parametrize("terms, phrases, text, expected", [
+    (["putin"], [], "Putin's visit", "<mark>Putin</mark>&#x27;s visit"),
+    (["meet"], [], "Meetings & meeting <b>", "<mark>Meetings</mark> &amp; <mark>meeting</mark> &lt;b&gt;"),
+    ([], [["power", "polit"]], "power, politics and power.", "<mark>power, politics</mark> and power."),
+    ([], [["power", "of", "siberia"]], "Power of Siberia power of", "<mark>Power of Siberia</mark> power of"),
+    (["perez"], [], "Señor Pérez said", "Señor <mark>Pérez</mark> said"),
+    (["xi"], [], "Xi-Putin talks", "<mark>Xi</mark>-Putin talks"),
+    (["x"], [], "<script>alert('x')</script>", "&lt;script&gt;alert(&#x27;<mark>x</mark>&#x27;)&lt;/script&gt;"),
+    ([], [], "nothing to mark", "nothing to mark"),
+])
+def test_title_marks(terms, phrases, text, expected):
+    assert highlighter(terms, phrases).title(text) == expected
+
+
+def test_snippet_windows_prefer_distinct_terms_and_stay_short():
+    body = ("filler " * 60) + "alpha here " + ("filler " * 60) + "alpha beta together " + ("filler " * 60)
+    snippet = highlighter(["alpha", "beta"], fragment_chars=80, fragments=1).snippet(body)
+    assert "<mark>alpha</mark> <mark>beta</mark>" in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert len(snippet.replace("<mark>", "").replace("</mark>", "")) <= 80 + 10
+
+
+def test_snippet_fragments_in_text_order_and_fallback():
+    body = "alpha one. " + "filler " * 80 + "beta two."
+    snippet = highlighter(["alpha", "beta"], fragment_chars=40, fragments=2).snippet(body)
+    assert snippet.index("alpha") < snippet.index("beta") and " … " in snippet
+    lead = highlighter(["zzz"], fragment_chars=30).snippet("word " * 50)
+    assert lead.endswith(" …") and "<mark>" not in lead and len(lead) <= 32

@@ -1,0 +1,201 @@
+"""Rebuilds, incremental writes, the journal promise, locks and failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from searchsvc.document import Document
+from searchsvc.engine import SearchEngine
+from searchsvc.errors import IndexBusyError, InputError, RebuildError
+from searchsvc.indexer import IndexWriter, rebuild
+from searchsvc.store import IndexDir
+
+from .conftest import CORPUS, write_jsonl
+
+
+def doc(i: int | str, text: str = "alpha", **kw) -> dict:
+    return {"id": str(i), "title": f"Doc {i}", "body": f"{text} body of document {i}", **kw}
+
+
+def search_ids(path: Path, query: str) -> set[str]:
+    with SearchEngine(path) as e:
+        return {h.id for h in e.search(query, limit=100).hits}
+
+
+def test_rebuild_publishes_a_new_generation_and_keeps_one_previous(tmp_path: Path):
+    src = write_jsonl(tmp_path / "a.jsonl", [doc(1), doc(2)])
+    ix = tmp_path / "ix"
+    for expected in ("gen-000001", "gen-000002", "gen-000003"):
+        assert rebuild(ix, [src]).generation == expected
+    assert IndexDir(ix).generations() == ["gen-000002", "gen-000003"]
+    assert search_ids(ix, "alpha") == {"1", "2"}
+
+
+def test_a_bad_record_stops_the_rebuild_and_publishes_nothing(tmp_path: Path):
+    ix = tmp_path / "ix"
+    rebuild(ix, [write_jsonl(tmp_path / "good.jsonl", [doc(1)])])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(doc(2)) + "\n{broken\n" + json.dumps(doc(3)) + "\n")
+    with pytest.raises(InputError) as exc:
+        rebuild(ix, [bad])
+    assert exc.value.line == 2 and "bad.jsonl" in str(exc.value)
+    assert IndexDir(ix).pointer().generation == "gen-000001"
+    assert search_ids(ix, "alpha") == {"1"}
+    assert not list(ix.glob(".build-*"))
+
+
+def test_skip_bad_goes_on_and_counts(tmp_path: Path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([json.dumps(doc(1)), "{broken", json.dumps({"id": "x", "title": " "}),
+                              json.dumps(doc(1, "beta")), json.dumps(doc(2))]) + "\n")
+    report = rebuild(tmp_path / "ix", [bad], skip_bad=True)
+    assert (report.documents, report.skipped) == (2, 3)
+    assert [e.line for e in report.errors] == [2, 3, None]
+    assert "duplicate id" in str(report.errors[2])
+    assert search_ids(tmp_path / "ix", "alpha") == {"1", "2"}  # the first "1" wins
+
+
+def test_duplicates_across_parallel_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from searchsvc import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    a = write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(50)])
+    b = write_jsonl(tmp_path / "b.jsonl", [doc(i, "beta") for i in range(45, 60)])
+    with pytest.raises(InputError, match="duplicate id"):
+        rebuild(tmp_path / "ix", [a, b])
+    report = rebuild(tmp_path / "ix", [a, b], skip_bad=True)
+    assert report.documents == 60 and report.skipped == 5 and report.segments == 2
+    assert search_ids(tmp_path / "ix", "beta") == {str(i) for i in range(50, 60)}
+
+
+def test_incremental_put_update_delete(fresh_index: Path):
+    w = IndexWriter(fresh_index)
+    with SearchEngine(fresh_index) as e:
+        assert e.search("quokka").total == 0
+        w.put([Document.from_record(doc("n1", "quokka"))])
+        assert [h.id for h in e.search("quokka").hits] == ["n1"]  # searchable as soon as put returns
+        w.put([Document.from_record(doc("a1", "wombat"))])  # replaces a corpus document
+        assert e.search("kremlin").total == 0 and e.get("a1").body.startswith("wombat")
+        assert w.delete(["n1", "missing"]) == 1
+        assert e.search("quokka").total == 0
+        assert e.info()["documents"] == len(CORPUS) + 1 - 1 + 0
+
+
+def test_api_writes_survive_rebuilds_until_discarded(tmp_path: Path, corpus_file: Path):
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+    w = IndexWriter(ix)
+    w.put([Document.from_record(doc("api1", "quokka"))])
+    w.put([Document.from_record(doc("a3", "wombat"))])  # overrides a source document
+    w.delete(["a6"])
+    report = rebuild(ix, [corpus_file])
+    assert report.api_writes_applied == 3
+    assert search_ids(ix, "quokka") == {"api1"}
+    assert search_ids(ix, "wombat") == {"a3"} and search_ids(ix, "tariffs") == set()
+    assert search_ids(ix, "rallied") == set()
+    rebuild(ix, [corpus_file], discard_api_writes=True)
+    assert search_ids(ix, "quokka") == set() and search_ids(ix, "rallied") == {"a6"}
+
+
+def test_writer_lock_timeout_is_a_clear_error(fresh_index: Path):
+    store = IndexDir(fresh_index)
+    with store.write_lock(1):
+        w = IndexWriter(fresh_index)
+        w.settings = w.settings.replace(lock_timeout=0.2)
+        started = time.monotonic()
+        with pytest.raises(IndexBusyError, match="another writer"):
+            w.put([Document.from_record(doc("z"))])
+        assert time.monotonic() - started >= 0.2
+    assert search_ids(fresh_index, "alpha") == set()  # nothing half-written
+
+
+def test_read_only_index_directory_keeps_the_old_generation(tmp_path: Path, corpus_file: Path):
+    if os.geteuid() == 0:
+        pytest.skip("root ignores directory permissions")
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+    ix.chmod(0o555)
+    try:
+        with pytest.raises(RebuildError, match="previous generation is still live"):
+            rebuild(ix, [corpus_file])
+    finally:
+        ix.chmod(0o755)
+    assert search_ids(ix, "kremlin") == {"a1"}
+
+
+def test_read_only_filesystem_keeps_the_old_generation(tmp_path: Path, corpus_file: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    import errno
+
+    from searchsvc import store
+
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+
+    def erofs(self):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(store.IndexDir, "new_build_dir", erofs)
+    with pytest.raises(RebuildError, match="Read-only file system"):
+        rebuild(ix, [corpus_file])
+    assert search_ids(ix, "kremlin") == {"a1"}
+
+
+def test_disk_full_keeps_the_old_generation(tmp_path: Path, corpus_file: Path, monkeypatch: pytest.MonkeyPatch):
+    import errno
+
+    from searchsvc import segwriter
+
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(segwriter, "_write_field", full)
+    with pytest.raises(RebuildError, match="disk full"):
+        rebuild(ix, [corpus_file])
+    assert IndexDir(ix).pointer().generation == "gen-000001" and search_ids(ix, "kremlin") == {"a1"}
+    assert not list(ix.glob(".build-*"))
+
+
+KILLER = """
+import sys, time
+from searchsvc import indexer, segwriter
+real = segwriter.BulkSegmentWriter.finish
+def slow_finish(self):
+    print("building", flush=True)
+    time.sleep(30)
+    return real(self)
+segwriter.BulkSegmentWriter.finish = slow_finish
+indexer.rebuild(sys.argv[1], [sys.argv[2]])
+"""
+
+
+@pytest.mark.slow
+def test_killed_rebuild_leaves_the_previous_generation_serving(tmp_path: Path, corpus_file: Path):
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+    before = SearchEngine(ix).search("putin").to_dict()
+    big = write_jsonl(tmp_path / "new.jsonl", [doc(i, "quokka") for i in range(200)])
+    proc = subprocess.Popen([sys.executable, "-c", KILLER, str(ix), str(big)], stdout=subprocess.PIPE,
+                            cwd=Path(__file__).parent.parent)
+    assert proc.stdout.readline().strip() == b"building"
+    assert list(ix.glob(".build-*"))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = SearchEngine(ix).search("putin").to_dict()
+    before.pop("took_ms"), after.pop("took_ms")
+    assert after == before
+    report = rebuild(ix, [big])  # no manual clean-up needed
+    assert report.generation == "gen-000002" and not list(ix.glob(".build-*"))
+    with SearchEngine(ix) as e:
+        assert e.search("quokka").total == 200

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+from whoosh import query as wq
+
+from searchsvc.errors import QueryError
+from searchsvc.query import parse_query
+from searchsvc.settings import Settings
+
+
+@pytest.mark.parametrize("text, match, expected", [
+    ("Putin meets Xi", "all", "(text:putin AND text:meet AND text:xi)"),
+    ("Putin meets Xi", "any", "(text:putin OR text:meet OR text:xi)"),
+    ("the president of France", "all", "(text:presid AND text:franc)"),  # stopwords dropped
+    ("the of", "all", "(text:the AND text:of)"),  # unless nothing else is left
+    ('"power of siberia"', "all", 'text:"power of siberia"'),  # never inside phrases
+    ("KENNEDY AND NOT CUBA", "any", "(text:kennedi OR text:cuba)"),  # ALL CAPS: words, not operators
+    ("Kennedy AND NOT Cuba", "any", "(text:kennedi AND NOT text:cuba)"),
+    ("shake-ups in 2025-05", "any", "(text:shake OR text:2025 OR text:05)"),
+    ("a -b", "all", "(text:a ANDNOT text:b)"),
+    ("people:putin", "all", "people:putin"),
+    ("Meetings*", "all", "text:meetings*"),
+    ("*", "all", "<Every>"),
+    ("", "all", "<Every>"),
+    ("((((", "all", "<_NullQuery>"),
+])
+def test_parse(text, match, expected):
+    q = parse_query(text, match).query
+    assert (str(q) if not isinstance(q, wq.Every) else "<Every>") == expected or repr(q) == expected
+
+
+@pytest.mark.parametrize("text, settings, message", [
+    ("x" * 101, {"max_query_chars": 100}, "characters"),
+    ("v w x y z", {"max_query_terms": 4}, "terms"),
+    ('"a b c d e"', {"max_query_terms": 4}, "terms"),
+])
+def test_caps(text, settings, message):
+    with pytest.raises(QueryError, match=message) as exc:
+        parse_query(text, "all", Settings(settings, environ={}))
+    assert exc.value.param == "q"
+
+
+def test_bad_match_mode():
+    with pytest.raises(QueryError) as exc:
+        parse_query("x", "most")
+    assert exc.value.param == "match"

@@ -1,0 +1,87 @@
+"""The bulk segment writer produces what Whoosh's own writer produces, and Whoosh can use it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index
+from whoosh.filedb.filestore import FileStorage
+
+from searchsvc.document import Document
+from searchsvc.schema import build_schema, whoosh_fields
+from searchsvc.segwriter import BulkSegmentWriter, write_toc
+
+from .conftest import CORPUS
+
+EXTRA = [
+    Document(id="long", title="Long", body=" ".join(f"w{i % 37} rare{i}" for i in range(400)),
+             people=("Ann Lee", "Bo Lee"), dates=("2020",)),
+    *[Document(id=f"r{i}", title="Repeat", body="common common word " * (i % 5 + 1), section="S")
+      for i in range(300)],  # a term with more than one 128-posting block, varied weights
+]
+
+
+def corpus() -> list[Document]:
+    return [Document.from_record(r) for r in CORPUS] + EXTRA
+
+
+def build_both(tmp_path: Path):
+    a, b = tmp_path / "whoosh", tmp_path / "bulk"
+    a.mkdir(), b.mkdir()
+    ix = FileStorage(str(a)).create_index(build_schema())
+    w = ix.writer(compound=False)
+    for d in corpus():
+        w.add_document(**whoosh_fields(d))
+    w.commit(merge=False)
+    storage = FileStorage(str(b))
+    storage.create_index(build_schema())
+    bw = BulkSegmentWriter(storage, build_schema())
+    bw.add_all(corpus())
+    write_toc(storage, build_schema(), [bw.finish()])
+    return index.open_dir(str(a)).reader(), index.open_dir(str(b)).reader()
+
+
+def term_stats(reader, field, term):
+    info = reader.term_info(field, term)
+    return (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(),
+            info.min_id(), info.max_id())
+
+
+def test_same_terms_postings_positions_lengths_and_stored_fields(tmp_path: Path):
+    whoosh_r, bulk_r = build_both(tmp_path)
+    assert sorted(whoosh_r.indexed_field_names()) == sorted(bulk_r.indexed_field_names())
+    checked = 0
+    for field in whoosh_r.indexed_field_names():
+        terms = list(whoosh_r.lexicon(field))
+        assert terms == list(bulk_r.lexicon(field)), field
+        for term in terms:
+            assert term_stats(whoosh_r, field, term) == term_stats(bulk_r, field, term), (field, term)
+            kind = "positions" if field in ("title", "body", "people") else "weight"
+            assert list(whoosh_r.postings(field, term).items_as(kind)) == \
+                list(bulk_r.postings(field, term).items_as(kind)), (field, term)
+            checked += 1
+    assert checked > 500
+    for n in range(whoosh_r.doc_count_all()):
+        assert whoosh_r.stored_fields(n) == bulk_r.stored_fields(n)
+        for field in ("title", "body", "people"):
+            assert whoosh_r.doc_field_length(n, field) == bulk_r.doc_field_length(n, field)
+    assert whoosh_r.field_length("body") == bulk_r.field_length("body")
+
+
+def test_whoosh_can_update_and_merge_a_bulk_segment(tmp_path: Path):
+    _, bulk_r = build_both(tmp_path)
+    bulk_r.close()
+    ix = index.open_dir(str(tmp_path / "bulk"))
+    w = ix.writer(compound=False)
+    w.update_document(**whoosh_fields(Document(id="a1", title="Replaced", body="zanzibar")))
+    w.commit(optimize=True)  # Whoosh reads every posting of the bulk segment to merge it
+    with ix.searcher() as s:
+        assert len(ix._segments()) == 1
+        assert s.doc_count() == len(corpus())
+        assert s.document(id="a1")["title"] == "Replaced"
+        from whoosh.qparser import QueryParser
+
+        hits = s.search(QueryParser("body", ix.schema).parse('"power of siberia"'))
+        assert [h["id"] for h in hits] == []  # a1 was replaced
+        hits = s.search(QueryParser("body", ix.schema).parse("common"), limit=None)
+        assert len(hits) == 300

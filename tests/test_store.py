@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from searchsvc.document import Document
+from searchsvc.errors import IndexBusyError, IndexMissingError
+from searchsvc.journal import Journal
+from searchsvc.store import IndexDir, Pointer, file_lock
+
+
+def test_pointer_roundtrip_and_stamp_changes(tmp_path: Path):
+    store = IndexDir(tmp_path)
+    with pytest.raises(IndexMissingError):
+        store.pointer()
+    store.write_pointer(Pointer("gen-000004", 0))
+    stamp = store.stamp()
+    store.bump()
+    assert store.pointer() == Pointer("gen-000004", 1) and store.stamp() != stamp
+
+
+def test_damaged_pointer_is_reported(tmp_path: Path):
+    (tmp_path / "CURRENT").write_text("garbage")
+    with pytest.raises(IndexMissingError, match="damaged"):
+        IndexDir(tmp_path).pointer()
+
+
+def test_clean_removes_stale_builds_and_old_generations(tmp_path: Path):
+    store = IndexDir(tmp_path)
+    for n in (1, 2, 3):
+        (tmp_path / f"gen-00000{n}").mkdir()
+    (tmp_path / ".build-abc").mkdir()
+    store.write_pointer(Pointer("gen-000003", 0))
+    assert sorted(store.clean()) == [".build-abc", "gen-000001"]
+    assert store.generations() == ["gen-000002", "gen-000003"]
+
+
+def test_file_lock_excludes_and_times_out(tmp_path: Path):
+    held = threading.Event()
+    release = threading.Event()
+
+    def holder():
+        with file_lock(tmp_path / "l", 1, "busy"):
+            held.set()
+            release.wait(5)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    held.wait(5)
+    started = time.monotonic()
+    with pytest.raises(IndexBusyError, match="busy"), file_lock(tmp_path / "l", 0.1, "busy"):
+        pass
+    assert time.monotonic() - started >= 0.1
+    release.set()
+    t.join()
+    with file_lock(tmp_path / "l", 0, "busy"):
+        pass
+
+
+def test_journal_ignores_a_torn_last_line_and_compacts(tmp_path: Path):
+    j = Journal(tmp_path)
+    d = Document(id="1", title="t")
+    j.append([{"op": "put", "doc": d.to_record()}, {"op": "delete", "id": "2"}])
+    with open(j.path, "a") as f:
+        f.write('{"op": "put", "doc": {"id": "3"')  # killed mid-write
+    assert set(j.final_state()) == {"1", "2"}
+    j.append([{"op": "delete", "id": "1"}])  # the torn tail is cut before appending
+    lines = j.path.read_text().splitlines()
+    assert all(json.loads(line) for line in lines) and len(lines) == 3
+    assert j.final_state() == {"1": None, "2": None}
+    assert j.compact() == 2 and len(j.path.read_text().splitlines()) == 2
