@@ -260,8 +260,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(f"skipped: {rec}", file=sys.stderr)
         else:
             docs.append(rec)
-    written = IndexWriter(settings.index, settings).put(docs)
-    print(f"added {written:,} documents ({bad:,} skipped)")
+    result = IndexWriter(settings.index, settings).put(docs)
+    print(f"added {len(result.ids):,} documents ({result.created:,} new, {bad:,} skipped)")
     return 0
 
 
@@ -269,8 +269,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
     from .indexer import IndexWriter
 
     settings = _settings(args)
-    existed = IndexWriter(settings.index, settings).delete(args.ids)
-    print(f"deleted {existed:,} of {len(args.ids):,} documents")
+    result = IndexWriter(settings.index, settings).delete(args.ids)
+    print(f"deleted {len(result.existed):,} of {len(result.ids):,} documents")
     return 0
 
 

@@ -296,6 +296,18 @@ def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout:
     writer.commit()
 
 
+@dataclass(frozen=True)
+class WriteResult:
+    """What an incremental write did: ids written, and which of them already existed."""
+
+    ids: tuple[str, ...]
+    existed: frozenset[str]
+
+    @property
+    def created(self) -> int:
+        return len(self.ids) - len(self.existed)
+
+
 class IndexWriter:
     """Incremental put/delete by id on the live generation, one writer at a time."""
 
@@ -304,31 +316,31 @@ class IndexWriter:
         self.store = IndexDir(index_path)
         self.journal = Journal(self.store.path)
 
-    def put(self, docs: list[Document], *, extract_missing: bool = True) -> int:
-        """Add or replace documents; returns how many were written."""
+    def put(self, docs: list[Document], *, extract_missing: bool = True) -> WriteResult:
+        """Add or replace documents (the last one wins for a repeated id)."""
         if extract_missing:
             docs = [enrich(d) for d in docs]
         changes = {d.id: d for d in docs}
-        self._commit([{"op": "put", "doc": d.to_record()} for d in docs], changes)
-        return len(changes)
+        return self._commit([{"op": "put", "doc": d.to_record()} for d in changes.values()], changes)
 
-    def delete(self, ids: list[str]) -> int:
-        """Delete documents by id; returns how many existed."""
-        return self._commit([{"op": "delete", "id": i} for i in ids], {i: None for i in ids})
+    def delete(self, ids: list[str]) -> WriteResult:
+        """Delete documents by id; ``existed`` tells which were there."""
+        unique = list(dict.fromkeys(ids))
+        return self._commit([{"op": "delete", "id": i} for i in unique], dict.fromkeys(unique))
 
-    def _commit(self, entries: list[dict[str, Any]], changes: dict[str, Document | None]) -> int:
+    def _commit(self, entries: list[dict[str, Any]], changes: dict[str, Document | None]) -> WriteResult:
         if not changes:
-            return 0
+            return WriteResult((), frozenset())
         with self.store.write_lock(self.settings.lock_timeout):
             if not self.store.exists():
                 self._create_empty()
             ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
             with ix.searcher() as s:
-                existing = sum(1 for i in changes if s.document_number(id=i) is not None)
+                existed = frozenset(i for i in changes if s.document_number(id=i) is not None)
             self.journal.append(entries)
             _apply(ix, changes)
             self.store.bump()
-        return existing
+        return WriteResult(tuple(changes), existed)
 
     def _create_empty(self) -> None:
         build = self.store.new_build_dir()

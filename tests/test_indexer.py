@@ -84,7 +84,7 @@ def test_incremental_put_update_delete(fresh_index: Path):
         assert [h.id for h in e.search("quokka").hits] == ["n1"]  # searchable as soon as put returns
         w.put([Document.from_record(doc("a1", "wombat"))])  # replaces a corpus document
         assert e.search("kremlin").total == 0 and e.get("a1").body.startswith("wombat")
-        assert w.delete(["n1", "missing"]) == 1
+        assert w.delete(["n1", "missing"]).existed == {"n1"}
         assert e.search("quokka").total == 0
         assert e.info()["documents"] == len(CORPUS) + 1 - 1 + 0
 

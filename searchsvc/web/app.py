@@ -1,0 +1,110 @@
+"""The WSGI application: ``create_app(engine_or_settings)``.
+
+The factory wires one :class:`~searchsvc.engine.SearchEngine` and one
+:class:`~searchsvc.indexer.IndexWriter` into the resources, installs the error
+handlers (errors.py), metrics, security headers and optional CORS, and returns
+a plain ``falcon.App`` that gunicorn serves (``searchsvc.wsgi:app``) or another
+WSGI application mounts.
+
+Nothing touches the index until the first request: under gunicorn each worker
+therefore opens its own readers after the fork (the config warms them up in
+``post_worker_init``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import falcon
+
+from ..engine import SearchEngine
+from ..errors import SearchsvcError
+from ..indexer import IndexWriter
+from ..settings import Settings
+from . import errors, resources
+from .metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
+from .openapi import build_spec
+
+STATIC = Path(__file__).parent / "static"
+#: The page loads only its own script and styles; nothing inline, no framing.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(engine_or_settings: SearchEngine | Settings | None = None) -> SearchApp:
+    """The service for an engine (its index and settings) or for settings (index from ``settings.index``)."""
+    if isinstance(engine_or_settings, SearchEngine):
+        engine = engine_or_settings
+        settings = engine.settings
+    else:
+        settings = engine_or_settings or Settings()
+        engine = SearchEngine(settings.index, settings)
+    writer = IndexWriter(engine.path, settings)
+    metrics = Metrics(engine.info)
+
+    middleware: list[Any] = [MetricsMiddleware(metrics), SecurityHeaders()]
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        middleware.append(falcon.CORSMiddleware(allow_origins="*" if "*" in origins else origins,
+                                                expose_headers=["Retry-After"]))
+    app = SearchApp(middleware=middleware)
+    app.engine = engine
+    app.req_options.auto_parse_qs_csv = False
+    app.resp_options.secure_cookies_by_default = True
+
+    app.add_error_handler(Exception, errors.handle_unexpected)
+    app.add_error_handler(falcon.HTTPError, errors.handle_http_error)
+    app.add_error_handler(SearchsvcError, errors.handle_library_error)
+
+    app.add_route("/search", resources.Search(engine, settings))
+    app.add_route("/suggest", resources.Suggest(engine))
+    app.add_route("/documents", resources.DocumentCollection(writer, settings))
+    app.add_route("/documents/{doc_id}", resources.DocumentItem(engine, writer, settings))
+    app.add_route("/documents/{doc_id}/similar", resources.Similar(engine, settings))
+    app.add_route("/health", resources.Health(engine))
+    app.add_route("/metrics", MetricsResource(metrics))
+    app.add_route("/openapi.json", OpenAPI(build_spec(settings)))
+    app.add_route("/", Page())
+    app.add_static_route("/static", str(STATIC), fallback_filename=None)
+    return app
+
+
+class SearchApp(falcon.App):
+    """A falcon.App that exposes its engine (for gunicorn's warm-up hook and for embedding apps)."""
+
+    engine: SearchEngine
+
+
+class MetricsResource:
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = CONTENT_TYPE
+        resp.data = self.metrics.render()
+
+
+class OpenAPI:
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = self.spec
+
+
+class Page:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.content_type = falcon.MEDIA_HTML
+        resp.data = (STATIC / "index.html").read_bytes()
+
+
+class SecurityHeaders:
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any,
+                         req_succeeded: bool) -> None:
+        resp.set_header("X-Content-Type-Options", "nosniff")
+        resp.set_header("Content-Security-Policy", CSP)
+        resp.set_header("X-Frame-Options", "DENY")
+        resp.set_header("Referrer-Policy", "no-referrer")
+        if req.path.startswith(("/search", "/suggest", "/documents", "/health", "/metrics")):
+            resp.set_header("Cache-Control", "no-store")

@@ -1,0 +1,109 @@
+"""The one JSON error shape, and the mapping from library errors to HTTP statuses.
+
+Every error response, whoever raised it (a library error, Falcon's own 404/405,
+a body too large, an unexpected exception), has this body::
+
+    {"error": {"status": 400, "code": "invalid_parameter",
+               "message": "limit must be an integer from 0 to 100", "param": "limit"}}
+
+``param`` names the offending query parameter or field when there is one;
+``retry_after`` (seconds) accompanies 503s, which also carry a ``Retry-After``
+header. Unexpected exceptions become a 500 with a fixed message; the traceback
+goes to the server log, never to the client. ``tests/test_web.py`` pins the shape.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import falcon
+
+from ..errors import (
+    IndexBusyError,
+    IndexMissingError,
+    InputError,
+    NotFoundError,
+    QueryError,
+    QueryTimeoutError,
+    SearchsvcError,
+)
+
+log = logging.getLogger("searchsvc.web")
+
+#: library error -> (HTTP status, error code)
+STATUS = {
+    QueryError: (400, "invalid_parameter"),
+    InputError: (400, "invalid_document"),
+    NotFoundError: (404, "not_found"),
+    IndexMissingError: (503, "index_missing"),
+    IndexBusyError: (503, "index_busy"),
+    QueryTimeoutError: (503, "query_timeout"),
+}
+
+
+def error_body(status: int, code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The error shape; the only place it is built."""
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return {"error": body}
+
+
+def send_error(resp: falcon.Response, status: int, code: str, message: str,
+               retry_after: int | None = None, **extra: Any) -> None:
+    resp.status = falcon.code_to_http_status(status)
+    resp.content_type = falcon.MEDIA_JSON
+    resp.data = json.dumps(error_body(status, code, message, retry_after=retry_after, **extra)).encode()
+    if retry_after is not None:
+        resp.set_header("Retry-After", str(retry_after))
+
+
+def handle_library_error(req: falcon.Request, resp: falcon.Response, ex: SearchsvcError, params: Any) -> None:
+    status, code = next((v for k, v in STATUS.items() if isinstance(ex, k)), (500, "internal_error"))
+    extra: dict[str, Any] = {}
+    if isinstance(ex, QueryError):
+        extra["param"] = ex.param
+    if isinstance(ex, InputError):
+        extra.update(ex.to_dict())
+        extra.pop("message", None)
+        message = str(ex)
+    else:
+        message = str(ex)
+    send_error(resp, status, code, message, retry_after=getattr(ex, "retry_after", None), **extra)
+
+
+def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTTPError, params: Any) -> None:
+    status = ex.status_code
+    code = _CODES.get(status, "http_error")
+    message = ex.description or _DEFAULT_MESSAGES.get(status, "{title}").format(
+        title=ex.title, method=req.method, path=req.path[:200])
+    send_error(resp, status, code, message, param=getattr(ex, "param", None))
+    for name, value in (ex.headers or {}).items():
+        resp.set_header(name, value)
+
+
+def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception, params: Any) -> None:
+    if isinstance(ex, falcon.HTTPError):
+        handle_http_error(req, resp, ex, params)
+        return
+    log.exception("unhandled error on %s %s", req.method, req.path)
+    send_error(resp, 500, "internal_error", "the server failed to answer this request; it has been logged")
+
+
+class BadRequest(falcon.HTTPBadRequest):
+    """A 400 that names the parameter or field it is about."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(description=message)
+        self.param = param
+
+
+_DEFAULT_MESSAGES = {
+    404: "nothing at {path}",
+    405: "{method} is not allowed on {path} (see the Allow header)",
+}
+_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    411: "length_required", 413: "payload_too_large", 415: "unsupported_media_type", 503: "unavailable",
+}

@@ -1,0 +1,67 @@
+"""gunicorn settings for searchsvc (``searchsvc serve`` passes this file with ``-c``).
+
+Values come from the settings registry (``SEARCHSVC_*`` environment variables,
+which ``searchsvc serve`` sets from its flags), so the service is configured in
+one place. Why these defaults:
+
+* ``sync`` workers, one per core: search is CPU-bound pure Python, so threads add
+  no parallelism under the GIL, and Whoosh readers are not thread-safe;
+* no ``preload_app``: each worker builds its engine after the fork and opens the
+  index files itself (a reader opened before a fork shares file offsets);
+  ``post_worker_init`` warms it so the first request is not the slow one;
+* ``max_requests`` with jitter recycles workers now and then, so a slow leak or
+  fragmentation never accumulates;
+* request line/header limits refuse oversized headers before the app runs;
+* Prometheus multiprocess mode: a fresh metrics folder per server, and workers
+  that exit are marked dead so their gauges stop counting.
+"""
+
+import os
+import shutil
+import tempfile
+
+from searchsvc.settings import Settings
+
+_s = Settings()
+bind = f"{_s.host}:{_s.port}"
+workers = _s.workers or len(os.sched_getaffinity(0))
+worker_class = "sync"
+timeout = _s.request_timeout
+graceful_timeout = 10
+keepalive = 5
+max_requests = 5000
+max_requests_jitter = 500
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 8190
+# One server's control socket must not collide with another's (tests run several).
+control_socket_disable = True
+accesslog = "-"
+# The default access log format has no request headers, so API keys never reach the log.
+errorlog = "-"
+loglevel = "info"
+
+
+def on_starting(server):
+    folder = tempfile.mkdtemp(prefix="searchsvc-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    server._searchsvc_metrics_dir = folder
+
+
+def on_exit(server):
+    shutil.rmtree(getattr(server, "_searchsvc_metrics_dir", ""), ignore_errors=True)
+
+
+def post_worker_init(worker):
+    engine = getattr(worker.wsgi, "engine", None)
+    if engine is not None:
+        try:
+            engine.search("", limit=1)  # open the index and build the per-segment arrays now
+        except Exception as e:  # no index yet: requests will say so (503)
+            worker.log.warning("searchsvc: index not ready: %s", e)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

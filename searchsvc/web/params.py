@@ -1,0 +1,119 @@
+"""Reading request parameters and bodies, with errors that name the parameter.
+
+Every problem raises :class:`~searchsvc.errors.QueryError` (400, ``param`` set)
+or a Falcon 413/415, so the one error shape applies (see errors.py).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import falcon
+
+from ..errors import QueryError
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def text(req: falcon.Request, name: str, default: str = "", max_chars: int = 10_000) -> str:
+    value = req.get_param(name)
+    if value is None:
+        return default
+    if len(value) > max_chars:
+        raise QueryError(f"{name} is longer than {max_chars:,} characters", param=name)
+    return value
+
+
+def texts(req: falcon.Request, name: str, max_items: int = 20) -> list[str]:
+    """A repeatable parameter (``people=A&people=B``)."""
+    values = req.get_param_as_list(name) or []
+    if len(values) > max_items:
+        raise QueryError(f"at most {max_items} {name} values", param=name)
+    return [v for v in values if v.strip()]
+
+
+def integer(req: falcon.Request, name: str, default: int, low: int, high: int) -> int:
+    raw = req.get_param(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryError(f"{name} must be an integer from {low} to {high}", param=name) from None
+    if not low <= value <= high:
+        raise QueryError(f"{name} must be an integer from {low} to {high}", param=name)
+    return value
+
+
+def choice(req: falcon.Request, name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = req.get_param(name) or default
+    if value not in allowed:
+        raise QueryError(f"{name} must be one of {', '.join(allowed)}", param=name)
+    return value
+
+
+def flag(req: falcon.Request, name: str, default: bool) -> bool:
+    raw = req.get_param(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise QueryError(f"{name} must be true or false", param=name)
+
+
+def body_bytes(req: falcon.Request, max_bytes: int) -> bytes:
+    """The request body, refusing (413) more than ``max_bytes`` whatever the framing."""
+    length = req.content_length
+    if length is not None and length > max_bytes:
+        raise falcon.HTTPContentTooLarge(description=f"the body is {length:,} bytes; the limit is "
+                                                     f"{max_bytes:,} (setting max_body_bytes)")
+    data = req.bounded_stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise falcon.HTTPContentTooLarge(description=f"the body is over the limit of {max_bytes:,} bytes "
+                                                     "(setting max_body_bytes)")
+    return data
+
+
+def json_value(data: bytes, max_depth: int, what: str = "body") -> Any:
+    """Parse JSON, refusing invalid UTF-8, invalid JSON and nesting deeper than ``max_depth``."""
+    try:
+        value = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise QueryError(f"{what} is not valid UTF-8 (byte {e.start})", param=what) from None
+    except RecursionError:
+        raise QueryError(f"{what} is nested too deeply", param=what) from None
+    except json.JSONDecodeError as e:
+        raise QueryError(f"{what} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}",
+                         param=what) from None
+    if depth(value) > max_depth:
+        raise QueryError(f"{what} is nested deeper than {max_depth} levels (setting max_json_depth)", param=what)
+    return value
+
+
+def depth_exceeded(raw: bytes, max_depth: int) -> bool:
+    """Cheap pre-check of one JSON Lines record: more nested brackets than allowed?"""
+    if raw.count(b"[") + raw.count(b"{") <= max_depth:
+        return False
+    try:
+        return depth(json.loads(raw)) > max_depth
+    except (ValueError, RecursionError):
+        return False  # the parser reports it
+
+
+def depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((v, level + 1) for v in item)
+    return deepest

@@ -1,0 +1,196 @@
+"""The HTTP resources: thin adapters from requests to :class:`SearchEngine` and :class:`IndexWriter`.
+
+Each resource gets its collaborators through its constructor (the app factory
+wires them); none holds state of its own. Library errors pass through untouched
+and become HTTP errors in one place (errors.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import falcon
+
+from ..document import Document, id_problem
+from ..engine import SearchEngine
+from ..errors import InputError, NotFoundError, QueryError
+from ..indexer import IndexWriter
+from ..loaders.jsonl import parse_line
+from ..ranking import SORTS
+from ..settings import Settings
+from . import params
+from .auth import require_key
+from .errors import error_body
+
+
+class Search:
+    def __init__(self, engine: SearchEngine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+
+    #: The engine's keyword -> this endpoint's query parameter, for error messages.
+    PARAMS: ClassVar[dict[str, str]] = {"date_from": "from", "date_to": "to"}
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        try:
+            resp.media = self._search(req).to_dict()
+        except QueryError as e:
+            if e.param in self.PARAMS:
+                e.param = self.PARAMS[e.param]
+            raise
+
+    def _search(self, req: falcon.Request) -> Any:
+        s = self.settings
+        return self.engine.search(
+            params.text(req, "q", max_chars=s.max_query_chars),
+            match=params.choice(req, "match", "all", ("all", "any")),
+            limit=params.integer(req, "limit", 10, 0, s.max_limit),
+            offset=params.integer(req, "offset", 0, 0, s.max_offset),
+            people=params.texts(req, "people"),
+            section=params.text(req, "section", max_chars=200) or None,
+            date_from=params.text(req, "from", max_chars=40) or None,
+            date_to=params.text(req, "to", max_chars=40) or None,
+            mentions_from=params.text(req, "mentions_from", max_chars=40) or None,
+            mentions_to=params.text(req, "mentions_to", max_chars=40) or None,
+            sort=params.choice(req, "sort", "relevance", SORTS),
+            facets=params.flag(req, "facets", True),
+            snippets=params.flag(req, "snippets", True),
+        )
+
+
+class Suggest:
+    def __init__(self, engine: SearchEngine) -> None:
+        self.engine = engine
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        prefix = params.text(req, "q", max_chars=200)
+        limit = params.integer(req, "limit", 10, 1, 50)
+        resp.media = {"q": prefix, "suggestions": self.engine.suggest(prefix, limit=limit)}
+
+
+class Similar:
+    def __init__(self, engine: SearchEngine, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, doc_id: str) -> None:
+        _check_id(doc_id)
+        limit = params.integer(req, "limit", 10, 0, self.settings.max_limit)
+        resp.media = self.engine.similar(doc_id, limit=limit).to_dict()
+
+
+class DocumentItem:
+    """``GET``/``PUT``/``DELETE /documents/{id}``."""
+
+    def __init__(self, engine: SearchEngine, writer: IndexWriter, settings: Settings) -> None:
+        self.engine = engine
+        self.writer = writer
+        self.settings = settings
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response, doc_id: str) -> None:
+        _check_id(doc_id)
+        resp.media = self.engine.get(doc_id).to_record()
+
+    def on_put(self, req: falcon.Request, resp: falcon.Response, doc_id: str) -> None:
+        require_key(req, self.settings.api_key)
+        _check_id(doc_id)
+        record = params.json_value(params.body_bytes(req, self.settings.max_body_bytes), self.settings.max_json_depth)
+        if not isinstance(record, dict):
+            raise QueryError("body must be a JSON object (a document)", param="body")
+        if record.setdefault("id", doc_id) != doc_id:
+            raise QueryError(f"the body's id {str(record['id'])[:80]!r} differs from the URL's", param="id")
+        doc = Document.from_record(record, source="PUT", max_chars=self.settings.max_document_chars)
+        result = self.writer.put([doc])
+        created = doc_id not in result.existed
+        resp.status = falcon.HTTP_201 if created else falcon.HTTP_200
+        resp.media = {"id": doc_id, "result": "created" if created else "updated"}
+
+    def on_delete(self, req: falcon.Request, resp: falcon.Response, doc_id: str) -> None:
+        require_key(req, self.settings.api_key)
+        _check_id(doc_id)
+        result = self.writer.delete([doc_id])
+        if doc_id not in result.existed:
+            raise NotFoundError(f"no document with id {doc_id!r}")
+        resp.media = {"id": doc_id, "result": "deleted"}
+
+
+class DocumentCollection:
+    """``POST /documents``: a JSON array or JSON Lines of documents; bad ones are reported, the rest written."""
+
+    LINES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/jsonlines")
+
+    def __init__(self, writer: IndexWriter, settings: Settings) -> None:
+        self.writer = writer
+        self.settings = settings
+
+    def on_post(self, req: falcon.Request, resp: falcon.Response) -> None:
+        s = self.settings
+        require_key(req, s.api_key)
+        data = params.body_bytes(req, s.max_body_bytes)
+        kind = (req.content_type or "application/json").split(";")[0].strip().lower()
+        if kind in self.LINES:
+            records = self._lines(data)
+        elif kind == "application/json":
+            records = self._array(data)
+        else:
+            raise falcon.HTTPUnsupportedMediaType(
+                description=f"send application/json (an array) or application/x-ndjson, not {kind!r}")
+        docs = [r for r in records if isinstance(r, Document)]
+        errors = [_record_error(i, r) for i, r in enumerate(records) if isinstance(r, InputError)]
+        if not docs:
+            resp.status = falcon.HTTP_400
+            resp.media = error_body(400, "invalid_documents", f"no valid document among {len(records)}",
+                                    errors=errors)
+            return
+        result = self.writer.put(docs)
+        resp.media = {"written": len(result.ids), "created": result.created, "failed": len(errors),
+                      "errors": errors}
+
+    def _lines(self, data: bytes) -> list[Document | InputError]:
+        out: list[Document | InputError] = []
+        for n, raw in enumerate(data.split(b"\n"), 1):
+            if raw.strip():
+                if params.depth_exceeded(raw, self.settings.max_json_depth):
+                    out.append(InputError(f"nested deeper than {self.settings.max_json_depth} levels",
+                                          source="body", line=n))
+                    continue
+                out.append(parse_line(raw, source="body", line=n, max_chars=self.settings.max_document_chars))
+        return out
+
+    def _array(self, data: bytes) -> list[Document | InputError]:
+        value = params.json_value(data, self.settings.max_json_depth)
+        if isinstance(value, dict):
+            value = [value]
+        if not isinstance(value, list):
+            raise QueryError("body must be a JSON array of documents", param="body")
+        out: list[Document | InputError] = []
+        for rec in value:
+            try:
+                out.append(Document.from_record(rec, source="body", max_chars=self.settings.max_document_chars))
+            except InputError as e:
+                out.append(e)
+        return out
+
+
+class Health:
+    def __init__(self, engine: SearchEngine) -> None:
+        self.engine = engine
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        info = self.engine.info()
+        resp.media = {"status": "ok", "generation": info["generation"], "documents": info["documents"],
+                      "segments": info["segments"], "last_rebuild": info["built_at"],
+                      "index_size_bytes": info["size_bytes"]}
+
+
+def _check_id(doc_id: str) -> None:
+    problem = id_problem(doc_id)
+    if problem:
+        raise QueryError(f"id: {problem}", param="id")
+
+
+def _record_error(index: int, err: InputError) -> dict[str, Any]:
+    d = err.to_dict()
+    d["index"] = index
+    d.pop("source", None)
+    return d

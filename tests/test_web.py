@@ -1,0 +1,270 @@
+"""Every endpoint, parameter error and error shape, through falcon.testing (in-process)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import falcon.testing
+import jsonschema
+import pytest
+from openapi_spec_validator import validate
+
+from searchsvc.engine import SearchEngine
+from searchsvc.settings import Settings
+from searchsvc.web import create_app
+from searchsvc.web.openapi import build_spec
+
+KEY = "s3cret-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@pytest.fixture
+def client(fresh_index: Path) -> falcon.testing.TestClient:
+    settings = Settings({"index": str(fresh_index), "api_key": KEY, "max_body_bytes": 4096, "lock_timeout": 0.2},
+                        environ={})
+    return falcon.testing.TestClient(create_app(settings))
+
+
+@pytest.fixture
+def readonly(built_index: Path) -> falcon.testing.TestClient:
+    return falcon.testing.TestClient(create_app(SearchEngine(built_index, Settings({}, environ={}))))
+
+
+SPEC = build_spec(Settings({}, environ={}))
+
+
+def schema(name: str) -> dict:
+    return {**SPEC["components"]["schemas"][name], "components": SPEC["components"]}
+
+
+def check(body: dict, name: str) -> None:
+    resolver_schema = json.loads(json.dumps(schema(name)).replace("#/components", "#/components"))
+    jsonschema.validate(body, resolver_schema)
+
+
+def assert_error(r, status: int, code: str, param: str | None = None) -> dict:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert err["status"] == status and err["code"] == code and err["message"]
+    if param:
+        assert err["param"] == param
+    check(body, "Error")
+    assert "Traceback" not in r.text
+    return err
+
+
+def test_search_shape(readonly):
+    r = readonly.simulate_get("/search", params={"q": "putin", "limit": "1"})
+    assert r.status_code == 200
+    check(r.json, "SearchResults")
+    assert r.json["total"] == 2 and len(r.json["hits"]) == 1
+    assert set(r.json["facets"]) == {"people", "section", "years", "mentioned_years"}
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("query, expected_ids", [
+    ({"q": "putin", "people": ["Xi Jinping"]}, ["a1"]),
+    ({"q": "", "section": "economy", "sort": "newest"}, ["a3", "a6"]),
+    ({"q": "", "from": "2025-05-09", "to": "2025-05-31", "sort": "oldest"}, ["a4", "a2"]),
+    ({"q": "", "mentions_from": "1900", "mentions_to": "1950"}, ["a4"]),
+    ({"q": "zebra", "limit": "1", "offset": "1"}, ["b1"]),
+    ({"q": "putin kremlin", "match": "any"}, ["a1", "a2"]),
+])
+def test_search_parameters(readonly, query, expected_ids):
+    r = readonly.simulate_get("/search", params=query)
+    assert r.status_code == 200, r.text
+    assert [h["id"] for h in r.json["hits"]] == expected_ids
+
+
+@pytest.mark.parametrize("query, param", [
+    ({"limit": "101"}, "limit"), ({"limit": "ten"}, "limit"), ({"offset": "-1"}, "offset"),
+    ({"offset": "10001"}, "offset"), ({"match": "some"}, "match"), ({"sort": "random"}, "sort"),
+    ({"from": "yesterday"}, "from"), ({"to": "2025-02-30"}, "to"), ({"facets": "maybe"}, "facets"),
+    ({"q": "x" * 5000}, "q"), ({"q": " ".join(f"w{i}" for i in range(300))}, "q"),
+    ({"people": [f"p{i}" for i in range(21)]}, "people"),
+])
+def test_bad_search_parameters(readonly, query, param):
+    assert_error(readonly.simulate_get("/search", params=query), 400, "invalid_parameter", param)
+
+
+def test_wildcard_expansion_cap(built_index):
+    c = falcon.testing.TestClient(create_app(Settings({"index": str(built_index), "max_expansions": 3},
+                                                      environ={})))
+    err = assert_error(c.simulate_get("/search", params={"q": "a*"}), 400, "invalid_parameter", "q")
+    assert "max_expansions" in err["message"]
+    assert c.simulate_get("/search", params={"q": "kreml*"}).json["total"] == 1
+
+
+def test_documents_get_similar_suggest_health(readonly):
+    r = readonly.simulate_get("/documents/a3")
+    assert r.status_code == 200 and r.json["title"] == "Trump imposes tariffs"
+    check(r.json, "Document")
+    assert_error(readonly.simulate_get("/documents/nope"), 404, "not_found")
+    assert_error(readonly.simulate_get("/documents/a%00b"), 400, "invalid_parameter", "id")
+    r = readonly.simulate_get("/documents/a1/similar", params={"limit": "2"})
+    assert r.status_code == 200 and "a1" not in [h["id"] for h in r.json["hits"]]
+    check(r.json, "SearchResults")
+    assert_error(readonly.simulate_get("/documents/nope/similar"), 404, "not_found")
+    r = readonly.simulate_get("/suggest", params={"q": "xi"})
+    assert r.json["suggestions"][0] == {"text": "Xi Jinping", "kind": "person", "count": 2}
+    check(r.json, "Suggestions")
+    r = readonly.simulate_get("/health")
+    assert r.json["status"] == "ok" and r.json["documents"] == 8
+    check(r.json, "Health")
+
+
+@pytest.mark.parametrize("method, path, status, code", [
+    ("GET", "/nowhere", 404, "not_found"),
+    ("POST", "/search", 405, "method_not_allowed"),
+    ("DELETE", "/health", 405, "method_not_allowed"),
+    ("GET", "/static/../../etc/passwd", 404, "not_found"),
+])
+def test_routing_errors_share_the_shape(readonly, method, path, status, code):
+    assert_error(readonly.simulate_request(method, path), status, code)
+
+
+def test_writes_are_forbidden_without_a_configured_key(readonly):
+    for r in (readonly.simulate_put("/documents/x", json={"title": "t"}, headers=AUTH),
+              readonly.simulate_delete("/documents/a1", headers=AUTH),
+              readonly.simulate_post("/documents", json=[{"id": "x", "title": "t"}], headers=AUTH)):
+        assert_error(r, 403, "forbidden")
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY},
+                                     {"Authorization": f"Basic {KEY}"}, {"Authorization": f"Bearer {KEY}x"}])
+def test_wrong_or_missing_key_is_401_without_detail(client, headers):
+    r = client.simulate_put("/documents/x", json={"title": "t"}, headers=headers)
+    err = assert_error(r, 401, "unauthorized")
+    assert KEY not in r.text and "wrong" not in err["message"]
+    assert r.headers["www-authenticate"] == "Bearer"
+
+
+def test_put_get_delete_cycle(client):
+    r = client.simulate_put("/documents/n1", json={"title": "Quokka census", "body": "Quokkas counted."},
+                            headers=AUTH)
+    assert r.status_code == 201 and r.json == {"id": "n1", "result": "created"}
+    check(r.json, "WriteResult")
+    assert [h["id"] for h in client.simulate_get("/search", params={"q": "quokka"}).json["hits"]] == ["n1"]
+    r = client.simulate_put("/documents/n1", json={"id": "n1", "title": "Quokka recount"}, headers=AUTH)
+    assert r.status_code == 200 and r.json["result"] == "updated"
+    assert client.simulate_get("/documents/n1").json["title"] == "Quokka recount"
+    r = client.simulate_delete("/documents/n1", headers=AUTH)
+    assert r.status_code == 200 and r.json["result"] == "deleted"
+    assert_error(client.simulate_delete("/documents/n1", headers=AUTH), 404, "not_found")
+    assert client.simulate_get("/search", params={"q": "quokka"}).json["total"] == 0
+
+
+@pytest.mark.parametrize("body, param_or_field", [
+    (b"{not json", "body"),
+    (b"[1, 2]", "body"),
+    (b'{"id": "other", "title": "t"}', "id"),
+    (b'{"title": ""}', "body"),
+    (b'{"title": "t", "colour": "red"}', "colour"),
+    (b'{"title": "t", "published": "20000-01-01"}', "published"),
+    (b'{"title": "t", "dates": ["20000"]}', "dates"),
+    (b'{"title": "caf\xe9"}', "body"),
+    (b'{"title": "t", "people": ' + b"[" * 40 + b"]" * 40 + b"}", "body"),
+])
+def test_put_rejects_bad_documents_by_name(client, body, param_or_field):
+    r = client.simulate_put("/documents/x", body=body, headers={**AUTH, "Content-Type": "application/json"})
+    err = assert_error(r, 400, r.json["error"]["code"])
+    assert param_or_field in (err.get("param"), err.get("field"))
+    assert client.simulate_get("/health").json["documents"] == 8  # nothing lost, nothing added
+
+
+def test_body_limit_is_413(client):
+    r = client.simulate_put("/documents/x", json={"title": "t", "body": "x" * 5000}, headers=AUTH)
+    assert_error(r, 413, "payload_too_large")
+
+
+def test_bulk_json_array_and_json_lines(client):
+    docs = [{"id": "m1", "title": "Moose"}, {"id": "m2", "title": ""}, {"id": "m3", "title": "Mink", "x": 1}]
+    r = client.simulate_post("/documents", json=docs, headers=AUTH)
+    assert r.status_code == 200, r.text
+    check(r.json, "BulkResult")
+    assert (r.json["written"], r.json["created"], r.json["failed"]) == (1, 1, 2)
+    assert [(e["index"], e["field"]) for e in r.json["errors"]] == [(1, "body"), (2, "x")]
+    lines = b'{"id": "l1", "title": "Lynx"}\n{broken\n\n{"id": "l2", "title": "Lemur"}\n'
+    r = client.simulate_post("/documents", body=lines, headers={**AUTH, "Content-Type": "application/x-ndjson"})
+    assert r.json["written"] == 2 and r.json["errors"][0]["line"] == 2
+    assert client.simulate_get("/search", params={"q": "lynx OR lemur OR moose"}).json["total"] == 3
+    r = client.simulate_post("/documents", json=[{"id": "z"}], headers=AUTH)
+    err = assert_error(r, 400, "invalid_documents")
+    assert err["errors"][0]["index"] == 0
+    assert_error(client.simulate_post("/documents", body=b"x", headers={**AUTH, "Content-Type": "text/csv"}),
+                 415, "unsupported_media_type")
+
+
+def test_busy_writer_is_503_with_retry_after(client, fresh_index):
+    from searchsvc.store import IndexDir
+
+    with IndexDir(fresh_index).write_lock(1):  # another writer holds the lock past lock_timeout
+        r = client.simulate_put("/documents/x", json={"title": "t"}, headers=AUTH)
+    err = assert_error(r, 503, "index_busy")
+    assert r.headers["retry-after"] == "1" and err["retry_after"] == 1
+
+
+def test_metrics_count_requests(readonly):
+    readonly.simulate_get("/search", params={"q": "putin"})
+    readonly.simulate_get("/search", params={"limit": "x"})
+    text = readonly.simulate_get("/metrics").text
+    assert 'searchsvc_requests_total{method="GET",route="/search",status="200"} 1.0' in text
+    assert 'searchsvc_requests_total{method="GET",route="/search",status="400"} 1.0' in text
+    assert "searchsvc_index_documents 8.0" in text
+    assert "searchsvc_request_duration_seconds_bucket" in text
+
+
+def test_openapi_is_valid_and_covers_every_route(readonly):
+    spec = readonly.simulate_get("/openapi.json").json
+    validate(spec)
+    routes = {"/search", "/suggest", "/documents", "/documents/{doc_id}", "/documents/{doc_id}/similar",
+              "/health", "/metrics", "/openapi.json", "/"}
+    assert set(spec["paths"]) == routes
+    app_routes = {r.uri_template for r in _routes(readonly.app._router._roots)}
+    assert app_routes - {"/static"} == routes
+
+
+def _routes(nodes):
+    for node in nodes:
+        if node.resource is not None:
+            yield node
+        yield from _routes(node.children)
+
+
+def test_page_and_security_headers(readonly):
+    r = readonly.simulate_get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-frame-options"] == "DENY"
+
+
+def test_cors_is_off_by_default_and_configurable(built_index):
+    off = falcon.testing.TestClient(create_app(Settings({"index": str(built_index)}, environ={})))
+    r = off.simulate_get("/health", headers={"Origin": "https://news.example"})
+    assert "access-control-allow-origin" not in r.headers
+    on = falcon.testing.TestClient(create_app(Settings({"index": str(built_index),
+                                                        "cors_origins": "https://news.example"}, environ={})))
+    r = on.simulate_get("/health", headers={"Origin": "https://news.example"})
+    assert r.headers["access-control-allow-origin"] == "https://news.example"
+    r = on.simulate_get("/health", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+def test_missing_index_is_503(tmp_path):
+    c = falcon.testing.TestClient(create_app(Settings({"index": str(tmp_path / "none")}, environ={})))
+    assert_error(c.simulate_get("/search", params={"q": "x"}), 503, "index_missing")
+    assert_error(c.simulate_get("/health"), 503, "index_missing")
+
+
+def test_unexpected_errors_are_500_without_traceback(readonly, monkeypatch):
+    def boom(*a, **k):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(readonly.app.engine, "search", boom)
+    err = assert_error(readonly.simulate_get("/search"), 500, "internal_error")
+    assert "secret" not in err["message"]
