@@ -1,0 +1,99 @@
+"""The service under a real gunicorn (2 workers) on loopback."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from searchsvc.indexer import rebuild
+
+from .conftest import write_jsonl
+from .live import LiveServer
+
+pytestmark = pytest.mark.slow
+KEY = "live-key"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@pytest.fixture
+def server(fresh_index: Path):
+    with LiveServer(fresh_index, workers=2, api_key=KEY, refresh_interval=0) as s:
+        yield s
+
+
+def test_search_and_errors_over_http(server: LiveServer):
+    status, body = server.json("GET", "/search?q=putin&limit=1")
+    assert status == 200 and body["total"] == 2 and len(body["hits"]) == 1
+    status, body = server.json("GET", "/search?limit=1000")
+    assert status == 400 and body["error"]["param"] == "limit"
+    status, body = server.json("GET", "/search?q=" + "x" * 5000)
+    assert status == 400 and body["error"]["param"] == "q"
+    status, headers, raw = server.request("GET", "/search?q=" + "x" * 9000)  # over gunicorn's request-line cap
+    assert status == 414 and b"Traceback" not in raw
+
+
+def test_writes_need_the_key_and_are_searchable_at_once_in_every_worker(server: LiveServer):
+    status, body = server.json("PUT", "/documents/live1", {"title": "Okapi sighting", "body": "An okapi."})
+    assert status == 401
+    status, body = server.json("PUT", "/documents/live1", {"title": "Okapi sighting", "body": "An okapi."}, AUTH)
+    assert status == 201
+    # Fresh connections land on either worker: all of them must see the write.
+    for _ in range(20):
+        assert server.json("GET", "/search?q=okapi")[1]["total"] == 1
+
+
+def metric(text: str, route: str, status: int) -> float:
+    m = re.search(rf'searchsvc_requests_total{{method="GET",route="{re.escape(route)}",status="{status}"}} (\S+)',
+                  text)
+    return float(m.group(1)) if m else 0.0
+
+
+def test_metrics_count_across_workers(server: LiveServer):
+    before = metric(server.request("GET", "/metrics")[2].decode(), "/search", 200)
+    for _ in range(30):
+        server.request("GET", "/search?q=putin")
+    after = metric(server.request("GET", "/metrics")[2].decode(), "/search", 200)
+    assert after - before == 30
+    assert len(server.worker_pids()) == 2
+
+
+def test_rebuild_while_serving_is_picked_up_without_failed_requests(server: LiveServer, tmp_path: Path):
+    source = write_jsonl(tmp_path / "new.jsonl", [{"id": f"n{i}", "title": f"Narwhal {i}", "body": "narwhal"}
+                                                  for i in range(50)])
+    failures: list[str] = []
+    answered = [0]
+    stop = threading.Event()
+
+    def client():
+        while not stop.is_set():
+            try:
+                status, _, raw = server.request("GET", "/search?q=narwhal%20OR%20putin")
+            except Exception as e:  # a refused or dropped connection is a failed request too
+                failures.append(repr(e))
+                continue
+            answered[0] += 1
+            if status != 200:
+                failures.append(f"{status} {raw[:200]!r}")
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        rebuild(server.index, [source])
+        switched = time.monotonic()
+        while server.json("GET", "/search?q=narwhal")[1]["total"] != 50:
+            assert time.monotonic() - switched < 1.5, "a worker still serves the old generation"
+        # Both workers, several times over.
+        for _ in range(10):
+            assert server.json("GET", "/search?q=narwhal")[1]["total"] == 50
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert failures == []
+    assert answered[0] > 20
