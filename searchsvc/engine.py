@@ -95,6 +95,7 @@ class SearchEngine:
         self._cache = PostingsCache()
         self._segments: dict[tuple[str, str], SegmentView] = {}
         self._view: IndexView | None = None
+        self._codebooks: dict[Any, Any] = {}
         self._stamp: tuple[int, int, int] | None = None
         self._checked_at = 0.0
         s = self.settings
@@ -138,7 +139,11 @@ class SearchEngine:
                 segments.append(sv)
             for key in [k for k in self._segments if k not in seen]:
                 self._segments.pop(key).close()
-            self._view = IndexView(segments, list(toc.segments), pointer.generation, folder)
+            if self._view is None or self._view.generation != pointer.generation:
+                self._codebooks = {}  # a new generation numbers its values afresh
+            view = IndexView(segments, list(toc.segments), pointer.generation, folder, self._codebooks)
+            view.warm()
+            self._view = view
             self._stamp = stamp
             return True
 
@@ -160,12 +165,13 @@ class SearchEngine:
         parsed = parse_query(query, match, s)
         with self._lock:
             view = self.view()
-            deadline = Deadline(s.query_time_limit)
             filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
+            deadline = Deadline(s.query_time_limit)
             ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(parsed.query)
             mask = ev.mask if filters is None else ev.mask & filters
             relaxed = False
-            if relax and match == "all" and not mask.any() and len({t.term for t in ev.terms}) > 1:
+            strict_total = int(np.count_nonzero(mask))
+            if relax and match == "all" and not strict_total and len({t.term for t in ev.terms}) > 1:
                 any_parsed = parse_query(query, "any", s)
                 ev_any = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(any_parsed.query)
                 any_mask = ev_any.mask if filters is None else ev_any.mask & filters
@@ -181,7 +187,7 @@ class SearchEngine:
                 query=query, match=match, sort=sort, total=len(docs), offset=offset, limit=limit, hits=hits,
                 facets=facet_counts(view, mask) if facets else {}, relaxed=relaxed,
                 warnings=ev.warnings, generation=view.generation)
-            if len(docs) < DID_YOU_MEAN_BELOW and parsed.words:
+            if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
                 results.did_you_mean = did_you_mean(view, parsed.words)
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
         return results

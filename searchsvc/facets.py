@@ -37,7 +37,11 @@ def _pair_counts(view: IndexView, field: str, mask: np.ndarray, limit: int) -> l
         return []
     counts = np.bincount(pairs.codes[mask[pairs.docs]], minlength=len(pairs.names))
     nonzero = np.flatnonzero(counts)
-    top = sorted(nonzero, key=lambda c: (-counts[c], pairs.names[c].casefold()))[:limit]
+    if len(nonzero) > limit:
+        # Only values that can make the top `limit` (ties with the last one included) get sorted.
+        kth = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
+        nonzero = nonzero[counts[nonzero] >= kth]
+    top = sorted(nonzero.tolist(), key=lambda c: (-counts[c], pairs.names[c].casefold()))[:limit]
     return [{"value": pairs.names[c], "count": int(counts[c])} for c in top]
 
 

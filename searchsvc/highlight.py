@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 from .analysis import fold, stem
 from .matching import Marks
@@ -32,10 +33,11 @@ _WORD = re.compile(r"[^\W_]+")
 # Between two words of one phrase: punctuation/space, or a possessive the analyser drops.
 _PHRASE_GAP = re.compile(r"(?:['’`][sS])?[\W_]*")
 ELLIPSIS = " … "
+#: Windows are tried around the first this many marks only (long documents repeat themselves).
+MAX_ANCHORS = 24
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     term: str
@@ -54,7 +56,11 @@ class Highlighter:
         wanted = {t for terms, phrases in self._fields.values() for t in terms}
         wanted |= {w for _, phrases in self._fields.values() for p in phrases for w in p}
         self._wanted = frozenset(wanted)
-        heads = sorted({re.escape(t[:3]) for t in wanted if t}, key=len, reverse=True)
+        #: surface word -> its stem when that is a query term, else None (one page shares it)
+        self._memo: dict[str, str | None] = {}
+        # Stems keep the first letters of the words they come from (Snowball changes only
+        # endings), so the first four letters of each stem find every candidate word.
+        heads = sorted({re.escape(t[:4]) for t in wanted if t}, key=len, reverse=True)
         self._candidates = (re.compile(r"(?<![^\W_])(?:{})[^\W_]*".format("|".join(heads)), re.IGNORECASE)
                             if heads else None)
 
@@ -69,8 +75,9 @@ class Highlighter:
             return _lead(text, self.fragment_chars)
         windows = choose_windows(text, spans, self.fragment_chars, self.fragments)
         parts = []
+        starts = [s.start for s in spans]
         for a, b in windows:
-            inside = [s for s in spans if s.start >= a and s.end <= b]
+            inside = [s for s in spans[bisect_left(starts, a):bisect_right(starts, b)] if s.end <= b]
             piece = render(text[a:b], [Span(s.start - a, s.end - a, s.term) for s in inside])
             parts.append(piece)
         lead = "" if windows[0][0] == 0 else "… "
@@ -85,19 +92,25 @@ class Highlighter:
             return []
         tokens = self._tokens(text)
         spans = [Span(s, e, t) for s, e, t in tokens if t in terms]
+        if not phrases:
+            return spans  # already in order and disjoint
         for phrase in phrases:
             spans.extend(_phrase_spans(text, tokens, phrase))
         return _merge(spans)
 
     def _tokens(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, stem) of the words that may be query terms."""
-        wanted = self._wanted
         # With accents the folded form may not start with the same letters: scan every word.
         matches = self._candidates.finditer(text) if text.isascii() else _WORD.finditer(text)  # type: ignore[union-attr]
+        memo = self._memo
         out = []
         for m in matches:
-            term = stem(fold(m.group().lower()))
-            if term in wanted:
+            word = m.group()
+            term = memo.get(word, "")
+            if term == "":
+                term = stem(fold(word.lower()))
+                term = memo[word] = term if term in self._wanted else None
+            if term is not None:
                 out.append((m.start(), m.end(), term))
         return out
 
@@ -131,15 +144,31 @@ def _merge(spans: list[Span]) -> list[Span]:
 
 
 def choose_windows(text: str, spans: list[Span], size: int, count: int) -> list[tuple[int, int]]:
-    """Up to ``count`` non-overlapping windows with the most distinct terms, in text order."""
+    """Up to ``count`` non-overlapping windows with the most distinct terms, in text order.
+
+    One window per anchor mark (starting a quarter of a window before it); a sliding
+    pair of pointers keeps the terms inside each window counted, so the whole choice
+    is linear in the number of marks.
+    """
+    candidates = spans[:MAX_ANCHORS * 4]
+    n = len(candidates)
+    counts: dict[str, int] = {}
+    lo = hi = 0  # candidates[lo:hi] lie inside the current window
     scored = []
-    for i, anchor in enumerate(spans):
+    for anchor in candidates[:MAX_ANCHORS]:
         start = max(0, anchor.start - size // 4)
         end = min(len(text), start + size)
         start = max(0, end - size) if end == len(text) else start
-        inside = [s for s in spans[i:] if s.end <= end] + [s for s in spans[:i] if s.start >= start]
-        distinct = len({s.term for s in inside})
-        scored.append((-distinct, -len(inside), start, end))
+        while hi < n and candidates[hi].end <= end:
+            counts[candidates[hi].term] = counts.get(candidates[hi].term, 0) + 1
+            hi += 1
+        while lo < hi and candidates[lo].start < start:
+            term = candidates[lo].term
+            counts[term] -= 1
+            if not counts[term]:
+                del counts[term]
+            lo += 1
+        scored.append((-len(counts), -(hi - lo), start, end))
     scored.sort()
     chosen: list[tuple[int, int]] = []
     for _, _, start, end in scored:
@@ -149,22 +178,29 @@ def choose_windows(text: str, spans: list[Span], size: int, count: int) -> list[
             continue
         chosen.append((start, end))
     chosen.sort()
-    return [_snap(text, a, b, spans) for a, b in chosen]
+    starts = [s.start for s in spans]
+    return [_snap(text, a, b, spans, starts) for a, b in chosen]
 
 
-def _snap(text: str, start: int, end: int, spans: list[Span]) -> tuple[int, int]:
+def _covering(spans: list[Span], starts: list[int], pos: int) -> Span | None:
+    """The span with start <= pos < end, if any (spans do not overlap)."""
+    i = bisect_right(starts, pos) - 1
+    return spans[i] if i >= 0 and spans[i].start <= pos < spans[i].end else None
+
+
+def _snap(text: str, start: int, end: int, spans: list[Span], starts: list[int]) -> tuple[int, int]:
     """Move window edges to spaces without cutting a mark."""
     if start > 0:
         space = text.find(" ", start, start + 30)
-        if space != -1 and not any(s.start <= space < s.end for s in spans):
+        if space != -1 and _covering(spans, starts, space) is None:
             start = space + 1
     if end < len(text):
         space = text.rfind(" ", max(start, end - 30), end)
-        if space != -1 and not any(s.start < space <= s.end for s in spans):
+        if space != -1 and _covering(spans, starts, space - 1) is None:
             end = space
-    for s in spans:  # never end inside a mark
-        if s.start < end < s.end:
-            end = s.end
+    cut = _covering(spans, starts, end - 1) if end > 0 else None
+    if cut is not None and cut.end > end:  # never end inside a mark
+        end = cut.end
     return start, end
 
 

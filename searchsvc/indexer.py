@@ -282,9 +282,12 @@ def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: boo
                     first[doc_id] = part.sources.get(doc_id, "")
 
 
-def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
+def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> frozenset[str]:
+    """Commit puts/deletes by id in one Whoosh write; returns the ids that existed before."""
     writer = ix.writer(timeout=timeout, compound=False)
     try:
+        searcher = writer.searcher()  # the writer's own view, shared with update_document
+        existed = frozenset(i for i in changes if searcher.document_number(id=i) is not None)
         for doc_id, doc in changes.items():
             if doc is None:
                 writer.delete_by_term("id", doc_id)
@@ -294,6 +297,7 @@ def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout:
         writer.cancel()
         raise
     writer.commit()
+    return existed
 
 
 @dataclass(frozen=True)
@@ -335,10 +339,8 @@ class IndexWriter:
             if not self.store.exists():
                 self._create_empty()
             ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
-            with ix.searcher() as s:
-                existed = frozenset(i for i in changes if s.document_number(id=i) is not None)
-            self.journal.append(entries)
-            _apply(ix, changes)
+            self.journal.append(entries)  # durable before it is applied (see journal.py)
+            existed = _apply(ix, changes)
             self.store.bump()
         return WriteResult(tuple(changes), existed)
 

@@ -160,10 +160,8 @@ class Evaluator:
     def exact_casefold(self, fieldname: str, value: str) -> np.ndarray:
         """Documents whose exact-term ``fieldname`` equals ``value`` ignoring case."""
         pairs = self.view.pairs(fieldname, key=str.casefold)
-        lookup = self.view.__dict__.setdefault(f"_codes_{fieldname}",
-                                               {n.casefold(): i for i, n in enumerate(pairs.names)})
         mask = self._none()
-        code = lookup.get(value.strip().casefold())
+        code = pairs.book.code(value.strip())
         if code is not None:
             mask[pairs.docs[pairs.codes == code]] = True
         return mask

@@ -225,17 +225,30 @@ class SegmentView:
         return mask
 
     def exact_pairs(self, field: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """(local doc, value code, values) for every term of an exact-term field; cached."""
+        """(local doc, value code, values) for every term of an exact-term field; cached.
+
+        Walks the term table once in order; a term in one or two documents needs no
+        posting list at all (its term info holds the first and last id), which is
+        most names and dates.
+        """
         cache = self.__dict__.setdefault("_exact", {})
         if field not in cache:
-            names = self.field_terms(field)
-            docs, codes = [], []
-            for code, term in enumerate(names):
-                ids, _ = self.postings(field, term)
-                docs.append(ids)
-                codes.append(np.full(len(ids), code, dtype=np.int32))
-            cache[field] = (np.concatenate(docs) if docs else EMPTY_IDS,
-                            np.concatenate(codes) if codes else np.zeros(0, np.int32), names)
+            names: list[str] = []
+            docs: list[int] = []
+            codes: list[int] = []
+            if field in self.reader.schema:
+                for code, (term, info) in enumerate(self.reader.iter_field(field)):
+                    names.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+                    df = info.doc_frequency()
+                    if df == 1:
+                        ids = [info.min_id()]
+                    elif df == 2:
+                        ids = [info.min_id(), info.max_id()]
+                    else:
+                        ids = self.postings(field, names[-1])[0].tolist()
+                    docs.extend(ids)
+                    codes.extend([code] * len(ids))
+            cache[field] = (np.array(docs, dtype=np.int64), np.array(codes, dtype=np.int32), names)
         return cache[field]
 
     def _column_bytes(self, name: str, width: int) -> bytes:

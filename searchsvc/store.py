@@ -69,12 +69,19 @@ class IndexDir:
 
     def pointer(self) -> Pointer:
         try:
-            text = self.current_file.read_text(encoding="ascii").split()
+            text = self.current_file.read_text(encoding="ascii", errors="replace").split()
         except FileNotFoundError:
-            raise IndexMissingError(f"no index at {self.path} (build one with `searchsvc index`)") from None
-        if not text or not _GEN.match(text[0]):
-            raise IndexMissingError(f"{self.current_file} is damaged: {' '.join(text)[:60]!r}")
-        return Pointer(text[0], int(text[1]) if len(text) > 1 and text[1].isdigit() else 0)
+            text = []
+        if text and _GEN.match(text[0]) and (self.path / text[0]).is_dir():
+            return Pointer(text[0], int(text[1]) if len(text) > 1 and text[1].isdigit() else 0)
+        # CURRENT lost or cut short by a crash: the newest complete generation is the live one
+        # (a generation folder only gets its gen-* name once it is fully written).
+        gens = self.generations()
+        if gens and self.current_file.exists():
+            return Pointer(gens[-1], 0)
+        if not self.current_file.exists():
+            raise IndexMissingError(f"no index at {self.path} (build one with `searchsvc index`)")
+        raise IndexMissingError(f"{self.current_file} is damaged and no generation is left: {' '.join(text)[:60]!r}")
 
     def stamp(self) -> tuple[int, int, int] | None:
         """A cheap fingerprint of ``CURRENT``; it changes whenever the pointer is rewritten."""
@@ -118,18 +125,24 @@ class IndexDir:
         return name
 
     def bump(self) -> None:
-        """Tell readers the live generation changed (after an incremental commit)."""
-        p = self.pointer()
-        self.write_pointer(Pointer(p.generation, p.counter + 1))
+        """Tell readers the live generation changed (after an incremental commit).
 
-    def write_pointer(self, pointer: Pointer) -> None:
+        Only a notification: losing it in a crash loses nothing (readers would see
+        the commit at the next change), so it skips the fsyncs a switch needs.
+        """
+        p = self.pointer()
+        self.write_pointer(Pointer(p.generation, p.counter + 1), durable=False)
+
+    def write_pointer(self, pointer: Pointer, durable: bool = True) -> None:
         tmp = self.path / f".{CURRENT}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="ascii") as f:
             f.write(f"{pointer.generation} {pointer.counter}\n")
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, self.current_file)
-        fsync_dir(self.path)
+        if durable:
+            fsync_dir(self.path)
 
     def clean(self, keep: int = 2) -> list[str]:
         """Remove generations beyond the newest ``keep`` (live one included) and stale builds.

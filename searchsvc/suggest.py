@@ -10,7 +10,8 @@ the next rebuild.
   prefix, and title words starting with it, by how many documents hold them.
 * ``did_you_mean(words)`` replaces each query word the index does not know (or
   barely knows) with the most frequent term within edit distance 1 (2 for words
-  of six letters or more), returning None when nothing changes.
+  of six letters or more) that starts with the same letter, found through a
+  symmetric-delete index (:class:`FuzzyIndex`), returning None when nothing changes.
 """
 
 from __future__ import annotations
@@ -42,14 +43,19 @@ def write_vocabulary(folder: Path, stems_of_words: dict[str, str], known: set[st
 
 
 def vocabulary(view: IndexView) -> dict[str, str]:
-    cached = view.__dict__.get("_vocab")
+    """The generation's stem -> word table, read once per generation (it never changes)."""
+    cached = _VOCABULARIES.get(view.path)
     if cached is None:
         try:
             cached = json.loads((Path(view.path) / VOCAB_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             cached = {}
-        view.__dict__["_vocab"] = cached
+        _VOCABULARIES.clear()  # one generation at a time is live
+        _VOCABULARIES[view.path] = cached
     return cached
+
+
+_VOCABULARIES: dict[str, dict[str, str]] = {}
 
 
 def suggest(view: IndexView, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
@@ -112,12 +118,65 @@ def _df(view: IndexView, term: str) -> int:
 
 
 def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
-    candidates = [t for _, t in view.expand(wq.FuzzyTerm("body", term, maxdist=maxdist, prefixlength=1))
-                  if t != term][:200]
-    scored = [(_df(view, t), t) for t in candidates]
+    found: set[str] = set()
+    for seg in view.segments:
+        found |= fuzzy_index(seg, "body").candidates(term)
+    candidates = sorted(t for t in found if t != term and t[:1] == term[:1] and edit_distance(t, term) <= maxdist)
+    scored = [(_df(view, t), t) for t in candidates[:200]]
     # An unknown word takes any known neighbour; a rare one only a far more common one.
     scored = [(n, t) for n, t in scored if (n > 0 if df == 0 else n > max(df * 5, RARE_DF))]
     if not scored:
         return None
     scored.sort(key=lambda x: (-x[0], x[1]))
     return scored[0][1]
+
+
+class FuzzyIndex:
+    """Terms by their one-letter deletions (the symmetric-delete idea of SymSpell, Garbe 2012).
+
+    Two words within edit distance 1 share a deletion variant, so looking up the
+    query word's variants finds every such term without scanning the lexicon
+    (and many at distance 2); :func:`edit_distance` then checks each candidate.
+    Built once per segment and field, on first use.
+    """
+
+    def __init__(self, terms: list[str]) -> None:
+        self.by_variant: dict[str, list[str]] = {}
+        for t in terms:
+            if len(t) >= 3 and not t.isdigit():
+                for v in _variants(t):
+                    self.by_variant.setdefault(v, []).append(t)
+
+    def candidates(self, word: str) -> set[str]:
+        out: set[str] = set()
+        for v in _variants(word):
+            out.update(self.by_variant.get(v, ()))
+        return out
+
+
+def fuzzy_index(seg: Any, field: str) -> FuzzyIndex:
+    cache = seg.__dict__.setdefault("_fuzzy", {})
+    if field not in cache:
+        cache[field] = FuzzyIndex(seg.field_terms(field))
+    return cache[field]
+
+
+def _variants(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (Levenshtein plus adjacent transpositions)."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]

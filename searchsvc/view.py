@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -29,24 +30,98 @@ from .schema import document_from_stored
 from .segments import EMPTY_TF, SegmentView
 
 
+#: Global posting lists kept per view (each is a concatenation across segments).
+POSTINGS_MEMO = 1024
+
+
+class Codebook:
+    """An append-only numbering of one exact field's values, shared by successive views.
+
+    Values equal under ``key`` (case-folded names, say) share a code, shown as their
+    most frequent spelling. Each segment's own term numbers are mapped to codes once
+    and the mapping is kept on the segment, so the view after a small commit only
+    concatenates arrays instead of walking every name of the index again.
+    """
+
+    def __init__(self, key: Any = None) -> None:
+        self.key = key
+        self.code_of: dict[str, int] = {}
+        self._spellings: list[dict[str, int]] = []
+        self._names: list[str] | None = None
+
+    def map_segment(self, seg: SegmentView, field: str) -> np.ndarray:
+        """Local term number -> code (-1 where ``key`` rejects the value), cached on the segment."""
+        cache = seg.__dict__.setdefault("_codebook_maps", {})
+        ck = (field, id(self))
+        if ck not in cache:
+            _, local_codes, names = seg.exact_pairs(field)
+            counts = np.bincount(local_codes, minlength=len(names)).tolist()
+            mapping = np.full(len(names), -1, dtype=np.int32)
+            for i, name in enumerate(names):
+                k = self.key(name) if self.key else name
+                if k is None:
+                    continue
+                code = self.code_of.get(k)
+                if code is None:
+                    code = self.code_of[k] = len(self._spellings)
+                    self._spellings.append({})
+                spellings = self._spellings[code]
+                spellings[name] = spellings.get(name, 0) + counts[i]
+                mapping[i] = code
+            self._names = None
+            cache[ck] = mapping
+        return cache[ck]
+
+    @property
+    def names(self) -> list[str]:
+        """The display name of every code (its most frequent spelling)."""
+        if self._names is None:
+            self._names = [max(sp.items(), key=lambda kv: (kv[1], kv[0]))[0] for sp in self._spellings]
+        return self._names
+
+    def code(self, value: str) -> int | None:
+        return self.code_of.get(self.key(value) if self.key else value)
+
+
 @dataclass(frozen=True)
 class Pairs:
-    """(global document, value code) pairs of a multi-valued exact field, and value names."""
+    """(global document, value code) pairs of a multi-valued exact field, and their codebook."""
 
     docs: np.ndarray
     codes: np.ndarray
-    names: list[str]
+    book: Codebook
+
+    @property
+    def names(self) -> list[str]:
+        return self.book.names
 
 
 class IndexView:
     def __init__(self, segments: list[SegmentView], toc_segments: list[Any], generation: str,
-                 path: str = "") -> None:
+                 path: str = "", codebooks: dict[Any, Codebook] | None = None) -> None:
         self.segments = segments
+        self.codebooks = {} if codebooks is None else codebooks
         self._toc_segments = toc_segments
         self.generation = generation
         self.path = path
         self.offsets = np.cumsum([0] + [s.size for s in segments]).astype(np.int64)
         self.size = int(self.offsets[-1])  # documents including deleted ones
+        self._memo: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+    def warm(self) -> None:
+        """Build what most queries need now, so no query's time limit pays for it.
+
+        Per-segment parts are cached by the segments, so after a small commit only
+        the new segment costs anything.
+        """
+        self.live  # noqa: B018  (cached properties: touching them builds them)
+        for field in ("title", "body", "people"):
+            self.lengths(field)
+        self.published  # noqa: B018
+        self.published_year  # noqa: B018
+        self.mentioned  # noqa: B018
+        for field in ("person", "section"):
+            self.pairs(field, key=str.casefold)
 
     # -- documents -----------------------------------------------------------
 
@@ -98,7 +173,20 @@ class IndexView:
     # -- postings ------------------------------------------------------------
 
     def postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Global (ids, tf) of a term's live postings, ids ascending."""
+        """Global (ids, tf) of a term's live postings, ids ascending (recent ones memoised)."""
+        memo = self._memo
+        key = (field, term)
+        hit = memo.get(key)
+        if hit is not None:
+            memo.move_to_end(key)
+            return hit
+        result = self._postings(field, term)
+        memo[key] = result
+        if len(memo) > POSTINGS_MEMO:
+            memo.popitem(last=False)
+        return result
+
+    def _postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         id_parts, tf_parts = [], []
         for seg, off in zip(self.segments, self.offsets):
             ids, tf = seg.postings(field, term)
@@ -163,42 +251,23 @@ class IndexView:
     # -- exact-term fields (filters and facets) -----------------------------
 
     def pairs(self, field: str, key: Any = None) -> Pairs:
-        """Every (document, value) of an exact-term field; ``key`` groups values (e.g. casefold).
-
-        A group is named by its most frequent spelling ("Xi Jinping" over "XI JINPING").
-        """
+        """Every (document, value code) of an exact-term field; ``key`` groups values (e.g. casefold)."""
         cache = self.__dict__.setdefault("_pairs", {})
         ck = (field, key)
-        if ck in cache:
-            return cache[ck]
-        code_of: dict[str, int] = {}
-        spellings: list[dict[str, int]] = []
-        docs, codes = [], []
-        for seg, off in zip(self.segments, self.offsets):
-            local_docs, local_codes, names = seg.exact_pairs(field)
-            if not len(names):
-                continue
-            counts = np.bincount(local_codes, minlength=len(names))
-            mapping = np.full(len(names), -1, dtype=np.int32)
-            for i, name in enumerate(names):
-                k = key(name) if key else name
-                if k is None:
-                    continue
-                code = code_of.get(k)
-                if code is None:
-                    code = code_of[k] = len(spellings)
-                    spellings.append({})
-                spellings[code][name] = spellings[code].get(name, 0) + int(counts[i])
-                mapping[i] = code
-            mapped = mapping[local_codes]
-            keep = mapped >= 0
-            docs.append(local_docs[keep].astype(np.int64) + off)
-            codes.append(mapped[keep])
-        names = [max(sp.items(), key=lambda kv: (kv[1], kv[0]))[0] for sp in spellings]
-        result = Pairs(np.concatenate(docs) if docs else np.zeros(0, np.int64),
-                       np.concatenate(codes) if codes else np.zeros(0, np.int32), names)
-        cache[ck] = result
-        return result
+        if ck not in cache:
+            book = self.codebooks.get(ck)
+            if book is None:
+                book = self.codebooks[ck] = Codebook(key)
+            docs, codes = [], []
+            for seg, off in zip(self.segments, self.offsets):
+                local_docs, local_codes, _ = seg.exact_pairs(field)
+                mapped = book.map_segment(seg, field)[local_codes]
+                keep = mapped >= 0
+                docs.append(local_docs[keep].astype(np.int64) + off)
+                codes.append(mapped[keep])
+            cache[ck] = Pairs(np.concatenate(docs) if docs else np.zeros(0, np.int64),
+                              np.concatenate(codes) if codes else np.zeros(0, np.int32), book)
+        return cache[ck]
 
     @cached_property
     def published_year(self) -> np.ndarray:
@@ -219,7 +288,7 @@ class IndexView:
         if not len(pairs.docs):
             empty = np.zeros(0, np.int64)
             return empty, empty, empty
-        bounds = np.array([date_bounds(v) for v in pairs.names], dtype=np.int64)
+        bounds = _bounds_table(pairs.book)
         return pairs.docs, bounds[pairs.codes, 0], bounds[pairs.codes, 1]
 
 
@@ -241,6 +310,18 @@ def date_bounds(value: str) -> tuple[int, int]:
         return dt.date(year, month, 1).toordinal(), dt.date(year, month, last_day).toordinal()
     day = dt.date(year, month, int(parts[2]))
     return day.toordinal(), day.toordinal()
+
+
+def _bounds_table(book: Codebook) -> np.ndarray:
+    """(first, last) ordinal per code of the dates codebook, extended as it grows."""
+    table = book.__dict__.get("_bounds")
+    names = book.names
+    if table is None or len(table) < len(names):
+        done = 0 if table is None else len(table)
+        extra = np.array([date_bounds(v) for v in names[done:]], dtype=np.int64).reshape(-1, 2)
+        table = extra if table is None else np.concatenate([table, extra])
+        book.__dict__["_bounds"] = table
+    return table
 
 
 def _valid_date_value(value: str) -> str | None:

@@ -17,16 +17,23 @@ def test_pointer_roundtrip_and_stamp_changes(tmp_path: Path):
     store = IndexDir(tmp_path)
     with pytest.raises(IndexMissingError):
         store.pointer()
+    (tmp_path / "gen-000004").mkdir()
     store.write_pointer(Pointer("gen-000004", 0))
     stamp = store.stamp()
     store.bump()
     assert store.pointer() == Pointer("gen-000004", 1) and store.stamp() != stamp
 
 
-def test_damaged_pointer_is_reported(tmp_path: Path):
+def test_damaged_pointer_falls_back_to_the_newest_generation(tmp_path: Path):
     (tmp_path / "CURRENT").write_text("garbage")
     with pytest.raises(IndexMissingError, match="damaged"):
         IndexDir(tmp_path).pointer()
+    (tmp_path / "gen-000001").mkdir()
+    (tmp_path / "gen-000002").mkdir()
+    (tmp_path / "CURRENT").write_text("")  # cut short by a crash
+    assert IndexDir(tmp_path).pointer() == Pointer("gen-000002", 0)
+    (tmp_path / "CURRENT").write_text("gen-000009 3")  # points at a folder that is gone
+    assert IndexDir(tmp_path).pointer() == Pointer("gen-000002", 0)
 
 
 def test_clean_removes_stale_builds_and_old_generations(tmp_path: Path):

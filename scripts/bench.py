@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: searchsvc vs naive Whoosh vs SQLite FTS5, in one run.
+
+    python scripts/bench.py                                   # Reuters-21578 from ../shared
+    python scripts/bench.py --corpus PATH --format jsonl --subsets 1000,all --http-seconds 5
+
+Sections (each printed as a table, all written to --out as JSON):
+
+1. rebuild: searchsvc's full rebuild from the files (reading, people/date extraction,
+   parallel indexing) vs naive Whoosh and FTS5 indexing the already-parsed documents;
+   searchsvc's cost per document on subsets (5k, 10k, all) to show how it grows;
+2. in-process query latency (p50/p95/p99) over scripts/bench_queries.jsonl (words,
+   phrases, people filters, date ranges; all terms; top 10 with snippets). searchsvc is
+   measured without facets (what the others compute) and with them (the web default);
+   no result cache anywhere;
+3. HTTP under gunicorn (2 workers) with closed-loop clients at several concurrencies,
+   against a trivial Falcon endpoint under the same settings (the HTTP ceiling);
+4. peak RSS of a serving worker, index size on disk, time to open the index;
+5. single-document updates: time until searchable, and query p50 after N updates.
+
+Ratios compare numbers taken in this same run, so they survive a noisy machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+
+from bench_baselines import Fts5, NaiveWhoosh  # noqa: E402
+from bench_http import Gunicorn, load  # noqa: E402
+
+from searchsvc import Document, IndexWriter, SearchEngine, Settings, iter_records, rebuild  # noqa: E402
+from searchsvc.indexer import directory_size  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "reuters21578"
+QUERIES = ROOT / "scripts" / "bench_queries.jsonl"
+
+
+def main() -> None:
+    a = parse_args()
+    work = Path(tempfile.mkdtemp(prefix="searchsvc-bench-", dir=a.workdir))
+    queries = [json.loads(line) for line in open(a.queries)]
+    report: dict[str, Any] = {"machine": machine(), "corpus": str(a.corpus), "queries": len(queries)}
+    try:
+        docs = [r for r in iter_records([a.corpus], format=a.format) if isinstance(r, Document)]
+        report["documents"] = len(docs)
+        print(f"corpus: {a.corpus} ({len(docs):,} documents), {len(queries)} queries, workdir {work}")
+        ix = work / "searchsvc"
+        report["rebuild"] = bench_rebuild(a, docs, ix, work)
+        report["query"] = bench_queries(a, queries, ix, work)
+        if a.http_seconds > 0:
+            report["http"] = bench_http(a, queries, ix, report["query"])
+        report["updates"] = bench_updates(a, queries, ix, docs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ratios(report)
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(report, indent=1))
+    print(f"\nwrote {a.out}")
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    p.add_argument("--format", default=None, help="reader for the corpus (default: reuters for the default corpus)")
+    p.add_argument("--queries", type=Path, default=QUERIES)
+    p.add_argument("--subsets", default="5000,10000,all")
+    p.add_argument("--rounds", type=int, default=3, help="times each query is timed")
+    p.add_argument("--http-seconds", type=float, default=10.0)
+    p.add_argument("--concurrency", default="1,8,32")
+    p.add_argument("--updates", type=int, default=1000)
+    p.add_argument("--skip-naive", action="store_true", help="skip naive Whoosh (slow to build)")
+    p.add_argument("--workdir", default=None)
+    p.add_argument("--out", default=str(ROOT / "bench-results" / "bench.json"))
+    a = p.parse_args()
+    if a.format is None and a.corpus == DEFAULT_CORPUS:
+        a.format = "reuters"
+    return a
+
+
+def machine() -> dict[str, Any]:
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "when": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+# -- 1. rebuild ------------------------------------------------------------------
+
+
+def bench_rebuild(a: argparse.Namespace, docs: list[Document], ix: Path, work: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    started = time.perf_counter()
+    r = rebuild(ix, [a.corpus], format=a.format, skip_bad=True)
+    out["searchsvc_s"] = time.perf_counter() - started
+    out["searchsvc_documents"] = r.documents
+    out["index_bytes"] = directory_size(ix / r.generation)
+    fts = Fts5(str(work / "fts5.db"))
+    out["fts5_s"] = fts.build(docs)
+    out["fts5_bytes"] = os.path.getsize(work / "fts5.db")
+    if not a.skip_naive:
+        naive = NaiveWhoosh(str(work / "naive"))
+        out["naive_s"] = naive.build(docs)
+        out["naive_bytes"] = directory_size(work / "naive")
+    out["subsets"] = bench_subsets(a, docs, work)
+    print_table("1. full rebuild", ["system", "seconds", "÷ FTS5", "index MB"], [
+        ["searchsvc (read + extract + index)", out["searchsvc_s"], out["searchsvc_s"] / out["fts5_s"],
+         out["index_bytes"] / 1e6],
+        ["naive Whoosh (index only)", out.get("naive_s"), (out.get("naive_s") or 0) / out["fts5_s"],
+         out.get("naive_bytes", 0) / 1e6],
+        ["SQLite FTS5 (index only)", out["fts5_s"], 1.0, out["fts5_bytes"] / 1e6]])
+    print_table("   growth (searchsvc, JSON Lines input incl. extraction)", ["documents", "seconds", "ms/doc"],
+                [[s["documents"], s["seconds"], s["ms_per_doc"]] for s in out["subsets"]])
+    return out
+
+
+def bench_subsets(a: argparse.Namespace, docs: list[Document], work: Path) -> list[dict[str, Any]]:
+    rows = []
+    for spec in a.subsets.split(","):
+        n = len(docs) if spec == "all" else min(int(spec), len(docs))
+        src = work / f"subset-{n}.jsonl"
+        with open(src, "w", encoding="utf-8") as f:
+            for d in docs[:n]:
+                rec = d.to_record()
+                rec.pop("people"), rec.pop("dates")  # make every subset pay for extraction
+                f.write(json.dumps(rec) + "\n")
+        started = time.perf_counter()
+        rebuild(work / f"subset-ix-{n}", [src], skip_bad=True)
+        seconds = time.perf_counter() - started
+        rows.append({"documents": n, "seconds": seconds, "ms_per_doc": seconds / n * 1000})
+        shutil.rmtree(work / f"subset-ix-{n}", ignore_errors=True)
+    return rows
+
+
+# -- 2. in-process queries -------------------------------------------------------
+
+
+def ours(engine: SearchEngine, facets: bool):
+    def run(q: dict[str, Any]) -> Any:
+        return engine.search(q["text"], match="all", limit=10, people=q.get("people"), date_from=q.get("date_from"),
+                             date_to=q.get("date_to"), facets=facets, snippets=True)
+    return run
+
+
+def timed(run: Any, queries: list[dict[str, Any]], rounds: int) -> dict[str, float]:
+    for q in queries:  # warm-up: caches and lazily built arrays, for every system alike
+        run(q)
+    wall, cpu = [], []
+    for _ in range(rounds):
+        for q in queries:
+            c, t = time.process_time(), time.perf_counter()
+            run(q)
+            wall.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+    wall.sort()
+    n = len(wall)
+    return {"p50_ms": wall[n // 2] * 1000, "p95_ms": wall[int(n * 0.95)] * 1000,
+            "p99_ms": wall[min(n - 1, int(n * 0.99))] * 1000, "mean_ms": statistics.fmean(wall) * 1000,
+            "cpu_ms_per_query": statistics.fmean(cpu) * 1000}
+
+
+def bench_queries(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path, work: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    started = time.perf_counter()
+    engine = SearchEngine(ix, Settings({"result_cache": 0}, environ={}))
+    engine.search("oil", limit=10)
+    out["open_s"] = time.perf_counter() - started
+    out["searchsvc"] = timed(ours(engine, facets=False), queries, a.rounds)
+    out["searchsvc_facets"] = timed(ours(engine, facets=True), queries, a.rounds)
+    engine.close()
+    fts = Fts5(str(work / "fts5.db"))
+    fts.open()
+    out["fts5"] = timed(fts.search, queries, a.rounds)
+    fts.close()
+    if not a.skip_naive:
+        naive = NaiveWhoosh(str(work / "naive"))
+        naive.open()
+        out["naive"] = timed(naive.search, queries, max(1, a.rounds // 3))
+        naive.close()
+    f = out["fts5"]
+    rows = [[name, r["p50_ms"], r["p95_ms"], r["p99_ms"], r["p50_ms"] / f["p50_ms"], r["p99_ms"] / f["p99_ms"]]
+            for name, r in (("searchsvc (snippets)", out["searchsvc"]),
+                            ("searchsvc (snippets + facets)", out["searchsvc_facets"]),
+                            ("naive Whoosh", out.get("naive")), ("SQLite FTS5", f)) if r]
+    print_table("2. in-process queries, top 10 with snippets",
+                ["system", "p50 ms", "p95 ms", "p99 ms", "p50 ÷ FTS5", "p99 ÷ FTS5"], rows)
+    print(f"   time to open the index and answer a first query: {out['open_s'] * 1000:.0f} ms")
+    return out
+
+
+# -- 3. HTTP ---------------------------------------------------------------------------
+
+
+def bench_http(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path, inproc: dict[str, Any]) -> dict:
+    def path_of(i: int) -> str:
+        q = queries[i % len(queries)]
+        params = {"q": q["text"], "facets": "false"}
+        params.update({k2: q[k1] for k1, k2 in (("people", "people"), ("date_from", "from"), ("date_to", "to"))
+                       if q.get(k1)})
+        return "/search?" + urlencode(params)
+
+    out: dict[str, Any] = {"searchsvc": [], "trivial": []}
+    env = {"SEARCHSVC_INDEX": str(ix), "SEARCHSVC_RESULT_CACHE": "0"}
+    levels = [int(c) for c in a.concurrency.split(",")]
+    with Gunicorn("searchsvc.wsgi:app", env) as g:
+        for c in levels:
+            out["searchsvc"].append(load(g.port, path_of, c, a.http_seconds))
+        out["worker_peak_rss_mb"] = g.peak_rss_mb()
+    with Gunicorn("bench_trivial_app:app", env) as g:
+        for c in levels:
+            out["trivial"].append(load(g.port, lambda i: "/search", c, a.http_seconds))
+    rows = []
+    for ours_, triv in zip(out["searchsvc"], out["trivial"]):
+        rows.append([ours_["concurrency"], ours_["rps"], ours_["p50_ms"], ours_["p99_ms"], ours_["errors"],
+                     triv["rps"], triv["p50_ms"]])
+    print_table("3. HTTP, gunicorn 2 workers, closed loop",
+                ["clients", "searchsvc req/s", "p50 ms", "p99 ms", "errors", "trivial req/s", "trivial p50 ms"], rows)
+    print(f"   peak RSS of a searchsvc worker: {out['worker_peak_rss_mb']:.0f} MB")
+    return out
+
+
+# -- 5. updates ------------------------------------------------------------------------
+
+
+def bench_updates(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path, docs: list[Document]) -> dict:
+    engine = SearchEngine(ix, Settings({"result_cache": 0}, environ={}))
+    writer = IndexWriter(ix)
+    before = timed(ours(engine, facets=False), queries, 1)["p50_ms"]
+    visible = []
+    probes = min(50, a.updates)
+    for i in range(a.updates):
+        word = f"zqxprobe{i}"
+        base = docs[i % len(docs)]
+        doc = Document(id=base.id, title=base.title, body=base.body + " " + word, section=base.section,
+                       published=base.published, people=base.people, dates=base.dates, given=frozenset({"people", "dates"}))
+        started = time.perf_counter()
+        writer.put([doc], extract_missing=False)
+        if i < probes:
+            while engine.search(word, facets=False, snippets=False).total != 1:
+                pass
+            visible.append(time.perf_counter() - started)
+    after = timed(ours(engine, facets=False), queries, 1)["p50_ms"]
+    segments = engine.info()["segments"]
+    engine.close()
+    out = {"updates": a.updates, "searchable_p50_ms": statistics.median(visible) * 1000,
+           "searchable_max_ms": max(visible) * 1000, "query_p50_before_ms": before,
+           "query_p50_after_ms": after, "after_over_before": after / before, "segments_after": segments}
+    print_table("5. single-document updates", ["updates", "searchable p50 ms", "query p50 before",
+                                                "after", "after ÷ before", "segments"],
+                [[a.updates, out["searchable_p50_ms"], before, after, out["after_over_before"], segments]])
+    return out
+
+
+# -- summary ---------------------------------------------------------------------------
+
+
+def ratios(report: dict[str, Any]) -> None:
+    r, q = report["rebuild"], report["query"]
+    rows = [["full rebuild ÷ FTS5 build", r["searchsvc_s"] / r["fts5_s"], "≤ 3"],
+            ["in-process p50 ÷ FTS5 p50", q["searchsvc"]["p50_ms"] / q["fts5"]["p50_ms"], "≤ 1.0"],
+            ["in-process p99 ÷ FTS5 p99", q["searchsvc"]["p99_ms"] / q["fts5"]["p99_ms"], "≤ 2"]]
+    subsets = r["subsets"]
+    if len(subsets) > 1:
+        rows.append(["rebuild ms/doc, largest ÷ smallest subset", subsets[-1]["ms_per_doc"] / subsets[0]["ms_per_doc"],
+                     "≤ 1.2"])
+    if "http" in report:
+        h = report["http"]["searchsvc"]
+        eight = next((x for x in h if x["concurrency"] == 8), None)
+        one = next((x for x in h if x["concurrency"] == 1), None)
+        cpu_s = q["searchsvc"]["cpu_ms_per_query"] / 1000
+        if eight:
+            rows.append(["HTTP req/s at 8 ÷ (2 ÷ in-process CPU s/query)", eight["rps"] / (2 / cpu_s), "≥ 0.8"])
+        if one:
+            rows.append(["HTTP p50 at 1 − in-process p50 (ms)", one["p50_ms"] - q["searchsvc"]["p50_ms"], "≤ 1"])
+        rows.append(["worker peak RSS − index size (MB)",
+                     report["http"]["worker_peak_rss_mb"] - r["index_bytes"] / 1e6, "≤ 80"])
+    u = report["updates"]
+    rows.append(["single update until searchable, p50 ms", u["searchable_p50_ms"], "≤ 50"])
+    rows.append([f"query p50 after {u['updates']} updates ÷ before", u["after_over_before"], "≤ 1.2"])
+    report["ratios"] = {name: value for name, value, _ in rows}
+    print_table("summary (ratios within this run)", ["measure", "value", "target"], rows)
+
+
+def print_table(title: str, header: list[str], rows: list[list[Any]]) -> None:
+    def fmt(v: Any) -> str:
+        if v is None:
+            return "—"
+        if isinstance(v, float):
+            return f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.0f}"
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+    cells = [header] + [[fmt(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    print(f"\n{title}")
+    for n, row in enumerate(cells):
+        print("  " + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        if n == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+if __name__ == "__main__":
+    main()

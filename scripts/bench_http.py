@@ -1,0 +1,123 @@
+"""HTTP load for the benchmark: gunicorn servers and a closed-loop client.
+
+``Gunicorn(app, env)`` runs ``python -m gunicorn -c searchsvc/web/gunicorn.conf.py APP``
+(the service's own settings) on a free loopback port. ``load(port, path_of, concurrency,
+seconds)`` keeps ``concurrency`` connections busy for ``seconds`` (a new request as soon
+as the previous answer arrives: closed loop), with asyncio so the client costs little
+CPU next to the server. Gunicorn's sync workers close the connection after each
+answer, so each request opens a new one, as real clients of such a server do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "searchsvc" / "web" / "gunicorn.conf.py"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, app: str, env: dict[str, str], workers: int = 2) -> None:
+        self.app = app
+        self.port = free_port()
+        self.env = {**os.environ, **env, "SEARCHSVC_HOST": "127.0.0.1", "SEARCHSVC_PORT": str(self.port),
+                    "SEARCHSVC_WORKERS": str(workers), "PYTHONPATH": f"{ROOT}:{ROOT / 'scripts'}"}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Gunicorn:
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--access-logfile",
+                                      "/dev/null", self.app], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    pass
+                time.sleep(0.5)  # let every worker finish booting and warming up
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn for {self.app} did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(20)
+
+    def worker_pids(self) -> list[int]:
+        assert self.proc
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    def peak_rss_mb(self) -> float:
+        """Largest VmHWM (peak resident set) among the workers, in MB."""
+        peaks = []
+        for pid in self.worker_pids():
+            try:
+                for line in open(f"/proc/{pid}/status"):
+                    if line.startswith("VmHWM:"):
+                        peaks.append(int(line.split()[1]) / 1024)
+            except OSError:
+                pass
+        return max(peaks, default=0.0)
+
+
+async def _one(port: int, path: str) -> int:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    return int(data[9:12]) if data[:5] == b"HTTP/" else 0
+
+
+async def _load(port: int, path_of: Callable[[int], str], concurrency: int, seconds: float):
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    deadline = time.perf_counter() + seconds
+    counter = [0]
+
+    async def client() -> None:
+        while time.perf_counter() < deadline:
+            counter[0] += 1
+            path = path_of(counter[0])
+            started = time.perf_counter()
+            try:
+                status = await _one(port, path)
+            except OSError:
+                status = 0
+            latencies.append(time.perf_counter() - started)
+            statuses[status] = statuses.get(status, 0) + 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return latencies, statuses, time.perf_counter() - started
+
+
+def load(port: int, path_of: Callable[[int], str], concurrency: int, seconds: float) -> dict[str, float]:
+    cpu = time.process_time()
+    latencies, statuses, elapsed = asyncio.run(_load(port, path_of, concurrency, seconds))
+    cpu = time.process_time() - cpu
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "concurrency": concurrency, "requests": n, "rps": n / elapsed,
+        "p50_ms": latencies[n // 2] * 1000 if n else 0.0,
+        "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else 0.0,
+        "errors": sum(c for s, c in statuses.items() if s != 200),
+        "client_cpu_ms_per_request": cpu / n * 1000 if n else 0.0,
+    }
