@@ -102,7 +102,8 @@ def test_page_loads_only_its_own_files():
     for asset in ASSETS:
         if asset.suffix in (".js", ".css"):
             text = asset.read_text(encoding="utf-8")
-            assert not re.search(r"https?://|@import|url\(\s*['\"]?(?!data:)", text), f"{asset.name} loads from elsewhere"
+            outside = re.search(r"https?://|@import|url\(\s*['\"]?(?!data:)", text)
+            assert not outside, f"{asset.name} loads from elsewhere: {outside}"
 
 
 def test_scripts_build_the_dom_without_parsing_html():
