@@ -7,7 +7,7 @@ and it reports console messages, page errors, dialogs and requests as events, wh
 safety checks below are made of.
 
 Without Chromium (or Playwright) the tests are skipped on a developer's machine and fail
-under CI (CI set), where .ci/run installs it.
+under CI (CI set), where .ci/run installs it. SEARCHSVC_CHROMIUM names another Chromium binary.
 """
 
 from __future__ import annotations
