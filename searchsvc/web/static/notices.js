@@ -23,7 +23,7 @@ export function resultNotices(state, result) {
   if (result.relaxed) {
     notices.push(notice("No article has all of your words, so these results have some of them."));
   }
-  if (result.total === 0 && result.hits.length === 0) notices.push(noResults(state));
+  if (result.hits.length === 0) notices.push(noResults(state, result.total));
   for (const warning of result.warnings ?? []) notices.push(notice(String(warning)));
   return notices;
 }
@@ -34,10 +34,13 @@ function didYouMean(state, suggestion) {
   return notice("Did you mean ", link, "?");
 }
 
-function noResults(state) {
+function noResults(state, total) {
+  if (total > 0) {
+    const first = h("a", { href: hrefFor({ ...state, page: 1 }), "data-nav": true }, "Go to the first page");
+    return notice("There are no results on this page. ", first, ".");
+  }
   const filtered = state.people.length || state.section || state.from || state.to;
-  const advice = filtered ? "Try other words, or remove a filter." : "Check the spelling, or try fewer or other words.";
-  return notice(state.page > 1 ? "There are no results on this page." : `No articles match. ${advice}`);
+  return notice(`No articles match. ${filtered ? "Try other words, or remove a filter." : "Check the spelling, or try fewer or other words."}`);
 }
 
 /** A failed call, said politely; the API's message names what to change. */
