@@ -108,3 +108,7 @@ class SecurityHeaders:
         resp.set_header("Referrer-Policy", "no-referrer")
         if req.path.startswith(("/search", "/suggest", "/documents", "/health", "/metrics")):
             resp.set_header("Cache-Control", "no-store")
+        elif req.path == "/" or req.path.startswith("/static/"):
+            # Revalidate on every load (a 304 thanks to the static route's ETag), so that after an
+            # upgrade a browser never runs a mix of old and new page modules.
+            resp.set_header("Cache-Control", "no-cache")

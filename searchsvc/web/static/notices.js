@@ -1,0 +1,63 @@
+// The result count (announced by the status live region) and the notices above the
+// results: did-you-mean, the "relaxed" fallback, the API's warnings and errors.
+
+import { h } from "./dom.js";
+import { formatMs, plural } from "./format.js";
+import { hrefFor, pageSize, withChange } from "./state.js";
+
+/** "34 results for “putin” · page 2 of 4 · 12 ms" */
+export function statusText(state, result) {
+  const parts = [result.total === 0 ? "No results" : plural(result.total, "result", "results")];
+  if (state.q.trim()) parts[0] += ` for “${state.q.trim()}”`;
+  const pages = Math.ceil(result.total / pageSize(state));
+  if (pages > 1) parts.push(`page ${state.page} of ${pages}`);
+  const took = formatMs(result.took_ms);
+  if (took) parts.push(took);
+  return parts.join(" · ");
+}
+
+/** The notices for one answer of /search. */
+export function resultNotices(state, result) {
+  const notices = [];
+  if (result.did_you_mean) notices.push(didYouMean(state, result.did_you_mean));
+  if (result.relaxed) {
+    notices.push(notice("No article has all of your words, so these results have some of them."));
+  }
+  if (result.hits.length === 0) notices.push(noResults(state, result.total));
+  for (const warning of result.warnings ?? []) notices.push(notice(String(warning)));
+  return notices;
+}
+
+function didYouMean(state, suggestion) {
+  const link = h("a", { href: hrefFor(withChange(state, { q: suggestion })), "data-nav": true, class: "did-you-mean" },
+    suggestion);
+  return notice("Did you mean ", link, "?");
+}
+
+function noResults(state, total) {
+  if (total > 0) {
+    const first = h("a", { href: hrefFor({ ...state, page: 1 }), "data-nav": true }, "Go to the first page");
+    return notice("There are no results on this page. ", first, ".");
+  }
+  const filtered = state.people.length || state.section || state.from || state.to;
+  return notice(`No articles match. ${filtered ? "Try other words, or remove a filter." : "Check the spelling, or try fewer or other words."}`);
+}
+
+/** A failed call, said politely; the API's message names what to change. */
+export function errorNotice(error) {
+  let text;
+  if (error.code === "network") text = "The search service could not be reached. Check your connection and try again.";
+  else if (error.status === 503) {
+    const wait = error.retryAfter ? ` Please try again in ${plural(error.retryAfter, "second", "seconds")}.` : " Please try again shortly.";
+    text = `The search service is busy right now.${wait}`;
+  } else if (error.status === 400) {
+    text = `That search could not run: ${error.message}${error.param ? ` (parameter “${error.param}”)` : ""}.`;
+  } else {
+    text = `Sorry, something went wrong: ${error.message}`;
+  }
+  return h("p", { class: "notice notice-error", role: "alert" }, text);
+}
+
+function notice(...content) {
+  return h("p", { class: "notice" }, ...content);
+}
