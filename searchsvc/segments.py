@@ -37,6 +37,8 @@ _MAGIC = b"W3Bl"
 _INT = struct.Struct("!i")
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 EMPTY_IDS = np.zeros(0, dtype=np.int32)
+#: Decoded stored documents kept per segment.
+STORED_MEMO = 2048
 EMPTY_TF = np.zeros(0, dtype=np.float32)
 
 
@@ -127,6 +129,7 @@ class SegmentView:
         with open(path, "rb") as f:
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else b""
         self._lengths: dict[str, np.ndarray] = {}
+        self._stored_memo: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._published: np.ndarray | None = None
         # Open the stored-fields column now: a generation may be removed from disk
         # while this reader still serves, and an open file outlives its unlinking.
@@ -278,7 +281,16 @@ class SegmentView:
         return ids
 
     def stored(self, docnum: int) -> dict[str, Any]:
-        return self.reader.stored_fields(docnum)
+        """A document's stored fields (recently used ones kept decoded: hits recur across queries)."""
+        memo = self._stored_memo
+        hit = memo.get(docnum)
+        if hit is None:
+            hit = memo[docnum] = self.reader.stored_fields(docnum)
+            if len(memo) > STORED_MEMO:
+                memo.popitem(last=False)
+        else:
+            memo.move_to_end(docnum)
+        return hit
 
     def close(self) -> None:
         self.reader.close()

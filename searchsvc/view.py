@@ -29,7 +29,6 @@ from .document import Document
 from .schema import document_from_stored
 from .segments import EMPTY_TF, SegmentView
 
-
 #: Global posting lists kept per view (each is a concatenation across segments).
 POSTINGS_MEMO = 1024
 
