@@ -52,7 +52,7 @@ QUERIES = ROOT / "scripts" / "bench_queries.jsonl"
 def main() -> None:
     a = parse_args()
     work = Path(tempfile.mkdtemp(prefix="searchsvc-bench-", dir=a.workdir))
-    queries = [json.loads(line) for line in open(a.queries)]
+    queries = [json.loads(line) for line in a.queries.read_text(encoding="utf-8").splitlines() if line.strip()]
     report: dict[str, Any] = {"machine": machine(), "corpus": str(a.corpus), "queries": len(queries)}
     try:
         docs = [r for r in iter_records([a.corpus], format=a.format) if isinstance(r, Document)]
@@ -243,7 +243,8 @@ def bench_updates(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path
         word = f"zqxprobe{i}"
         base = docs[i % len(docs)]
         doc = Document(id=base.id, title=base.title, body=base.body + " " + word, section=base.section,
-                       published=base.published, people=base.people, dates=base.dates, given=frozenset({"people", "dates"}))
+                       published=base.published, people=base.people, dates=base.dates,
+                       given=frozenset({"people", "dates"}))
         started = time.perf_counter()
         writer.put([doc], extract_missing=False)
         if i < probes:

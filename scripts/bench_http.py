@@ -17,8 +17,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "searchsvc" / "web" / "gunicorn.conf.py"
@@ -68,11 +68,10 @@ class Gunicorn:
         peaks = []
         for pid in self.worker_pids():
             try:
-                for line in open(f"/proc/{pid}/status"):
-                    if line.startswith("VmHWM:"):
-                        peaks.append(int(line.split()[1]) / 1024)
+                status = Path(f"/proc/{pid}/status").read_text()
             except OSError:
-                pass
+                continue
+            peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
         return max(peaks, default=0.0)
 
 
