@@ -109,7 +109,11 @@ class Document:
         Values the record gave win; people a loader found without marking them
         given (Reuters ``<PEOPLE>`` slugs) are merged with the extracted ones.
         """
-        merged_people = self.people if "people" in self.given else merge_names(self.people, people)
+        if "people" in self.given:
+            merged_people = self.people
+        else:
+            # The extractor already folds short forms into full names; only hints need merging.
+            merged_people = merge_names(self.people, people) if self.people else tuple(people)
         merged_dates = self.dates if "dates" in self.given else tuple(sorted(set(dates)))
         return replace(self, people=merged_people, dates=merged_dates)
 
