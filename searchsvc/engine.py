@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,8 @@ class SearchEngine:
         self._segments: dict[tuple[str, str], SegmentView] = {}
         self._view: IndexView | None = None
         self._codebooks: dict[Any, Any] = {}
+        #: (index stamp, parameters) -> results; a new commit or generation changes the stamp.
+        self._results: OrderedDict[Any, SearchResults] = OrderedDict()
         self._stamp: tuple[int, int, int] | None = None
         self._checked_at = 0.0
         s = self.settings
@@ -165,6 +168,12 @@ class SearchEngine:
         parsed = parse_query(query, match, s)
         with self._lock:
             view = self.view()
+            key = (self._stamp, query, match, limit, offset, tuple(people) if isinstance(people, list) else people,
+                   section, date_from, date_to, mentions_from, mentions_to, sort, facets, snippets, relax)
+            cached = self._results.get(key) if s.result_cache else None
+            if cached is not None:
+                self._results.move_to_end(key)
+                return replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 3))
             filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
             deadline = Deadline(s.query_time_limit)
             ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(parsed.query)
@@ -189,6 +198,10 @@ class SearchEngine:
                 warnings=ev.warnings, generation=view.generation)
             if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
                 results.did_you_mean = did_you_mean(view, parsed.words)
+            if s.result_cache:
+                self._results[key] = results
+                while len(self._results) > s.result_cache:
+                    self._results.popitem(last=False)
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
         return results
 

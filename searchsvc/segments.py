@@ -148,16 +148,18 @@ class SegmentView:
         except Exception:  # TermNotFound, or a field this segment never saw
             result = (EMPTY_IDS, EMPTY_TF)
         else:
-            if info.is_inlined():
-                ids, weights, _ = info.inlined_postings()
-                result = (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32))
-            else:
-                offset, length = info.extent()
-                if isinstance(length, tuple):  # Whoosh 2.7 unpacks the length as a 1-tuple
-                    length = length[0]
-                result = decode_postings(self._map, offset, length)
+            result = self._decode(info)
         self.cache.put(key, result)
         return result
+
+    def _decode(self, info: Any) -> tuple[np.ndarray, np.ndarray]:
+        if info.is_inlined():
+            ids, weights, _ = info.inlined_postings()
+            return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32)
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # Whoosh 2.7 unpacks the length as a 1-tuple
+            length = length[0]
+        return decode_postings(self._map, offset, length)
 
     def positions(self, field: str, term: str) -> tuple[np.ndarray, list[bytes]]:
         """(doc ids, encoded positions per posting) for phrase checks; cached like postings."""
@@ -248,7 +250,7 @@ class SegmentView:
                     elif df == 2:
                         ids = [info.min_id(), info.max_id()]
                     else:
-                        ids = self.postings(field, names[-1])[0].tolist()
+                        ids = self._decode(info)[0].tolist()
                     docs.extend(ids)
                     codes.extend([code] * len(ids))
             cache[field] = (np.array(docs, dtype=np.int64), np.array(codes, dtype=np.int32), names)

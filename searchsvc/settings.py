@@ -74,7 +74,8 @@ SETTINGS: tuple[Setting, ...] = (
             int, 1, 3600),
     Setting("refresh_interval", 0.0, "Seconds between checks for a new index generation/commit (0: every request).",
             float, 0.0, 60),
-    Setting("result_cache", 0, "Search results cached per worker (0: off).", int, 0, 1_000_000),
+    Setting("result_cache", 256, "Search results kept per worker, per index version (0: off; the benchmark "
+            "turns it off).", int, 0, 1_000_000),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -178,3 +178,15 @@ def test_caps(engine: SearchEngine):
 def test_info(engine: SearchEngine):
     info = engine.info()
     assert info["documents"] == 8 and info["generation"] == "gen-000001"
+
+
+def test_result_cache_is_per_index_version(fresh_index):
+    from searchsvc.document import Document
+    from searchsvc.indexer import IndexWriter
+    from searchsvc.settings import Settings
+
+    with SearchEngine(fresh_index, Settings({"result_cache": 8}, environ={})) as e:
+        first = e.search("quokka")
+        assert e.search("quokka").to_dict() | {"took_ms": 0} == first.to_dict() | {"took_ms": 0}
+        IndexWriter(fresh_index).put([Document(id="q1", title="Quokka")])
+        assert e.search("quokka").total == 1  # a commit changes the key: never a stale answer

@@ -114,6 +114,7 @@ def test_documents_get_similar_suggest_health(readonly):
     check(r.json, "Suggestions")
     r = readonly.simulate_get("/health")
     assert r.json["status"] == "ok" and r.json["documents"] == 8
+    assert r.json["limits"] == {"max_limit": 100, "max_offset": 10000, "max_query_chars": 4000}
     check(r.json, "Health")
 
 

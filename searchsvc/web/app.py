@@ -62,7 +62,7 @@ def create_app(engine_or_settings: SearchEngine | Settings | None = None) -> Sea
     app.add_route("/documents", resources.DocumentCollection(writer, settings))
     app.add_route("/documents/{doc_id}", resources.DocumentItem(engine, writer, settings))
     app.add_route("/documents/{doc_id}/similar", resources.Similar(engine, settings))
-    app.add_route("/health", resources.Health(engine))
+    app.add_route("/health", resources.Health(engine, settings))
     app.add_route("/metrics", MetricsResource(metrics))
     app.add_route("/openapi.json", OpenAPI(build_spec(settings)))
     app.add_route("/", Page())

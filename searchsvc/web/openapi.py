@@ -101,7 +101,10 @@ def build_spec(settings: Settings) -> dict[str, Any]:
     health = {"type": "object", "required": ["status", "generation", "documents"], "properties": {
         "status": {"type": "string"}, "generation": {"type": "string"}, "documents": {"type": "integer"},
         "segments": {"type": "integer"}, "last_rebuild": {"type": ["string", "null"]},
-        "index_size_bytes": {"type": "integer"}}}
+        "index_size_bytes": {"type": "integer"},
+        "limits": {"type": "object", "properties": {"max_limit": {"type": "integer"},
+                                                     "max_offset": {"type": "integer"},
+                                                     "max_query_chars": {"type": "integer"}}}}}
     suggestion = {"type": "object", "required": ["q", "suggestions"], "properties": {
         "q": {"type": "string"}, "suggestions": {"type": "array", "items": {
             "type": "object", "required": ["text", "kind", "count"], "properties": {

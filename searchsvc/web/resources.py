@@ -173,14 +173,19 @@ class DocumentCollection:
 
 
 class Health:
-    def __init__(self, engine: SearchEngine) -> None:
+    def __init__(self, engine: SearchEngine, settings: Settings) -> None:
         self.engine = engine
+        self.settings = settings
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         info = self.engine.info()
+        s = self.settings
         resp.media = {"status": "ok", "generation": info["generation"], "documents": info["documents"],
                       "segments": info["segments"], "last_rebuild": info["built_at"],
-                      "index_size_bytes": info["size_bytes"]}
+                      "index_size_bytes": info["size_bytes"],
+                      # Clients (the search page) page and cap requests by these.
+                      "limits": {"max_limit": s.max_limit, "max_offset": s.max_offset,
+                                 "max_query_chars": s.max_query_chars}}
 
 
 def _check_id(doc_id: str) -> None:
