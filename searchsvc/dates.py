@@ -1,13 +1,74 @@
-"""Calendar dates mentioned in news text (first, simple version: ISO dates and years)."""
+"""Calendar dates mentioned in news text.
+
+The moving parts, one module each:
+
+* :mod:`searchsvc.dates_lexicon`  - month/weekday names, number words;
+* :mod:`searchsvc.dates_patterns` - recognition: one ordered master regex
+  yielding :class:`~searchsvc.dates_patterns.Mention` objects by *kind*;
+* :mod:`searchsvc.dates_context`  - tense and sentence clues around a mention;
+* :mod:`searchsvc.dates_resolve`  - explicit forms and year inference;
+* :mod:`searchsvc.dates_relative` - forms relative to the publication date or
+  to an earlier date in the text.
+
+This module wires them: a cheap trigger regex skips texts that cannot hold a
+date, then every mention goes to the resolver for its kind. Values follow
+TimeML/TIMEX3 at their own granularity (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)
+and are returned once each, sorted.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Callable
 
-_ISO = re.compile(r"\b(1[89]\d\d|20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+from . import dates_relative as rel
+from . import dates_resolve as res
+from .dates_patterns import TRIGGER, Mention, find_mentions
+
+Resolver = Callable[[Mention, res.Anchors], list[str]]
+
+#: Kind -> resolver. Kinds absent here (decades, quarters, seasons, sets,
+#: durations) are recognised only so that nothing inside them is emitted.
+_RESOLVERS: dict[str, Resolver] = {
+    "iso": res.r_explicit_day, "mdy": res.r_explicit_day, "dmy": res.r_explicit_day,
+    "numeric": res.r_numeric, "md_range": res.r_range, "dm_range": res.r_range,
+    "md": res.r_month_day, "dm": res.r_month_day, "my": res.r_month_year,
+    "year": res.r_year, "year_mod": res.r_year, "spelled_year": res.r_year, "month": res.r_month,
+    "deictic": rel.r_deictic, "weekday": rel.r_weekday, "holiday": rel.r_holiday,
+    "ago": rel.r_ago, "year_adj": rel.r_year_adj, "rel_unit": rel.r_rel_unit,
+    "unit_end": rel.r_unit_end, "anaphor": rel.r_anaphor,
+}
+
+
+def _as_date(published: object) -> dt.date | None:
+    if isinstance(published, dt.datetime):
+        return published.date()
+    return published if isinstance(published, dt.date) else None
+
+
+def _dates_in(text: str, anchors: res.Anchors) -> set[str]:
+    found: set[str] = set()
+    if not text or not TRIGGER.search(text):
+        return found
+    anchors.text = text
+    for mention in find_mentions(text):
+        resolver = _RESOLVERS.get(mention.kind)
+        if resolver is None:
+            continue
+        try:
+            found.update(resolver(mention, anchors))
+        except (ValueError, OverflowError, KeyError):
+            continue  # one odd mention must not cost the others
+    return found
 
 
 def extract_dates(text: str, published: dt.date | None = None, title: str = "") -> list[str]:
-    """Dates as YYYY, YYYY-MM or YYYY-MM-DD strings, once each, sorted."""
-    return sorted({"-".join(m.groups()) for m in _ISO.finditer(text)})
+    """Dates as YYYY, YYYY-MM or YYYY-MM-DD strings, once each, sorted.
+
+    ``published`` anchors relative expressions ("Thursday", "last year",
+    "May 9"); without it only dates the text fixes by itself are returned.
+    """
+    anchors = res.Anchors(published=_as_date(published), text="")
+    found = _dates_in(title if isinstance(title, str) else "", anchors)
+    found |= _dates_in(text if isinstance(text, str) else "", anchors)
+    return sorted(found)

@@ -1,0 +1,222 @@
+"""Normalisation: turn a recognised mention into calendar values.
+
+Values follow TIMEX3 at their own granularity: ``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD``. Expressions whose TimeML value is something else (weeks,
+quarters, seasons, durations, ``PRESENT_REF`` ...) resolve to nothing.
+
+Relative expressions are anchored on the publication date (the document
+creation time, DCT) and, for narrative anaphora ("that year", "the next
+day"), on the last explicit date the text mentioned. Without a publication
+date only expressions that carry their own year survive.
+
+Design choices, in TimeML's spirit and the news-domain rules of HeidelTime:
+
+* A weekday names the DCT itself when it is the DCT's weekday, else the
+  closest one before it, unless the clause is future-tense ("will meet
+  Friday"), in which case the closest one after it.
+* A day or month without a year ("May 9", "in March") takes the year that
+  puts it closest to the DCT, leaning the way the tense points.
+* "a year ago", "year-earlier" in a sentence about quarters or periods name
+  the year-ago *quarter* (``1988-Q3``), which is not a calendar value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .dates_context import Tense, sentence_around, tense_at
+from .dates_lexicon import month_number, number_value, ordinal_value, spelled_year_value, weekday_number
+from .dates_patterns import Mention
+
+MIN_YEAR, MAX_YEAR = 1000, 2199
+_QUARTER_TALK = re.compile(r"(?i)quarter|\bqtr|\bperiod|\b(?:three|six|nine|3|6|9)[- ]months?\b|\bhalf\b")
+
+
+@dataclass
+class Anchors:
+    """What relative expressions are resolved against, for one document."""
+
+    published: dt.date | None
+    text: str
+    ref_year: int | None = None       # last year the text stated explicitly
+    ref_day: dt.date | None = None    # last day the text named
+
+    def tense(self, m: Mention) -> Tense:
+        return tense_at(self.text, m.start, m.end)
+
+    def about_quarters(self, m: Mention) -> bool:
+        return bool(_QUARTER_TALK.search(sentence_around(self.text, m.start, m.end)))
+
+
+def Y(year: int) -> str:
+    return f"{year:04d}"
+
+
+def YM(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}"
+
+
+def _day(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+def _pick(candidates: list[tuple[int, object]], tense: Tense, mod: str) -> object | None:
+    """Pick among ``(signed distance from DCT, value)``, nearest first, bent by tense/mod."""
+    if not candidates:
+        return None
+    past = [c for c in candidates if c[0] < 0]
+    future = [c for c in candidates if c[0] > 0]
+    same = [c for c in candidates if c[0] == 0]
+    if mod in ("last", "this past", "past"):
+        return max(past)[1] if past else None
+    if mod in ("next", "this coming", "coming"):
+        return min(future)[1] if future else None
+    if same:
+        return same[0][1]
+    if tense == "past" and past and max(past)[0] > -300:
+        return max(past)[1]
+    if tense == "future" and future and min(future)[0] < 300:
+        return min(future)[1]
+    return min(candidates, key=lambda c: (abs(c[0]), c[0] < 0))[1]
+
+
+def infer_day(month: int, day: int, a: Anchors, m: Mention, mod: str = "") -> dt.date | None:
+    """The year for "May 9" / "Christmas": closest to the DCT, leaning with tense."""
+    p = a.published
+    if p is None:
+        return None
+    cands = []
+    for year in (p.year - 1, p.year, p.year + 1):
+        d = _day(year, month, day)
+        if d is not None:
+            cands.append(((d - p).days, d))
+    if mod == "this":
+        return next((d for _, d in cands if d.year == p.year), None)
+    return _pick(cands, a.tense(m), mod)  # type: ignore[return-value]
+
+
+def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int, int] | None:
+    p = a.published
+    if p is None:
+        return None
+    if mod == "this":
+        return p.year, month
+    cands = [((year * 12 + month) - (p.year * 12 + p.month), (year, month))
+             for year in (p.year - 1, p.year, p.year + 1)]
+    # Months are coarse: a month "distance" of 6 is a tie, broken toward this year.
+    return _pick(cands, a.tense(m), mod)  # type: ignore[return-value]
+
+
+def _days(values: list[dt.date | None], a: Anchors) -> list[str]:
+    out = []
+    for d in values:
+        if d is not None and MIN_YEAR <= d.year <= MAX_YEAR:
+            a.ref_day = d
+            out.append(d.isoformat())
+    return out
+
+
+def _year_of(parts: dict[str, str], a: Anchors) -> int | None:
+    if "year" not in parts:
+        return None
+    year = int(parts["year"])
+    a.ref_year = year
+    return year
+
+
+def _day_of(parts: dict[str, str], key: str = "day") -> int | None:
+    if key in parts:
+        return int(parts[key])
+    return ordinal_value(parts["dayword"]) if "dayword" in parts else None
+
+
+def r_explicit_day(m: Mention, a: Anchors) -> list[str]:
+    month = month_number(m.parts["month"]) if not m.parts["month"].isdigit() else int(m.parts["month"])
+    year, day = _year_of(m.parts, a), _day_of(m.parts)
+    if month is None or year is None or day is None:
+        return []
+    return _days([_day(year, month, day)], a)
+
+
+def r_numeric(m: Mention, a: Anchors) -> list[str]:
+    raw = m.parts["year"]
+    year = int(raw)
+    if len(raw) == 2:
+        pivot = a.published.year if a.published else 2000
+        year = min((c * 100 + year for c in (pivot // 100 - 1, pivot // 100, pivot // 100 + 1)),
+                   key=lambda y: abs(y - pivot))
+    a.ref_year = year
+    return _days([_day(year, int(m.parts["month"]), int(m.parts["day"]))], a)
+
+
+def r_range(m: Mention, a: Anchors) -> list[str]:
+    month = month_number(m.parts["month"])
+    first, last = int(m.parts["day"]), int(m.parts["day2"])
+    if month is None or not first < last:
+        return []
+    year = _year_of(m.parts, a)
+    if year is None:
+        start = infer_day(month, first, a, m)
+        if start is None:
+            return []
+        year = start.year
+    # TimeML tags a range's two ends ("May 7" and "9"), not the days between.
+    return _days([_day(year, month, first), _day(year, month, last)], a)
+
+
+def r_month_day(m: Mention, a: Anchors) -> list[str]:
+    month, day = month_number(m.parts["month"]), _day_of(m.parts)
+    if month is None or day is None:
+        return []
+    mod = " ".join(m.parts.get("mod", "").lower().split())
+    return _days([infer_day(month, day, a, m, mod)], a)
+
+
+def r_month_year(m: Mention, a: Anchors) -> list[str]:
+    month, year = month_number(m.parts["month"]), _year_of(m.parts, a)
+    return [YM(year, month)] if month and year else []
+
+
+def r_year(m: Mention, a: Anchors) -> list[str]:
+    if "words" in m.parts:
+        year = spelled_year_value(m.parts["words"])
+        if year is None or not m.text.lower().startswith("the year") and year < 1800:
+            return []
+    else:
+        year = int(m.parts["year"])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return []
+    a.ref_year = year
+    return [Y(year)]
+
+
+_PREPOSITION_ONLY = frozenset("and to of between for about around on".split())
+
+
+def r_month(m: Mention, a: Anchors) -> list[str]:
+    month = month_number(m.parts["month"])
+    mod = " ".join(m.parts.get("mod", "").lower().replace("-", " ").split())
+    follower = a.text[m.end:m.end + 2]
+    if month is None:
+        return []
+    # "May" alone is a modal verb or a surname; "June Smith" is a person.
+    if not mod and (m.parts["month"] == "May" or re.match(r"\s[A-Z]", follower)):
+        return []
+    if mod in _PREPOSITION_ONLY and re.match(r"\s[A-Z]", follower):
+        return []
+    last_word = mod.split()[-1] if mod else ""
+    direction = {"last": "last", "past": "this past", "next": "next", "coming": "this coming",
+                 "this": "this"}.get(last_word, "")
+    ym = infer_month(month, a, m, direction)
+    return [YM(*ym)] if ym else []
