@@ -19,7 +19,7 @@ and are returned once each, sorted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from . import dates_relative as rel
 from . import dates_resolve as res
@@ -34,6 +34,7 @@ _RESOLVERS: dict[str, Resolver] = {
     "numeric": res.r_numeric, "md_range": res.r_range, "dm_range": res.r_range,
     "md": res.r_month_day, "dm": res.r_month_day, "my": res.r_month_year,
     "year": res.r_year, "year_mod": res.r_year, "spelled_year": res.r_year, "month": res.r_month,
+    "month_rel_year": res.r_month_rel_year,
     "deictic": rel.r_deictic, "weekday": rel.r_weekday, "holiday": rel.r_holiday,
     "ago": rel.r_ago, "year_adj": rel.r_year_adj, "rel_unit": rel.r_rel_unit,
     "unit_end": rel.r_unit_end, "anaphor": rel.r_anaphor,
@@ -46,20 +47,32 @@ def _as_date(published: object) -> dt.date | None:
     return published if isinstance(published, dt.date) else None
 
 
-def _dates_in(text: str, anchors: res.Anchors) -> set[str]:
-    found: set[str] = set()
+def _resolved(text: str, anchors: res.Anchors) -> Iterator[tuple[Mention, list[str]]]:
     if not text or not TRIGGER.search(text):
-        return found
+        return
     anchors.text = text
     for mention in find_mentions(text):
         resolver = _RESOLVERS.get(mention.kind)
         if resolver is None:
+            yield mention, []
             continue
         try:
-            found.update(resolver(mention, anchors))
+            yield mention, resolver(mention, anchors)
         except (ValueError, OverflowError, KeyError):
-            continue  # one odd mention must not cost the others
-    return found
+            yield mention, []  # one odd mention must not cost the others
+
+
+def explain_dates(text: str, published: dt.date | None = None,
+                  title: str = "") -> list[tuple[Mention, list[str]]]:
+    """Every recognised mention of ``title`` then ``text`` with the values it gave.
+
+    For debugging and error analysis; :func:`extract_dates` is the union of the values.
+    """
+    text = text if isinstance(text, str) else ""
+    title = title if isinstance(title, str) else ""
+    quarter_talk = bool(res.QUARTER_TALK.search(text) or res.QUARTER_TALK.search(title))
+    anchors = res.Anchors(published=_as_date(published), text="", quarter_talk=quarter_talk)
+    return [*_resolved(title, anchors), *_resolved(text, anchors)]
 
 
 def extract_dates(text: str, published: dt.date | None = None, title: str = "") -> list[str]:
@@ -68,7 +81,4 @@ def extract_dates(text: str, published: dt.date | None = None, title: str = "") 
     ``published`` anchors relative expressions ("Thursday", "last year",
     "May 9"); without it only dates the text fixes by itself are returned.
     """
-    anchors = res.Anchors(published=_as_date(published), text="")
-    found = _dates_in(title if isinstance(title, str) else "", anchors)
-    found |= _dates_in(text if isinstance(text, str) else "", anchors)
-    return sorted(found)
+    return sorted({value for _, values in explain_dates(text, published, title) for value in values})

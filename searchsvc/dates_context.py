@@ -3,8 +3,10 @@
 Relative expressions such as "Friday" or "May 9" name a different day
 depending on whether the sentence looks back ("said Friday") or ahead ("will
 meet Friday"). News rule systems (HeidelTime, SUTime) decide this from the
-tense of the governing verb; without a POS tagger we look for the nearest
-tense cue word in the same clause, on either side of the mention.
+tense of the governing verb; without a POS tagger we take the nearest tense
+cue word of the clause (then of the sentence), walking outwards from the
+mention, and read auxiliaries before participles ("will be held" looks ahead,
+"was held" back, "is held" says nothing).
 """
 
 from __future__ import annotations
@@ -14,77 +16,91 @@ from typing import Literal
 
 Tense = Literal["past", "future"] | None
 
-#: Words that point forward in time. "scheduled", "expected" and "planned"
-#: look like past participles but announce future events.
+#: Words that point forward. "scheduled", "expected" and "planned" look like
+#: past participles but announce events still to come.
 _FUTURE = frozenset(
-    "will 'll shall won't wo going scheduled schedule slated due expected expects expect "
-    "plans plan planned planning intends intend would set upcoming coming next "
-    "begins starts opens ends closes resumes meets tomorrow until hopes hope "
-    "aims aim expires mature matures matures payable deadline to-be".split()
+    "will 'll shall won't going scheduled slated due expected expects expect planned planning "
+    "intends intend would upcoming coming next tomorrow hopes aims expires effective soon later "
+    "postponed delayed".split()
 )
+#: Irregular and frequent past forms; regular ones are caught by "-ed".
 _PAST = frozenset(
-    "said says was were had did ago last earlier yesterday announced reported told "
-    "killed died began started opened closed ended rose fell gained lost dropped "
-    "occurred happened took came went met held made left arrived signed voted "
-    "agreed won elected released issued filed launched".split()
+    "said was were had did ago last earlier yesterday since told took came went met held made "
+    "left began rose fell won lost got gave brought bought sold paid sent spent thought found "
+    "kept led ran saw became broke built caught chose drew drove felt fought flew grew heard "
+    "knew meant rode sought shot showed sank sat spoke stood stole struck swore taught threw "
+    "understood woke wrote withdrew overtook undertook".split()
 )
-#: "-ed" words that are not past-tense verbs in news text.
 _NOT_PAST_ED = frozenset(
-    "scheduled expected planned proposed based related united red need indeed "
-    "limited detailed interested concerned supposed allied armed prepared".split()
+    "based related united red need indeed limited detailed interested concerned supposed allied "
+    "armed prepared proposed hundred bed feed seed speed shed bleed weed embed succeed exceed proceed".split()
 )
-_WORD = re.compile(r"[A-Za-z']+")
-_CLAUSE_BREAK = re.compile(r"[.!?;:\"\u201c\u201d]|\n\s*\n|\s--?\s|,\s+(?:but|while|and|although)\s")
-_WINDOW = 90
+#: "is to resume", "set to meet", "plans to visit".
+_TO_FUTURE = frozenset("is are 's am set plans plan wants hopes going due scheduled expected".split())
+_PASSIVE_AUX = frozenset("be been being is are am 's get gets getting".split())
+_FUTURE_AUX = frozenset("will would 'll shall to".split())
+_PAST_AUX = frozenset("was were had".split())
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
+_CLAUSE_BREAK = re.compile(r"[.!?;:\"\u201c\u201d()]|``|''|\n\s*\n|\s--?\s|,\s+(?:but|while|and|although|when)\s")
+_SENTENCE_END = re.compile(r"[.!?](?=[\"'\u201d)]*\s+[\"'`\u201c(]*[A-Z])|\n\s*\n")
+_WINDOW = 120
 
 
-def _cue(word: str) -> Tense:
-    w = word.lower()
+def _cue(words: list[str], i: int, before: int) -> Tense:
+    """Tense cue of ``words[i]``; ``before`` is the step (+1/-1) towards earlier text."""
+    w = words[i].lower()
+    prev = words[i + before].lower() if 0 <= i + before < len(words) else ""
+    prev2 = words[i + 2 * before].lower() if 0 <= i + 2 * before < len(words) else ""
+    if w == "to":
+        return "future" if prev in _TO_FUTURE else None
     if w in _FUTURE:
-        return "future"
+        return "past" if prev == "been" and prev2 == "had" or prev == "had" else "future"
     if w in _PAST:
         return "past"
     if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED:
-        return "past"
+        if prev in _PASSIVE_AUX:
+            if prev2 in _FUTURE_AUX:
+                return "future"
+            return "past" if prev2 in _PAST_AUX or prev == "been" else None
+        return "future" if prev in _FUTURE_AUX else "past"
     return None
 
 
-def _clause_left(text: str, start: int) -> str:
-    left = text[max(0, start - _WINDOW):start]
-    breaks = list(_CLAUSE_BREAK.finditer(left))
-    return left[breaks[-1].end():] if breaks else left
+def _nearest_cue(words: list[str], at: int) -> Tense:
+    """First cue walking left from position ``at``, else walking right.
 
-
-def _clause_right(text: str, end: int) -> str:
-    right = text[end:end + _WINDOW]
-    brk = _CLAUSE_BREAK.search(right)
-    return right[:brk.start()] if brk else right
-
-
-def _nearest_cue(left: list[str], right: list[str]) -> Tense:
-    """First cue walking outwards from the mention, alternating left then right."""
-    for i in range(max(len(left), len(right))):
-        for words in (left, right):
-            if i < len(words):
-                tense = _cue(words[i])
-                if tense:
-                    return tense
+    English puts the governing verb before its time adverbial ("met Friday",
+    "will meet on Friday"); a fronted adverbial ("On Friday, X said") has its
+    verb on the right.
+    """
+    for i in range(at - 1, -1, -1):
+        tense = _cue(words, i, -1)
+        if tense:
+            return tense
+    for i in range(at, len(words)):
+        tense = _cue(words, i, -1)
+        if tense:
+            return tense
     return None
+
+
+def _words_around(text: str, lo: int, start: int, end: int, hi: int) -> tuple[list[str], int]:
+    left = _WORD.findall(text, lo, start)
+    return left + _WORD.findall(text, end, hi), len(left)
 
 
 def tense_at(text: str, start: int, end: int) -> Tense:
     """The tense around ``text[start:end]``: nearest cue in the clause, else in the sentence."""
-    left = _WORD.findall(_clause_left(text, start))[::-1]
-    right = _WORD.findall(_clause_right(text, end))
-    tense = _nearest_cue(left, right)
+    lo = max(0, start - _WINDOW)
+    breaks = list(_CLAUSE_BREAK.finditer(text, lo, start))
+    clause_lo = breaks[-1].end() if breaks else lo
+    nxt = _CLAUSE_BREAK.search(text, end, end + _WINDOW)
+    clause_hi = nxt.start() if nxt else min(len(text), end + _WINDOW)
+    tense = _nearest_cue(*_words_around(text, clause_lo, start, end, clause_hi))
     if tense is None:
-        sentence_start, sentence_end = sentence_bounds(text, start, end)
-        tense = _nearest_cue(_WORD.findall(text[sentence_start:start])[::-1],
-                             _WORD.findall(text[end:sentence_end]))
+        s, e = sentence_bounds(text, start, end)
+        tense = _nearest_cue(*_words_around(text, s, start, end, e))
     return tense
-
-
-_SENTENCE_END = re.compile(r"[.!?](?=[\"'\u201d)]*\s+[\"'\u201c(]*[A-Z])|\n\s*\n")
 
 
 def sentence_bounds(text: str, start: int, end: int, reach: int = 300) -> tuple[int, int]:

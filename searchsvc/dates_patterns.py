@@ -68,12 +68,16 @@ class Mention:
 _KINDS: list[tuple[str, str]] = [
     # --- absorbers: expressions whose TimeML value is not a calendar date ---
     ("set", rf"(?i:every|each)\s+(?:(?:{MONTH_ALONE_RX}|{WEEKDAY_RX})(?:\s+\d{{1,2}}\b)?|(?i:other\s+)?(?:year|month|week|day|quarter)\b)"),
-    ("quarter", rf"(?:(?i:the\s+)?(?:(?i:fiscal|calendar)\s+)?(?:{YEAR}\s*[- ]?)?(?i:{ORD}[- ](?:quarter|half|period|qtr)|[QH][1-4]|nine[- ]months?)"
+    ("quarter", rf"(?:(?i:the\s+)\d{{4}}\s+(?i:period|quarter|half)\b|(?i:this|last|next)\s+(?i:year's|fiscal\s+year's)\s+(?i:{ORD})[- ](?i:quarter|half|period)"
+                rf"|(?i:the\s+)?(?:(?i:fiscal|calendar)\s+)?(?:{YEAR}\s*[- ]?)?(?i:{ORD}[- ](?:quarter|half|period|qtr)|[QH][1-4]|nine[- ]months?)"
                 rf"(?:\s+(?:(?i:of|in|for|ended|ending))?\s*(?:(?i:fiscal|calendar)\s+)?(?:\d{{4}}|(?i:this|last|next)\s+year)(?!\d))?"
                 rf"|(?i:fiscal|calendar)\s+(?:year\s+)?\d{{4}}(?:/\d{{2,4}})?\s+(?i:{ORD}[- ](?:quarter|half)))"),
     ("season", rf"(?:(?i:early|mid|late|the)\s*-?\s*)?{SEASON}(?:\s+(?i:of\s+)?(?:\d{{4}}|(?i:this|last|next)\s+year)(?!\d))?"
                rf"|(?i:this|last|next|past|coming)\s+{SEASON}|\d{{4}}\s+{SEASON}"),
     ("decade", DECADE),
+    ("clock", rf"(?:\d{{1,2}}(?:[:.]\d\d)?\s*(?i:a\.m\.|p\.m\.|am\b|pm\b)|(?i:noon|mid-?afternoon|mid-?morning))(?:\s+(?:[ECMP][SD]T|GMT|BST|local\s+time))?,?\s+(?:(?i:on)\s+)?"
+              rf"(?:{WEEKDAY_RX}|(?i:today|yesterday|tomorrow)|{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?)"),
+    ("week_of", rf"(?i:the\s+)?(?i:week|weekend)\s+(?i:of|beginning|starting|ending|ended)\s+{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?"),
     ("duration", rf"(?i:the|a|over\s+the|in\s+the|for\s+the|during\s+the|within\s+the)\s+(?i:past|last|next|previous|coming|first|following|ensuing|latest|final)\s+"
                  rf"(?i:{NUMBER_WORD_RX}|several|few|couple\s+of|\d+)\s+(?i:years?|months?|weeks?|days?|decades?|quarters?)\b"),
     # --- explicit calendar expressions ---
@@ -83,26 +87,28 @@ _KINDS: list[tuple[str, str]] = [
     ("dm_range", rf"(?<![\d,.])(?P<day>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?{RANGE_SEP}{DAY2}{S}{MONTH}(?:,?{S}{YEAR})?"),
     ("mdy", rf"{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD},?{S}{YEAR}"),
     ("dmy", rf"{WDAY_PREFIX}(?<![\d,.])(?i:the\s+)?{DAY}(?:{S}of)?{S}{MONTH},?{S}{YEAR}"),
+    ("month_rel_year", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?(?P<month>{MONTH_ALONE_RX}|May)(?:,|{S}(?i:of))?{S}(?P<rel>(?i:this|last|next))\s+(?i:year)\b"),
     ("my", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}(?i:of))?{S}{YEAR}"),
-    ("md", rf"(?P<mod>(?i:this\s+coming|this\s+past|last|next|this)\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}(?!{OS}(?::|\.\d))"),
+    ("md", rf"(?P<mod>(?i:this\s+coming|this\s+past|last|next|this)\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}(?!:\d|\.\d)"),
     ("dm", rf"{WDAY_PREFIX}(?<![\d,.$])(?i:the\s+)?{DAY}(?:{S}of)?{S}{MONTH}"),
     ("year_mod", rf"(?P<pre>(?i:fiscal|calendar|FY|the\s+year|post|pre|mid|early|late|the\s+end\s+of|end-|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+close\s+of|the\s+summer\s+of)(?:\s+year)?\s*-?\s*){YEAR}"),
-    ("spelled_year", rf"(?:(?i:the\s+year\s+)|(?<=\s))(?P<words>(?i:{SPELLED_YEAR_RX}))\b(?!-)"),
+    ("spelled_year", rf"(?:(?i:the\s+year\s+)|(?<=\s))(?P<words>(?i:{SPELLED_YEAR_RX}))\b(?!-|\s+(?i:years?|of|or|to)\b|{S}{UNITS_AFTER_NUMBER})"),
     ("year", rf"(?<![\w$#.,/-]){YEAR}(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"),
     ("month", rf"(?P<mod>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this|this\s+past|this\s+coming|in|since|by|until|till|through|from|during|of|on|before|after|for|between|and|to|around|about|as\s+of|throughout|in\s+early|in\s+late|in\s+mid|mid-)\s*-?\s*)?"
-              rf"(?P<month>{MONTH_ALONE_RX}|May)(?![\w-])(?!\s+\d)"),
+              rf"(?P<month>{MONTH_ALONE_RX}|May)(?![\w-])(?!\s+\d|,?\s+(?i:this|last|next)\s+year\b)"),
     # --- expressions relative to the document time ---
-    ("deictic", r"(?P<mod>(?i:the\s+day\s+before|the\s+day\s+after|early|late|earlier|later)\s+)?(?P<word>(?i:today|yesterday|tomorrow|tonight))(?!\w)"),
+    ("generic_now", r"(?i:of\s+(?:today|tomorrow)\b|today's\s+(?:world|youth|society|generation|children|kids|standards|terms|dollars|economy|environment|culture|times|market|young))"),
+    ("deictic", r"(?P<mod>(?i:the\s+day\s+before|the\s+day\s+after|early|late|earlier|later)\s+)?(?P<word>(?i:today|yesterday|tomorrow|tonight))(?!\w)(?P<part>\s+(?i:morning|afternoon|evening|night))?"),
     ("weekday", rf"(?P<mod>(?i:last|next|this\s+coming|this\s+past|this|coming|the\s+previous|the\s+following|the\s+next|the\s+day\s+before|the\s+day\s+after)\s+)?"
                 rf"(?P<wday>{WEEKDAY_RX})(?![\w'\u2019]s\b|\w)(?P<part>\s+(?i:morning|afternoon|evening|night|noon))?"),
     ("holiday", r"(?P<mod>(?i:last|next|this)\s+)?(?P<name>Christmas(?:\s+Eve|\s+Day)?|New\s+Year's(?:\s+Eve|\s+Day)|Thanksgiving(?:\s+Day)?|Independence\s+Day|Fourth\s+of\s+July|Halloween|Valentine's\s+Day|Election\s+Day|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Boxing\s+Day)(?!\w)"),
-    ("ago", rf"(?:{QUANT}\s+)?(?P<num>{NUMBER_RX}|(?i:a\s+couple\s+of))\s+{UNIT}(?:\s+(?i:and\s+a\s+half))?\s+(?P<dir>(?i:ago|earlier|before|later|from\s+now|hence|previously|back))\b"),
+    ("ago", rf"(?:{QUANT}\s+)?(?P<num>{NUMBER_RX}|(?i:a\s+couple\s+of))\s+{UNIT}(?:\s+(?i:and\s+a\s+half))?\s+(?P<dir>(?i:ago|earlier|before|later|after|from\s+now|hence|previously|back))\b"),
     ("year_adj", r"(?P<what>(?i:year|month)[- ](?:earlier|ago|before))\b"),
     ("anaphor", rf"(?P<mod>(?i:that|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+next|later\s+that|earlier\s+that|later\s+in\s+the|earlier\s+in\s+the|the\s+prior))\s+(?P<unit>(?i:year|month|day))\b(?!-|\s+(?:of|and|or)\b)"),
     ("rel_unit", rf"(?P<pre>(?i:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of|by\s+the\s+end\s+of|at\s+the\s+end\s+of)\s*-?\s*)?"
                  rf"{REL}\s+(?P<fiscal>(?i:fiscal|calendar|financial|business|school|academic|model)\s+)?{UNIT}(?![\w-])"),
     ("unit_end", r"(?P<pre>(?i:the\s+end\s+of\s+the|the\s+beginning\s+of\s+the|the\s+start\s+of\s+the|the\s+middle\s+of\s+the|the\s+rest\s+of\s+the|the\s+remainder\s+of\s+the|later\s+in\s+the|earlier\s+in\s+the)\s+)(?P<unit>(?i:year|month))\b"
-                 r"|(?P<ye>(?i:year[- ]end|year's\s+end|end[- ]of[- ](?:the[- ])?year|month[- ]end))(?!-)"),
+                 r"|(?P<ye>(?i:year[- ]end|year's\s+end|end[- ]of[- ](?:the[- ])?year|month[- ]end))(?![\w-])"),
 ]
 
 _TEMPLATE_GROUP = re.compile(r"\(\?P<(\w+)>")

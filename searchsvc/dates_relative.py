@@ -28,6 +28,8 @@ def _norm(words: str | None) -> str:
 def r_deictic(m: Mention, a: Anchors) -> list[str]:
     if a.published is None:
         return []
+    if "part" in m.parts:
+        return []  # "yesterday afternoon": a TIME (part of day), not a calendar date
     offset = _DEICTIC[m.parts["word"].lower()]
     mod = _norm(m.parts.get("mod"))
     offset += {"the day before": -1, "the day after": 1}.get(mod, 0)
@@ -37,8 +39,8 @@ def r_deictic(m: Mention, a: Anchors) -> list[str]:
 def r_weekday(m: Mention, a: Anchors) -> list[str]:
     p = a.published
     wday = weekday_number(m.parts["wday"])
-    if p is None or wday is None:
-        return []
+    if p is None or wday is None or "part" in m.parts:
+        return []  # "Friday night" is 1998-08-07TNI in TimeML, not a calendar date
     mod = _norm(m.parts.get("mod"))
     back = (p.weekday() - wday) % 7      # days since the latest such weekday (0 = DCT)
     ahead = (wday - p.weekday()) % 7
@@ -108,11 +110,11 @@ def r_ago(m: Mention, a: Anchors) -> list[str]:
     direction = _norm(m.parts["dir"])
     if p is None or n is None or "half" in m.text.lower() or unit not in ("year", "month", "day"):
         return []
-    if direction in ("later", "after"):
-        return []  # narrative: "two years later" counts from an event, not from the DCT
+    if direction in ("later", "after", "before", "previously") or direction == "earlier" and unit == "day":
+        return []  # narrative: "two years later", "ten days before the shooting" count from an event
     sign = 1 if direction in ("from now", "hence") else -1
-    if direction in ("earlier", "before", "previously") and unit != "day" and a.about_quarters(m):
-        return []  # "a year earlier" in an earnings report names the year-ago quarter
+    if unit == "year" and n == 1 and a.quarter_talk:
+        return []  # "a year ago" in an earnings report names the year-ago quarter
     if unit == "year":
         return _year(p.year + sign * n)
     if unit == "month":
@@ -129,7 +131,7 @@ def _year(year: int) -> list[str]:
 
 def r_year_adj(m: Mention, a: Anchors) -> list[str]:
     p = a.published
-    if p is None or a.about_quarters(m):
+    if p is None or a.quarter_talk:
         return []
     if m.parts["what"].lower().startswith("month"):
         return [YM(*_shift_month(p.year, p.month, -1))]
@@ -160,7 +162,9 @@ def r_unit_end(m: Mention, a: Anchors) -> list[str]:
     p = a.published
     if p is None:
         return []
-    unit = (m.parts.get("unit") or m.parts.get("ye") or "").lower()
+    if "ye" in m.parts:
+        return []  # "year-end" is annotated as a day, a month or the year: too unsure to emit
+    unit = m.parts["unit"].lower()
     return [YM(p.year, p.month)] if unit.startswith("month") else [Y(p.year)]
 
 

@@ -27,12 +27,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .dates_context import Tense, sentence_around, tense_at
+from .dates_context import Tense, tense_at
 from .dates_lexicon import month_number, number_value, ordinal_value, spelled_year_value, weekday_number
 from .dates_patterns import Mention
 
 MIN_YEAR, MAX_YEAR = 1000, 2199
-_QUARTER_TALK = re.compile(r"(?i)quarter|\bqtr|\bperiod|\b(?:three|six|nine|3|6|9)[- ]months?\b|\bhalf\b")
+QUARTER_TALK = re.compile(r"(?i)quarter|\bqtr\b")
 
 
 @dataclass
@@ -43,12 +43,11 @@ class Anchors:
     text: str
     ref_year: int | None = None       # last year the text stated explicitly
     ref_day: dt.date | None = None    # last day the text named
+    #: The document reports quarterly or period figures: its "a year ago" is a quarter.
+    quarter_talk: bool = False
 
     def tense(self, m: Mention) -> Tense:
         return tense_at(self.text, m.start, m.end)
-
-    def about_quarters(self, m: Mention) -> bool:
-        return bool(_QUARTER_TALK.search(sentence_around(self.text, m.start, m.end)))
 
 
 def Y(year: int) -> str:
@@ -71,24 +70,30 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+#: Cost of a candidate per unit of distance, by (tense, direction). Undated
+#: news mentions look back more often than ahead, so without a tense cue a
+#: future candidate costs a bit more; a cue makes the other direction dear.
+_COST = {
+    (None, "past"): 1.0, (None, "future"): 1.5,
+    ("past", "past"): 1.0, ("past", "future"): 4.0,
+    ("future", "past"): 4.0, ("future", "future"): 1.0,
+}
+
+
 def _pick(candidates: list[tuple[int, object]], tense: Tense, mod: str) -> object | None:
-    """Pick among ``(signed distance from DCT, value)``, nearest first, bent by tense/mod."""
+    """Pick among ``(signed distance from DCT, value)``: cheapest by :data:`_COST`."""
     if not candidates:
         return None
     past = [c for c in candidates if c[0] < 0]
     future = [c for c in candidates if c[0] > 0]
-    same = [c for c in candidates if c[0] == 0]
     if mod in ("last", "this past", "past"):
         return max(past)[1] if past else None
     if mod in ("next", "this coming", "coming"):
         return min(future)[1] if future else None
-    if same:
-        return same[0][1]
-    if tense == "past" and past and max(past)[0] > -300:
-        return max(past)[1]
-    if tense == "future" and future and min(future)[0] < 300:
-        return min(future)[1]
-    return min(candidates, key=lambda c: (abs(c[0]), c[0] < 0))[1]
+
+    def cost(c: tuple[int, object]) -> float:
+        return abs(c[0]) * _COST[tense, "future" if c[0] > 0 else "past"]
+    return min(candidates, key=cost)[1]
 
 
 def infer_day(month: int, day: int, a: Anchors, m: Mention, mod: str = "") -> dt.date | None:
@@ -114,7 +119,6 @@ def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int,
         return p.year, month
     cands = [((year * 12 + month) - (p.year * 12 + p.month), (year, month))
              for year in (p.year - 1, p.year, p.year + 1)]
-    # Months are coarse: a month "distance" of 6 is a tie, broken toward this year.
     return _pick(cands, a.tense(m), mod)  # type: ignore[return-value]
 
 
@@ -201,6 +205,8 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
     return [Y(year)]
 
 
+_NAME_BEFORE = re.compile(r"(?:\b(?:the|a|an|annual)\s+|[`'\"\u201c])$", re.I)
+_NAME_AFTER = re.compile(r"\s+(?:of|for|on)\s+(?:the\s+)?[A-Z]")
 _PREPOSITION_ONLY = frozenset("and to of between for about around on".split())
 
 
@@ -211,8 +217,10 @@ def r_month(m: Mention, a: Anchors) -> list[str]:
     if month is None:
         return []
     # "May" alone is a modal verb or a surname; "June Smith" is a person.
-    if not mod and (m.parts["month"] == "May" or re.match(r"\s[A-Z]", follower)):
-        return []
+    if not mod and (m.parts["month"] == "May" or re.match(r"\s[A-Z]", follower)
+                    or _NAME_BEFORE.search(a.text, max(0, m.start - 12), m.start)
+                    or _NAME_AFTER.match(a.text, m.end)):
+        return []  # "the annual March for Life", "``March of the Mothers''"
     if mod in _PREPOSITION_ONLY and re.match(r"\s[A-Z]", follower):
         return []
     last_word = mod.split()[-1] if mod else ""
@@ -220,3 +228,12 @@ def r_month(m: Mention, a: Anchors) -> list[str]:
                  "this": "this"}.get(last_word, "")
     ym = infer_month(month, a, m, direction)
     return [YM(*ym)] if ym else []
+
+
+def r_month_rel_year(m: Mention, a: Anchors) -> list[str]:
+    """"July last year", "April next year", "early October this year"."""
+    month, p = month_number(m.parts["month"]), a.published
+    if month is None or p is None:
+        return []
+    year = p.year + {"this": 0, "last": -1, "next": 1}[m.parts["rel"].lower()]
+    return [YM(year, month)]
