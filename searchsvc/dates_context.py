@@ -20,7 +20,7 @@ Tense = Literal["past", "future"] | None
 #: past participles but announce events still to come.
 _FUTURE = frozenset(
     "will 'll shall won't going scheduled slated due expected expects expect planned planning "
-    "intends intend would upcoming coming next tomorrow hopes aims expires effective soon later "
+    "intends intend would upcoming tomorrow hopes aims expires effective soon "
     "postponed delayed".split()
 )
 #: Irregular and frequent past forms; regular ones are caught by "-ed".
@@ -37,31 +37,45 @@ _NOT_PAST_ED = frozenset(
 )
 #: "is to resume", "set to meet", "plans to visit".
 _TO_FUTURE = frozenset("is are 's am set plans plan wants hopes going due scheduled expected".split())
+_ADVERBS = frozenset("still also not never already just now then soon only probably likely again n't".split())
 _PASSIVE_AUX = frozenset("be been being is are am 's get gets getting".split())
 _FUTURE_AUX = frozenset("will would 'll shall to".split())
 _PAST_AUX = frozenset("was were had".split())
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
-_CLAUSE_BREAK = re.compile(r"[.!?;:\"\u201c\u201d()]|``|''|\n\s*\n|\s--?\s|,\s+(?:but|while|and|although|when)\s")
-_SENTENCE_END = re.compile(r"[.!?](?=[\"'\u201d)]*\s+[\"'`\u201c(]*[A-Z])|\n\s*\n")
+#: A full stop that ends something: not "U.S." nor "Mr." nor "Sept.".
+_STOP = (r"(?:(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Co|No|Lt))(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Col|Inc|Ltd|Jan|Feb|Aug|Oct|Nov|Dec|Sgt))"
+         r"(?<!\b(?:Corp|Sept))\.|[!?])")
+_CLAUSE_BREAK = re.compile(_STOP + r"|[;:\"\u201c\u201d()]|``|''|\n\s*\n|\s--?\s|,\s+(?:but|while|and|although|when)\s")
+_SENTENCE_END = re.compile(_STOP + r"(?=[\"'\u201d)]*\s+[\"'`\u201c(]*[A-Z])|\n\s*\n")
 _WINDOW = 120
 
 
-def _cue(words: list[str], i: int, before: int) -> Tense:
-    """Tense cue of ``words[i]``; ``before`` is the step (+1/-1) towards earlier text."""
+def _neighbour(words: list[str], i: int, step: int) -> tuple[str, int]:
+    """The next word from ``i`` in direction ``step``, skipping adverbs ("would still be")."""
+    j = i + step
+    while 0 <= j < len(words) and words[j].lower() in _ADVERBS:
+        j += step
+    return (words[j].lower(), j) if 0 <= j < len(words) else ("", j)
+
+
+def _cue(words: list[str], i: int) -> Tense:
+    """Tense cue of ``words[i]``, reading the auxiliaries just before it."""
     w = words[i].lower()
-    prev = words[i + before].lower() if 0 <= i + before < len(words) else ""
-    prev2 = words[i + 2 * before].lower() if 0 <= i + 2 * before < len(words) else ""
+    prev, j = _neighbour(words, i, -1)
+    prev2, _ = _neighbour(words, j, -1)
     if w == "to":
         return "future" if prev in _TO_FUTURE else None
     if w in _FUTURE:
-        return "past" if prev == "been" and prev2 == "had" or prev == "had" else "future"
+        return "past" if prev == "had" or prev == "been" and prev2 == "had" else "future"
     if w in _PAST:
         return "past"
-    if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED:
+    if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED and not w.startswith("un"):
         if prev in _PASSIVE_AUX:
             if prev2 in _FUTURE_AUX:
                 return "future"
             return "past" if prev2 in _PAST_AUX or prev == "been" else None
+        if prev in ("has", "have"):
+            return None  # present perfect: the event may be past, its date still ahead
         return "future" if prev in _FUTURE_AUX else "past"
     return None
 
@@ -74,11 +88,11 @@ def _nearest_cue(words: list[str], at: int) -> Tense:
     verb on the right.
     """
     for i in range(at - 1, -1, -1):
-        tense = _cue(words, i, -1)
+        tense = _cue(words, i)
         if tense:
             return tense
     for i in range(at, len(words)):
-        tense = _cue(words, i, -1)
+        tense = _cue(words, i)
         if tense:
             return tense
     return None

@@ -88,7 +88,7 @@ _KINDS: list[tuple[str, str]] = [
     ("mdy", rf"{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD},?{S}{YEAR}"),
     ("dmy", rf"{WDAY_PREFIX}(?<![\d,.])(?i:the\s+)?{DAY}(?:{S}of)?{S}{MONTH},?{S}{YEAR}"),
     ("month_rel_year", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?(?P<month>{MONTH_ALONE_RX}|May)(?:,|{S}(?i:of))?{S}(?P<rel>(?i:this|last|next))\s+(?i:year)\b"),
-    ("my", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}(?i:of))?{S}{YEAR}"),
+    ("my", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}(?i:of))?{S}(?:{YEAR}|(?P<words>(?i:{SPELLED_YEAR_RX}))\b)"),
     ("md", rf"(?P<mod>(?i:this\s+coming|this\s+past|last|next|this)\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}(?!:\d|\.\d)"),
     ("dm", rf"{WDAY_PREFIX}(?<![\d,.$])(?i:the\s+)?{DAY}(?:{S}of)?{S}{MONTH}"),
     ("year_mod", rf"(?P<pre>(?i:fiscal|calendar|FY|the\s+year|post|pre|mid|early|late|the\s+end\s+of|end-|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+close\s+of|the\s+summer\s+of)(?:\s+year)?\s*-?\s*){YEAR}"),
@@ -100,7 +100,7 @@ _KINDS: list[tuple[str, str]] = [
     ("generic_now", r"(?i:of\s+(?:today|tomorrow)\b|today's\s+(?:world|youth|society|generation|children|kids|standards|terms|dollars|economy|environment|culture|times|market|young))"),
     ("deictic", r"(?P<mod>(?i:the\s+day\s+before|the\s+day\s+after|early|late|earlier|later)\s+)?(?P<word>(?i:today|yesterday|tomorrow|tonight))(?!\w)(?P<part>\s+(?i:morning|afternoon|evening|night))?"),
     ("weekday", rf"(?P<mod>(?i:last|next|this\s+coming|this\s+past|this|coming|the\s+previous|the\s+following|the\s+next|the\s+day\s+before|the\s+day\s+after)\s+)?"
-                rf"(?P<wday>{WEEKDAY_RX})(?![\w'\u2019]s\b|\w)(?P<part>\s+(?i:morning|afternoon|evening|night|noon))?"),
+                rf"(?P<wday>{WEEKDAY_RX})(?!\w)(?P<part>\s+(?i:morning|afternoon|evening|night|noon))?"),
     ("holiday", r"(?P<mod>(?i:last|next|this)\s+)?(?P<name>Christmas(?:\s+Eve|\s+Day)?|New\s+Year's(?:\s+Eve|\s+Day)|Thanksgiving(?:\s+Day)?|Independence\s+Day|Fourth\s+of\s+July|Halloween|Valentine's\s+Day|Election\s+Day|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Boxing\s+Day)(?!\w)"),
     ("ago", rf"(?:{QUANT}\s+)?(?P<num>{NUMBER_RX}|(?i:a\s+couple\s+of))\s+{UNIT}(?:\s+(?i:and\s+a\s+half))?\s+(?P<dir>(?i:ago|earlier|before|later|after|from\s+now|hence|previously|back))\b"),
     ("year_adj", r"(?P<what>(?i:year|month)[- ](?:earlier|ago|before))\b"),

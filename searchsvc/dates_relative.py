@@ -184,6 +184,8 @@ def r_anaphor(m: Mention, a: Anchors) -> list[str]:
         if mod in ("later in the", "earlier in the") and a.published:
             ref = a.published.year  # news: "earlier in the year" is the current year
         return _year(ref + shift) if ref is not None else []
+    if unit == "month" and a.ref_month is not None:
+        return [YM(*_shift_month(*a.ref_month, shift))]
     if unit == "day" and a.ref_day is not None:
         return _days([a.ref_day + dt.timedelta(days=shift)], a)
     return []

@@ -43,6 +43,7 @@ class Anchors:
     text: str
     ref_year: int | None = None       # last year the text stated explicitly
     ref_day: dt.date | None = None    # last day the text named
+    ref_month: tuple[int, int] | None = None  # last (year, month) the text named
     #: The document reports quarterly or period figures: its "a year ago" is a quarter.
     quarter_talk: bool = False
 
@@ -126,7 +127,7 @@ def _days(values: list[dt.date | None], a: Anchors) -> list[str]:
     out = []
     for d in values:
         if d is not None and MIN_YEAR <= d.year <= MAX_YEAR:
-            a.ref_day = d
+            a.ref_day, a.ref_month = d, (d.year, d.month)
             out.append(d.isoformat())
     return out
 
@@ -187,9 +188,17 @@ def r_month_day(m: Mention, a: Anchors) -> list[str]:
     return _days([infer_day(month, day, a, m, mod)], a)
 
 
+def _month_value(year: int, month: int, a: Anchors) -> list[str]:
+    a.ref_month = (year, month)
+    return [YM(year, month)]
+
+
 def r_month_year(m: Mention, a: Anchors) -> list[str]:
-    month, year = month_number(m.parts["month"]), _year_of(m.parts, a)
-    return [YM(year, month)] if month and year else []
+    month = month_number(m.parts["month"])
+    year = _year_of(m.parts, a) if "year" in m.parts else spelled_year_value(m.parts.get("words", ""))
+    if year is not None:
+        a.ref_year = year
+    return _month_value(year, month, a) if month and year else []
 
 
 def r_year(m: Mention, a: Anchors) -> list[str]:
@@ -227,7 +236,7 @@ def r_month(m: Mention, a: Anchors) -> list[str]:
     direction = {"last": "last", "past": "this past", "next": "next", "coming": "this coming",
                  "this": "this"}.get(last_word, "")
     ym = infer_month(month, a, m, direction)
-    return [YM(*ym)] if ym else []
+    return _month_value(*ym, a) if ym else []
 
 
 def r_month_rel_year(m: Mention, a: Anchors) -> list[str]:
@@ -236,4 +245,4 @@ def r_month_rel_year(m: Mention, a: Anchors) -> list[str]:
     if month is None or p is None:
         return []
     year = p.year + {"this": 0, "last": -1, "next": 1}[m.parts["rel"].lower()]
-    return [YM(year, month)]
+    return _month_value(year, month, a)
