@@ -3,15 +3,16 @@
 The moving parts, one module each:
 
 * :mod:`searchsvc.dates_lexicon`  - month/weekday names, number words;
-* :mod:`searchsvc.dates_patterns` - recognition: one ordered master regex
-  yielding :class:`~searchsvc.dates_patterns.Mention` objects by *kind*;
+* :mod:`searchsvc.dates_patterns` - recognition grammar: one regex per *kind*
+  of expression, in precedence order;
+* :mod:`searchsvc.dates_scan`     - finds :class:`~searchsvc.dates_patterns.Mention`
+  objects fast, trying the grammar only around anchor words;
 * :mod:`searchsvc.dates_context`  - tense and sentence clues around a mention;
 * :mod:`searchsvc.dates_resolve`  - explicit forms and year inference;
 * :mod:`searchsvc.dates_relative` - forms relative to the publication date or
   to an earlier date in the text.
 
-This module wires them: a cheap trigger regex skips texts that cannot hold a
-date, then every mention goes to the resolver for its kind. Values follow
+This module wires them: every mention found goes to the resolver for its kind. Values follow
 TimeML/TIMEX3 at their own granularity (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)
 and are returned once each, sorted.
 """
@@ -23,15 +24,15 @@ from collections.abc import Callable, Iterator
 
 from . import dates_relative as rel
 from . import dates_resolve as res
-from .dates_patterns import TRIGGER, Mention, find_mentions
+from .dates_patterns import Mention
+from .dates_scan import find_mentions
 
 Resolver = Callable[[Mention, res.Anchors], list[str]]
 
 #: Kind -> resolver. Kinds absent here (decades, quarters, seasons, sets,
 #: durations) are recognised only so that nothing inside them is emitted.
 _RESOLVERS: dict[str, Resolver] = {
-    "iso": res.r_explicit_day, "mdy": res.r_explicit_day, "dmy": res.r_explicit_day,
-    "numeric": res.r_numeric, "md_range": res.r_range, "dm_range": res.r_range,
+    "iso": res.r_explicit_day, "numeric": res.r_numeric,
     "md": res.r_month_day, "dm": res.r_month_day, "my": res.r_month_year,
     "year": res.r_year, "year_mod": res.r_year, "spelled_year": res.r_year, "month": res.r_month,
     "month_rel_year": res.r_month_rel_year,
@@ -41,17 +42,18 @@ _RESOLVERS: dict[str, Resolver] = {
 }
 
 
+#: Words of a document that reports quarterly figures (see ``Anchors.quarter_talk``).
+_QUARTER_WORDS = ("quarter", "Quarter", "QUARTER", "qtr", "Qtr", "QTR")
+
+
 def _as_date(published: object) -> dt.date | None:
     if isinstance(published, dt.datetime):
         return published.date()
     return published if isinstance(published, dt.date) else None
 
 
-def _resolved(text: str, anchors: res.Anchors) -> Iterator[tuple[Mention, list[str]]]:
-    if not text or not TRIGGER.search(text):
-        return
-    anchors.text = text
-    for mention in find_mentions(text):
+def _resolved(anchors: res.Anchors) -> Iterator[tuple[Mention, list[str]]]:
+    for mention in find_mentions(anchors.text):
         resolver = _RESOLVERS.get(mention.kind)
         if resolver is None:
             yield mention, []
@@ -64,15 +66,17 @@ def _resolved(text: str, anchors: res.Anchors) -> Iterator[tuple[Mention, list[s
 
 def explain_dates(text: str, published: dt.date | None = None,
                   title: str = "") -> list[tuple[Mention, list[str]]]:
-    """Every recognised mention of ``title`` then ``text`` with the values it gave.
+    """Every recognised mention with the values it gave, for debugging.
 
-    For debugging and error analysis; :func:`extract_dates` is the union of the values.
+    Mention offsets are into ``title + "\\n\\n" + text`` (just ``text``
+    without a title); :func:`extract_dates` is the union of the values.
     """
     text = text if isinstance(text, str) else ""
     title = title if isinstance(title, str) else ""
-    quarter_talk = bool(res.QUARTER_TALK.search(text) or res.QUARTER_TALK.search(title))
-    anchors = res.Anchors(published=_as_date(published), text="", quarter_talk=quarter_talk)
-    return [*_resolved(title, anchors), *_resolved(text, anchors)]
+    document = f"{title}\n\n{text}" if title else text
+    quarter_talk = any(word in document for word in _QUARTER_WORDS)
+    anchors = res.Anchors(published=_as_date(published), text=document, quarter_talk=quarter_talk)
+    return list(_resolved(anchors))
 
 
 def extract_dates(text: str, published: dt.date | None = None, title: str = "") -> list[str]:

@@ -43,8 +43,8 @@ _FUTURE_AUX = frozenset("will would 'll shall to".split())
 _PAST_AUX = frozenset("was were had".split())
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|'ll")
 #: A full stop that ends something: not "U.S." nor "Mr." nor "Sept.".
-_STOP = (r"(?:(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Co|No|Lt))(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Col|Inc|Ltd|Jan|Feb|Aug|Oct|Nov|Dec|Sgt))"
-         r"(?<!\b(?:Corp|Sept))\.|[!?])")
+_STOP = (r"(?:\.(?<![A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Co|No|Lt)\.)"
+         r"(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Col|Inc|Ltd|Jan|Feb|Aug|Oct|Nov|Dec|Sgt)\.)(?<!\b(?:Corp|Sept)\.)|[!?])")
 _CLAUSE_BREAK = re.compile(_STOP + r"|[;:\"\u201c\u201d()]|``|''|\n\s*\n|\s--?\s|,\s+(?:but|while|and|although|when)\s")
 _SENTENCE_END = re.compile(_STOP + r"(?=[\"'\u201d)]*\s+[\"'`\u201c(]*[A-Z])|\n\s*\n")
 _WINDOW = 120

@@ -32,7 +32,6 @@ from .dates_lexicon import month_number, number_value, ordinal_value, spelled_ye
 from .dates_patterns import Mention
 
 MIN_YEAR, MAX_YEAR = 1000, 2199
-QUARTER_TALK = re.compile(r"(?i)quarter|\bqtr\b")
 
 
 @dataclass
@@ -81,20 +80,25 @@ _COST = {
 }
 
 
-def _pick(candidates: list[tuple[int, object]], tense: Tense, mod: str) -> object | None:
-    """Pick among ``(signed distance from DCT, value)``: cheapest by :data:`_COST`."""
+def _pick(candidates: list[tuple[int, object]], tense: Callable[[], Tense], mod: str) -> object | None:
+    """Pick among ``(signed distance from DCT, value)``: cheapest by :data:`_COST`.
+
+    ``tense`` is only called when the answer depends on it (it reads context).
+    """
     if not candidates:
         return None
-    past = [c for c in candidates if c[0] < 0]
-    future = [c for c in candidates if c[0] > 0]
     if mod in ("last", "this past", "past"):
+        past = [c for c in candidates if c[0] < 0]
         return max(past)[1] if past else None
     if mod in ("next", "this coming", "coming"):
+        future = [c for c in candidates if c[0] > 0]
         return min(future)[1] if future else None
 
-    def cost(c: tuple[int, object]) -> float:
-        return abs(c[0]) * _COST[tense, "future" if c[0] > 0 else "past"]
-    return min(candidates, key=cost)[1]
+    def best(t: Tense) -> object:
+        return min(candidates, key=lambda c: abs(c[0]) * _COST[t, "future" if c[0] > 0 else "past"])[1]
+    settled = best("past")
+    # The no-cue choice lies between the two tensed ones, so if they agree, so does it.
+    return settled if settled == best("future") else best(tense())
 
 
 def infer_day(month: int, day: int, a: Anchors, m: Mention, mod: str = "") -> dt.date | None:
@@ -109,7 +113,7 @@ def infer_day(month: int, day: int, a: Anchors, m: Mention, mod: str = "") -> dt
             cands.append(((d - p).days, d))
     if mod == "this":
         return next((d for _, d in cands if d.year == p.year), None)
-    return _pick(cands, a.tense(m), mod)  # type: ignore[return-value]
+    return _pick(cands, lambda: a.tense(m), mod)  # type: ignore[return-value]
 
 
 def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int, int] | None:
@@ -120,7 +124,7 @@ def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int,
         return p.year, month
     cands = [((year * 12 + month) - (p.year * 12 + p.month), (year, month))
              for year in (p.year - 1, p.year, p.year + 1)]
-    return _pick(cands, a.tense(m), mod)  # type: ignore[return-value]
+    return _pick(cands, lambda: a.tense(m), mod)  # type: ignore[return-value]
 
 
 def _days(values: list[dt.date | None], a: Anchors) -> list[str]:
@@ -165,27 +169,24 @@ def r_numeric(m: Mention, a: Anchors) -> list[str]:
     return _days([_day(year, int(m.parts["month"]), int(m.parts["day"]))], a)
 
 
-def r_range(m: Mention, a: Anchors) -> list[str]:
-    month = month_number(m.parts["month"])
-    first, last = int(m.parts["day"]), int(m.parts["day2"])
-    if month is None or not first < last:
+def r_month_day(m: Mention, a: Anchors) -> list[str]:
+    """"May 9", "9 May 2025", "Friday, Oct. 23", "May 7-9": the year inferred when absent."""
+    month, first = month_number(m.parts["month"]), _day_of(m.parts)
+    if month is None or first is None:
         return []
+    last = int(m.parts["day2"]) if "day2" in m.parts else None
+    if last is not None and last <= first:
+        last = None  # "May 9-3" is no range: keep the first day
     year = _year_of(m.parts, a)
     if year is None:
-        start = infer_day(month, first, a, m)
+        mod = " ".join(m.parts.get("mod", "").lower().split())
+        start = infer_day(month, first, a, m, mod)
         if start is None:
             return []
         year = start.year
     # TimeML tags a range's two ends ("May 7" and "9"), not the days between.
-    return _days([_day(year, month, first), _day(year, month, last)], a)
-
-
-def r_month_day(m: Mention, a: Anchors) -> list[str]:
-    month, day = month_number(m.parts["month"]), _day_of(m.parts)
-    if month is None or day is None:
-        return []
-    mod = " ".join(m.parts.get("mod", "").lower().split())
-    return _days([infer_day(month, day, a, m, mod)], a)
+    days = [first] if last is None else [first, last]
+    return _days([_day(year, month, day) for day in days], a)
 
 
 def _month_value(year: int, month: int, a: Anchors) -> list[str]:
@@ -214,24 +215,32 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
     return [Y(year)]
 
 
-_NAME_BEFORE = re.compile(r"(?:\b(?:the|a|an|annual)\s+|[`'\"\u201c])$", re.I)
+_NAME_BEFORE = ("the", "a", "an", "annual", "`", "'", '"', "\u201c")
+_CAPITAL_NEXT = re.compile(r"\s[A-Z]")
 _NAME_AFTER = re.compile(r"\s+(?:of|for|on)\s+(?:the\s+)?[A-Z]")
-_PREPOSITION_ONLY = frozenset("and to of between for about around on".split())
+#: Words after which a bare "May" is the month ("in May"), not the verb.
+_MONTH_PREPOSITIONS = frozenset(
+    "in since by until till through from during of on before after for between and to around "
+    "about throughout early late mid".split())
+_LOOSE_PREPOSITIONS = frozenset("and to of between for about around on".split())
 
 
 def r_month(m: Mention, a: Anchors) -> list[str]:
     month = month_number(m.parts["month"])
     mod = " ".join(m.parts.get("mod", "").lower().replace("-", " ").split())
-    follower = a.text[m.end:m.end + 2]
+    before = a.text[max(0, m.start - 12):m.start].split()
+    prev = before[-1].lower() if before else ""
+    name_follows = _CAPITAL_NEXT.match(a.text, m.end) is not None
     if month is None:
         return []
-    # "May" alone is a modal verb or a surname; "June Smith" is a person.
-    if not mod and (m.parts["month"] == "May" or re.match(r"\s[A-Z]", follower)
-                    or _NAME_BEFORE.search(a.text, max(0, m.start - 12), m.start)
-                    or _NAME_AFTER.match(a.text, m.end)):
-        return []  # "the annual March for Life", "``March of the Mothers''"
-    if mod in _PREPOSITION_ONLY and re.match(r"\s[A-Z]", follower):
-        return []
+    if not mod:
+        # "May" is a modal verb, "June Smith" a person, "the annual March for Life" an event.
+        if prev not in _MONTH_PREPOSITIONS and (m.parts["month"] == "May" or name_follows):
+            return []
+        if prev.endswith(_NAME_BEFORE) or _NAME_AFTER.match(a.text, m.end):
+            return []
+        if prev in _LOOSE_PREPOSITIONS and name_follows:
+            return []
     last_word = mod.split()[-1] if mod else ""
     direction = {"last": "last", "past": "this past", "next": "next", "coming": "this coming",
                  "this": "this"}.get(last_word, "")

@@ -1,0 +1,182 @@
+"""Scanning: find the mentions of :data:`~searchsvc.dates_patterns.KINDS` fast.
+
+Trying the whole grammar at every word of a text costs ~20 us per word in
+Python's ``re``; news text is mostly not about dates. So the scan works from
+*anchors*, the words every date mention contains (a month name, "day",
+"year", "month", four digits, ...), each found by a literal-prefixed regex
+that ``re`` runs at memory speed:
+
+1. collect the anchors of the text, left to right;
+2. for each anchor not already inside a mention, walk back over the words
+   that may open a mention ("the end of", "last", "about three", "10 p.m.");
+3. from the leftmost such word on, try the *sub-grammar* of the anchor's
+   family (only the kinds that can contain it, in grammar order) and keep the
+   first match that reaches the anchor.
+
+This gives the same mentions as one ordered alternation scanned over the
+whole text (:func:`full_scan`, used by the tests to check exactly that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .dates_patterns import KINDS, Mention
+
+#: A plural unit only names a date before a direction ("three years ago").
+_PLURAL_DATE = r"s(?=[ \t\n]+(?:ago|earlier|before|later|after|from|hence|previously|back|and[ \t\n]+a[ \t\n]+half)\b)"
+_ANCHORS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "M": (re.compile(r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+                     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)(?![a-z])"),),
+    "D": (re.compile(rf"day(?<!holiday)(?<!birthday)(?<!midday)(?:(?![a-z]|s\b)|{_PLURAL_DATE})"), re.compile("Day")),
+    "Y": (re.compile(rf"year(?:(?![a-z])|{_PLURAL_DATE})"), re.compile("Year")),
+    "O": (re.compile(rf"month(?:(?![a-z])|{_PLURAL_DATE})"), re.compile("Month")),
+    "N": (re.compile(r"1\d\d\d(?!\d)"), re.compile(r"20\d\d(?!\d)")),
+    "S": (re.compile(r"/\d\d?/\d"),),
+}
+#: Rare anchors: the regex only runs on texts holding one of these fragments,
+#: each checked with ``in`` at C speed ("New Year" is caught by "Year").
+_RARE_HINTS = ("morrow", "onight", "hristmas", "hanksgiving", "alloween", "ineteen", "thousand")
+_RARE = re.compile(r"[Tt]omorrow|[Tt]onight|Christmas|Thanksgiving|Halloween|[Nn]ineteen|thousand")
+
+#: Words that may begin a mention (lower case; digits are handled apart).
+_FIRST = frozenset("""
+    the a an every each early mid late end last next this that past coming previous current
+    following same earlier later fiscal calendar fy post pre noon afternoon midafternoon morning
+    midmorning about nearly almost roughly around some only just more less over at by exactly
+    barely fully precisely approximately several few first second third fourth final q1 q2 q3
+    q4 h1 h2 spring summer autumn fall winter christmas new thanksgiving independence fourth
+    labor memorial veterans valentine's boxing election halloween of
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+""".split())
+#: Words that may stand inside a mention, between its start and its anchor.
+_OPENERS = _FIRST | frozenset("""
+    of beginning start middle close half than least couple rest remainder and to or through
+    till until thru a.m. p.m. am pm est edt cst cdt mst mdt pst pdt gmt bst local time week
+    weekend starting ending ended quarter period qtr year year's years month months day days
+    on in for latest ensuing prior preceding
+""".split())
+_NUMBERISH = re.compile(r"\$?[\d:.,/]+(?:st|nd|rd|th|s)?")
+_EDGE = "\"'`(),;:\u201c\u201d\u2018\u2019"
+_LOOKBACK = 64
+
+_TEMPLATE_GROUP = re.compile(r"\(\?P<(\w+)>")
+
+
+def _compile(kinds: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, list[tuple[str, int]]]]:
+    """One ordered alternation of ``kinds``; group names become ``kind__field``."""
+    branches = []
+    for kind, rx in kinds:
+        prefixed = _TEMPLATE_GROUP.sub(lambda m, k=kind: f"(?P<{k}__{m.group(1)}>", rx)
+        branches.append(f"(?P<{kind}>{prefixed})")
+    # A word boundary (or an opening quote/dash) must precede every mention.
+    pattern = re.compile(r"(?<![\w'])(?:" + "|".join(branches) + ")")
+    fields: dict[str, list[tuple[str, int]]] = {kind: [] for kind, _ in kinds}
+    for name, index in pattern.groupindex.items():
+        if "__" in name:
+            kind, field = name.split("__", 1)
+            fields[kind].append((field, index))
+    return pattern, fields
+
+
+_GRAMMARS = {family: _compile([(kind, rx) for kind, families, rx in KINDS if family in families])
+             for family in "MDYONSX"}
+
+
+def _mention(m: re.Match[str], fields: dict[str, list[tuple[str, int]]]) -> Mention:
+    kind = m.lastgroup or ""
+    parts = {field: m.group(i) for field, i in fields.get(kind, ()) if m.group(i) is not None}
+    return Mention(kind, parts, m.start(), m.end(), m.group())
+
+
+def _anchors(text: str) -> list[tuple[int, str]]:
+    found = []
+    for family, patterns in _ANCHORS.items():
+        for pattern in patterns:
+            literal = pattern.pattern[:4]
+            if literal.isalpha() and literal not in text:
+                continue  # C-speed containment test saves a regex scan
+            found.extend((m.start(), family) for m in pattern.finditer(text))
+    if any(hint in text for hint in _RARE_HINTS):
+        found.extend((m.start(), "X") for m in _RARE.finditer(text))
+    found.sort()
+    return found
+
+
+def _fits(token: str, words: frozenset[str]) -> bool:
+    bare = token.strip(_EDGE).lower()
+    if bare in words:
+        return True
+    if bare[:1].isdigit() or bare[:1] == "$":
+        return _NUMBERISH.fullmatch(bare) is not None
+    return "-" in bare and all(p in words or _NUMBERISH.fullmatch(p) for p in bare.split("-") if p)
+
+
+def _starts(text: str, anchor: int, floor: int) -> list[int]:
+    """Where a mention holding ``anchor`` may begin, leftmost first."""
+    word = anchor
+    while word > floor and (text[word - 1].isalnum() or text[word - 1] in "'-"):
+        word -= 1
+    # Inside a word ("Monday", "yesterday") only the word start can open a mention.
+    starts = [anchor] if word == anchor or not text[anchor - 1].isalnum() else []
+    if word != anchor:
+        starts.append(word)
+    lo = max(floor, word - _LOOKBACK)
+    end = word
+    while end > lo:
+        stop = end
+        while stop > lo and text[stop - 1] in " \t\n\r":
+            stop -= 1
+        begin = max(text.rfind(" ", lo, stop), text.rfind("\n", lo, stop)) + 1
+        if begin <= lo and lo > floor or begin >= stop:
+            break  # a token cut by the window, or none
+        token = text[begin:stop]
+        if token[-1] in ".;:!?" and token not in ("a.m.", "p.m."):
+            break  # the previous sentence or clause
+        if not _fits(token, _OPENERS):
+            break
+        if _fits(token, _FIRST):
+            starts.append(begin + len(token) - len(token.lstrip(_EDGE)))
+        end = begin
+    starts.reverse()
+    return starts
+
+
+def find_mentions(text: str) -> Iterator[Mention]:
+    """Yield the non-overlapping mentions in ``text``, left to right."""
+    covered = 0
+    for anchor, family in _anchors(text):
+        if anchor < covered:
+            continue
+        grammar, fields = _GRAMMARS[family]
+        floor = covered
+        for start in _starts(text, anchor, covered):
+            if start < floor:
+                continue
+            m = grammar.match(text, start)
+            if m is None:
+                continue
+            if m.end() > anchor:
+                covered = m.end()
+                yield _mention(m, fields)
+                break
+            floor = m.end()  # an anchorless mention: a full scan would resume after it
+
+
+def full_scan(text: str) -> Iterator[Mention]:
+    """Reference scan: the whole grammar at every position (slow; for tests).
+
+    Mentions without any anchor word cannot yield a calendar value ("last
+    week", "the third quarter"); :func:`find_mentions` never sees them, so
+    they are left out here too.
+    """
+    grammar, fields = _compile([(kind, rx) for kind, _, rx in KINDS])
+    anchors = [position for position, _ in _anchors(text)]
+    for m in grammar.finditer(text):
+        if any(m.start() <= a < m.end() for a in anchors):
+            yield _mention(m, fields)
