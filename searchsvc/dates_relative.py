@@ -116,7 +116,9 @@ def r_ago(m: Mention, a: Anchors) -> list[str]:
     if unit == "year" and n == 1 and a.quarter_talk:
         return []  # "a year ago" in an earnings report names the year-ago quarter
     if unit == "year":
-        return _year(p.year + sign * n)
+        # "profit rose in 1987 from a year earlier": counted from the sentence's own year
+        base = a.year_in_sentence(m) if direction == "earlier" else None
+        return _year((base or p.year) + sign * n)
     if unit == "month":
         return [YM(*_shift_month(p.year, p.month, sign * n))]
     try:

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .dates_context import Tense, tense_at
+from .dates_context import Tense, sentence_bounds, tense_at
 from .dates_lexicon import month_number, number_value, ordinal_value, spelled_year_value, weekday_number
 from .dates_patterns import Mention
 
@@ -40,7 +40,8 @@ class Anchors:
 
     published: dt.date | None
     text: str
-    ref_year: int | None = None       # last year the text stated explicitly
+    ref_year: int | None = None       # last year the text stated explicitly ...
+    ref_year_at: int = -1             # ... and where
     ref_day: dt.date | None = None    # last day the text named
     ref_month: tuple[int, int] | None = None  # last (year, month) the text named
     #: The document reports quarterly or period figures: its "a year ago" is a quarter.
@@ -48,6 +49,16 @@ class Anchors:
 
     def tense(self, m: Mention) -> Tense:
         return tense_at(self.text, m.start, m.end)
+
+    def saw_year(self, year: int, m: Mention) -> None:
+        self.ref_year, self.ref_year_at = year, m.start
+
+    def year_in_sentence(self, m: Mention) -> int | None:
+        """The explicit year stated earlier in ``m``'s sentence, if any."""
+        if self.ref_year is None or self.ref_year_at < m.start - 300:
+            return None
+        start, _ = sentence_bounds(self.text, m.start, m.end)
+        return self.ref_year if self.ref_year_at >= start else None
 
 
 def Y(year: int) -> str:
@@ -136,11 +147,11 @@ def _days(values: list[dt.date | None], a: Anchors) -> list[str]:
     return out
 
 
-def _year_of(parts: dict[str, str], a: Anchors) -> int | None:
-    if "year" not in parts:
+def _year_of(m: Mention, a: Anchors) -> int | None:
+    if "year" not in m.parts:
         return None
-    year = int(parts["year"])
-    a.ref_year = year
+    year = int(m.parts["year"])
+    a.saw_year(year, m)
     return year
 
 
@@ -152,7 +163,7 @@ def _day_of(parts: dict[str, str], key: str = "day") -> int | None:
 
 def r_explicit_day(m: Mention, a: Anchors) -> list[str]:
     month = month_number(m.parts["month"]) if not m.parts["month"].isdigit() else int(m.parts["month"])
-    year, day = _year_of(m.parts, a), _day_of(m.parts)
+    year, day = _year_of(m, a), _day_of(m.parts)
     if month is None or year is None or day is None:
         return []
     return _days([_day(year, month, day)], a)
@@ -165,7 +176,7 @@ def r_numeric(m: Mention, a: Anchors) -> list[str]:
         pivot = a.published.year if a.published else 2000
         year = min((c * 100 + year for c in (pivot // 100 - 1, pivot // 100, pivot // 100 + 1)),
                    key=lambda y: abs(y - pivot))
-    a.ref_year = year
+    a.saw_year(year, m)
     return _days([_day(year, int(m.parts["month"]), int(m.parts["day"]))], a)
 
 
@@ -177,7 +188,7 @@ def r_month_day(m: Mention, a: Anchors) -> list[str]:
     last = int(m.parts["day2"]) if "day2" in m.parts else None
     if last is not None and last <= first:
         last = None  # "May 9-3" is no range: keep the first day
-    year = _year_of(m.parts, a)
+    year = _year_of(m, a)
     if year is None:
         mod = " ".join(m.parts.get("mod", "").lower().split())
         start = infer_day(month, first, a, m, mod)
@@ -196,9 +207,9 @@ def _month_value(year: int, month: int, a: Anchors) -> list[str]:
 
 def r_month_year(m: Mention, a: Anchors) -> list[str]:
     month = month_number(m.parts["month"])
-    year = _year_of(m.parts, a) if "year" in m.parts else spelled_year_value(m.parts.get("words", ""))
+    year = _year_of(m, a) if "year" in m.parts else spelled_year_value(m.parts.get("words", ""))
     if year is not None:
-        a.ref_year = year
+        a.saw_year(year, m)
     return _month_value(year, month, a) if month and year else []
 
 
@@ -211,7 +222,7 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
         year = int(m.parts["year"])
     if not MIN_YEAR <= year <= MAX_YEAR:
         return []
-    a.ref_year = year
+    a.saw_year(year, m)
     return [Y(year)]
 
 

@@ -112,8 +112,8 @@ def _fits(token: str, words: frozenset[str]) -> bool:
     bare = token.strip(_EDGE).lower()
     if bare in words:
         return True
-    if bare[:1].isdigit() or bare[:1] == "$":
-        return _NUMBERISH.fullmatch(bare) is not None
+    if (bare[:1].isdigit() or bare[:1] == "$") and _NUMBERISH.fullmatch(bare):
+        return True
     return "-" in bare and all(p in words or _NUMBERISH.fullmatch(p) for p in bare.split("-") if p)
 
 
