@@ -28,7 +28,7 @@ from .dates_lexicon import (
 
 S = r"[ \t]*+\n?+[ \t]*+(?<=\s)"          # one run of blanks, at most one line break
 OS = r"[ \t]*\n?[ \t]*"                # optional blanks
-YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2}|2100)(?![\d,.]\d|\d|s\b|'s\b|\u2019s\b|-?(?:odd|ish)\b)"
+YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2}|2100)(?![\d,.]\d|\d|s\b|-?(?:odd|ish)\b)"
 DAY = r"(?P<day>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d|%)"
 DAY_OR_WORD = rf"(?:{DAY}|(?P<dayword>(?i:{ORDINAL_WORD_RX}))\b)"
 DAY2 = r"(?P<day2>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d|%)"

@@ -50,6 +50,8 @@ def r_weekday(m: Mention, a: Anchors) -> list[str]:
         day = p + dt.timedelta(days=ahead or 7)
     elif back == 0:
         day = p
+    elif a.looks_back(m):
+        day = p - dt.timedelta(days=back)
     elif mod == "this" or a.tense(m) == "future":
         day = p + dt.timedelta(days=ahead)
     else:

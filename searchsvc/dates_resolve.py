@@ -50,6 +50,14 @@ class Anchors:
     def tense(self, m: Mention) -> Tense:
         return tense_at(self.text, m.start, m.end)
 
+    def word_before(self, m: Mention) -> str:
+        words = self.text[max(0, m.start - 16):m.start].split()
+        return words[-1].lower() if words else ""
+
+    def looks_back(self, m: Mention) -> bool:
+        """"since May 9", "Friday's attack": the mention can only be in the past."""
+        return self.word_before(m) == "since" or self.text.startswith(("'s", "\u2019s"), m.end)
+
     def saw_year(self, year: int, m: Mention) -> None:
         self.ref_year, self.ref_year_at = year, m.start
 
@@ -99,7 +107,8 @@ def _pick(candidates: list[tuple[int, object]], tense: Callable[[], Tense], mod:
     if not candidates:
         return None
     if mod in ("last", "this past", "past"):
-        past = [c for c in candidates if c[0] < 0]
+        # "last May" excludes this May; "since May" (this past) may be this very month
+        past = [c for c in candidates if c[0] < 0 or c[0] == 0 and mod != "last"]
         return max(past)[1] if past else None
     if mod in ("next", "this coming", "coming"):
         future = [c for c in candidates if c[0] > 0]
@@ -191,7 +200,7 @@ def r_month_day(m: Mention, a: Anchors) -> list[str]:
     year = _year_of(m, a)
     if year is None:
         mod = " ".join(m.parts.get("mod", "").lower().split())
-        start = infer_day(month, first, a, m, mod)
+        start = infer_day(month, first, a, m, mod or ("this past" if a.looks_back(m) else ""))
         if start is None:
             return []
         year = start.year
@@ -239,8 +248,7 @@ _LOOSE_PREPOSITIONS = frozenset("and to of between for about around on".split())
 def r_month(m: Mention, a: Anchors) -> list[str]:
     month = month_number(m.parts["month"])
     mod = " ".join(m.parts.get("mod", "").lower().replace("-", " ").split())
-    before = a.text[max(0, m.start - 12):m.start].split()
-    prev = before[-1].lower() if before else ""
+    prev = a.word_before(m)
     name_follows = _CAPITAL_NEXT.match(a.text, m.end) is not None
     if month is None:
         return []
@@ -254,7 +262,7 @@ def r_month(m: Mention, a: Anchors) -> list[str]:
             return []
     last_word = mod.split()[-1] if mod else ""
     direction = {"last": "last", "past": "this past", "next": "next", "coming": "this coming",
-                 "this": "this"}.get(last_word, "")
+                 "this": "this"}.get(last_word, "this past" if prev == "since" else "")
     ym = infer_month(month, a, m, direction)
     return _month_value(*ym, a) if ym else []
 
