@@ -48,7 +48,8 @@ UNITS_AFTER_NUMBER = (
     r"(?i:tonnes?|tons?|barrels?|bpd|shares?|dlrs?|dollars?|pct|percent|per\s+cent|people|persons|points?"
     r"|feet|foot|meters?|metres?|miles?|km|kilometers?|acres?|hectares?|ounces?|pounds?|lbs?|kg|bags?|units?"
     r"|cars?|vehicles?|employees|workers|jobs|troops|soldiers|votes?|seats?|cases?|members?|customers?"
-    r"|mln|million|billion|bln|francs?|marks?|yen|lire|pesos?|rupees?|yuan|stg|sterling|crowns?|hours?|minutes?)\b")
+    r"|mln|million|billion|bln|francs?|marks?|yen|lire|pesos?|rupees?|yuan|stg|sterling|crowns?|hours?|minutes?"
+    r"|hrs|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|local\s+time)\b")
 
 
 class Mention(NamedTuple):

@@ -33,7 +33,7 @@ def r_deictic(m: Mention, a: Anchors) -> list[str]:
     offset = _DEICTIC[m.parts["word"].lower()]
     mod = _norm(m.parts.get("mod"))
     offset += {"the day before": -1, "the day after": 1}.get(mod, 0)
-    return _days([a.published + dt.timedelta(days=offset)], a)
+    return _days([a.published + dt.timedelta(days=offset)], a, m)
 
 
 def r_weekday(m: Mention, a: Anchors) -> list[str]:
@@ -58,7 +58,7 @@ def r_weekday(m: Mention, a: Anchors) -> list[str]:
         day = p - dt.timedelta(days=back)
     if mod in ("the day before", "the day after"):
         day += dt.timedelta(days=-1 if mod == "the day before" else 1)
-    return _days([day], a)
+    return _days([day], a, m)
 
 
 def _holiday_day(name: str, year: int) -> dt.date | None:
@@ -101,7 +101,7 @@ def r_holiday(m: Mention, a: Anchors) -> list[str]:
     if guess is None:
         return []
     # Floating holidays move within their month; take that year's real date.
-    return _days([_holiday_day(m.parts["name"], guess.year)], a)
+    return _days([_holiday_day(m.parts["name"], guess.year)], a, m)
 
 
 def r_ago(m: Mention, a: Anchors) -> list[str]:
@@ -124,7 +124,7 @@ def r_ago(m: Mention, a: Anchors) -> list[str]:
     if unit == "month":
         return [YM(*_shift_month(p.year, p.month, sign * n))]
     try:
-        return _days([p + dt.timedelta(days=sign * n)], a)
+        return _days([p + dt.timedelta(days=sign * n)], a, m)
     except OverflowError:
         return []
 
@@ -184,12 +184,14 @@ def r_anaphor(m: Mention, a: Anchors) -> list[str]:
     if shift is None:
         return []
     if unit == "year":
-        ref = a.ref_year
+        ref = a.ref_year if a.near(a.ref_year_at, m) else None
         if mod in ("later in the", "earlier in the") and a.published:
             ref = a.published.year  # news: "earlier in the year" is the current year
         return _year(ref + shift) if ref is not None else []
+    if not a.near(a.ref_at, m):
+        return []
     if unit == "month" and a.ref_month is not None:
         return [YM(*_shift_month(*a.ref_month, shift))]
     if unit == "day" and a.ref_day is not None:
-        return _days([a.ref_day + dt.timedelta(days=shift)], a)
+        return _days([a.ref_day + dt.timedelta(days=shift)], a, m)
     return []

@@ -32,6 +32,8 @@ from .dates_lexicon import month_number, number_value, ordinal_value, spelled_ye
 from .dates_patterns import Mention
 
 MIN_YEAR, MAX_YEAR = 1000, 2199
+#: How far back (characters) "that year", "the next day" may find their reference.
+ANAPHOR_REACH = 400
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Anchors:
     ref_year_at: int = -1             # ... and where
     ref_day: dt.date | None = None    # last day the text named
     ref_month: tuple[int, int] | None = None  # last (year, month) the text named
+    ref_at: int = -1                  # where the last day or month was named
     #: The document reports quarterly or period figures: its "a year ago" is a quarter.
     quarter_talk: bool = False
 
@@ -60,6 +63,10 @@ class Anchors:
 
     def saw_year(self, year: int, m: Mention) -> None:
         self.ref_year, self.ref_year_at = year, m.start
+
+    def near(self, at: int, m: Mention) -> bool:
+        """Is a reference made at ``at`` recent enough to anchor "that year" at ``m``?"""
+        return 0 <= at and m.start - at <= ANAPHOR_REACH
 
     def year_in_sentence(self, m: Mention) -> int | None:
         """The explicit year stated earlier in ``m``'s sentence, if any."""
@@ -147,11 +154,11 @@ def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int,
     return _pick(cands, lambda: a.tense(m), mod)  # type: ignore[return-value]
 
 
-def _days(values: list[dt.date | None], a: Anchors) -> list[str]:
+def _days(values: list[dt.date | None], a: Anchors, m: Mention) -> list[str]:
     out = []
     for d in values:
         if d is not None and MIN_YEAR <= d.year <= MAX_YEAR:
-            a.ref_day, a.ref_month = d, (d.year, d.month)
+            a.ref_day, a.ref_month, a.ref_at = d, (d.year, d.month), m.start
             out.append(d.isoformat())
     return out
 
@@ -175,7 +182,7 @@ def r_explicit_day(m: Mention, a: Anchors) -> list[str]:
     year, day = _year_of(m, a), _day_of(m.parts)
     if month is None or year is None or day is None:
         return []
-    return _days([_day(year, month, day)], a)
+    return _days([_day(year, month, day)], a, m)
 
 
 def r_numeric(m: Mention, a: Anchors) -> list[str]:
@@ -186,7 +193,7 @@ def r_numeric(m: Mention, a: Anchors) -> list[str]:
         year = min((c * 100 + year for c in (pivot // 100 - 1, pivot // 100, pivot // 100 + 1)),
                    key=lambda y: abs(y - pivot))
     a.saw_year(year, m)
-    return _days([_day(year, int(m.parts["month"]), int(m.parts["day"]))], a)
+    return _days([_day(year, int(m.parts["month"]), int(m.parts["day"]))], a, m)
 
 
 def r_month_day(m: Mention, a: Anchors) -> list[str]:
@@ -206,11 +213,11 @@ def r_month_day(m: Mention, a: Anchors) -> list[str]:
         year = start.year
     # TimeML tags a range's two ends ("May 7" and "9"), not the days between.
     days = [first] if last is None else [first, last]
-    return _days([_day(year, month, day) for day in days], a)
+    return _days([_day(year, month, day) for day in days], a, m)
 
 
-def _month_value(year: int, month: int, a: Anchors) -> list[str]:
-    a.ref_month = (year, month)
+def _month_value(year: int, month: int, a: Anchors, m: Mention) -> list[str]:
+    a.ref_month, a.ref_at = (year, month), m.start
     return [YM(year, month)]
 
 
@@ -219,7 +226,7 @@ def r_month_year(m: Mention, a: Anchors) -> list[str]:
     year = _year_of(m, a) if "year" in m.parts else spelled_year_value(m.parts.get("words", ""))
     if year is not None:
         a.saw_year(year, m)
-    return _month_value(year, month, a) if month and year else []
+    return _month_value(year, month, a, m) if month and year else []
 
 
 def r_year(m: Mention, a: Anchors) -> list[str]:
@@ -264,7 +271,7 @@ def r_month(m: Mention, a: Anchors) -> list[str]:
     direction = {"last": "last", "past": "this past", "next": "next", "coming": "this coming",
                  "this": "this"}.get(last_word, "this past" if prev == "since" else "")
     ym = infer_month(month, a, m, direction)
-    return _month_value(*ym, a) if ym else []
+    return _month_value(*ym, a, m) if ym else []
 
 
 def r_month_rel_year(m: Mention, a: Anchors) -> list[str]:
@@ -273,4 +280,4 @@ def r_month_rel_year(m: Mention, a: Anchors) -> list[str]:
     if month is None or p is None:
         return []
     year = p.year + {"this": 0, "last": -1, "next": 1}[m.parts["rel"].lower()]
-    return _month_value(year, month, a)
+    return _month_value(year, month, a, m)
