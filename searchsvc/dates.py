@@ -42,10 +42,6 @@ _RESOLVERS: dict[str, Resolver] = {
 }
 
 
-#: Words of a document that reports quarterly figures (see ``Anchors.quarter_talk``).
-_QUARTER_WORDS = ("quarter", "Quarter", "QUARTER", "qtr", "Qtr", "QTR")
-
-
 def _as_date(published: object) -> dt.date | None:
     if isinstance(published, dt.datetime):
         return published.date()
@@ -64,6 +60,13 @@ def _resolved(anchors: res.Anchors) -> Iterator[tuple[Mention, list[str]]]:
             yield mention, []  # one odd mention must not cost the others
 
 
+def _anchors_for(text: object, published: object, title: object) -> res.Anchors:
+    text = text if isinstance(text, str) else ""
+    title = title if isinstance(title, str) else ""
+    document = f"{title}\n\n{text}" if title else text
+    return res.Anchors(published=_as_date(published), text=document)
+
+
 def explain_dates(text: str, published: dt.date | None = None,
                   title: str = "") -> list[tuple[Mention, list[str]]]:
     """Every recognised mention with the values it gave, for debugging.
@@ -71,12 +74,7 @@ def explain_dates(text: str, published: dt.date | None = None,
     Mention offsets are into ``title + "\\n\\n" + text`` (just ``text``
     without a title); :func:`extract_dates` is the union of the values.
     """
-    text = text if isinstance(text, str) else ""
-    title = title if isinstance(title, str) else ""
-    document = f"{title}\n\n{text}" if title else text
-    quarter_talk = any(word in document for word in _QUARTER_WORDS)
-    anchors = res.Anchors(published=_as_date(published), text=document, quarter_talk=quarter_talk)
-    return list(_resolved(anchors))
+    return list(_resolved(_anchors_for(text, published, title)))
 
 
 def extract_dates(text: str, published: dt.date | None = None, title: str = "") -> list[str]:
@@ -85,4 +83,7 @@ def extract_dates(text: str, published: dt.date | None = None, title: str = "") 
     ``published`` anchors relative expressions ("Thursday", "last year",
     "May 9"); without it only dates the text fixes by itself are returned.
     """
-    return sorted({value for _, values in explain_dates(text, published, title) for value in values})
+    found: set[str] = set()
+    for _, values in _resolved(_anchors_for(text, published, title)):
+        found.update(values)
+    return sorted(found)

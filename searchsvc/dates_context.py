@@ -61,6 +61,8 @@ def _neighbour(words: list[str], i: int, step: int) -> tuple[str, int]:
 def _cue(words: list[str], i: int) -> Tense:
     """Tense cue of ``words[i]``, reading the auxiliaries just before it."""
     w = words[i].lower()
+    if w != "to" and w not in _FUTURE and w not in _PAST and not w.endswith("ed"):
+        return None
     prev, j = _neighbour(words, i, -1)
     prev2, _ = _neighbour(words, j, -1)
     if w == "to":

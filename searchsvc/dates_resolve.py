@@ -32,6 +32,9 @@ from .dates_lexicon import month_number, number_value, ordinal_value, spelled_ye
 from .dates_patterns import Mention
 
 MIN_YEAR, MAX_YEAR = 1000, 2199
+_BACK_MODS = frozenset(("last", "this past", "past"))
+_AHEAD_MODS = frozenset(("next", "this coming", "coming"))
+_QUARTER_WORDS = ("quarter", "Quarter", "QUARTER", "qtr", "Qtr", "QTR")
 #: How far back (characters) "that year", "the next day" may find their reference.
 ANAPHOR_REACH = 400
 
@@ -47,8 +50,14 @@ class Anchors:
     ref_day: dt.date | None = None    # last day the text named
     ref_month: tuple[int, int] | None = None  # last (year, month) the text named
     ref_at: int = -1                  # where the last day or month was named
-    #: The document reports quarterly or period figures: its "a year ago" is a quarter.
-    quarter_talk: bool = False
+    _quarter_talk: bool | None = None
+
+    @property
+    def quarter_talk(self) -> bool:
+        """The document reports quarterly figures: its "a year ago" is a quarter."""
+        if self._quarter_talk is None:
+            self._quarter_talk = any(word in self.text for word in _QUARTER_WORDS)
+        return self._quarter_talk
 
     def tense(self, m: Mention) -> Tense:
         return tense_at(self.text, m.start, m.end)
@@ -96,36 +105,34 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-#: Cost of a candidate per unit of distance, by (tense, direction). Undated
-#: news mentions look back more often than ahead, so without a tense cue a
-#: future candidate costs a bit more; a cue makes the other direction dear.
-_COST = {
-    (None, "past"): 1.0, (None, "future"): 1.5,
-    ("past", "past"): 1.0, ("past", "future"): 4.0,
-    ("future", "past"): 4.0, ("future", "future"): 1.0,
-}
+#: How much dearer a candidate in the future is than one as far in the past,
+#: by tense. Undated news mentions look back more often than ahead, so without
+#: a tense cue the future costs a bit more; a cue makes the other side dear.
+_FUTURE_COST = {None: 1.5, "past": 4.0, "future": 0.25}
+_DEAR = max(_FUTURE_COST.values())
 
 
 def _pick(candidates: list[tuple[int, object]], tense: Callable[[], Tense], mod: str) -> object | None:
-    """Pick among ``(signed distance from DCT, value)``: cheapest by :data:`_COST`.
+    """Pick among ``(signed distance from DCT, value)``: the nearest past or future one.
 
     ``tense`` is only called when the answer depends on it (it reads context).
     """
-    if not candidates:
-        return None
-    if mod in ("last", "this past", "past"):
-        # "last May" excludes this May; "since May" (this past) may be this very month
-        past = [c for c in candidates if c[0] < 0 or c[0] == 0 and mod != "last"]
+    past = [c for c in candidates if c[0] < 0 or c[0] == 0 and mod not in _AHEAD_MODS]
+    future = [c for c in candidates if c[0] > 0 or c[0] == 0 and not mod]
+    if mod == "last":
+        past = [c for c in past if c[0] < 0]  # "last May" is never this May
+    if mod in _BACK_MODS or not future:
         return max(past)[1] if past else None
-    if mod in ("next", "this coming", "coming"):
-        future = [c for c in candidates if c[0] > 0]
-        return min(future)[1] if future else None
-
-    def best(t: Tense) -> object:
-        return min(candidates, key=lambda c: abs(c[0]) * _COST[t, "future" if c[0] > 0 else "past"])[1]
-    settled = best("past")
-    # The no-cue choice lies between the two tensed ones, so if they agree, so does it.
-    return settled if settled == best("future") else best(tense())
+    if mod in _AHEAD_MODS or not past:
+        return min(future)[1]
+    (back, before), (ahead, after) = max(past), min(future)
+    if ahead == 0 or back == 0:
+        return after if ahead == 0 else before  # the DCT's own day or month
+    if ahead * _DEAR < -back:
+        return after  # so much nearer that no tense would choose the other
+    if -back * _DEAR < ahead:
+        return before
+    return after if ahead * _FUTURE_COST[tense()] < -back else before
 
 
 def infer_day(month: int, day: int, a: Anchors, m: Mention, mod: str = "") -> dt.date | None:

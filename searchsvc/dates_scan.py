@@ -95,26 +95,38 @@ def _mention(m: re.Match[str], fields: dict[str, list[tuple[str, int]]]) -> Ment
 
 
 def _anchors(text: str) -> list[tuple[int, str]]:
-    found = []
+    found: list[tuple[int, str]] = []
     for family, patterns in _ANCHORS.items():
         for pattern in patterns:
             literal = pattern.pattern[:4]
             if literal.isalpha() and literal not in text:
                 continue  # C-speed containment test saves a regex scan
-            found.extend((m.start(), family) for m in pattern.finditer(text))
+            found += [(m.start(), family) for m in pattern.finditer(text)]
     if any(hint in text for hint in _RARE_HINTS):
-        found.extend((m.start(), "X") for m in _RARE.finditer(text))
+        found += [(m.start(), "X") for m in _RARE.finditer(text)]
     found.sort()
     return found
 
 
-def _fits(token: str, words: frozenset[str]) -> bool:
+_INSIDE, _OPENS = 1, 2
+
+
+def _role(token: str) -> int:
+    """0: cannot be in a mention before its anchor; _INSIDE: can; _OPENS: can also begin it."""
     bare = token.strip(_EDGE).lower()
-    if bare in words:
-        return True
-    if (bare[:1].isdigit() or bare[:1] == "$") and _NUMBERISH.fullmatch(bare):
-        return True
-    return "-" in bare and all(p in words or _NUMBERISH.fullmatch(p) for p in bare.split("-") if p)
+    if bare in _FIRST:
+        return _OPENS
+    if bare in _OPENERS:
+        return _INSIDE
+    if bare[:1].isdigit() or bare[:1] == "$":
+        if _NUMBERISH.fullmatch(bare):
+            return _OPENS
+    if "-" not in bare:
+        return 0
+    parts = [p for p in bare.split("-") if p]
+    if not all(p in _OPENERS or _NUMBERISH.fullmatch(p) for p in parts):
+        return 0
+    return _OPENS if parts and (parts[0] in _FIRST or _NUMBERISH.fullmatch(parts[0])) else _INSIDE
 
 
 def _starts(text: str, anchor: int, floor: int) -> list[int]:
@@ -138,9 +150,10 @@ def _starts(text: str, anchor: int, floor: int) -> list[int]:
         token = text[begin:stop]
         if token[-1] in ".;:!?" and token not in ("a.m.", "p.m."):
             break  # the previous sentence or clause
-        if not _fits(token, _OPENERS):
+        role = _role(token)
+        if not role:
             break
-        if _fits(token, _FIRST):
+        if role == _OPENS:
             starts.append(begin + len(token) - len(token.lstrip(_EDGE)))
         end = begin
     starts.reverse()
@@ -161,11 +174,14 @@ def find_mentions(text: str) -> Iterator[Mention]:
             m = grammar.match(text, start)
             if m is None:
                 continue
-            if m.end() > anchor:
-                covered = m.end()
-                yield _mention(m, fields)
-                break
-            floor = m.end()  # an anchorless mention: a full scan would resume after it
+            if m.end() <= anchor:
+                floor = m.end()  # an anchorless mention: a full scan would resume after it
+                continue
+            covered = m.end()
+            kind = m.lastgroup or ""
+            parts = {field: m.group(i) for field, i in fields[kind] if m.group(i) is not None}
+            yield Mention(kind, parts, m.start(), covered, m.group())
+            break
 
 
 def full_scan(text: str) -> Iterator[Mention]:
