@@ -34,7 +34,7 @@ Resolver = Callable[[Mention, res.Anchors], list[str]]
 _RESOLVERS: dict[str, Resolver] = {
     "iso": res.r_explicit_day, "numeric": res.r_numeric,
     "md": res.r_month_day, "dm": res.r_month_day, "my": res.r_month_year,
-    "year": res.r_year, "year_mod": res.r_year, "spelled_year": res.r_year, "month": res.r_month,
+    "year": res.r_year, "year_range": res.r_year_range, "year_mod": res.r_year, "spelled_year": res.r_year, "month": res.r_month,
     "month_rel_year": res.r_month_rel_year,
     "deictic": rel.r_deictic, "weekday": rel.r_weekday, "holiday": rel.r_holiday,
     "ago": rel.r_ago, "year_adj": rel.r_year_adj, "rel_unit": rel.r_rel_unit,

@@ -92,6 +92,7 @@ KINDS: list[tuple[str, str, str]] = [
     ("my", "M", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}(?i:of))?{S}(?:{YEAR}|(?P<words>(?i:{SPELLED_YEAR_RX}))\b)"),
     ("year_mod", "NY", rf"(?P<pre>(?i:fiscal|calendar|FY|the\s+year|post|pre|mid|early|late|the\s+end\s+of|end-|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+close\s+of|the\s+summer\s+of)(?:\s+year)?\s*-?\s*){YEAR}"),
     ("spelled_year", "XY", rf"(?:(?i:the\s+year\s+)|(?<=\s))(?P<words>(?i:{SPELLED_YEAR_RX}))\b(?!-|\s+(?i:years?|of|or|to)\b|{S}{UNITS_AFTER_NUMBER})"),
+    ("year_range", "N", rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"),
     ("year", "N", rf"(?<![\w$#.,/-]){YEAR}(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"),
     ("month", "M", rf"(?P<mod>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this|this\s+past|this\s+coming)\s*-?\s*)?"
               rf"(?P<month>{MONTH_ALONE_RX}|May)(?![\w-])(?!\s+\d|,?\s+(?i:this|last|next)\s+year\b)"),

@@ -288,3 +288,12 @@ def r_month_rel_year(m: Mention, a: Anchors) -> list[str]:
         return []
     year = p.year + {"this": 0, "last": -1, "next": 1}[m.parts["rel"].lower()]
     return _month_value(year, month, a, m)
+
+
+def r_year_range(m: Mention, a: Anchors) -> list[str]:
+    """"1990-1995": like "May 7-9", TimeML tags the two ends."""
+    first, last = int(m.parts["year"]), int(m.parts["year2"])
+    if not MIN_YEAR <= first < last <= MAX_YEAR:
+        return []
+    a.saw_year(last, m)
+    return [Y(first), Y(last)]

@@ -94,14 +94,17 @@ def _mention(m: re.Match[str], fields: dict[str, list[tuple[str, int]]]) -> Ment
     return Mention(kind, parts, m.start(), m.end(), m.group())
 
 
+#: (family, pattern, literal to test with ``in`` first, or "" when there is none).
+_SCANS = [(family, pattern, pattern.pattern[:4] if pattern.pattern[:4].isalpha() else "")
+          for family, patterns in _ANCHORS.items() for pattern in patterns]
+
+
 def _anchors(text: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
-    for family, patterns in _ANCHORS.items():
-        for pattern in patterns:
-            literal = pattern.pattern[:4]
-            if literal.isalpha() and literal not in text:
-                continue  # C-speed containment test saves a regex scan
-            found += [(m.start(), family) for m in pattern.finditer(text)]
+    for family, pattern, literal in _SCANS:
+        if literal and literal not in text:
+            continue  # C-speed containment test saves a regex scan
+        found += [(m.start(), family) for m in pattern.finditer(text)]
     if any(hint in text for hint in _RARE_HINTS):
         found += [(m.start(), "X") for m in _RARE.finditer(text)]
     found.sort()

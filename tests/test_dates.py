@@ -74,6 +74,11 @@ RELATIVE = [
     ("The strike began March 3, 2001. The next day, talks collapsed.", ["2001-03-03", "2001-03-04"]),
     # holidays
     ("Shoppers crowded the malls before Christmas.", ["2024-12-25"]),
+    # cues that only look back, and scheduled present tense that looks ahead
+    ("The carrier has been on patrol since March.", ["2025-03"]),
+    ("Rebels have held the town since May 20.", ["2024-05-20"]),
+    ("Relatives vowed to fight Wednesday's ruling, which they would appeal.", ["2025-05-07"]),
+    ("Arafat and Netanyahu meet separately Monday with Albright.", ["2025-05-12"]),
 ]
 
 
@@ -114,6 +119,8 @@ ABSOLUTE = [
     ("It will close by the end of 1994.", ["1994"]),
     ("NATO was founded on April 4, 1949, in Washington.", ["1949-04-04"]),
     ("The company sold the unit in mid-1996.", ["1996"]),
+    ("The plan covers 2015-2020.", ["2015", "2020"]),
+    ("1987's results were weak.", ["1987"]),
 ]
 
 
@@ -173,6 +180,8 @@ NOT_DATES = [
     "The annual March for Life drew crowds.",
     "It has been that way for two thousand years.",
     "Some families have kept their secrets for more than two thousand years.",
+    "Trading resumes at 1530 GMT and closes by 1100 EST.",
+    "The 1987-88 season was long.",
 ]
 
 
@@ -193,6 +202,13 @@ def test_seed_article() -> None:
     for value in ("2025-05-09", "2025-05-08", "2025-05-07", "1945", "2013", "2025"):
         assert value in found
     assert dates(text, published=None) == ["2013"]
+
+
+def test_anaphora_needs_a_nearby_reference() -> None:
+    near = "The plant opened in 1990 and, the following year, it was sold."
+    far = "The plant opened in 1990. " + "Nothing else happened then. " * 20 + "The following year it was sold."
+    assert dates(near) == ["1990", "1991"]
+    assert dates(far) == ["1990"]
 
 
 def test_title_is_read_too() -> None:
