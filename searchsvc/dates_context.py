@@ -70,8 +70,8 @@ def _cue(words: list[str], i: int) -> Tense:
     if w == "to":
         return "future" if prev in _TO_FUTURE else None
     if w in _FUTURE:
-        return "past" if prev == "had" or prev == "been" and prev2 == "had" else "future"
-    if w in _PAST or len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED and not w.startswith("un"):
+        return "past" if prev == "had" or (prev == "been" and prev2 == "had") else "future"
+    if w in _PAST or (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED and not w.startswith("un")):
         if prev in _PASSIVE_AUX:
             if prev2 in _FUTURE_AUX:
                 return "future"

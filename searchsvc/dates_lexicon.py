@@ -109,17 +109,17 @@ def spelled_year_value(words: str) -> int | None:
     """"nineteen ninety-six" -> 1996, "two thousand and one" -> 2001."""
     parts = [p for p in _SPLIT.split(words.strip().lower()) if p != "and"]
     if parts[:2] == ["two", "thousand"]:
-        rest = number_value(" ".join(parts[2:])) if parts[2:] else 0
-        return None if rest is None else 2000 + rest
+        after = number_value(" ".join(parts[2:])) if parts[2:] else 0
+        return None if after is None else 2000 + after
     if not parts or parts[0] not in ("nineteen", "eighteen", "twenty"):
         return None
     century = _UNITS.get(parts[0], _TENS.get(parts[0], 0)) * 100
-    rest = parts[1:]
-    if rest == ["hundred"]:
+    tail = parts[1:]
+    if tail == ["hundred"]:
         return century
-    if rest and rest[0] == "oh":
-        rest = rest[1:]
-    value = number_value(" ".join(rest)) if rest else None
+    if tail and tail[0] == "oh":
+        tail = tail[1:]
+    value = number_value(" ".join(tail)) if tail else None
     return None if value is None or value >= 100 else century + value
 
 

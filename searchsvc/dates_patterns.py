@@ -18,38 +18,64 @@ see it. TimeML gives these non-calendar values (``199X``, ``1989-Q3``,
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from .dates_lexicon import (
-    MONTH_ALONE_RX, MONTH_RX, NUMBER_RX, NUMBER_WORD_RX, ORDINAL_WORD_RX,
-    SPELLED_YEAR_RX, WEEKDAY_RX,
+    MONTH_ALONE_RX,
+    MONTH_RX,
+    NUMBER_RX,
+    NUMBER_WORD_RX,
+    ORDINAL_WORD_RX,
+    SPELLED_YEAR_RX,
+    WEEKDAY_RX,
 )
 
-S = r"[ \t]*+\n?+[ \t]*+(?<=\s)"          # one run of blanks, at most one line break
-OS = r"[ \t]*\n?[ \t]*"                # optional blanks
+
+def words(*phrases: str) -> str:
+    """Case-insensitive alternation of phrases; a space matches any run of blanks."""
+    return "(?i:" + "|".join(p.replace(" ", r"\s+") for p in phrases) + ")"
+
+
+S = r"[ \t]*+\n?+[ \t]*+(?<=\s)"  # one run of blanks, at most one line break
 YEAR = r"(?P<year>1[0-9]{3}|20[0-9]{2}|2100)(?![\d,.]\d|\d|s\b|-?(?:odd|ish)\b)"
 DAY = r"(?P<day>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d|%)"
 DAY_OR_WORD = rf"(?:{DAY}|(?P<dayword>(?i:{ORDINAL_WORD_RX}))\b)"
 DAY2 = r"(?P<day2>3[01]|[12][0-9]|0?[1-9])(?:st|nd|rd|th)?(?![\d,.]\d|\d|%)"
 MONTH = rf"(?P<month>{MONTH_RX})(?!\w)"
 WDAY_PREFIX = rf"(?:{WEEKDAY_RX},?{S})?"
-PART_OF = (r"(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of"
-           r"|the\s+close\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|end|end-|mid-)")
+PART_OF = words("early", "mid", "late", "the end of", "the beginning of", "the start of", "the middle of",
+                "the close of", "the first half of", "the second half of", "end", "end-", "mid-")
 RANGE_SEP = r"(?:[ \t]*(?:-|\u2013|\u2014)[ \t]*|\s+(?:to|through|thru|until|till|and|or)\s+)"
 ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
-SEASON = r"(?i:spring|summer|autumn|fall|winter)"
-DECADE = (r"(?:(?:the\s+)?(?i:early|mid|late)?-?\s*(?:(?:1[0-9]|20)?[0-9]0'?s|'[0-9]0s)(?!\w)"
-          r"|(?i:the\s+(?:early\s+|mid-?\s*|late\s+)?(?:nineteen[- ])?(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)))")
-REL = r"(?P<rel>(?i:this|last|next|coming|past|previous|the\s+coming|the\s+past|this\s+past|this\s+coming|the\s+previous|the\s+current|the\s+following|the\s+same|that|the\s+next|the\s+last))"
+SEASON = words("spring", "summer", "autumn", "fall", "winter")
+THIS_LAST_NEXT_YEAR = rf"{words('this', 'last', 'next')}\s+year"
+DECADE_WORDS = words("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
+DECADE = (rf"(?:the\s+)?{words('early', 'mid', 'late')}?-?\s*(?:(?:1[0-9]|20)?[0-9]0'?s|'[0-9]0s)(?!\w)"
+          rf"|{words('the')}\s+(?:{words('early', 'late')}\s+|{words('mid')}-?\s*)?(?:{words('nineteen')}[- ])?{DECADE_WORDS}")
+REL = ("(?P<rel>" + words("this", "last", "next", "coming", "past", "previous", "the coming", "the past",
+                          "this past", "this coming", "the previous", "the current", "the following",
+                          "the same", "that", "the next", "the last") + ")")
 UNIT = r"(?P<unit>(?i:years?|months?|weeks?|days?|decades?|centur(?:y|ies)|quarters?|fortnights?))"
-QUANT = r"(?i:about|nearly|almost|roughly|around|some|only|just|more\s+than|less\s+than|over|at\s+least|exactly|barely|fully|a\s+full|precisely|approximately)"
-UNITS_AFTER_NUMBER = (
-    r"(?i:tonnes?|tons?|barrels?|bpd|shares?|dlrs?|dollars?|pct|percent|per\s+cent|people|persons|points?"
-    r"|feet|foot|meters?|metres?|miles?|km|kilometers?|acres?|hectares?|ounces?|pounds?|lbs?|kg|bags?|units?"
-    r"|cars?|vehicles?|employees|workers|jobs|troops|soldiers|votes?|seats?|cases?|members?|customers?"
-    r"|mln|million|billion|bln|francs?|marks?|yen|lire|pesos?|rupees?|yuan|stg|sterling|crowns?|hours?|minutes?"
-    r"|hrs|gmt|est|edt|cst|cdt|mst|mdt|pst|pdt|bst|cet|local\s+time)\b")
+QUANT = words("about", "nearly", "almost", "roughly", "around", "some", "only", "just", "more than", "less than",
+              "over", "at least", "exactly", "barely", "fully", "a full", "precisely", "approximately")
+#: Words after a four-digit number that make it a quantity or a clock time.
+UNITS_AFTER_NUMBER = words(
+    "tonnes?", "tons?", "barrels?", "bpd", "shares?", "dlrs?", "dollars?", "pct", "percent", "per cent",
+    "people", "persons", "points?", "feet", "foot", "meters?", "metres?", "miles?", "km", "kilometers?",
+    "acres?", "hectares?", "ounces?", "pounds?", "lbs?", "kg", "bags?", "units?", "cars?", "vehicles?",
+    "employees", "workers", "jobs", "troops", "soldiers", "votes?", "seats?", "cases?", "members?",
+    "customers?", "mln", "million", "billion", "bln", "francs?", "marks?", "yen", "lire", "pesos?",
+    "rupees?", "yuan", "stg", "sterling", "crowns?", "hours?", "minutes?", "hrs", "gmt", "est", "edt",
+    "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "local time") + r"\b"
+AM_PM = words(r"a\.m\.", r"p\.m\.", r"am\b", r"pm\b")
+YEARS_QUARTER = words("year's", "fiscal year's")
+TODAYS = words("today's")
+YEAR_END = words("year[- ]end", "year's end", "end[- ]of[- ](?:the[- ])?year", "month[- ]end")
+CLOCK = (rf"(?:\d{{1,2}}(?:[:.]\d\d)?\s*{AM_PM}"
+         rf"|{words('noon', 'mid-?afternoon', 'mid-?morning')})(?:\s+(?:[ECMP][SD]T|GMT|BST|local\s+time))?")
+HOLIDAY = (r"Christmas(?:\s+Eve|\s+Day)?|New\s+Year's(?:\s+Eve|\s+Day)|Thanksgiving(?:\s+Day)?"
+           r"|Independence\s+Day|Fourth\s+of\s+July|Halloween|Valentine's\s+Day|Election\s+Day"
+           r"|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Boxing\s+Day")
 
 
 class Mention(NamedTuple):
@@ -69,44 +95,90 @@ class Mention(NamedTuple):
 #: S a slashed date, X rarer words (tomorrow, Christmas, nineteen ...).
 KINDS: list[tuple[str, str, str]] = [
     # --- absorbers: expressions whose TimeML value is not a calendar date ---
-    ("set", "MDYO", rf"(?i:every|each)\s+(?:(?:{MONTH_ALONE_RX}|{WEEKDAY_RX})(?:\s+\d{{1,2}}\b)?|(?i:other\s+)?(?:year|month|week|day|quarter)\b)"),
-    ("quarter", "NYO", rf"(?:(?i:the\s+)\d{{4}}\s+(?i:period|quarter|half)\b|(?i:this|last|next)\s+(?i:year's|fiscal\s+year's)\s+(?i:{ORD})[- ](?i:quarter|half|period)"
-                rf"|(?i:the\s+)?(?:(?i:fiscal|calendar)\s+)?(?:{YEAR}\s*[- ]?)?(?i:{ORD}[- ](?:quarter|half|period|qtr)|[QH][1-4]|nine[- ]months?)"
-                rf"(?:\s+(?:(?i:of|in|for|ended|ending))?\s*(?:(?i:fiscal|calendar)\s+)?(?:\d{{4}}|(?i:this|last|next)\s+year)(?!\d))?"
-                rf"|(?i:fiscal|calendar)\s+(?:year\s+)?\d{{4}}(?:/\d{{2,4}})?\s+(?i:{ORD}[- ](?:quarter|half)))"),
-    ("season", "NY", rf"(?:(?i:early|mid|late|the)\s*-?\s*)?{SEASON}(?:\s+(?i:of\s+)?(?:\d{{4}}|(?i:this|last|next)\s+year)(?!\d))?"
-               rf"|(?i:this|last|next|past|coming)\s+{SEASON}|\d{{4}}\s+{SEASON}"),
+    ("set", "MDYO",
+     (rf"{words('every', 'each')}\s+(?:(?:{MONTH_ALONE_RX}|{WEEKDAY_RX})(?:\s+\d{{1,2}}\b)?"
+      rf"|{words('other')}?\s*(?:year|month|week|day|quarter)\b)")),
+    ("quarter", "NYO",
+     (rf"(?:{words('the')}\s+\d{{4}}\s+{words('period', 'quarter', 'half')}\b"
+      rf"|{words('this', 'last', 'next')}\s+{YEARS_QUARTER}\s+(?i:{ORD})[- ]{words('quarter', 'half', 'period')}"
+      rf"|{words('the')}?\s*(?:{words('fiscal', 'calendar')}\s+)?(?:{YEAR}\s*[- ]?)?"
+      rf"(?i:{ORD}[- ](?:quarter|half|period|qtr)|[QH][1-4]|nine[- ]months?)"
+      rf"(?:\s+{words('of', 'in', 'for', 'ended', 'ending')}?\s*(?:{words('fiscal', 'calendar')}\s+)?"
+      rf"(?:\d{{4}}|{THIS_LAST_NEXT_YEAR})(?!\d))?"
+      rf"|{words('fiscal', 'calendar')}\s+(?:year\s+)?\d{{4}}(?:/\d{{2,4}})?\s+(?i:{ORD}[- ](?:quarter|half)))")),
+    ("season", "NY",
+     (rf"(?:{words('early', 'mid', 'late', 'the')}\s*-?\s*)?{SEASON}(?:\s+{words('of')}?\s*(?:\d{{4}}|{THIS_LAST_NEXT_YEAR})(?!\d))?"
+      rf"|{words('this', 'last', 'next', 'past', 'coming')}\s+{SEASON}|\d{{4}}\s+{SEASON}")),
     ("decade", "N", DECADE),
-    ("clock", "DMX", rf"(?:\d{{1,2}}(?:[:.]\d\d)?\s*(?i:a\.m\.|p\.m\.|am\b|pm\b)|(?i:noon|mid-?afternoon|mid-?morning))(?:\s+(?:[ECMP][SD]T|GMT|BST|local\s+time))?,?\s+(?:(?i:on)\s+)?"
-              rf"(?:{WEEKDAY_RX}|(?i:today|yesterday|tomorrow)|{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?)"),
-    ("week_of", "M", rf"(?i:the\s+)?(?i:week|weekend)\s+(?i:of|beginning|starting|ending|ended)\s+{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?"),
-    ("duration", "YODN", rf"(?i:the|a)\s+(?i:past|last|next|previous|coming|first|following|ensuing|latest|final)\s+"
-                 rf"(?i:{NUMBER_WORD_RX}|several|few|couple\s+of|\d+)\s+(?i:years?|months?|weeks?|days?|decades?|quarters?)\b"),
+    ("clock", "DMX",
+     (rf"{CLOCK},?\s+(?:{words('on')}\s+)?"
+      rf"(?:{WEEKDAY_RX}|{words('today', 'yesterday', 'tomorrow')}|{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?)")),
+    ("week_of", "M",
+     (rf"(?:{words('the')}\s+)?{words('week', 'weekend')}\s+{words('of', 'beginning', 'starting', 'ending', 'ended')}"
+      rf"\s+{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?")),
+    ("duration", "YODN",
+     (rf"{words('the', 'a')}\s+{words('past', 'last', 'next', 'previous', 'coming', 'first', 'following', 'ensuing', 'latest', 'final')}"
+      rf"\s+(?:(?i:{NUMBER_WORD_RX})|{words('several', 'few', 'couple of')}|\d+)\s+"
+      rf"{words('years?', 'months?', 'weeks?', 'days?', 'decades?', 'quarters?')}\b")),
     # --- explicit calendar expressions ---
-    ("iso", "N", r"(?<![\d/.-])(?P<year>1[0-9]{3}|20[0-9]{2})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12][0-9]|3[01])(?![\d-])"),
-    ("numeric", "NS", r"(?<![\d/.,-])(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12][0-9]|3[01])/(?P<year>(?:19|20)[0-9]{2}|[0-9]{2})(?![\d/])"),
-    ("md", "MD", rf"(?P<mod>(?i:this\s+coming|this\s+past|last|next|this)\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}"
-                 rf"(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR})?(?!:\d|\.\d)"),
-    ("dm", "MD", rf"{WDAY_PREFIX}(?<![\d,.$])(?i:the\s+)?{DAY}(?:{RANGE_SEP}{DAY2})?(?:{S}of)?{S}{MONTH}(?:,?{S}{YEAR})?"),
-    ("month_rel_year", "M", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?(?P<month>{MONTH_ALONE_RX}|May)(?:,|{S}(?i:of))?{S}(?P<rel>(?i:this|last|next))\s+(?i:year)\b"),
-    ("my", "M", rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}(?i:of))?{S}(?:{YEAR}|(?P<words>(?i:{SPELLED_YEAR_RX}))\b)"),
-    ("year_mod", "NY", rf"(?P<pre>(?i:fiscal|calendar|FY|the\s+year|post|pre|mid|early|late|the\s+end\s+of|end-|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+close\s+of|the\s+summer\s+of)(?:\s+year)?\s*-?\s*){YEAR}"),
-    ("spelled_year", "XY", rf"(?:(?i:the\s+year\s+)|(?<=\s))(?P<words>(?i:{SPELLED_YEAR_RX}))\b(?!-|\s+(?i:years?|of|or|to)\b|{S}{UNITS_AFTER_NUMBER})"),
-    ("year_range", "N", rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"),
+    ("iso", "N",
+     r"(?<![\d/.-])(?P<year>1[0-9]{3}|20[0-9]{2})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12][0-9]|3[01])(?![\d-])"),
+    ("numeric", "NS",
+     r"(?<![\d/.,-])(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12][0-9]|3[01])/(?P<year>(?:19|20)[0-9]{2}|[0-9]{2})(?![\d/])"),
+    ("md", "MD",
+     (rf"(?P<mod>{words('this coming', 'this past', 'last', 'next', 'this')}\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}"
+      rf"(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR})?(?!:\d|\.\d)")),
+    ("dm", "MD",
+     rf"{WDAY_PREFIX}(?<![\d,.$])(?:{words('the')}\s+)?{DAY}(?:{RANGE_SEP}{DAY2})?(?:{S}of)?{S}{MONTH}(?:,?{S}{YEAR})?"),
+    ("month_rel_year", "M",
+     (rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?(?P<month>{MONTH_ALONE_RX}|May)(?:,|{S}{words('of')})?{S}"
+      rf"(?P<rel>{words('this', 'last', 'next')})\s+{words('year')}\b")),
+    ("my", "M",
+     rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}{words('of')})?{S}(?:{YEAR}|(?P<words>(?i:{SPELLED_YEAR_RX}))\b)"),
+    ("year_mod", "NY",
+     (rf"(?P<pre>(?:{words('fiscal', 'calendar', 'FY', 'the year', 'post', 'pre', 'mid', 'early', 'late', 'the end of', 'end-')}"
+      rf"|{words('the beginning of', 'the start of', 'the middle of', 'the close of', 'the summer of')})"
+      rf"(?:\s+year)?\s*-?\s*){YEAR}")),
+    ("spelled_year", "XY",
+     (rf"(?:{words('the year')}\s+|(?<=\s))(?P<words>(?i:{SPELLED_YEAR_RX}))\b"
+      rf"(?!-|\s+{words('years?', 'of', 'or', 'to')}\b|{S}{UNITS_AFTER_NUMBER})")),
+    ("year_range", "N",
+     rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"),
     ("year", "N", rf"(?<![\w$#.,/-]){YEAR}(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"),
-    ("month", "M", rf"(?P<mod>(?i:early|mid|late|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|last|next|this|this\s+past|this\s+coming)\s*-?\s*)?"
-              rf"(?P<month>{MONTH_ALONE_RX}|May)(?![\w-])(?!\s+\d|,?\s+(?i:this|last|next)\s+year\b)"),
+    ("month", "M",
+     (rf"(?P<mod>{words('early', 'mid', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of')}"
+      rf"\s*-?\s*|{words('last', 'next', 'this', 'this past', 'this coming')}\s+)?"
+      rf"(?P<month>{MONTH_ALONE_RX}|May)(?![\w-])(?!\s+\d|,?\s+{THIS_LAST_NEXT_YEAR}\b)")),
     # --- expressions relative to the document time ---
-    ("generic_now", "DX", r"(?i:of\s+(?:today|tomorrow)\b|today's\s+(?:world|youth|society|generation|children|kids|standards|terms|dollars|economy|environment|culture|times|market|young))"),
-    ("deictic", "DX", r"(?P<mod>(?i:the\s+day\s+before|the\s+day\s+after|early|late|earlier|later)\s+)?(?P<word>(?i:today|yesterday|tomorrow|tonight))(?!\w)(?P<part>\s+(?i:morning|afternoon|evening|night))?"),
-    ("weekday", "D", rf"(?P<mod>(?i:last|next|this\s+coming|this\s+past|this|coming|the\s+previous|the\s+following|the\s+next|the\s+day\s+before|the\s+day\s+after)\s+)?"
-                rf"(?P<wday>{WEEKDAY_RX})(?!\w)(?P<part>\s+(?i:morning|afternoon|evening|night|noon))?"),
-    ("holiday", "XDMY", r"(?P<mod>(?i:last|next|this)\s+)?(?P<name>Christmas(?:\s+Eve|\s+Day)?|New\s+Year's(?:\s+Eve|\s+Day)|Thanksgiving(?:\s+Day)?|Independence\s+Day|Fourth\s+of\s+July|Halloween|Valentine's\s+Day|Election\s+Day|Labor\s+Day|Memorial\s+Day|Veterans\s+Day|Boxing\s+Day)(?!\w)"),
-    ("ago", "YOD", rf"(?:{QUANT}\s+)?(?P<num>{NUMBER_RX}|(?i:a\s+couple\s+of))\s+{UNIT}(?:\s+(?i:and\s+a\s+half))?\s+(?P<dir>(?i:ago|earlier|before|later|after|from\s+now|hence|previously|back))\b"),
+    ("generic_now", "DX",
+     (rf"{words('of')}\s+{words('today', 'tomorrow')}\b"
+      rf"|{TODAYS}\s+{words('world', 'youth', 'society', 'generation', 'children', 'kids', 'standards', 'terms')}"
+      rf"|{TODAYS}\s+{words('dollars', 'economy', 'environment', 'culture', 'times', 'market', 'young')}")),
+    ("deictic", "DX",
+     (rf"(?P<mod>{words('the day before', 'the day after', 'early', 'late', 'earlier', 'later')}\s+)?"
+      rf"(?P<word>{words('today', 'yesterday', 'tomorrow', 'tonight')})(?!\w)"
+      rf"(?P<part>\s+{words('morning', 'afternoon', 'evening', 'night')})?")),
+    ("weekday", "D",
+     (rf"(?P<mod>{words('last', 'next', 'this coming', 'this past', 'this', 'coming', 'the previous', 'the following')}\s+"
+      rf"|{words('the next', 'the day before', 'the day after')}\s+)?"
+      rf"(?P<wday>{WEEKDAY_RX})(?!\w)(?P<part>\s+{words('morning', 'afternoon', 'evening', 'night', 'noon')})?")),
+    ("holiday", "XDMY", rf"(?P<mod>{words('last', 'next', 'this')}\s+)?(?P<name>{HOLIDAY})(?!\w)"),
+    ("ago", "YOD",
+     (rf"(?:{QUANT}\s+)?(?P<num>{NUMBER_RX}|{words('a couple of')})\s+{UNIT}(?:\s+{words('and a half')})?\s+"
+      rf"(?P<dir>{words('ago', 'earlier', 'before', 'later', 'after', 'from now', 'hence', 'previously', 'back')})\b")),
     ("year_adj", "YO", r"(?P<what>(?i:year|month)[- ](?:earlier|ago|before))\b"),
-    ("anaphor", "YOD", rf"(?P<mod>(?i:that|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+next|later\s+that|earlier\s+that|later\s+in\s+the|earlier\s+in\s+the|the\s+prior))\s+(?P<unit>(?i:year|month|day))\b(?!-|\s+(?:of|and|or)\b)"),
-    ("rel_unit", "YOD", rf"(?P<pre>(?i:earlier|later|early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of|by\s+the\s+end\s+of|at\s+the\s+end\s+of)\s*-?\s*)?"
-                 rf"{REL}\s+(?P<fiscal>(?i:fiscal|calendar|financial|business|school|academic|model)\s+)?{UNIT}(?![\w-])"),
-    ("unit_end", "YO", r"(?P<pre>(?i:the\s+end\s+of\s+the|the\s+beginning\s+of\s+the|the\s+start\s+of\s+the|the\s+middle\s+of\s+the|the\s+rest\s+of\s+the|the\s+remainder\s+of\s+the|later\s+in\s+the|earlier\s+in\s+the)\s+)(?P<unit>(?i:year|month))\b"
-                 r"|(?P<ye>(?i:year[- ]end|year's\s+end|end[- ]of[- ](?:the[- ])?year|month[- ]end))(?![\w-])"),
+    ("anaphor", "YOD",
+     (rf"(?P<mod>{words('that', 'the same', 'the following', 'the previous', 'the preceding', 'the next', 'the prior')}"
+      rf"|{words('later that', 'earlier that', 'later in the', 'earlier in the')})"
+      rf"\s+(?P<unit>{words('year', 'month', 'day')})\b(?!-|\s+(?:of|and|or)\b)")),
+    ("rel_unit", "YOD",
+     (rf"(?P<pre>(?:{words('earlier', 'later', 'early', 'late', 'mid', 'the end of', 'the beginning of', 'the start of')}"
+      rf"|{words('the middle of', 'the rest of', 'the remainder of', 'by the end of', 'at the end of')})\s*-?\s*)?"
+      rf"{REL}\s+(?P<fiscal>{words('fiscal', 'calendar', 'financial', 'business', 'school', 'academic', 'model')}\s+)?"
+      rf"{UNIT}(?![\w-])")),
+    ("unit_end", "YO",
+     (rf"(?P<pre>(?:{words('the end of the', 'the beginning of the', 'the start of the', 'the middle of the')}"
+      rf"|{words('the rest of the', 'the remainder of the', 'later in the', 'earlier in the')})\s+)"
+      rf"(?P<unit>{words('year', 'month')})\b"
+      rf"|(?P<ye>{YEAR_END})(?![\w-])")),
 ]

@@ -14,7 +14,16 @@ import datetime as dt
 
 from .dates_lexicon import number_value, weekday_number
 from .dates_patterns import Mention
-from .dates_resolve import MAX_YEAR, MIN_YEAR, Anchors, Y, YM, _days, _shift_month, infer_day
+from .dates_resolve import (
+    MAX_YEAR,
+    MIN_YEAR,
+    YM,
+    Anchors,
+    Y,
+    _days,
+    _shift_month,
+    infer_day,
+)
 
 _DEICTIC = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
 _BACK = frozenset(("last", "this past", "the previous", "the day before"))
@@ -112,7 +121,7 @@ def r_ago(m: Mention, a: Anchors) -> list[str]:
     direction = _norm(m.parts["dir"])
     if p is None or n is None or "half" in m.text.lower() or unit not in ("year", "month", "day"):
         return []
-    if direction in ("later", "after", "before", "previously") or direction == "earlier" and unit == "day":
+    if direction in ("later", "after", "before", "previously") or (direction == "earlier" and unit == "day"):
         return []  # narrative: "two years later", "ten days before the shooting" count from an event
     sign = 1 if direction in ("from now", "hence") else -1
     if unit == "year" and n == 1 and a.quarter_talk:

@@ -24,14 +24,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .dates_context import Tense, sentence_bounds, tense_at
-from .dates_lexicon import month_number, number_value, ordinal_value, spelled_year_value, weekday_number
+from .dates_lexicon import (
+    month_number,
+    ordinal_value,
+    spelled_year_value,
+)
 from .dates_patterns import Mention
 
 MIN_YEAR, MAX_YEAR = 1000, 2199
+T = TypeVar("T")
 _BACK_MODS = frozenset(("last", "this past", "past"))
 _AHEAD_MODS = frozenset(("next", "this coming", "coming"))
 _QUARTER_WORDS = ("quarter", "Quarter", "QUARTER", "qtr", "Qtr", "QTR")
@@ -75,7 +81,7 @@ class Anchors:
 
     def near(self, at: int, m: Mention) -> bool:
         """Is a reference made at ``at`` recent enough to anchor "that year" at ``m``?"""
-        return 0 <= at and m.start - at <= ANAPHOR_REACH
+        return at >= 0 and m.start - at <= ANAPHOR_REACH
 
     def year_in_sentence(self, m: Mention) -> int | None:
         """The explicit year stated earlier in ``m``'s sentence, if any."""
@@ -112,13 +118,13 @@ _FUTURE_COST = {None: 1.5, "past": 4.0, "future": 0.25}
 _DEAR = max(_FUTURE_COST.values())
 
 
-def _pick(candidates: list[tuple[int, object]], tense: Callable[[], Tense], mod: str) -> object | None:
+def _pick(candidates: Sequence[tuple[int, T]], tense: Callable[[], Tense], mod: str) -> T | None:
     """Pick among ``(signed distance from DCT, value)``: the nearest past or future one.
 
     ``tense`` is only called when the answer depends on it (it reads context).
     """
-    past = [c for c in candidates if c[0] < 0 or c[0] == 0 and mod not in _AHEAD_MODS]
-    future = [c for c in candidates if c[0] > 0 or c[0] == 0 and not mod]
+    past = [c for c in candidates if c[0] < 0 or (c[0] == 0 and mod not in _AHEAD_MODS)]
+    future = [c for c in candidates if c[0] > 0 or (c[0] == 0 and not mod)]
     if mod == "last":
         past = [c for c in past if c[0] < 0]  # "last May" is never this May
     if mod in _BACK_MODS or not future:
@@ -147,7 +153,7 @@ def infer_day(month: int, day: int, a: Anchors, m: Mention, mod: str = "") -> dt
             cands.append(((d - p).days, d))
     if mod == "this":
         return next((d for _, d in cands if d.year == p.year), None)
-    return _pick(cands, lambda: a.tense(m), mod)  # type: ignore[return-value]
+    return _pick(cands, lambda: a.tense(m), mod)
 
 
 def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int, int] | None:
@@ -158,7 +164,7 @@ def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int,
         return p.year, month
     cands = [((year * 12 + month) - (p.year * 12 + p.month), (year, month))
              for year in (p.year - 1, p.year, p.year + 1)]
-    return _pick(cands, lambda: a.tense(m), mod)  # type: ignore[return-value]
+    return _pick(cands, lambda: a.tense(m), mod)
 
 
 def _days(values: list[dt.date | None], a: Anchors, m: Mention) -> list[str]:
@@ -239,7 +245,7 @@ def r_month_year(m: Mention, a: Anchors) -> list[str]:
 def r_year(m: Mention, a: Anchors) -> list[str]:
     if "words" in m.parts:
         year = spelled_year_value(m.parts["words"])
-        if year is None or not m.text.lower().startswith("the year") and year < 1800:
+        if year is None or (not m.text.lower().startswith("the year") and year < 1800):
             return []
     else:
         year = int(m.parts["year"])

@@ -72,7 +72,7 @@ def _compile(kinds: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, l
     """One ordered alternation of ``kinds``; group names become ``kind__field``."""
     branches = []
     for kind, rx in kinds:
-        prefixed = _TEMPLATE_GROUP.sub(lambda m, k=kind: f"(?P<{k}__{m.group(1)}>", rx)
+        prefixed = _TEMPLATE_GROUP.sub(rf"(?P<{kind}__\1>", rx)
         branches.append(f"(?P<{kind}>{prefixed})")
     # A word boundary (or an opening quote/dash) must precede every mention.
     pattern = re.compile(r"(?<![\w'])(?:" + "|".join(branches) + ")")
@@ -121,9 +121,8 @@ def _role(token: str) -> int:
         return _OPENS
     if bare in _OPENERS:
         return _INSIDE
-    if bare[:1].isdigit() or bare[:1] == "$":
-        if _NUMBERISH.fullmatch(bare):
-            return _OPENS
+    if (bare[:1].isdigit() or bare[:1] == "$") and _NUMBERISH.fullmatch(bare):
+        return _OPENS
     if "-" not in bare:
         return 0
     parts = [p for p in bare.split("-") if p]
@@ -148,7 +147,7 @@ def _starts(text: str, anchor: int, floor: int) -> list[int]:
         while stop > lo and text[stop - 1] in " \t\n\r":
             stop -= 1
         begin = max(text.rfind(" ", lo, stop), text.rfind("\n", lo, stop)) + 1
-        if begin <= lo and lo > floor or begin >= stop:
+        if (begin <= lo and lo > floor) or begin >= stop:
             break  # a token cut by the window, or none
         token = text[begin:stop]
         if token[-1] in ".;:!?" and token not in ("a.m.", "p.m."):
