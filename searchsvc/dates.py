@@ -12,9 +12,10 @@ The moving parts, one module each:
 * :mod:`searchsvc.dates_relative` - forms relative to the publication date or
   to an earlier date in the text.
 
-This module wires them: every mention found goes to the resolver for its kind. Values follow
-TimeML/TIMEX3 at their own granularity (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)
-and are returned once each, sorted.
+This module wires them: every mention found goes to the resolver for its
+kind. Values follow TimeML/TIMEX3 at their own granularity (``YYYY``,
+``YYYY-MM``, ``YYYY-MM-DD``) and are returned once each, sorted. The title, if
+any, is read as a first paragraph.
 """
 
 from __future__ import annotations
@@ -32,13 +33,25 @@ Resolver = Callable[[Mention, res.Anchors], list[str]]
 #: Kind -> resolver. Kinds absent here (decades, quarters, seasons, sets,
 #: durations) are recognised only so that nothing inside them is emitted.
 _RESOLVERS: dict[str, Resolver] = {
-    "iso": res.r_explicit_day, "numeric": res.r_numeric,
-    "md": res.r_month_day, "dm": res.r_month_day, "my": res.r_month_year,
-    "year": res.r_year, "year_range": res.r_year_range, "year_mod": res.r_year, "spelled_year": res.r_year, "month": res.r_month,
+    "iso": res.r_explicit_day,
+    "numeric": res.r_numeric,
+    "md": res.r_month_day,
+    "dm": res.r_month_day,
+    "my": res.r_month_year,
     "month_rel_year": res.r_month_rel_year,
-    "deictic": rel.r_deictic, "weekday": rel.r_weekday, "holiday": rel.r_holiday,
-    "ago": rel.r_ago, "year_adj": rel.r_year_adj, "rel_unit": rel.r_rel_unit,
-    "unit_end": rel.r_unit_end, "anaphor": rel.r_anaphor,
+    "month": res.r_month,
+    "year": res.r_year,
+    "year_mod": res.r_year,
+    "spelled_year": res.r_year,
+    "year_range": res.r_year_range,
+    "deictic": rel.r_deictic,
+    "weekday": rel.r_weekday,
+    "holiday": rel.r_holiday,
+    "ago": rel.r_ago,
+    "year_adj": rel.r_year_adj,
+    "rel_unit": rel.r_rel_unit,
+    "unit_end": rel.r_unit_end,
+    "anaphor": rel.r_anaphor,
 }
 
 

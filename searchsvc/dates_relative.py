@@ -20,9 +20,9 @@ from .dates_resolve import (
     YM,
     Anchors,
     Y,
-    _days,
-    _shift_month,
+    emit_days,
     infer_day,
+    shift_month,
 )
 
 _DEICTIC = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}
@@ -42,7 +42,7 @@ def r_deictic(m: Mention, a: Anchors) -> list[str]:
     offset = _DEICTIC[m.parts["word"].lower()]
     mod = _norm(m.parts.get("mod"))
     offset += {"the day before": -1, "the day after": 1}.get(mod, 0)
-    return _days([a.published + dt.timedelta(days=offset)], a, m)
+    return emit_days([a.published + dt.timedelta(days=offset)], a, m)
 
 
 def r_weekday(m: Mention, a: Anchors) -> list[str]:
@@ -67,7 +67,7 @@ def r_weekday(m: Mention, a: Anchors) -> list[str]:
         day = p - dt.timedelta(days=back)
     if mod in ("the day before", "the day after"):
         day += dt.timedelta(days=-1 if mod == "the day before" else 1)
-    return _days([day], a, m)
+    return emit_days([day], a, m)
 
 
 def _holiday_day(name: str, year: int) -> dt.date | None:
@@ -110,7 +110,7 @@ def r_holiday(m: Mention, a: Anchors) -> list[str]:
     if guess is None:
         return []
     # Floating holidays move within their month; take that year's real date.
-    return _days([_holiday_day(m.parts["name"], guess.year)], a, m)
+    return emit_days([_holiday_day(m.parts["name"], guess.year)], a, m)
 
 
 def r_ago(m: Mention, a: Anchors) -> list[str]:
@@ -131,9 +131,9 @@ def r_ago(m: Mention, a: Anchors) -> list[str]:
         base = a.year_in_sentence(m) if direction == "earlier" else None
         return _year((base or p.year) + sign * n)
     if unit == "month":
-        return [YM(*_shift_month(p.year, p.month, sign * n))]
+        return [YM(*shift_month(p.year, p.month, sign * n))]
     try:
-        return _days([p + dt.timedelta(days=sign * n)], a, m)
+        return emit_days([p + dt.timedelta(days=sign * n)], a, m)
     except OverflowError:
         return []
 
@@ -147,7 +147,7 @@ def r_year_adj(m: Mention, a: Anchors) -> list[str]:
     if p is None or a.quarter_talk:
         return []
     if m.parts["what"].lower().startswith("month"):
-        return [YM(*_shift_month(p.year, p.month, -1))]
+        return [YM(*shift_month(p.year, p.month, -1))]
     return _year(p.year - 1)
 
 
@@ -167,7 +167,7 @@ def r_rel_unit(m: Mention, a: Anchors) -> list[str]:
     if unit == "year":
         return _year(p.year + shift)
     if unit == "month":
-        return [YM(*_shift_month(p.year, p.month, shift))]
+        return [YM(*shift_month(p.year, p.month, shift))]
     return []  # weeks, quarters, decades: TimeML values that are not calendar dates
 
 
@@ -200,7 +200,7 @@ def r_anaphor(m: Mention, a: Anchors) -> list[str]:
     if not a.near(a.ref_at, m):
         return []
     if unit == "month" and a.ref_month is not None:
-        return [YM(*_shift_month(*a.ref_month, shift))]
+        return [YM(*shift_month(*a.ref_month, shift))]
     if unit == "day" and a.ref_day is not None:
-        return _days([a.ref_day + dt.timedelta(days=shift)], a, m)
+        return emit_days([a.ref_day + dt.timedelta(days=shift)], a, m)
     return []

@@ -106,7 +106,7 @@ def _day(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + month - 1 + delta
     return index // 12, index % 12 + 1
 
@@ -167,7 +167,7 @@ def infer_month(month: int, a: Anchors, m: Mention, mod: str = "") -> tuple[int,
     return _pick(cands, lambda: a.tense(m), mod)
 
 
-def _days(values: list[dt.date | None], a: Anchors, m: Mention) -> list[str]:
+def emit_days(values: list[dt.date | None], a: Anchors, m: Mention) -> list[str]:
     out = []
     for d in values:
         if d is not None and MIN_YEAR <= d.year <= MAX_YEAR:
@@ -195,7 +195,7 @@ def r_explicit_day(m: Mention, a: Anchors) -> list[str]:
     year, day = _year_of(m, a), _day_of(m.parts)
     if month is None or year is None or day is None:
         return []
-    return _days([_day(year, month, day)], a, m)
+    return emit_days([_day(year, month, day)], a, m)
 
 
 def r_numeric(m: Mention, a: Anchors) -> list[str]:
@@ -206,7 +206,7 @@ def r_numeric(m: Mention, a: Anchors) -> list[str]:
         year = min((c * 100 + year for c in (pivot // 100 - 1, pivot // 100, pivot // 100 + 1)),
                    key=lambda y: abs(y - pivot))
     a.saw_year(year, m)
-    return _days([_day(year, int(m.parts["month"]), int(m.parts["day"]))], a, m)
+    return emit_days([_day(year, int(m.parts["month"]), int(m.parts["day"]))], a, m)
 
 
 def r_month_day(m: Mention, a: Anchors) -> list[str]:
@@ -226,7 +226,7 @@ def r_month_day(m: Mention, a: Anchors) -> list[str]:
         year = start.year
     # TimeML tags a range's two ends ("May 7" and "9"), not the days between.
     days = [first] if last is None else [first, last]
-    return _days([_day(year, month, day) for day in days], a, m)
+    return emit_days([_day(year, month, day) for day in days], a, m)
 
 
 def _month_value(year: int, month: int, a: Anchors, m: Mention) -> list[str]:
