@@ -13,11 +13,16 @@ Design choices, in TimeML's spirit and the news-domain rules of HeidelTime:
 
 * A weekday names the DCT itself when it is the DCT's weekday, else the
   closest one before it, unless the clause is future-tense ("will meet
-  Friday"), in which case the closest one after it.
+  Friday"), in which case the closest one after it (in
+  :mod:`searchsvc.dates_relative`).
 * A day or month without a year ("May 9", "in March") takes the year that
-  puts it closest to the DCT, leaning the way the tense points.
-* "a year ago", "year-earlier" in a sentence about quarters or periods name
-  the year-ago *quarter* (``1988-Q3``), which is not a calendar value.
+  puts it closest to the DCT, leaning the way the tense points
+  (:func:`_pick`); "since May 9" and "Friday's" only look back.
+* "a year ago", "year-earlier" in a report that talks about quarters name the
+  year-ago *quarter* (``1988-Q3``), which is not a calendar value.
+
+:class:`Anchors` carries this per document; it is created per call, so the
+module keeps no state between calls.
 """
 
 from __future__ import annotations
