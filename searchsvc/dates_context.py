@@ -22,7 +22,7 @@ _FUTURE = frozenset(
     "will 'll shall won't going scheduled slated due expected expects expect planned planning "
     "intends intend would upcoming tomorrow hopes aims expires effective soon "
     "meet meets begin begins start starts open opens resume resumes arrive arrives visit visits "
-    "return returns vote votes "
+    "return returns vote votes takes "
     "postponed delayed".split()
 )
 #: Irregular and frequent past forms; regular ones are caught by "-ed".

@@ -67,7 +67,7 @@ class Anchors:
     def quarter_talk(self) -> bool:
         """The document reports quarterly figures: its "a year ago" is a quarter."""
         if self._quarter_talk is None:
-            self._quarter_talk = any(word in self.text for word in _QUARTER_WORDS)
+            self._quarter_talk = any(map(self.text.__contains__, _QUARTER_WORDS))
         return self._quarter_talk
 
     def tense(self, m: Mention) -> Tense:

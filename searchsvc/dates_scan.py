@@ -105,7 +105,7 @@ def _anchors(text: str) -> list[tuple[int, str]]:
         if literal and literal not in text:
             continue  # C-speed containment test saves a regex scan
         found += [(m.start(), family) for m in pattern.finditer(text)]
-    if any(hint in text for hint in _RARE_HINTS):
+    if any(map(text.__contains__, _RARE_HINTS)):
         found += [(m.start(), "X") for m in _RARE.finditer(text)]
     found.sort()
     return found
