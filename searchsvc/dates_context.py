@@ -49,7 +49,8 @@ _STOP = (r"(?:\.(?<![A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Co|No|Lt)\.)"
          r"(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Col|Inc|Ltd|Jan|Feb|Aug|Oct|Nov|Dec|Sgt)\.)(?<!\b(?:Corp|Sept)\.)|[!?])")
 _CLAUSE_BREAK = re.compile(_STOP + r"|[;:\"\u201c\u201d()]|``|''|\n\s*\n|\s--?\s|,\s+(?:but|while|and|although|when)\s")
 _SENTENCE_END = re.compile(_STOP + r"(?=[\"'\u201d)]*\s+[\"'`\u201c(]*[A-Z])|\n\s*\n")
-_WINDOW = 120
+_WINDOW = 120     # characters of clause looked at on each side
+_CUE_REACH = 20   # words: a verb farther away hardly governs the mention
 
 
 def _neighbour(words: list[str], i: int, step: int) -> tuple[str, int]:
@@ -89,11 +90,11 @@ def _nearest_cue(words: list[str], at: int) -> Tense:
     "will meet on Friday"); a fronted adverbial ("On Friday, X said") has its
     verb on the right.
     """
-    for i in range(at - 1, -1, -1):
+    for i in range(at - 1, max(-1, at - 1 - _CUE_REACH), -1):
         tense = _cue(words, i)
         if tense:
             return tense
-    for i in range(at, len(words)):
+    for i in range(at, min(len(words), at + _CUE_REACH)):
         tense = _cue(words, i)
         if tense:
             return tense
@@ -115,7 +116,8 @@ def tense_at(text: str, start: int, end: int) -> Tense:
     tense = _nearest_cue(*_words_around(text, clause_lo, start, end, clause_hi))
     if tense is None:
         s, e = sentence_bounds(text, start, end)
-        tense = _nearest_cue(*_words_around(text, s, start, end, e))
+        if s < clause_lo or e > clause_hi:
+            tense = _nearest_cue(*_words_around(text, s, start, end, e))
     return tense
 
 
@@ -127,9 +129,3 @@ def sentence_bounds(text: str, start: int, end: int, reach: int = 300) -> tuple[
     nxt = _SENTENCE_END.search(text, end, end + reach)
     e = nxt.start() + 1 if nxt else min(len(text), end + reach)
     return s, e
-
-
-def sentence_around(text: str, start: int, end: int, reach: int = 300) -> str:
-    """The sentence holding ``text[start:end]``."""
-    s, e = sentence_bounds(text, start, end, reach)
-    return text[s:e]

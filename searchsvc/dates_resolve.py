@@ -62,6 +62,9 @@ class Anchors:
     ref_month: tuple[int, int] | None = None  # last (year, month) the text named
     ref_at: int = -1                  # where the last day or month was named
     _quarter_talk: bool | None = None
+    #: Tense reads context; a "text" with thousands of bare weekdays is a list,
+    #: not prose, and must not cost seconds: past this many reads, no cue.
+    tense_budget: int = 2000
 
     @property
     def quarter_talk(self) -> bool:
@@ -71,6 +74,9 @@ class Anchors:
         return self._quarter_talk
 
     def tense(self, m: Mention) -> Tense:
+        if self.tense_budget <= 0:
+            return None
+        self.tense_budget -= 1
         return tense_at(self.text, m.start, m.end)
 
     def word_before(self, m: Mention) -> str:

@@ -63,7 +63,9 @@ _OPENERS = _FIRST | frozenset("""
 """.split())
 _NUMBERISH = re.compile(r"\$?[\d:.,/]+(?:st|nd|rd|th|s)?")
 _EDGE = "\"'`(),;:\u201c\u201d\u2018\u2019"
-_LOOKBACK = 64
+_LOOKBACK = 64      # characters a mention may span before its anchor ...
+_MAX_OPENERS = 6    # ... in at most this many words ("at the end of the year")
+_LONGEST_WORD = 24  # "mid-1990", "Wednesday's", "yesterday"; longer runs hold no mention start
 
 _TEMPLATE_GROUP = re.compile(r"\(\?P<(\w+)>")
 
@@ -133,22 +135,27 @@ def _role(token: str) -> int:
 
 def _starts(text: str, anchor: int, floor: int) -> list[int]:
     """Where a mention holding ``anchor`` may begin, leftmost first."""
-    word = anchor
+    word, shortest = anchor, max(floor, anchor - _LONGEST_WORD)
     while word > floor and (text[word - 1].isalnum() or text[word - 1] in "'-"):
         word -= 1
+        if word < shortest:
+            return []  # deep inside a long token ("x1987x1987..."): no mention starts here
     # Inside a word ("Monday", "yesterday") only the word start can open a mention.
     starts = [anchor] if word == anchor or not text[anchor - 1].isalnum() else []
     if word != anchor:
         starts.append(word)
     lo = max(floor, word - _LOOKBACK)
     end = word
-    while end > lo:
+    for _ in range(_MAX_OPENERS):
+        if end <= lo:
+            break
         stop = end
         while stop > lo and text[stop - 1] in " \t\n\r":
             stop -= 1
-        begin = max(text.rfind(" ", lo, stop), text.rfind("\n", lo, stop)) + 1
-        if (begin <= lo and lo > floor) or begin >= stop:
+        blank = max(text.rfind(" ", lo, stop), text.rfind("\n", lo, stop))
+        if (blank < 0 and lo > floor) or stop <= lo:
             break  # a token cut by the window, or none
+        begin = blank + 1 if blank >= 0 else lo
         token = text[begin:stop]
         if token[-1] in ".;:!?" and token not in ("a.m.", "p.m."):
             break  # the previous sentence or clause
