@@ -8,13 +8,14 @@ value.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from searchsvc import cli
 from searchsvc.dates import explain_dates, extract_dates
 from searchsvc.dates_lexicon import number_value, ordinal_value, spelled_year_value
 from searchsvc.dates_scan import find_mentions, full_scan
@@ -279,9 +280,9 @@ def test_ordinal_words(word: str, value: int | None) -> None:
     assert ordinal_value(word) == value
 
 
-def test_cli_extract_emits_dates() -> None:
+def test_cli_extract_emits_dates(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     line = json.dumps({"id": "x", "text": "The talks ended on Thursday.", "published": "2025-05-08"})
-    out = subprocess.run([sys.executable, "-m", "searchsvc", "extract"], input=line + "\n",
-                         capture_output=True, text=True, cwd=ROOT, timeout=60, check=True)
-    record = json.loads(out.stdout)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\n"))
+    assert cli.main(["extract"]) == 0
+    record = json.loads(capsys.readouterr().out)
     assert record["id"] == "x" and record["dates"] == ["2025-05-08"]
