@@ -266,7 +266,7 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
     return [Y(year)]
 
 
-_NAME_BEFORE = ("the", "a", "an", "annual", "`", "'", '"', "\u201c")
+_NAME_BEFORE = ("annual", "`", "'", '"', "\u201c")
 _CAPITAL_NEXT = re.compile(r"\s[A-Z]")
 _NAME_AFTER = re.compile(r"\s+(?:of|for|on)\s+(?:the\s+)?[A-Z]")
 #: Words after which a bare "May" is the month ("in May"), not the verb.

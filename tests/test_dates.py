@@ -70,6 +70,7 @@ RELATIVE = [
     ("The strike began last December.", ["2024-12"]),
     ("Output peaked in early February.", ["2025-02"]),
     ("The report is due by the end of June.", ["2025-06"]),
+    ("The March report showed a rise.", ["2025-03"]),
     # anaphora: counted from the last date the text named
     ("The plant opened in 1990. The following year it was sold.", ["1990", "1991"]),
     ("The strike began March 3, 2001. The next day, talks collapsed.", ["2001-03-03", "2001-03-04"]),
