@@ -13,8 +13,11 @@ that ``re`` runs at memory speed:
    family (only the kinds that can contain it, in grammar order) and keep the
    first match that reaches the anchor.
 
-This gives the same mentions as one ordered alternation scanned over the
-whole text (:func:`full_scan`, used by the tests to check exactly that).
+For every mention that holds an anchor (the only ones that can yield a
+calendar value) this gives what one ordered alternation scanned over the whole
+text gives (:func:`full_scan`; the tests check exactly that). The walk back is
+bounded in characters, words and token length, so odd input (a megabyte
+without blanks, thousands of weekdays in a row) stays linear.
 """
 
 from __future__ import annotations
