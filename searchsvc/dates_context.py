@@ -50,7 +50,7 @@ _STOP = (r"(?:\.(?<![A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Co|No|Lt)\.)"
 _CLAUSE_BREAK = re.compile(_STOP + r"|[;:\"\u201c\u201d()]|``|''|\n\s*\n|\s--?\s|,\s+(?:but|while|and|although|when)\s")
 _SENTENCE_END = re.compile(_STOP + r"(?=[\"'\u201d)]*\s+[\"'`\u201c(]*[A-Z])|\n\s*\n")
 _WINDOW = 120     # characters of clause looked at on each side
-_CUE_REACH = 20   # words: a verb farther away hardly governs the mention
+_CUE_REACH = 40   # words each side: a verb farther away hardly governs the mention
 
 
 def _neighbour(words: list[str], i: int, step: int) -> tuple[str, int]:
