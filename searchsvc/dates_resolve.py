@@ -260,10 +260,17 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
             return []
     else:
         year = int(m.parts["year"])
+        if year < 1900 and m.kind == "year" and a.word_before(m) not in _YEAR_PREPOSITIONS:
+            return []  # "1600 Pennsylvania Avenue", "Flight 1549": old years come after "in", "since" ...
     if not MIN_YEAR <= year <= MAX_YEAR:
         return []
     a.saw_year(year, m)
     return [Y(year)]
+
+
+_YEAR_PREPOSITIONS = frozenset(
+    "in since of from until till by to between and before after during around about circa c. "
+    "year the early late mid".split())
 
 
 _NAME_BEFORE = ("annual", "`", "'", '"', "\u201c")

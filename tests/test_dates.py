@@ -120,6 +120,7 @@ ABSOLUTE = [
     ("Prices will rise by early 1990.", ["1990"]),
     ("It will close by the end of 1994.", ["1994"]),
     ("NATO was founded on April 4, 1949, in Washington.", ["1949-04-04"]),
+    ("The bank, founded in 1881, was nationalised in 1982.", ["1881", "1982"]),
     ("The company sold the unit in mid-1996.", ["1996"]),
     ("The plan covers 2015-2020.", ["2015", "2020"]),
     ("1987's results were weak.", ["1987"]),
@@ -184,6 +185,7 @@ NOT_DATES = [
     "Some families have kept their secrets for more than two thousand years.",
     "Trading resumes at 1530 GMT and closes by 1100 EST.",
     "The 1987-88 season was long.",
+    "He lives at 1600 Pennsylvania Avenue.",
 ]
 
 
