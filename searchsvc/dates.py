@@ -21,6 +21,7 @@ any, is read as a first paragraph.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 
 from . import dates_relative as rel
@@ -29,6 +30,7 @@ from .dates_patterns import Mention
 from .dates_scan import find_mentions
 
 Resolver = Callable[[Mention, res.Anchors], list[str]]
+_CALENDAR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?")
 
 #: Kind -> resolver. Kinds absent here (decades, quarters, seasons, sets,
 #: durations) are recognised only so that nothing inside them is emitted.
@@ -68,9 +70,11 @@ def _resolved(anchors: res.Anchors) -> Iterator[tuple[Mention, list[str]]]:
             yield mention, []
             continue
         try:
-            yield mention, resolver(mention, anchors)
-        except (ValueError, OverflowError, KeyError):
-            yield mention, []  # one odd mention must not cost the others
+            values = resolver(mention, anchors)
+        except (ValueError, OverflowError, KeyError, IndexError):
+            values = []  # one odd mention must not cost the others
+        # One gate for every resolver: arithmetic near year 1 or 9999 may leave the range.
+        yield mention, [v for v in values if _CALENDAR.fullmatch(v) and res.MIN_YEAR <= int(v[:4]) <= res.MAX_YEAR]
 
 
 def _anchors_for(text: object, published: object, title: object) -> res.Anchors:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -239,6 +240,23 @@ def test_odd_input_never_raises(text: str) -> None:
     for published in (None, THU, dt.date(1, 1, 1), dt.date(9999, 12, 31)):
         result = extract_dates(text, published=published, title=text[:100])
         assert result == sorted(set(result))
+
+
+FUZZ_WORDS = (
+    "May 9 , 2025 1987 1987-88 the end of last next this year month week day ago three "
+    "Friday Friday's yesterday today tonight Christmas 10 p.m. since - to 7 31 Feb. 29 "
+    "2/30/1999 9999-99-99 nineteen ninety-six two thousand fiscal quarter third early mid- "
+    "the following that earlier later will said in of 0 00 1000 2100 2101 ' \" ( ) . ;"
+).split()
+
+
+def test_random_date_words_never_raise() -> None:
+    rng = random.Random(20250508)
+    for _ in range(400):
+        text = " ".join(rng.choice(FUZZ_WORDS) for _ in range(rng.randint(1, 30)))
+        for published in (None, THU, dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+            result = extract_dates(text, published=published)
+            assert all(len(v) in (4, 7, 10) for v in result), (text, result)
 
 
 def test_large_text_is_deterministic() -> None:
