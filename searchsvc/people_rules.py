@@ -1,0 +1,160 @@
+"""Judging one capitalised run: is it (or does it contain) a person's name?
+
+A run is first cut at possessives ("Birmingham's Gary Breen" -> "Birmingham",
+"Gary Breen") and trimmed of what surrounds a name but is not part of it:
+titles and their modifiers ("US President", "Foreign Minister" - these also
+count as evidence), nationalities, calendar words and a sentence-initial
+ordinary word ("But Smith").  What remains gets a verdict:
+
+* STRONG - a person on its own evidence: a title or role word before it, a
+  known given name first, initials ("P. Simmons"), an East Asian family name
+  with a syllabic given name, or a cue around it ("said", "(Kenya)", ", 34,").
+* WEAK - looks like a name (no ordinary word, place or organisation word in
+  it) but has no evidence; the document decides (see :mod:`people`).
+* NONE - a place, organisation, nationality, month or plain word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import people_lexicon as lex
+from .people_text import Run, strip_possessive
+
+NONE, WEAK, STRONG = 0, 1, 2
+
+_INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
+_AGE = re.compile(r"^,\s*\d{2},")
+_PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)")
+_PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A trimmed name candidate with its verdict."""
+
+    tokens: tuple[str, ...]
+    verdict: int
+    line: int
+
+
+def candidates(run: Run) -> list[Candidate]:
+    """The name candidates inside one run (usually one, none for most runs)."""
+    out = []
+    segments = _split_possessives(run.tokens)
+    for k, seg in enumerate(segments):
+        titled_left = k == 0 and _left_title(run.left)
+        core, titled = _trim(seg, run.starts_sentence and k == 0)
+        if not core:
+            continue
+        last = k == len(segments) - 1
+        verdict = _verdict(core, titled or titled_left, run, last)
+        if verdict:
+            out.append(Candidate(core, verdict, run.line))
+    return out
+
+
+def _split_possessives(tokens: tuple[str, ...]) -> list[list[str]]:
+    segs: list[list[str]] = [[]]
+    for tok in tokens:
+        word, poss = strip_possessive(tok)
+        segs[-1].append(word)
+        if poss:
+            segs.append([])
+    return [s for s in segs if s]
+
+
+def _left_title(left: str) -> bool:
+    """A lowercase role word right before the run: "coach Hoddle", "striker Alan Shearer"."""
+    words = _WORD.findall(left[-25:])
+    return bool(words) and words[-1].islower() and lex.is_title(words[-1])
+
+
+def _trim(tokens: list[str], sentence_start: bool) -> tuple[list[str], bool]:
+    """Drop leading titles/nationalities/plain words and trailing calendar words."""
+    titled = False
+    i = 0
+    while i < len(tokens) - 1 or (i < len(tokens) and not _namelike(tokens[i])):
+        t = tokens[i]
+        if lex.is_title(t):
+            titled = True
+        elif not (lex.is_title_modifier(t) or lex.is_nationality(t) or lex.is_non_name(t) or _is_abbrev(t)
+                  or (i == 0 and sentence_start and lex.is_english(t) and not lex.is_given(t))):
+            break
+        i += 1
+    core = tokens[i:]
+    while core and (lex.is_non_name(core[-1]) or lex.is_nationality(core[-1])):
+        core = core[:-1]
+    return core, titled
+
+
+def _is_abbrev(tok: str) -> bool:
+    """"U.S.", "U.N." - initials that are not someone's."""
+    return tok.count(".") >= 2 and tok.upper() == tok and len(tok) <= 6
+
+
+def _namelike(tok: str) -> bool:
+    """Could be part of a name: not a plain word, place, organisation or calendar word."""
+    if lex.is_particle(tok) or _INITIAL.match(tok):
+        return True
+    if lex.is_org_word(tok) or lex.is_non_name(tok) or lex.is_nationality(tok):
+        return False
+    if lex.is_given(tok) or lex.is_surname(tok):
+        return True
+    return not lex.is_english(tok) and not lex.is_place(tok)
+
+
+def _verdict(core: list[str], titled: bool, run: Run, last: bool) -> int:
+    words = [t for t in core if not lex.is_particle(t)]
+    if not words or all(_INITIAL.match(t) for t in words):
+        return NONE
+    if any(lex.is_org_word(t) or lex.is_non_name(t) or lex.is_nationality(t) for t in words):
+        return NONE
+    if lex.is_place(" ".join(core)):
+        return NONE
+    cue = last and _right_cue(run.right) or _left_cue(run.left)
+    if len(words) == 1:
+        return _verdict_single(words[0], titled, cue)
+    first, rest = words[0], words[1:]
+    given = lex.is_given(first) and not lex.is_major_place(first)
+    # after a known given name a capitalised plain word is a surname ("Peter Such", "Michael Green")
+    if not all(_namelike(t) or (given and not lex.is_place(t)) for t in rest):
+        return NONE
+    if titled or cue or _INITIAL.match(first):
+        return STRONG
+    if len(words) == 2 and lex.is_east_asian_name(first, rest[0]):
+        return STRONG
+    if given:
+        return STRONG
+    return WEAK if _namelike(first) else NONE
+
+
+def _verdict_single(word: str, titled: bool, cue: bool) -> int:
+    if _INITIAL.match(word) or lex.is_major_place(word):
+        return NONE
+    if titled and not lex.is_place(word):
+        return STRONG
+    if not _namelike(word):
+        return NONE
+    if cue and lex.is_surname(word) and not lex.is_place(word):
+        return STRONG
+    return WEAK
+
+
+def _right_cue(right: str) -> bool:
+    if _AGE.match(right) or _PAREN_MINUTE.match(right):
+        return True
+    m = _PAREN_PLACE.match(right)
+    if m:
+        inner = m.group(1).strip()
+        return lex.is_place(inner) or lex.is_nationality(inner) or _is_abbrev(inner)
+    words = _WORD.findall(right[:20])
+    return bool(words) and lex.is_cue(words[0]) and right.lstrip()[:1].islower()
+
+
+def _left_cue(left: str) -> bool:
+    """"..., said Smith" - the verb before the name."""
+    words = _WORD.findall(left[-12:])
+    return bool(words) and words[-1] in ("said", "says", "told")

@@ -1,0 +1,113 @@
+"""From raw text to candidate name runs.
+
+Two moving parts:
+
+* **Case restoration.**  ALL-CAPS lines (headlines, datelines, wire titles)
+  carry no capitalisation signal.  Each word of such a line takes the case it
+  has elsewhere in the same document ("SHEARER" -> "Shearer" when the body says
+  "Alan Shearer"); words never seen in mixed case are lowercased, so they are
+  simply not candidates.  A document with no mixed-case text at all keeps its
+  name-list words capitalised instead.
+* **Runs.**  One regex finds maximal sequences of capitalised words, initials
+  ("P.", "J.R.") and name particles ("van der", "al-", "bin") on one line.
+  Each run comes with a little left/right context for the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from . import people_lexicon as lex
+
+_UP = "A-ZÀ-ÖØ-ÞĀ-Žſ"  # Latin-1 and Latin Extended-A upper case (and some lower: harmless)
+_LOW = "a-zß-öø-ÿ"
+_PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|le|la|ter|ten|al|el|bin|ibn|ben|abu|abd|ould)"
+_WORD = rf"[{_UP}][\w'’]*(?:-[\w'’]+)*"
+_INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
+_ABBREV = rf"(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Maj|Capt|Sgt|Rev|Prof|Gov|Sen|Rep|Mt|Cmdr|Adm|Brig|Fr|Mme|Messrs)\."
+_TOKEN = rf"(?:{_ABBREV}|{_INITIAL}|{_WORD})"
+_RUN = re.compile(rf"(?<![\w'’-])(?:{_PARTICLE}[ -])*{_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TOKEN})*")
+_SPLIT = re.compile(rf"(?<=\.)(?=[{_UP}][{_LOW}'’])| ")
+_MIXED_WORD = re.compile(rf"(?<![\w'’])[{_UP}][{_LOW}'’][\w'’-]*")
+_CAPS_WORD = re.compile(rf"[{_UP}][{_UP}'’-]*[{_UP}]")
+_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A maximal capitalised sequence: its tokens (possessive kept), line and context."""
+
+    tokens: tuple[str, ...]
+    line: int
+    left: str  # text before the run on its line (last 40 chars)
+    right: str  # text after the run on its line (first 40 chars)
+    starts_sentence: bool
+
+
+def lines_of(text: str, title: str) -> list[str]:
+    """The title (if any) as the first line(s), then the text's lines, case-restored."""
+    lines = ([*title.splitlines()] if title else []) + text.splitlines()
+    caps = [_is_caps(line) for line in lines]
+    if not any(caps):
+        return lines
+    known = _mixed_case_forms(line for line, c in zip(lines, caps) if not c)
+    return [_restore(line, known) if c else line for line, c in zip(lines, caps)]
+
+
+def _is_caps(line: str) -> bool:
+    """A line with several letters and no lowercase letter at all."""
+    return line.upper() == line and sum(ch.isalpha() for ch in line[:80]) >= 4
+
+
+def _mixed_case_forms(lines) -> dict[str, str] | None:
+    """Most frequent mixed-case spelling of each word in the document; None if there is none."""
+    counts: Counter[str] = Counter()
+    for line in lines:
+        counts.update(_MIXED_WORD.findall(line))
+    if not counts:
+        return None
+    best: dict[str, str] = {}
+    for word, _ in counts.most_common():
+        best.setdefault(word.upper(), word)
+    return best
+
+
+def _restore(line: str, known: dict[str, str] | None) -> str:
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if known is not None:
+            return known.get(word, word.lower())
+        # no mixed-case text anywhere: trust the name lists, not the dictionary
+        if (lex.is_given(word) or lex.is_surname(word)) and not lex.is_english(word):
+            return word.capitalize()
+        return word.lower()
+
+    return _CAPS_WORD.sub(fix, line)
+
+
+def runs_of(lines: list[str]) -> list[Run]:
+    """Every capitalised run of every line, in text order."""
+    out: list[Run] = []
+    for i, line in enumerate(lines):
+        for m in _RUN.finditer(line):
+            tokens = tuple(t for t in _SPLIT.split(m.group(0)) if t)
+            left = line[max(0, m.start() - 40):m.start()]
+            out.append(Run(tokens, i, left, line[m.end():m.end() + 40], _starts_sentence(left)))
+    return out
+
+
+def _starts_sentence(left: str) -> bool:
+    """Nothing but punctuation/quotes before it on the line, or a sentence end just before."""
+    stripped = left.rstrip(" \"'“‘(-")
+    return not stripped or stripped.endswith((".", "!", "?", ":", ";", "--"))
+
+
+def strip_possessive(token: str) -> tuple[str, bool]:
+    """("Putin's" -> "Putin", True); the apostrophe-s of a name is never part of it."""
+    m = _POSSESSIVE.search(token)
+    if m and len(token) > 3:
+        cut = token[:m.start()] + (token[m.start()] if m.group(0)[0] == "s" else "")
+        return cut, True
+    return token, False
