@@ -55,7 +55,17 @@ def _places() -> tuple[frozenset[str], frozenset[str]]:
         every.add(name.casefold())
         if kind in ("country", "bigcity", "region"):
             major.add(name.casefold())
-    return frozenset(every), frozenset(major)
+    extra = _lines("places_extra.txt")
+    return frozenset(every | extra), frozenset(major | extra)
+
+
+def _lines(name: str) -> set[str]:
+    """Casefolded non-comment lines of a one-entry-per-line hand list."""
+    try:
+        text = (_DATA / name).read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    return {line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
 GIVEN = _words("given_names.txt")
@@ -70,6 +80,7 @@ ORG_WORDS = _words("org_words.txt")
 NON_NAMES = _words("non_names.txt")
 PARTICLES = _words("particles.txt")
 EAST_ASIAN_SURNAMES = _words("chinese_surnames.txt")
+FACILITY_WORDS = _words("facility_words.txt")
 
 #: A romanised Chinese given name: one to three pinyin syllables, optionally
 #: hyphenated (Wade-Giles "Teng-hui").
@@ -125,6 +136,10 @@ def is_non_name(word: str) -> bool:
 
 def is_particle(word: str) -> bool:
     return word.casefold() in PARTICLES
+
+
+def is_facility(word: str) -> bool:
+    return word.casefold() in FACILITY_WORDS
 
 
 def is_cue(word: str) -> bool:

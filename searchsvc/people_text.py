@@ -52,8 +52,10 @@ def lines_of(text: str, title: str) -> list[str]:
     caps = [_is_caps(line) for line in lines]
     if not any(caps):
         return lines
-    known = _mixed_case_forms(line for line, c in zip(lines, caps) if not c)
-    return [_restore(line, known) if c else line for line, c in zip(lines, caps)]
+    mixed = "\n".join(line for line, c in zip(lines, caps) if not c)
+    words = {w for line, c in zip(lines, caps) if c for w in _CAPS_WORD.findall(line)}
+    forms = _document_forms(mixed, words) if mixed.strip() else None
+    return [_restore(line, forms) if c else line for line, c in zip(lines, caps)]
 
 
 def _is_caps(line: str) -> bool:
@@ -61,24 +63,41 @@ def _is_caps(line: str) -> bool:
     return line.upper() == line and sum(ch.isalpha() for ch in line[:80]) >= 4
 
 
-def _mixed_case_forms(lines) -> dict[str, str] | None:
-    """Most frequent mixed-case spelling of each word in the document; None if there is none."""
-    counts: Counter[str] = Counter()
-    for line in lines:
-        counts.update(_MIXED_WORD.findall(line))
-    if not counts:
-        return None
-    best: dict[str, str] = {}
-    for word, _ in counts.most_common():
-        best.setdefault(word.upper(), word)
-    return best
+def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
+    """How the mixed-case text writes each ALL-CAPS word: capitalised mid-sentence, or lowercase.
+
+    A word capitalised mid-sentence at least as often as it is lowercase keeps
+    that spelling; a word seen only sentence-initially ("HE" / "He said") or in
+    lowercase is lowercased; an unseen word is left out (lowercased later).
+    """
+    if not words:
+        return {}
+    pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+                         + r")(?![\w'’])", re.IGNORECASE)
+    capital: dict[str, Counter[str]] = {}
+    lower: Counter[str] = Counter()
+    for m in pattern.finditer(mixed):
+        form = m.group(0)
+        key = form.upper()
+        if form.islower():
+            lower[key] += 1
+        elif not form.isupper() and not _starts_sentence(mixed[max(0, m.start() - 4):m.start()]):
+            capital.setdefault(key, Counter())[form] += 1
+    out = {}
+    for key, forms in capital.items():
+        form, n = forms.most_common(1)[0]
+        if n >= lower[key]:
+            out[key] = form
+    for key in lower:
+        out.setdefault(key, key.lower())
+    return out
 
 
-def _restore(line: str, known: dict[str, str] | None) -> str:
+def _restore(line: str, forms: dict[str, str] | None) -> str:
     def fix(m: re.Match[str]) -> str:
         word = m.group(0)
-        if known is not None:
-            return known.get(word, word.lower())
+        if forms is not None:
+            return forms.get(word, word.lower())
         # no mixed-case text anywhere: trust the name lists, not the dictionary
         if (lex.is_given(word) or lex.is_surname(word)) and not lex.is_english(word):
             return word.capitalize()
@@ -100,7 +119,7 @@ def runs_of(lines: list[str]) -> list[Run]:
 
 def _starts_sentence(left: str) -> bool:
     """Nothing but punctuation/quotes before it on the line, or a sentence end just before."""
-    stripped = left.rstrip(" \"'“‘(-")
+    stripped = left.rstrip(" \"'“‘(-\n")
     return not stripped or stripped.endswith((".", "!", "?", ":", ";", "--"))
 
 
