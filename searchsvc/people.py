@@ -34,6 +34,6 @@ def _confirmed(found: list[Candidate]) -> list[tuple[str, ...]]:
     strong_words = {w.casefold() for c in found if c.verdict == STRONG for w in c.tokens}
     out = []
     for c in found:
-        if c.verdict == STRONG or (c.verdict == WEAK and all(w.casefold() in strong_words for w in c.tokens)):
+        if c.verdict == STRONG or (c.verdict == WEAK and (len(c.tokens) > 1 or all(w.casefold() in strong_words for w in c.tokens))):
             out.append(c.tokens)
     return out

@@ -27,7 +27,11 @@ NONE, WEAK, STRONG = 0, 1, 2
 
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
 _AGE = re.compile(r"^,\s*\d{2},")
-_PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)")
+_PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
+#: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"), a runs-wickets figure ("Such 4-38")
+_SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1,3}-\d{1,2}\b)")
+#: cricket dismissals before a name: "c Healy b Warne", "lbw b Akram", "st Rashid"
+_SPORT_BEFORE = re.compile(r"(?:^|\s)(?:c|b|st|lbw b|c &)\s$")
 _PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")
 _WORD = re.compile(r"[\w'’-]+")
 _ADJ_SUFFIX = re.compile(r"-[a-z]+$")  # "Kong-based", "Smith-led": a modifier, not a name
@@ -87,9 +91,11 @@ def _is_title(tok: str) -> bool:
 
 
 def _is_stop(tok: str) -> bool:
-    """Never inside a name: function/calendar words, nationalities, "U.S."-style abbreviations."""
+    """Never inside a name: function/calendar words, nationalities, acronyms, "U.S.", "F40"."""
     if _INITIAL.match(tok) and len(tok) <= 2:
         return False  # "D." is an initial even though "d" is a standings column
+    if any(ch.isdigit() for ch in tok) or (len(tok) > 1 and tok.isupper() and "." not in tok):
+        return True
     return lex.is_non_name(tok) or lex.is_nationality(tok) or _is_abbrev(tok)
 
 
@@ -138,9 +144,11 @@ def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: boo
         return NONE
     if last and _facility_after(run.right):
         return NONE
+    sport = (last and bool(_SPORT_AFTER.match(run.right))) or (first_seg and bool(_SPORT_BEFORE.search(run.left)))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
     if len(words) == 1:
-        return _verdict_single(words[0], titled, cue)
+        return _verdict_single(words[0], titled or sport, cue)
+    cue = cue or sport
     return _verdict_multi(words, titled, cue)
 
 
