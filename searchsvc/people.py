@@ -4,19 +4,24 @@ Pipeline (model-free, deterministic, no state shared between calls):
 
 1. :mod:`people_text` splits the text into lines, restores the case of
    ALL-CAPS lines from the rest of the document and finds capitalised runs.
-2. :mod:`people_rules` trims titles and other non-name words off each run
-   and gives it a verdict (STRONG, WEAK or NONE) from name lists and cues.
-3. Here, document-level consistency: a WEAK candidate is kept when its words
-   belong to a STRONG name of the same document (so "Shearer" in a headline
-   or "Putin's" later on count); then :mod:`people_resolve` folds short
-   mentions into the full name they refer to and orders the result.
+2. :mod:`people_tables` marks the runs that results tables show to be teams,
+   and the comma lists.
+3. :mod:`people_rules` trims titles and other non-name words off each run
+   and gives it a verdict (STRONG or WEAK) from name lists and cues.
+4. Here, document-level consistency: a single-word WEAK candidate is kept
+   when it is a word of a STRONG name of the same document ("Shearer" in a
+   headline, "Putin's" later on); nothing that shares a word with a team is
+   kept unless a title or initials vouch for it; a list whose items are mostly
+   people makes its other items people too.  Finally :mod:`people_resolve`
+   folds short mentions into the full name they refer to.
 """
 
 from __future__ import annotations
 
 from .people_resolve import canonical_names
-from .people_rules import STRONG, WEAK, Candidate, candidates
-from .people_text import lines_of, runs_of
+from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run
+from .people_tables import list_groups, team_runs
+from .people_text import Run, lines_of, runs_of
 
 
 def extract_people(text: str, title: str = "") -> list[str]:
@@ -25,15 +30,41 @@ def extract_people(text: str, title: str = "") -> list[str]:
         text = ""
     if not isinstance(title, str):
         title = ""
-    found = [c for run in runs_of(lines_of(text, title)) for c in candidates(run)]
-    return canonical_names(_confirmed(found))
+    lines = lines_of(text, title)
+    runs = runs_of(lines)
+    teams = team_runs(runs)
+    team_words = {w.casefold() for i in teams for w in runs[i].tokens}
+    found = {i: [c for c in candidates(run) if c.sure or not team_words.intersection(_folded(c))]
+             for i, run in enumerate(runs) if i not in teams}
+    people = _confirmed(found)
+    _promote_lists(runs, lines, people, teams)
+    return canonical_names([people[i] for i in sorted(people)])
 
 
-def _confirmed(found: list[Candidate]) -> list[tuple[str, ...]]:
-    """Strong candidates, plus weak ones made only of words of strong ones."""
-    strong_words = {w.casefold() for c in found if c.verdict == STRONG for w in c.tokens}
-    out = []
-    for c in found:
-        if c.verdict == STRONG or (c.verdict == WEAK and (len(c.tokens) > 1 or all(w.casefold() in strong_words for w in c.tokens))):
-            out.append(c.tokens)
+def _folded(c: Candidate) -> list[str]:
+    return [w.casefold() for w in c.tokens]
+
+
+def _confirmed(found: dict[int, list[Candidate]]) -> dict[int, tuple[str, ...]]:
+    """Run index -> the person it names: strong candidates, multi-word weak ones, and
+    single weak words that belong to a strong name."""
+    strong_words = {w for cs in found.values() for c in cs if c.verdict == STRONG for w in _folded(c)}
+    out: dict[int, tuple[str, ...]] = {}
+    for i, cs in found.items():
+        for c in cs:
+            if c.verdict == STRONG or (c.verdict == WEAK and (len(c.tokens) > 1 or _folded(c)[0] in strong_words)):
+                out.setdefault(i, c.tokens)  # one person per run is enough for a document-level answer
     return out
+
+
+def _promote_lists(runs: list[Run], lines: list[str], people: dict[int, tuple[str, ...]], teams: set[int]) -> None:
+    """In a list of names, items that look like names are people when a third of the list are."""
+    for group in list_groups(runs, lines):
+        if any(i in teams for i in group):
+            continue
+        known = sum(i in people for i in group)
+        if known * 3 < len(group) or known < 2:
+            continue
+        for i in group:
+            if i not in people and namelike_run(runs[i]):
+                people[i] = runs[i].tokens

@@ -34,6 +34,7 @@ _SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1
 _SPORT_BEFORE = re.compile(r"(?:^|\s)(?:c|b|st|lbw b|c &)\s$")
 _PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")
 _WORD = re.compile(r"[\w'’-]+")
+_SAINT = {"st", "saint", "sint", "san", "santa", "sao", "sankt", "ste", "santo"}  # "St Pauli", "Saint-Germain"
 _ADJ_SUFFIX = re.compile(r"-[a-z]+$")  # "Kong-based", "Smith-led": a modifier, not a name
 
 
@@ -43,7 +44,8 @@ class Candidate:
 
     tokens: tuple[str, ...]
     verdict: int
-    line: int
+    run: Run
+    sure: bool  # titled or initialled: no document evidence can overturn it
 
 
 def candidates(run: Run) -> list[Candidate]:
@@ -51,7 +53,8 @@ def candidates(run: Run) -> list[Candidate]:
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
-        if any(_ADJ_SUFFIX.search(t) for t in seg) or lex.is_place(" ".join(seg)) or _place_prefix(seg):
+        if (any(_ADJ_SUFFIX.search(t) or t.split("-")[0].casefold().rstrip(".") in _SAINT for t in seg)
+                or lex.is_place(" ".join(seg)) or _place_prefix(seg)):
             continue
         first, last = k == 0, k == len(segments) - 1
         core, titled = _trim(seg, run.starts_sentence and first)
@@ -60,7 +63,7 @@ def candidates(run: Run) -> list[Candidate]:
         titled = titled or (first and _left_title(run.left))
         verdict = _verdict(core, titled, run, last, first)
         if verdict:
-            out.append(Candidate(tuple(core), verdict, run.line))
+            out.append(Candidate(tuple(core), verdict, run, titled or bool(_INITIAL.match(core[0]))))
     return out
 
 
@@ -207,3 +210,9 @@ def _left_cue(left: str) -> bool:
     """"..., said Smith" - the verb before the name."""
     words = _WORD.findall(left[-12:])
     return bool(words) and words[-1] in ("said", "says", "told")
+
+
+def namelike_run(run: Run) -> bool:
+    """Every word could belong to a name (no place, organisation or stop word): for list items."""
+    words = [strip_possessive(t)[0] for t in run.tokens]
+    return len(words) <= 4 and all(_namelike(w) or lex.is_surname(w) for w in words) and not lex.is_place(" ".join(words))

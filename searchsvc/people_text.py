@@ -41,6 +41,8 @@ class Run:
 
     tokens: tuple[str, ...]
     line: int
+    start: int  # character offsets within the line
+    end: int
     left: str  # text before the run on its line (last 40 chars)
     right: str  # text after the run on its line (first 40 chars)
     starts_sentence: bool
@@ -113,7 +115,8 @@ def runs_of(lines: list[str]) -> list[Run]:
         for m in _RUN.finditer(line):
             tokens = tuple(t for t in _SPLIT.split(m.group(0)) if t)
             left = line[max(0, m.start() - 40):m.start()]
-            out.append(Run(tokens, i, left, line[m.end():m.end() + 40], _starts_sentence(left)))
+            right = line[m.end():m.end() + 40]
+            out.append(Run(tokens, i, m.start(), m.end(), left, right, _starts_sentence(left)))
     return out
 
 

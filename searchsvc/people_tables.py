@@ -1,0 +1,75 @@
+"""Layout cues of results tables and lists: which runs are teams, which are list items.
+
+Sports reports are mostly tables.  Their layout tells teams from players
+where the words cannot ("Amica Wronki 3 Hutnik Krakow 0" vs "Hick 45"):
+
+* a **team** is a run followed by a score when another run on the same line
+  is too ("Bochum 1 (Jack 66th) Arminia Bielefeld 1"), a run heading a line
+  of standings numbers ("Ajax 5 4 1 0 12 3 13"), or the label of a scorers
+  line ("Gloria Bistrita - Ilie Lazar (32nd)");
+* a **list** is a line's sequence of runs separated only by commas or "and"
+  ("Given, Breen, Staunton, Irwin"): its items share a kind, so when enough of
+  them are confirmed people the rest are too (see :mod:`people`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .people_text import Run
+
+_SCORE_AFTER = re.compile(r"^(?: \([^()]{2,30}\))? \d{1,3}(?=\s*[.,]?\s*$| [(A-Z]| \d{1,3}-\d{1,3}\b)")
+_STANDINGS_AFTER = re.compile(r"^(?:\s+\d{1,3}(?:\.\d+)?){3,}")
+_LABEL_AFTER = re.compile(r"^ +[-:] +[A-Z]")
+_LIST_GAP = re.compile(r"^(?:,|,? and|;) ?$")
+
+
+def team_runs(runs: list[Run]) -> set[int]:
+    """Indices of the runs whose layout shows they name teams."""
+    teams: set[int] = set()
+    for line_runs in _by_line(runs):
+        scored = [i for i in line_runs if _SCORE_AFTER.match(runs[i].right)]
+        if len(scored) >= 2:
+            teams.update(scored)
+        head = line_runs[0]
+        if not runs[head].left.strip():
+            if _standings(runs[head].right) or (_LABEL_AFTER.match(runs[head].right) and len(line_runs) > 1):
+                teams.add(head)
+    return teams
+
+
+def _standings(right: str) -> bool:
+    """At least three numbers, some of them small: a league table, not golf scores (67 70 71)."""
+    m = _STANDINGS_AFTER.match(right)
+    return bool(m) and any(int(float(n)) < 30 for n in m.group(0).split())
+
+
+def list_groups(runs: list[Run], lines: list[str]) -> list[list[int]]:
+    """Runs of the same line separated only by commas/"and", in groups of three or more."""
+    groups: list[list[int]] = []
+    for line_runs in _by_line(runs):
+        current = [line_runs[0]]
+        for prev, cur in zip(line_runs, line_runs[1:]):
+            gap = lines[runs[cur].line][runs[prev].end:runs[cur].start]
+            if _LIST_GAP.match(gap):
+                current.append(cur)
+            else:
+                if len(current) >= 3:
+                    groups.append(current)
+                current = [cur]
+        if len(current) >= 3:
+            groups.append(current)
+    return groups
+
+
+def _by_line(runs: list[Run]) -> Iterable[list[int]]:
+    """Run indices grouped by line, in order (runs come sorted by line)."""
+    group: list[int] = []
+    for i, run in enumerate(runs):
+        if group and runs[group[-1]].line != run.line:
+            yield group
+            group = []
+        group.append(i)
+    if group:
+        yield group
