@@ -21,6 +21,7 @@ from __future__ import annotations
 from .people_resolve import canonical_names
 from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run
 from .people_tables import list_groups, team_runs
+from .people_lexicon import WordClasses
 from .people_text import Run, lines_of, runs_of
 
 
@@ -30,14 +31,15 @@ def extract_people(text: str, title: str = "") -> list[str]:
         text = ""
     if not isinstance(title, str):
         title = ""
+    cls = WordClasses()
     lines = lines_of(text, title)
-    runs = runs_of(lines)
+    runs = runs_of(lines, cls)
     teams = team_runs(runs)
     team_words = {w.casefold() for i in teams for w in runs[i].tokens}
-    found = {i: [c for c in candidates(run) if c.sure or not team_words.intersection(_folded(c))]
+    found = {i: [c for c in candidates(run, cls) if c.sure or not team_words.intersection(_folded(c))]
              for i, run in enumerate(runs) if i not in teams}
     people = _confirmed(found)
-    _promote_lists(runs, lines, people, teams)
+    _promote_lists(runs, lines, people, teams, cls)
     return canonical_names([people[i] for i in sorted(people)])
 
 
@@ -57,7 +59,8 @@ def _confirmed(found: dict[int, list[Candidate]]) -> dict[int, tuple[str, ...]]:
     return out
 
 
-def _promote_lists(runs: list[Run], lines: list[str], people: dict[int, tuple[str, ...]], teams: set[int]) -> None:
+def _promote_lists(runs: list[Run], lines: list[str], people: dict[int, tuple[str, ...]], teams: set[int],
+                   cls: WordClasses) -> None:
     """In a list of names, items that look like names are people when a third of the list are."""
     for group in list_groups(runs, lines):
         if any(i in teams for i in group):
@@ -66,5 +69,5 @@ def _promote_lists(runs: list[Run], lines: list[str], people: dict[int, tuple[st
         if known * 3 < len(group) or known < 2:
             continue
         for i in group:
-            if i not in people and namelike_run(runs[i]):
+            if i not in people and namelike_run(runs[i], cls):
                 people[i] = runs[i].tokens

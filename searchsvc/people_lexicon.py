@@ -68,19 +68,41 @@ def _lines(name: str) -> set[str]:
     return {line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
-GIVEN = _words("given_names.txt")
-SURNAMES = _words("surnames.txt")
-ENGLISH = _words("english_words.txt")
-PLACES, MAJOR_PLACES = _places()
-TITLES = _words("titles.txt")
-TITLE_MODIFIERS = _words("title_modifiers.txt")
-CUES = _words("cue_words.txt")
-NATIONALITIES = _words("nationalities.txt")
-ORG_WORDS = _words("org_words.txt")
-NON_NAMES = _words("non_names.txt")
-PARTICLES = _words("particles.txt")
-EAST_ASIAN_SURNAMES = _words("chinese_surnames.txt")
-FACILITY_WORDS = _words("facility_words.txt")
+# Word classes, as bits of one flags value per word (one dict lookup per token).
+GIVEN, SURNAME, ENGLISH, PLACE, MAJOR_PLACE = 1, 2, 4, 8, 16
+TITLE, TITLE_MODIFIER, NATIONALITY, ORG, NON_NAME = 32, 64, 128, 256, 512
+PARTICLE, FACILITY, CUE, EAST_ASIAN_SURNAME = 1024, 2048, 4096, 8192
+
+
+def _flag_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    places, major = _places()
+    sources = [(GIVEN, _words("given_names.txt")), (SURNAME, _words("surnames.txt")),
+               (ENGLISH, _words("english_words.txt")), (PLACE, places), (MAJOR_PLACE, major),
+               (TITLE, _words("titles.txt")), (TITLE_MODIFIER, _words("title_modifiers.txt")),
+               (NATIONALITY, _words("nationalities.txt")), (ORG, _words("org_words.txt")),
+               (NON_NAME, _words("non_names.txt")), (PARTICLE, _words("particles.txt")),
+               (FACILITY, _words("facility_words.txt")), (CUE, _words("cue_words.txt")),
+               (EAST_ASIAN_SURNAME, _words("chinese_surnames.txt"))]
+    for bit, words in sources:
+        for w in words:
+            table[w] = table.get(w, 0) | bit
+    for w in _words("nationalities.txt"):  # plurals: "Serbs", "Kurds"
+        table[w + "s"] = table.get(w + "s", 0) | NATIONALITY
+    return table
+
+
+_FLAGS = _flag_table()
+
+
+def flags(word: str) -> int:
+    """The word-class bits of ``word`` (case-insensitive; a final period is ignored)."""
+    key = word.casefold()
+    f = _FLAGS.get(key)
+    if f is None:
+        f = _FLAGS.get(key.rstrip("."), 0) if len(key) > 2 else 0  # "Gov." is "gov", "D." is no "d"
+    return f
+
 
 #: A romanised Chinese given name: one to three pinyin syllables, optionally
 #: hyphenated (Wade-Giles "Teng-hui").
@@ -93,62 +115,111 @@ _KOREAN_GIVEN = re.compile(r"[a-z]{1,4}-[a-z]{2,5}")
 
 
 def is_given(word: str) -> bool:
-    return word.casefold() in GIVEN
+    return bool(flags(word) & GIVEN)
 
 
 def is_surname(word: str) -> bool:
-    return word.casefold() in SURNAMES
+    return bool(flags(word) & SURNAME)
 
 
 def is_english(word: str) -> bool:
-    """An ordinary lowercase English word (so a capitalised one may just start a sentence)."""
-    return word.casefold() in ENGLISH
+    return bool(flags(word) & ENGLISH)
 
 
 def is_place(word: str) -> bool:
-    return word.casefold() in PLACES
+    return bool(flags(word) & PLACE)
 
 
 def is_major_place(word: str) -> bool:
-    return word.casefold() in MAJOR_PLACES
+    return bool(flags(word) & MAJOR_PLACE)
 
 
 def is_title(word: str) -> bool:
-    return word.casefold().rstrip(".") in TITLES
+    return bool(flags(word) & TITLE)
 
 
 def is_title_modifier(word: str) -> bool:
-    return word.casefold().rstrip(".") in TITLE_MODIFIERS
+    return bool(flags(word) & TITLE_MODIFIER)
 
 
 def is_nationality(word: str) -> bool:
-    w = word.casefold()
-    return w in NATIONALITIES or (w.endswith("s") and w[:-1] in NATIONALITIES)
+    return bool(flags(word) & NATIONALITY)
 
 
 def is_org_word(word: str) -> bool:
-    return word.casefold().rstrip(".") in ORG_WORDS
+    return bool(flags(word) & ORG)
 
 
 def is_non_name(word: str) -> bool:
-    return word.casefold().rstrip(".") in NON_NAMES
+    return bool(flags(word) & NON_NAME)
 
 
 def is_particle(word: str) -> bool:
-    return word.casefold() in PARTICLES
+    return bool(flags(word) & PARTICLE)
 
 
 def is_facility(word: str) -> bool:
-    return word.casefold() in FACILITY_WORDS
+    return bool(flags(word) & FACILITY)
 
 
 def is_cue(word: str) -> bool:
-    return word.casefold() in CUES
+    return bool(flags(word) & CUE)
 
 
 def is_east_asian_name(surname: str, given: str) -> bool:
     """"Wang Yi", "Xi Jinping", "Lee Teng-hui", "Kim Dae-jung": family name first, then a syllabic given name."""
-    if surname.casefold() not in EAST_ASIAN_SURNAMES:
+    if not flags(surname) & EAST_ASIAN_SURNAME:
         return False
     g = given.casefold()
     return bool(_PINYIN_GIVEN.fullmatch(g) or _KOREAN_GIVEN.fullmatch(g))
+
+
+# Derived classes of a token as it stands in the text (beyond the list bits above).
+INITIAL, STOP, NAMELIKE, TITLE_WORD, SAINT, MODIFIER_SUFFIX = 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21
+
+_INITIAL_RE = re.compile(r"(?:[^\W\d_]\.-?)+")
+_ADJ_SUFFIX = re.compile(r"-[a-z]+$")  # "Kong-based", "Smith-led": a modifier, not a name
+_SAINTS = frozenset({"st", "saint", "sint", "san", "santa", "sao", "sankt", "ste", "santo"})
+
+
+def classify(tok: str) -> int:
+    """All class bits of one token: list membership plus what its form shows.
+
+    STOP marks what is never inside a name (function and calendar words,
+    nationalities, acronyms, "U.S.", tokens with digits); NAMELIKE what could
+    be (a name-list word, or a word that is no plain word, place or
+    organisation word).
+    """
+    f = flags(tok)
+    if _INITIAL_RE.fullmatch(tok):
+        if len(tok) <= 2:  # "D." is an initial even though "d" is a standings column
+            return (f & ~NON_NAME) | INITIAL | NAMELIKE
+        f |= INITIAL
+        if tok.upper() == tok and len(tok) <= 6:  # "U.S.", "U.N."
+            return f | STOP
+        return f | NAMELIKE
+    if f & (NON_NAME | NATIONALITY) or not tok.replace("-", "").replace("'", "").replace("’", "").replace(".", "").isalpha() \
+            or (len(tok) > 1 and tok.isupper()):
+        f |= STOP
+    if f & TITLE or ("-" in tok and all(flags(p) & (TITLE | TITLE_MODIFIER) for p in tok.split("-"))):
+        f |= TITLE_WORD
+    if tok.split("-", 1)[0].casefold().rstrip(".") in _SAINTS:
+        f |= SAINT
+    if _ADJ_SUFFIX.search(tok):
+        f |= MODIFIER_SUFFIX
+    if f & PARTICLE or (not f & (ORG | STOP) and (f & (GIVEN | SURNAME) or not f & (ENGLISH | PLACE))):
+        f |= NAMELIKE
+    return f
+
+
+class WordClasses:
+    """Per-document memo of :func:`classify` (one per call, so nothing is shared between threads)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[str, int] = {}
+
+    def __call__(self, tok: str) -> int:
+        f = self._memo.get(tok)
+        if f is None:
+            f = self._memo[tok] = classify(tok)
+        return f

@@ -18,9 +18,11 @@ sentence-initial ordinary word ("But Smith").  What remains gets a verdict:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import people_lexicon as lex
+from .people_lexicon import (ENGLISH, GIVEN, INITIAL, MAJOR_PLACE, MODIFIER_SUFFIX, NAMELIKE, ORG, PARTICLE, PLACE,
+                             SAINT, STOP, SURNAME, TITLE_MODIFIER, TITLE_WORD, WordClasses)
 from .people_text import Run, strip_possessive
 
 NONE, WEAK, STRONG = 0, 1, 2
@@ -34,12 +36,9 @@ _SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1
 _SPORT_BEFORE = re.compile(r"(?:^|\s)(?:c|b|st|lbw b|c &)\s$")
 _PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")
 _WORD = re.compile(r"[\w'’-]+")
-_SAINT = {"st", "saint", "sint", "san", "santa", "sao", "sankt", "ste", "santo"}  # "St Pauli", "Saint-Germain"
-_ADJ_SUFFIX = re.compile(r"-[a-z]+$")  # "Kong-based", "Smith-led": a modifier, not a name
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A trimmed name candidate with its verdict."""
 
     tokens: tuple[str, ...]
@@ -48,23 +47,36 @@ class Candidate:
     sure: bool  # titled or initialled: no document evidence can overturn it
 
 
-def candidates(run: Run) -> list[Candidate]:
+def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     """The name candidates inside one run (usually one, none for most runs)."""
+    if len(run.tokens) == 1 and not _single_worth(run, cls):
+        return []
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
-        if (any(_ADJ_SUFFIX.search(t) or t.split("-")[0].casefold().rstrip(".") in _SAINT for t in seg)
-                or lex.is_place(" ".join(seg)) or _place_prefix(seg)):
+        if any(cls(t) & (MODIFIER_SUFFIX | SAINT) for t in seg) or _is_place(seg, cls) or _place_prefix(seg):
             continue
         first, last = k == 0, k == len(segments) - 1
-        core, titled = _trim(seg, run.starts_sentence and first)
+        core, titled = _trim(seg, run.starts_sentence and first, cls)
         if not core:
             continue
-        titled = titled or (first and _left_title(run.left))
-        verdict = _verdict(core, titled, run, last, first)
+        titled = titled or (first and _left_title(run.left, cls))
+        verdict = _verdict(core, titled, run, last, first, cls)
         if verdict:
-            out.append(Candidate(tuple(core), verdict, run, titled or bool(_INITIAL.match(core[0]))))
+            out.append(Candidate(tuple(core), verdict, run, titled or bool(cls(core[0]) & INITIAL)))
     return out
+
+
+def _single_worth(run: Run, cls: WordClasses) -> bool:
+    """Fast exit for the commonest run: one plain, stop or sentence-initial word."""
+    f = cls(run.tokens[0])
+    if f & STOP and not f & INITIAL:
+        return False
+    return not (run.starts_sentence and f & ENGLISH and not f & (GIVEN | SURNAME))
+
+
+def _is_place(seg: list[str], cls: WordClasses) -> bool:
+    return bool(cls(seg[0]) & PLACE) if len(seg) == 1 else lex.is_place(" ".join(seg))
 
 
 def _split_possessives(tokens: tuple[str, ...]) -> list[list[str]]:
@@ -82,109 +94,79 @@ def _place_prefix(seg: list[str]) -> bool:
     return len(seg) > 2 and any(lex.is_place(" ".join(seg[:n])) for n in range(2, len(seg)))
 
 
-def _left_title(left: str) -> bool:
+def _left_title(left: str, cls: WordClasses) -> bool:
     """A lowercase role word right before the run: "coach Hoddle", "striker Alan Shearer"."""
     words = _WORD.findall(left[-25:])
-    return bool(words) and words[-1].islower() and _is_title(words[-1])
+    return bool(words) and words[-1].islower() and bool(cls(words[-1]) & TITLE_WORD)
 
 
-def _is_title(tok: str) -> bool:
-    return lex.is_title(tok) or ("-" in tok and all(lex.is_title(p) or lex.is_title_modifier(p)
-                                                    for p in tok.split("-")))
-
-
-def _is_stop(tok: str) -> bool:
-    """Never inside a name: function/calendar words, nationalities, acronyms, "U.S.", "F40"."""
-    if _INITIAL.match(tok) and len(tok) <= 2:
-        return False  # "D." is an initial even though "d" is a standings column
-    if any(ch.isdigit() for ch in tok) or (len(tok) > 1 and tok.isupper() and "." not in tok):
-        return True
-    return lex.is_non_name(tok) or lex.is_nationality(tok) or _is_abbrev(tok)
-
-
-def _trim(tokens: list[str], sentence_start: bool) -> tuple[list[str], bool]:
+def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[list[str], bool]:
     """Cut at the last inner title, drop leading modifiers/plain words and trailing stop words."""
     titled = False
     for j in range(len(tokens) - 2, -1, -1):
-        if _is_title(tokens[j]) and _namelike(tokens[j + 1]):
+        if cls(tokens[j]) & TITLE_WORD and cls(tokens[j + 1]) & NAMELIKE:
             tokens, titled = tokens[j + 1:], True
             sentence_start = False
             break
     i = 0
     while i < len(tokens):
-        t = tokens[i]
-        plain_start = i == 0 and sentence_start and lex.is_english(t) and not lex.is_given(t)
-        if not (lex.is_title_modifier(t) or _is_stop(t) or plain_start or (_is_title(t) and i < len(tokens) - 1)):
+        f = cls(tokens[i])
+        plain_start = i == 0 and sentence_start and f & ENGLISH and not f & GIVEN
+        if not (f & (TITLE_MODIFIER | STOP) or plain_start or (f & TITLE_WORD and i < len(tokens) - 1)):
             break
         i += 1
     core = tokens[i:]
-    while core and (_is_stop(core[-1]) or _is_title(core[-1])):
+    while core and cls(core[-1]) & (STOP | TITLE_WORD):
         core = core[:-1]
     return core, titled
 
 
-def _is_abbrev(tok: str) -> bool:
-    """"U.S.", "U.N." - initials that are not someone's."""
-    return tok.count(".") >= 2 and tok.upper() == tok and len(tok) <= 6
-
-
-def _namelike(tok: str) -> bool:
-    """Could be part of a name: not a plain word, place, organisation or calendar word."""
-    if lex.is_particle(tok) or _INITIAL.match(tok):
-        return True
-    if lex.is_org_word(tok) or _is_stop(tok):
-        return False
-    if lex.is_given(tok) or lex.is_surname(tok):
-        return True
-    return not lex.is_english(tok) and not lex.is_place(tok)
-
-
-def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: bool) -> int:
-    words = [t for t in core if not lex.is_particle(t)]
-    if not words or all(_INITIAL.match(t) for t in words):
+def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: bool, cls: WordClasses) -> int:
+    words = [t for t in core if not cls(t) & PARTICLE]
+    if not words or all(cls(t) & INITIAL for t in words):
         return NONE
-    if any(lex.is_org_word(t) or _is_stop(t) for t in words) or lex.is_place(" ".join(core)):
+    if any(cls(t) & (ORG | STOP) for t in words) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
     if last and _facility_after(run.right):
         return NONE
     sport = (last and bool(_SPORT_AFTER.match(run.right))) or (first_seg and bool(_SPORT_BEFORE.search(run.left)))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
     if len(words) == 1:
-        return _verdict_single(words[0], titled or sport, cue)
-    cue = cue or sport
-    return _verdict_multi(words, titled, cue)
+        return _verdict_single(cls(words[0]), titled or sport, cue)
+    return _verdict_multi(words, titled, cue or sport, cls)
 
 
-def _verdict_multi(words: list[str], titled: bool, cue: bool) -> int:
-    first, rest = words[0], words[1:]
-    if len(words) == 2 and lex.is_east_asian_name(first, rest[0]):
+def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) -> int:
+    first, rest = cls(words[0]), [cls(t) for t in words[1:]]
+    if len(words) == 2 and lex.is_east_asian_name(words[0], words[1]):
         return STRONG
-    if _INITIAL.match(first):
-        return NONE if lex.is_major_place(words[-1]) else STRONG
-    clear_given = lex.is_given(first) and not lex.is_english(first) and not lex.is_major_place(first)
-    maybe_given = lex.is_given(first) and not lex.is_major_place(first)
+    if first & INITIAL:
+        return NONE if rest[-1] & MAJOR_PLACE else STRONG
+    maybe_given = first & GIVEN and not first & MAJOR_PLACE
+    clear_given = maybe_given and not first & ENGLISH
     # after a known given name a capitalised plain word is a surname ("Peter Such", "Michael Green")
-    if not all(_namelike(t) or (clear_given and not lex.is_major_place(t)) or (maybe_given and not lex.is_place(t))
-               for t in rest):
+    if not all(f & NAMELIKE or (clear_given and not f & MAJOR_PLACE) or (maybe_given and not f & PLACE)
+               for f in rest):
         return NONE
     if titled or clear_given:
         return STRONG
-    plain = sum(lex.is_english(t) and not lex.is_given(t) and not lex.is_surname(t) for t in words)
-    if cue and not plain and not all(lex.is_english(t) for t in words):
+    every = [first, *rest]
+    plain = any(f & ENGLISH and not f & (GIVEN | SURNAME) for f in every)
+    if cue and not plain and not all(f & ENGLISH for f in every):
         return STRONG
-    if maybe_given and all(lex.is_surname(t) or not lex.is_english(t) for t in rest):
+    if maybe_given and all(f & SURNAME or not f & ENGLISH for f in rest):
         return STRONG
-    return WEAK if _namelike(first) else NONE
+    return WEAK if first & NAMELIKE else NONE
 
 
-def _verdict_single(word: str, titled: bool, cue: bool) -> int:
-    if _INITIAL.match(word) or lex.is_major_place(word):
+def _verdict_single(f: int, titled: bool, cue: bool) -> int:
+    if f & (INITIAL | MAJOR_PLACE):
         return NONE
-    if titled and not lex.is_place(word):
+    if titled and not f & PLACE:
         return STRONG
-    if not _namelike(word):
+    if not f & NAMELIKE:
         return NONE
-    if cue and (lex.is_surname(word) or lex.is_given(word)) and not lex.is_place(word):
+    if cue and f & (SURNAME | GIVEN) and not f & PLACE:
         return STRONG
     return WEAK
 
@@ -201,7 +183,7 @@ def _right_cue(right: str) -> bool:
     m = _PAREN_PLACE.match(right)
     if m:
         inner = m.group(1).strip()
-        return lex.is_place(inner) or lex.is_nationality(inner) or _is_abbrev(inner)
+        return lex.is_place(inner) or lex.is_nationality(inner) or bool(lex.classify(inner) & STOP)
     words = _WORD.findall(right[:20])
     return bool(words) and lex.is_cue(words[0]) and right.lstrip()[:1].islower()
 
@@ -212,7 +194,8 @@ def _left_cue(left: str) -> bool:
     return bool(words) and words[-1] in ("said", "says", "told")
 
 
-def namelike_run(run: Run) -> bool:
+def namelike_run(run: Run, cls: WordClasses) -> bool:
     """Every word could belong to a name (no place, organisation or stop word): for list items."""
     words = [strip_possessive(t)[0] for t in run.tokens]
-    return len(words) <= 4 and all(_namelike(w) or lex.is_surname(w) for w in words) and not lex.is_place(" ".join(words))
+    return (len(words) <= 4 and all(cls(w) & (NAMELIKE | SURNAME) for w in words)
+            and not _is_place(words, cls))

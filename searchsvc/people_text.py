@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import people_lexicon as lex
 
@@ -35,8 +35,7 @@ _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}'’-]*[{_UP}]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """A maximal capitalised sequence: its tokens (possessive kept), line and context."""
 
     tokens: tuple[str, ...]
@@ -62,7 +61,7 @@ def lines_of(text: str, title: str) -> list[str]:
 
 def _is_caps(line: str) -> bool:
     """A line with several letters and no lowercase letter at all."""
-    return line.upper() == line and sum(ch.isalpha() for ch in line[:80]) >= 4
+    return line.isupper() and sum(ch.isalpha() for ch in line[:80]) >= 4
 
 
 def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
@@ -72,27 +71,35 @@ def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
     that spelling; a word seen only sentence-initially ("HE" / "He said") or in
     lowercase is lowercased; an unseen word is left out (lowercased later).
     """
-    if not words:
+    folded = mixed.lower()  # same length as ``mixed`` for the Latin text this handles
+    if len(folded) != len(mixed):
         return {}
-    pattern = re.compile(r"(?<![\w'’])(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-                         + r")(?![\w'’])", re.IGNORECASE)
-    capital: dict[str, Counter[str]] = {}
-    lower: Counter[str] = Counter()
-    for m in pattern.finditer(mixed):
-        form = m.group(0)
-        key = form.upper()
-        if form.islower():
-            lower[key] += 1
-        elif not form.isupper() and not _starts_sentence(mixed[max(0, m.start() - 4):m.start()]):
-            capital.setdefault(key, Counter())[form] += 1
     out = {}
-    for key, forms in capital.items():
-        form, n = forms.most_common(1)[0]
-        if n >= lower[key]:
-            out[key] = form
-    for key in lower:
-        out.setdefault(key, key.lower())
+    for word in words:
+        if lex.flags(word) & lex.NON_NAME:
+            continue  # "THE", "IN": never worth a search
+        capital: Counter[str] = Counter()
+        lower = 0
+        key = word.lower()
+        pos = folded.find(key)
+        while pos >= 0:
+            end = pos + len(key)
+            if (pos == 0 or not _is_word_char(folded[pos - 1])) and (end == len(folded) or not _is_word_char(folded[end])):
+                form = mixed[pos:end]
+                if form.islower():
+                    lower += 1
+                elif not form.isupper() and not _starts_sentence(mixed[max(0, pos - 4):pos]):
+                    capital[form] += 1
+            pos = folded.find(key, end)
+        if capital and capital.most_common(1)[0][1] >= lower:
+            out[word] = capital.most_common(1)[0][0]
+        elif lower:
+            out[word] = key
     return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "'’"
 
 
 def _restore(line: str, forms: dict[str, str] | None) -> str:
@@ -108,15 +115,28 @@ def _restore(line: str, forms: dict[str, str] | None) -> str:
     return _CAPS_WORD.sub(fix, line)
 
 
-def runs_of(lines: list[str]) -> list[Run]:
-    """Every capitalised run of every line, in text order."""
+def runs_of(lines: list[str], cls: lex.WordClasses) -> list[Run]:
+    """Every capitalised run of every line that could hold a name, in text order.
+
+    Single words that cannot ("The", "In", "U.S.", a sentence-initial "Shares")
+    are skipped here already: they are most runs, and this is the hot loop.
+    """
     out: list[Run] = []
     for i, line in enumerate(lines):
         for m in _RUN.finditer(line):
-            tokens = tuple(t for t in _SPLIT.split(m.group(0)) if t)
-            left = line[max(0, m.start() - 40):m.start()]
-            right = line[m.end():m.end() + 40]
-            out.append(Run(tokens, i, m.start(), m.end(), left, right, _starts_sentence(left)))
+            text, start = m.group(0), m.start()
+            left = line[max(0, start - 40):start]
+            if " " in text or "." in text[:-1]:
+                tokens = tuple(t for t in _SPLIT.split(text) if t)
+            else:
+                f = cls(text)
+                if f & lex.STOP and not f & lex.INITIAL:
+                    continue
+                if f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME) and _starts_sentence(left):
+                    continue
+                tokens = (text,)
+            end = m.end()
+            out.append(Run(tokens, i, start, end, left, line[end:end + 40], _starts_sentence(left)))
     return out
 
 
@@ -128,6 +148,8 @@ def _starts_sentence(left: str) -> bool:
 
 def strip_possessive(token: str) -> tuple[str, bool]:
     """("Putin's" -> "Putin", True); the apostrophe-s of a name is never part of it."""
+    if "'" not in token and "’" not in token:
+        return token, False
     m = _POSSESSIVE.search(token)
     if m and len(token) > 3:
         cut = token[:m.start()] + (token[m.start()] if m.group(0)[0] == "s" else "")
