@@ -32,14 +32,14 @@ def extract_people(text: str, title: str = "") -> list[str]:
     if not isinstance(title, str):
         title = ""
     cls = WordClasses()
-    lines = lines_of(text, title)
-    runs = runs_of(lines, cls)
+    joined = "\n".join(lines_of(text, title))
+    runs = runs_of(joined, cls)
     teams = team_runs(runs)
     team_words = {w.casefold() for i in teams for w in runs[i].tokens}
     found = {i: [c for c in candidates(run, cls) if c.sure or not team_words.intersection(_folded(c))]
              for i, run in enumerate(runs) if i not in teams}
     people = _confirmed(found)
-    _promote_lists(runs, lines, people, teams, cls)
+    _promote_lists(runs, joined, people, teams, cls)
     return canonical_names([people[i] for i in sorted(people)])
 
 
@@ -59,10 +59,10 @@ def _confirmed(found: dict[int, list[Candidate]]) -> dict[int, tuple[str, ...]]:
     return out
 
 
-def _promote_lists(runs: list[Run], lines: list[str], people: dict[int, tuple[str, ...]], teams: set[int],
+def _promote_lists(runs: list[Run], text: str, people: dict[int, tuple[str, ...]], teams: set[int],
                    cls: WordClasses) -> None:
     """In a list of names, items that look like names are people when a third of the list are."""
-    for group in list_groups(runs, lines):
+    for group in list_groups(runs, text):
         if any(i in teams for i in group):
             continue
         known = sum(i in people for i in group)

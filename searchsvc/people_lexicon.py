@@ -34,7 +34,7 @@ def _words(name: str) -> frozenset[str]:
             continue
         if "\t" in line:
             out.add(line.split("\t", 1)[0].casefold())
-        elif name.endswith(("given_names.txt", "surnames.txt", "english_words.txt")):
+        elif name in ("given_names.txt", "surnames.txt", "english_words.txt"):
             out.add(line.casefold())  # multi-word entries ("Ana Laura") stay whole
         else:
             out.update(w.casefold() for w in line.split())
@@ -83,7 +83,7 @@ def _flag_table() -> dict[str, int]:
                (NATIONALITY, _words("nationalities.txt")), (ORG, _words("org_words.txt")),
                (NON_NAME, _words("non_names.txt")), (PARTICLE, _words("particles.txt")),
                (FACILITY, _words("facility_words.txt")), (CUE, _words("cue_words.txt")),
-               (EAST_ASIAN_SURNAME, _words("chinese_surnames.txt"))]
+               (EAST_ASIAN_SURNAME | SURNAME, _words("chinese_surnames.txt"))]
     for bit, words in sources:
         for w in words:
             table[w] = table.get(w, 0) | bit
@@ -179,6 +179,7 @@ INITIAL, STOP, NAMELIKE, TITLE_WORD, SAINT, MODIFIER_SUFFIX = 1 << 16, 1 << 17, 
 
 _INITIAL_RE = re.compile(r"(?:[^\W\d_]\.-?)+")
 _ADJ_SUFFIX = re.compile(r"-[a-z]+$")  # "Kong-based", "Smith-led": a modifier, not a name
+_MARKED_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.-])*")  # letters with inner marks, no digits
 _SAINTS = frozenset({"st", "saint", "sint", "san", "santa", "sao", "sankt", "ste", "santo"})
 
 
@@ -190,36 +191,51 @@ def classify(tok: str) -> int:
     be (a name-list word, or a word that is no plain word, place or
     organisation word).
     """
-    f = flags(tok)
-    if _INITIAL_RE.fullmatch(tok):
-        if len(tok) <= 2:  # "D." is an initial even though "d" is a standings column
-            return (f & ~NON_NAME) | INITIAL | NAMELIKE
-        f |= INITIAL
-        if tok.upper() == tok and len(tok) <= 6:  # "U.S.", "U.N."
-            return f | STOP
-        return f | NAMELIKE
-    if f & (NON_NAME | NATIONALITY) or not tok.replace("-", "").replace("'", "").replace("’", "").replace(".", "").isalpha() \
-            or (len(tok) > 1 and tok.isupper()):
-        f |= STOP
-    if f & TITLE or ("-" in tok and all(flags(p) & (TITLE | TITLE_MODIFIER) for p in tok.split("-"))):
-        f |= TITLE_WORD
-    if tok.split("-", 1)[0].casefold().rstrip(".") in _SAINTS:
-        f |= SAINT
-    if _ADJ_SUFFIX.search(tok):
-        f |= MODIFIER_SUFFIX
+    if tok.isalpha():  # the common case, kept cheap: this runs for every distinct word
+        f = _FLAGS.get(tok.casefold(), 0)
+        if f & (NON_NAME | NATIONALITY) or (len(tok) > 1 and tok.isupper()):
+            f |= STOP
+        if f & TITLE:
+            f |= TITLE_WORD
+        if tok.casefold() in _SAINTS:
+            f |= SAINT
+    else:
+        f = _classify_marked(tok)
+        if f & INITIAL:
+            return f
     if f & PARTICLE or (not f & (ORG | STOP) and (f & (GIVEN | SURNAME) or not f & (ENGLISH | PLACE))):
         f |= NAMELIKE
     return f
 
 
-class WordClasses:
-    """Per-document memo of :func:`classify` (one per call, so nothing is shared between threads)."""
+def _classify_marked(tok: str) -> int:
+    """:func:`classify` for tokens with periods, hyphens, apostrophes or digits."""
+    f = flags(tok)
+    if _INITIAL_RE.fullmatch(tok):
+        if len(tok) <= 2:  # "D." is an initial even though "d" is a standings column
+            return (f & ~NON_NAME) | INITIAL | NAMELIKE
+        if tok.upper() == tok and len(tok) <= 6:  # "U.S.", "U.N."
+            return f | INITIAL | STOP
+        return f | INITIAL | NAMELIKE
+    if f & (NON_NAME | NATIONALITY) or not _MARKED_WORD.fullmatch(tok) or (len(tok) > 1 and tok.isupper()):
+        f |= STOP
+    if f & TITLE or ("-" in tok and all(flags(p) & (TITLE | TITLE_MODIFIER) for p in tok.split("-"))):
+        f |= TITLE_WORD
+    if tok.split("-", 1)[0].casefold().rstrip(".") in _SAINTS:
+        f |= SAINT
+    suffix = _ADJ_SUFFIX.search(tok)
+    if suffix and flags(suffix.group(0)[1:]) & ENGLISH:  # "-based", "-led"; not "Dae-jung"
+        f |= MODIFIER_SUFFIX
+    return f
 
-    def __init__(self) -> None:
-        self._memo: dict[str, int] = {}
 
-    def __call__(self, tok: str) -> int:
-        f = self._memo.get(tok)
-        if f is None:
-            f = self._memo[tok] = classify(tok)
+class WordClasses(dict):
+    """Per-document memo of :func:`classify`: ``classes[token]`` -> class bits.
+
+    A dict subclass so that a repeated token costs a plain dict lookup; one is
+    made per call, so nothing is shared between threads.
+    """
+
+    def __missing__(self, tok: str) -> int:
+        f = self[tok] = classify(tok)
         return f

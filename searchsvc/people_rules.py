@@ -49,12 +49,12 @@ class Candidate(NamedTuple):
 
 def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     """The name candidates inside one run (usually one, none for most runs)."""
-    if len(run.tokens) == 1 and not _single_worth(run, cls):
-        return []
+    if len(run.tokens) == 1:
+        return _single_word(run, cls)
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
-        if any(cls(t) & (MODIFIER_SUFFIX | SAINT) for t in seg) or _is_place(seg, cls) or _place_prefix(seg):
+        if any(cls[t] & (MODIFIER_SUFFIX | SAINT) for t in seg) or _is_place(seg, cls) or _place_prefix(seg):
             continue
         first, last = k == 0, k == len(segments) - 1
         core, titled = _trim(seg, run.starts_sentence and first, cls)
@@ -63,20 +63,32 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
         titled = titled or (first and _left_title(run.left, cls))
         verdict = _verdict(core, titled, run, last, first, cls)
         if verdict:
-            out.append(Candidate(tuple(core), verdict, run, titled or bool(cls(core[0]) & INITIAL)))
+            out.append(Candidate(tuple(core), verdict, run, titled or bool(cls[core[0]] & INITIAL)))
     return out
 
 
-def _single_worth(run: Run, cls: WordClasses) -> bool:
-    """Fast exit for the commonest run: one plain, stop or sentence-initial word."""
-    f = cls(run.tokens[0])
-    if f & STOP and not f & INITIAL:
-        return False
-    return not (run.starts_sentence and f & ENGLISH and not f & (GIVEN | SURNAME))
+def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
+    """The commonest run, one word: the same rules as below, cheapest tests first."""
+    word, _ = strip_possessive(run.tokens[0])
+    f = cls[word]
+    if f & (STOP | MODIFIER_SUFFIX | SAINT | PLACE | INITIAL | TITLE_WORD | TITLE_MODIFIER | ORG):
+        return []
+    if run.starts_sentence and f & ENGLISH and not f & (GIVEN | SURNAME):
+        return []
+    if not f & NAMELIKE:
+        titled = _left_title(run.left, cls)
+        return [Candidate((word,), STRONG, run, True)] if titled and not _facility_after(run.right) else []
+    sure = _left_title(run.left, cls)
+    strong = sure or bool(_SPORT_AFTER.match(run.right) or _SPORT_BEFORE.search(run.left))
+    if not strong and f & (SURNAME | GIVEN):
+        strong = _right_cue(run.right) or _left_cue(run.left)
+    if _facility_after(run.right):
+        return []
+    return [Candidate((word,), STRONG if strong else WEAK, run, sure)]
 
 
 def _is_place(seg: list[str], cls: WordClasses) -> bool:
-    return bool(cls(seg[0]) & PLACE) if len(seg) == 1 else lex.is_place(" ".join(seg))
+    return bool(cls[seg[0]] & PLACE) if len(seg) == 1 else lex.is_place(" ".join(seg))
 
 
 def _split_possessives(tokens: tuple[str, ...]) -> list[list[str]]:
@@ -97,47 +109,47 @@ def _place_prefix(seg: list[str]) -> bool:
 def _left_title(left: str, cls: WordClasses) -> bool:
     """A lowercase role word right before the run: "coach Hoddle", "striker Alan Shearer"."""
     words = _WORD.findall(left[-25:])
-    return bool(words) and words[-1].islower() and bool(cls(words[-1]) & TITLE_WORD)
+    return bool(words) and words[-1].islower() and bool(cls[words[-1]] & TITLE_WORD)
 
 
 def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[list[str], bool]:
     """Cut at the last inner title, drop leading modifiers/plain words and trailing stop words."""
     titled = False
     for j in range(len(tokens) - 2, -1, -1):
-        if cls(tokens[j]) & TITLE_WORD and cls(tokens[j + 1]) & NAMELIKE:
+        if cls[tokens[j]] & TITLE_WORD and cls[tokens[j + 1]] & NAMELIKE:
             tokens, titled = tokens[j + 1:], True
             sentence_start = False
             break
     i = 0
     while i < len(tokens):
-        f = cls(tokens[i])
+        f = cls[tokens[i]]
         plain_start = i == 0 and sentence_start and f & ENGLISH and not f & GIVEN
         if not (f & (TITLE_MODIFIER | STOP) or plain_start or (f & TITLE_WORD and i < len(tokens) - 1)):
             break
         i += 1
     core = tokens[i:]
-    while core and cls(core[-1]) & (STOP | TITLE_WORD):
+    while core and cls[core[-1]] & (STOP | TITLE_WORD):
         core = core[:-1]
     return core, titled
 
 
 def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: bool, cls: WordClasses) -> int:
-    words = [t for t in core if not cls(t) & PARTICLE]
-    if not words or all(cls(t) & INITIAL for t in words):
+    words = [t for t in core if not cls[t] & PARTICLE]
+    if not words or all(cls[t] & INITIAL for t in words):
         return NONE
-    if any(cls(t) & (ORG | STOP) for t in words) or (len(core) > 1 and lex.is_place(" ".join(core))):
+    if any(cls[t] & (ORG | STOP) for t in words) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
     if last and _facility_after(run.right):
         return NONE
     sport = (last and bool(_SPORT_AFTER.match(run.right))) or (first_seg and bool(_SPORT_BEFORE.search(run.left)))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
     if len(words) == 1:
-        return _verdict_single(cls(words[0]), titled or sport, cue)
+        return _verdict_single(cls[words[0]], titled or sport, cue)
     return _verdict_multi(words, titled, cue or sport, cls)
 
 
 def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) -> int:
-    first, rest = cls(words[0]), [cls(t) for t in words[1:]]
+    first, rest = cls[words[0]], [cls[t] for t in words[1:]]
     if len(words) == 2 and lex.is_east_asian_name(words[0], words[1]):
         return STRONG
     if first & INITIAL:
@@ -197,5 +209,5 @@ def _left_cue(left: str) -> bool:
 def namelike_run(run: Run, cls: WordClasses) -> bool:
     """Every word could belong to a name (no place, organisation or stop word): for list items."""
     words = [strip_possessive(t)[0] for t in run.tokens]
-    return (len(words) <= 4 and all(cls(w) & (NAMELIKE | SURNAME) for w in words)
+    return (len(words) <= 4 and all(cls[w] & (NAMELIKE | SURNAME) for w in words)
             and not _is_place(words, cls))

@@ -45,13 +45,13 @@ def _standings(right: str) -> bool:
     return bool(m) and any(int(float(n)) < 30 for n in m.group(0).split())
 
 
-def list_groups(runs: list[Run], lines: list[str]) -> list[list[int]]:
+def list_groups(runs: list[Run], text: str) -> list[list[int]]:
     """Runs of the same line separated only by commas/"and", in groups of three or more."""
     groups: list[list[int]] = []
     for line_runs in _by_line(runs):
         current = [line_runs[0]]
         for prev, cur in zip(line_runs, line_runs[1:]):
-            gap = lines[runs[cur].line][runs[prev].end:runs[cur].start]
+            gap = text[runs[prev].end:runs[cur].start]
             if _LIST_GAP.match(gap):
                 current.append(cur)
             else:

@@ -28,7 +28,10 @@ _WORD = rf"[{_UP}][\w'’]*(?:-[\w'’]+)*"
 _INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
 _ABBREV = rf"(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Maj|Capt|Sgt|Rev|Prof|Gov|Sen|Rep|Mt|Cmdr|Adm|Brig|Fr|Mme|Messrs)\."
 _TOKEN = rf"(?:{_ABBREV}|{_INITIAL}|{_WORD})"
-_RUN = re.compile(rf"(?<![\w'’-])(?:{_PARTICLE}[ -])*{_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TOKEN})*")
+# Runs start at a capital (the lookahead lets the engine skip other positions fast); a
+# leading particle ("de Klerk", "al-Assad") is taken from the left context afterwards.
+_RUN = re.compile(rf"(?=[{_UP}]){_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TOKEN})*")
+_LEADING_PARTICLE = re.compile(rf"(?<![\w'’-]){_PARTICLE}[ -]$")
 _SPLIT = re.compile(rf"(?<=\.)(?=[{_UP}][{_LOW}'’])| ")
 _MIXED_WORD = re.compile(rf"(?<![\w'’])[{_UP}][{_LOW}'’][\w'’-]*")
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}'’-]*[{_UP}]")
@@ -40,7 +43,7 @@ class Run(NamedTuple):
 
     tokens: tuple[str, ...]
     line: int
-    start: int  # character offsets within the line
+    start: int  # character offsets in the whole text
     end: int
     left: str  # text before the run on its line (last 40 chars)
     right: str  # text after the run on its line (first 40 chars)
@@ -61,7 +64,7 @@ def lines_of(text: str, title: str) -> list[str]:
 
 def _is_caps(line: str) -> bool:
     """A line with several letters and no lowercase letter at all."""
-    return line.isupper() and sum(ch.isalpha() for ch in line[:80]) >= 4
+    return line.isupper() and sum(map(str.isalpha, line[:80])) >= 4
 
 
 def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
@@ -76,9 +79,10 @@ def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
         return {}
     out = {}
     for word in words:
-        if lex.flags(word) & lex.NON_NAME:
-            continue  # "THE", "IN": never worth a search
-        capital: Counter[str] = Counter()
+        f = lex.flags(word)
+        if f & lex.NON_NAME or (f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME | lex.PLACE)):
+            continue  # "THE", "PROFIT": plain words, lowercased without a search
+        capital: dict[str, int] = {}
         lower = 0
         key = word.lower()
         pos = folded.find(key)
@@ -89,10 +93,11 @@ def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
                 if form.islower():
                     lower += 1
                 elif not form.isupper() and not _starts_sentence(mixed[max(0, pos - 4):pos]):
-                    capital[form] += 1
+                    capital[form] = capital.get(form, 0) + 1
             pos = folded.find(key, end)
-        if capital and capital.most_common(1)[0][1] >= lower:
-            out[word] = capital.most_common(1)[0][0]
+        best = max(capital, key=capital.__getitem__) if capital else None
+        if best is not None and capital[best] >= lower:
+            out[word] = best
         elif lower:
             out[word] = key
     return out
@@ -115,29 +120,46 @@ def _restore(line: str, forms: dict[str, str] | None) -> str:
     return _CAPS_WORD.sub(fix, line)
 
 
-def runs_of(lines: list[str], cls: lex.WordClasses) -> list[Run]:
-    """Every capitalised run of every line that could hold a name, in text order.
+def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
+    """Every capitalised run of the (case-restored, newline-joined) text that could hold a name.
 
-    Single words that cannot ("The", "In", "U.S.", a sentence-initial "Shares")
-    are skipped here already: they are most runs, and this is the hot loop.
+    Single words that cannot ("The", "In", "U.S.", "London", a sentence-initial
+    "Shares") are skipped here already: they are most runs, and this is the hot loop.
     """
     out: list[Run] = []
-    for i, line in enumerate(lines):
-        for m in _RUN.finditer(line):
-            text, start = m.group(0), m.start()
-            left = line[max(0, start - 40):start]
-            if " " in text or "." in text[:-1]:
-                tokens = tuple(t for t in _SPLIT.split(text) if t)
-            else:
-                f = cls(text)
-                if f & lex.STOP and not f & lex.INITIAL:
-                    continue
-                if f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME) and _starts_sentence(left):
-                    continue
-                tokens = (text,)
-            end = m.end()
-            out.append(Run(tokens, i, start, end, left, line[end:end + 40], _starts_sentence(left)))
+    line, counted = 0, 0
+    for m in _RUN.finditer(text):
+        run, start = m.group(0), m.start()
+        left = text[max(0, start - 40):start]
+        cut = left.rfind("\n")
+        if cut >= 0:
+            left = left[cut + 1:]
+        if left[-1:] in (" ", "-") and left[-2:-1].islower():
+            p = _LEADING_PARTICLE.search(left)
+            if p:
+                run, start, left = left[p.start():] + run, start - len(p.group(0)), left[:p.start()]
+        if " " in run or "." in run[:-1]:
+            tokens = tuple(t for t in _SPLIT.split(run) if t)
+        else:
+            f = cls[run]
+            if f & _NEVER_ALONE and not f & lex.INITIAL:
+                continue
+            if f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME) and _starts_sentence(left):
+                continue
+            tokens = (run,)
+        end = m.end()
+        right = text[end:end + 40]
+        cut = right.find("\n")
+        if cut >= 0:
+            right = right[:cut]
+        line += text.count("\n", counted, start)
+        counted = start
+        out.append(Run(tokens, line, start, end, left, right, _starts_sentence(left)))
     return out
+
+
+#: a single word of these kinds is never a person by itself (nor part of a list of people)
+_NEVER_ALONE = lex.STOP | lex.PLACE | lex.ORG | lex.TITLE_MODIFIER | lex.SAINT
 
 
 def _starts_sentence(left: str) -> bool:
