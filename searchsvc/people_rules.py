@@ -21,7 +21,7 @@ import re
 from typing import NamedTuple
 
 from . import people_lexicon as lex
-from .people_lexicon import (ENGLISH, GIVEN, INITIAL, MAJOR_PLACE, MODIFIER_SUFFIX, NAMELIKE, ORG, PARTICLE, PLACE,
+from .people_lexicon import (EAST_ASIAN_SURNAME, ENGLISH, GIVEN, INITIAL, MAJOR_PLACE, MODIFIER_SUFFIX, NAMELIKE, ORG, PARTICLE, PLACE,
                              SAINT, STOP, SURNAME, TITLE_MODIFIER, TITLE_WORD, WordClasses)
 from .people_text import Run, strip_possessive
 
@@ -103,7 +103,7 @@ def _split_possessives(tokens: tuple[str, ...]) -> list[list[str]]:
 
 def _place_prefix(seg: list[str]) -> bool:
     """"New York Newsdesk", "Hong Kong Standard": a multi-word place heading a longer run."""
-    return len(seg) > 2 and any(lex.is_place(" ".join(seg[:n])) for n in range(2, len(seg)))
+    return len(seg) > 2 and any(lex.is_place(" ".join(seg[:n])) for n in range(2, min(len(seg), 5)))
 
 
 def _left_title(left: str, cls: WordClasses) -> bool:
@@ -123,12 +123,13 @@ def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[li
     i = 0
     while i < len(tokens):
         f = cls[tokens[i]]
-        plain_start = i == 0 and sentence_start and f & ENGLISH and not f & GIVEN
+        plain_start = i == 0 and sentence_start and f & ENGLISH and not f & (GIVEN | EAST_ASIAN_SURNAME)
         if not (f & (TITLE_MODIFIER | STOP) or plain_start or (f & TITLE_WORD and i < len(tokens) - 1)):
             break
         i += 1
     core = tokens[i:]
-    while core and cls[core[-1]] & (STOP | TITLE_WORD):
+    # a trailing title abbreviation goes ("North Carolina Gov."), a trailing "Major" may be a surname
+    while core and (cls[core[-1]] & STOP or (cls[core[-1]] & TITLE_WORD and core[-1].endswith("."))):
         core = core[:-1]
     return core, titled
 
@@ -210,4 +211,4 @@ def namelike_run(run: Run, cls: WordClasses) -> bool:
     """Every word could belong to a name (no place, organisation or stop word): for list items."""
     words = [strip_possessive(t)[0] for t in run.tokens]
     return (len(words) <= 4 and all(cls[w] & (NAMELIKE | SURNAME) for w in words)
-            and not _is_place(words, cls))
+            and not any(cls[w] & MAJOR_PLACE for w in words))

@@ -140,6 +140,8 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
                 run, start, left = left[p.start():] + run, start - len(p.group(0)), left[:p.start()]
         if " " in run or "." in run[:-1]:
             tokens = tuple(t for t in _SPLIT.split(run) if t)
+            if len(tokens) > _MAX_TOKENS:
+                continue  # a headline or a table row, not a name
         else:
             f = cls[run]
             if f & _NEVER_ALONE and not f & lex.INITIAL:
@@ -158,8 +160,10 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
     return out
 
 
+_MAX_TOKENS = 8
+
 #: a single word of these kinds is never a person by itself (nor part of a list of people)
-_NEVER_ALONE = lex.STOP | lex.PLACE | lex.ORG | lex.TITLE_MODIFIER | lex.SAINT
+_NEVER_ALONE = lex.STOP | lex.MAJOR_PLACE | lex.ORG | lex.TITLE_MODIFIER | lex.SAINT
 
 
 def _starts_sentence(left: str) -> bool:
