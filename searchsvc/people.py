@@ -22,7 +22,7 @@ from .people_resolve import canonical_names
 from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run
 from .people_tables import list_groups, team_runs
 from .people_lexicon import WordClasses
-from .people_text import Run, lines_of, runs_of
+from .people_text import Run, restored_text, runs_of
 
 
 def extract_people(text: str, title: str = "") -> list[str]:
@@ -32,7 +32,7 @@ def extract_people(text: str, title: str = "") -> list[str]:
     if not isinstance(title, str):
         title = ""
     cls = WordClasses()
-    joined = "\n".join(lines_of(text, title))
+    joined = restored_text(text, title)
     runs = runs_of(joined, cls)
     teams = team_runs(runs)
     team_words = {w.casefold() for i in teams for w in runs[i].tokens}

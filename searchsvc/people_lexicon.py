@@ -52,6 +52,9 @@ def _lines(name: str) -> frozenset[str]:
 GIVEN, SURNAME, ENGLISH, PLACE, MAJOR_PLACE = 1, 2, 4, 8, 16
 TITLE, TITLE_MODIFIER, NATIONALITY, ORG, NON_NAME = 32, 64, 128, 256, 512
 PARTICLE, FACILITY, CUE, EAST_ASIAN_SURNAME = 1024, 2048, 4096, 8192
+# Derived classes: what a token is as it stands in the text (see :func:`classify`).
+INITIAL, STOP, NAMELIKE, TITLE_WORD, SAINT, MODIFIER_SUFFIX = 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21
+_SAINTS = frozenset({"st", "saint", "sint", "san", "santa", "sao", "sankt", "ste", "santo"})
 
 
 def _flag_table() -> dict[str, int]:
@@ -70,7 +73,26 @@ def _flag_table() -> dict[str, int]:
             table[w] = table.get(w, 0) | bit
     for w in _words("nationalities.txt"):  # plurals: "Serbs", "Kurds"
         table[w + "s"] = table.get(w + "s", 0) | NATIONALITY
+    for w in _SAINTS:
+        table[w] = table.get(w, 0) | SAINT
+    derived: dict[int, int] = {}
+    for w, f in table.items():  # store the derived classes of the plain word too (few distinct values)
+        d = derived.get(f)
+        if d is None:
+            d = derived[f] = _derive(f)
+        table[w] = d
     return table
+
+
+def _derive(f: int) -> int:
+    """Add the derived bits that follow from list membership alone."""
+    if f & (NON_NAME | NATIONALITY):
+        f |= STOP
+    if f & TITLE:
+        f |= TITLE_WORD
+    if f & PARTICLE or (not f & (ORG | STOP) and (f & (GIVEN | SURNAME) or not f & (ENGLISH | PLACE))):
+        f |= NAMELIKE
+    return f
 
 
 _FLAGS = _flag_table()
@@ -155,13 +177,9 @@ def is_east_asian_name(surname: str, given: str) -> bool:
     return bool(_PINYIN_GIVEN.fullmatch(g) or _KOREAN_GIVEN.fullmatch(g))
 
 
-# Derived classes of a token as it stands in the text (beyond the list bits above).
-INITIAL, STOP, NAMELIKE, TITLE_WORD, SAINT, MODIFIER_SUFFIX = 1 << 16, 1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21
-
 _INITIAL_RE = re.compile(r"(?:[^\W\d_]\.-?)+")
 _ADJ_SUFFIX = re.compile(r"-[a-z]+$")  # "Kong-based", "Smith-led": a modifier, not a name
 _MARKED_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.-])*")  # letters with inner marks, no digits
-_SAINTS = frozenset({"st", "saint", "sint", "san", "santa", "sao", "sankt", "ste", "santo"})
 
 
 def classify(tok: str) -> int:
@@ -172,26 +190,20 @@ def classify(tok: str) -> int:
     be (a name-list word, or a word that is no plain word, place or
     organisation word).
     """
-    if tok.isalpha():  # the common case, kept cheap: this runs for every distinct word
-        f = _FLAGS.get(tok.casefold(), 0)
-        if f & (NON_NAME | NATIONALITY) or (len(tok) > 1 and tok.isupper()):
-            f |= STOP
-        if f & TITLE:
-            f |= TITLE_WORD
-        if tok.casefold() in _SAINTS:
-            f |= SAINT
-    else:
-        f = _classify_marked(tok)
-        if f & INITIAL:
-            return f
-    if f & PARTICLE or (not f & (ORG | STOP) and (f & (GIVEN | SURNAME) or not f & (ENGLISH | PLACE))):
-        f |= NAMELIKE
-    return f
+    if tok.isalpha():  # the common case, kept cheap: the table holds the plain word's classes
+        f = _FLAGS.get(tok.casefold(), NAMELIKE)
+        if len(tok) > 1 and tok.isupper():  # an acronym
+            f = (f | STOP) & ~NAMELIKE
+        return f
+    f = _classify_marked(tok)
+    if f & INITIAL:
+        return f
+    return f & ~NAMELIKE if f & STOP else _derive(f)
 
 
 def _classify_marked(tok: str) -> int:
     """:func:`classify` for tokens with periods, hyphens, apostrophes or digits."""
-    f = flags(tok)
+    f = flags(tok) & ~(STOP | NAMELIKE | TITLE_WORD)
     if _INITIAL_RE.fullmatch(tok):
         if len(tok) <= 2:  # "D." is an initial even though "d" is a standings column
             return (f & ~NON_NAME) | INITIAL | NAMELIKE

@@ -108,8 +108,10 @@ def _place_prefix(seg: list[str]) -> bool:
 
 def _left_title(left: str, cls: WordClasses) -> bool:
     """A lowercase role word right before the run: "coach Hoddle", "striker Alan Shearer"."""
-    words = _WORD.findall(left[-25:])
-    return bool(words) and words[-1].islower() and bool(cls[words[-1]] & TITLE_WORD)
+    if left[-1:] != " " or not left[-2:-1].islower():
+        return False
+    word = left[left.rfind(" ", 0, len(left) - 1) + 1:-1].lstrip("(\"'“‘")
+    return word.islower() and bool(cls[word] & TITLE_WORD)
 
 
 def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[list[str], bool]:
@@ -186,8 +188,10 @@ def _verdict_single(f: int, titled: bool, cue: bool) -> int:
 
 def _facility_after(right: str) -> bool:
     """"Charles de Gaulle airport": a lowercase place/thing noun right after the run."""
-    words = _WORD.findall(right[:16])
-    return bool(words) and right[:1] == " " and words[0].islower() and lex.is_facility(words[0])
+    if right[:1] != " " or not right[1:2].islower():
+        return False
+    m = _WORD.match(right, 1)
+    return bool(m) and lex.is_facility(m.group(0))
 
 
 def _right_cue(right: str) -> bool:
@@ -197,14 +201,15 @@ def _right_cue(right: str) -> bool:
     if m:
         inner = m.group(1).strip()
         return lex.is_place(inner) or lex.is_nationality(inner) or bool(lex.classify(inner) & STOP)
-    words = _WORD.findall(right[:20])
-    return bool(words) and lex.is_cue(words[0]) and right.lstrip()[:1].islower()
+    if right[:1] != " " or not right[1:2].islower():
+        return False
+    m = _WORD.match(right, 1)
+    return bool(m) and lex.is_cue(m.group(0))
 
 
 def _left_cue(left: str) -> bool:
     """"..., said Smith" - the verb before the name."""
-    words = _WORD.findall(left[-12:])
-    return bool(words) and words[-1] in ("said", "says", "told")
+    return left.endswith((" said ", " says ", " told ")) or left in ("said ", "says ", "told ")
 
 
 def namelike_run(run: Run, cls: WordClasses) -> bool:

@@ -50,16 +50,23 @@ class Run(NamedTuple):
     starts_sentence: bool
 
 
-def lines_of(text: str, title: str) -> list[str]:
-    """The title (if any) as the first line(s), then the text's lines, case-restored."""
-    lines = ([*title.splitlines()] if title else []) + text.splitlines()
-    caps = [_is_caps(line) for line in lines]
-    if not any(caps):
-        return lines
-    mixed = "\n".join(line for line, c in zip(lines, caps) if not c)
-    words = {w for line, c in zip(lines, caps) if c for w in _CAPS_WORD.findall(line)}
+def restored_text(text: str, title: str) -> str:
+    """The title (if any) as the first line(s), then the text, with ALL-CAPS lines case-restored."""
+    full = f"{title}\n{text}" if title else text
+    lines = full.splitlines()
+    caps = [i for i, line in enumerate(lines) if line.isupper() and _is_caps(line)]
+    if not caps:
+        return full
+    if caps == [0]:  # the usual case: only the headline is in capitals
+        mixed = "\n".join(lines[1:])
+    else:
+        capset = set(caps)
+        mixed = "\n".join(line for i, line in enumerate(lines) if i not in capset)
+    words = {w for i in caps for w in _CAPS_WORD.findall(lines[i])}
     forms = _document_forms(mixed, words) if mixed.strip() else None
-    return [_restore(line, forms) if c else line for line, c in zip(lines, caps)]
+    for i in caps:
+        lines[i] = _restore(lines[i], forms)
+    return "\n".join(lines)
 
 
 def _is_caps(line: str) -> bool:
@@ -98,8 +105,6 @@ def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
         best = max(capital, key=capital.__getitem__) if capital else None
         if best is not None and capital[best] >= lower:
             out[word] = best
-        elif lower:
-            out[word] = key
     return out
 
 
@@ -108,16 +113,14 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _restore(line: str, forms: dict[str, str] | None) -> str:
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if forms is not None:
-            return forms.get(word, word.lower())
+    """Lowercase an ALL-CAPS line except the words the document (or, lacking it, the name lists) capitalise."""
+    if forms is None:
         # no mixed-case text anywhere: trust the name lists, not the dictionary
-        if (lex.is_given(word) or lex.is_surname(word)) and not lex.is_english(word):
-            return word.capitalize()
-        return word.lower()
-
-    return _CAPS_WORD.sub(fix, line)
+        forms = {w: w.capitalize() for w in _CAPS_WORD.findall(line)
+                 if lex.flags(w) & (lex.GIVEN | lex.SURNAME) and not lex.flags(w) & lex.ENGLISH}
+    if not forms:
+        return line.lower()
+    return _CAPS_WORD.sub(lambda m: forms.get(m.group(0)) or m.group(0).lower(), line)
 
 
 def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
@@ -130,6 +133,8 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
     line, counted = 0, 0
     for m in _RUN.finditer(text):
         run, start = m.group(0), m.start()
+        if " " not in run and "." not in run and cls[run] & _NEVER_ALONE:
+            continue  # the commonest run: one word that is never a name, checked before any slicing
         left = text[max(0, start - 40):start]
         cut = left.rfind("\n")
         if cut >= 0:
@@ -138,15 +143,16 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
             p = _LEADING_PARTICLE.search(left)
             if p:
                 run, start, left = left[p.start():] + run, start - len(p.group(0)), left[:p.start()]
+        sentence_start = _starts_sentence(left)
         if " " in run or "." in run[:-1]:
-            tokens = tuple(t for t in _SPLIT.split(run) if t)
+            tokens = tuple(t for t in _SPLIT.split(run) if t) if "." in run else tuple(run.split(" "))
             if len(tokens) > _MAX_TOKENS:
                 continue  # a headline or a table row, not a name
         else:
             f = cls[run]
             if f & _NEVER_ALONE and not f & lex.INITIAL:
                 continue
-            if f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME) and _starts_sentence(left):
+            if sentence_start and f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME):
                 continue
             tokens = (run,)
         end = m.end()
@@ -156,7 +162,7 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
             right = right[:cut]
         line += text.count("\n", counted, start)
         counted = start
-        out.append(Run(tokens, line, start, end, left, right, _starts_sentence(left)))
+        out.append(Run(tokens, line, start, end, left, right, sentence_start))
     return out
 
 
