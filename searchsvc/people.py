@@ -36,8 +36,9 @@ def extract_people(text: str, title: str = "") -> list[str]:
     runs = runs_of(joined, cls)
     teams = team_runs(runs)
     team_words = {w.casefold() for i in teams for w in runs[i].tokens}
-    found = {i: [c for c in candidates(run, cls) if c.sure or not team_words.intersection(_folded(c))]
-             for i, run in enumerate(runs) if i not in teams}
+    found = {i: candidates(run, cls) for i, run in enumerate(runs) if i not in teams}
+    if team_words:
+        found = {i: [c for c in cs if c.sure or not team_words.intersection(_folded(c))] for i, cs in found.items()}
     people = _confirmed(found)
     _promote_lists(runs, joined, people, teams, cls)
     return canonical_names([people[i] for i in sorted(people)])

@@ -15,8 +15,6 @@ where the words cannot ("Amica Wronki 3 Hutnik Krakow 0" vs "Hick 45"):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-
 from .people_text import Run
 
 _SCORE_AFTER = re.compile(r"^(?: \([^()]{2,30}\))? \d{1,3}(?=\s*[.,]?\s*$| [(A-Z]| \d{1,3}-\d{1,3}\b)")
@@ -27,15 +25,18 @@ _LIST_GAP = re.compile(r"^(?:,|,? and|;) ?$")
 
 def team_runs(runs: list[Run]) -> set[int]:
     """Indices of the runs whose layout shows they name teams."""
-    teams: set[int] = set()
-    for line_runs in _by_line(runs):
-        scored = [i for i in line_runs if _SCORE_AFTER.match(runs[i].right)]
-        if len(scored) >= 2:
-            teams.update(scored)
-        head = line_runs[0]
-        if not runs[head].left.strip():
-            if _standings(runs[head].right) or (_LABEL_AFTER.match(runs[head].right) and len(line_runs) > 1):
-                teams.add(head)
+    scored: dict[int, list[int]] = {}
+    heads: list[int] = []
+    for i, run in enumerate(runs):
+        if _SCORE_AFTER.match(run.right):
+            scored.setdefault(run.line, []).append(i)
+        if not run.left.strip() and (_STANDINGS_AFTER.match(run.right) or _LABEL_AFTER.match(run.right)):
+            heads.append(i)
+    teams = {i for found in scored.values() if len(found) >= 2 for i in found}
+    for i in heads:
+        right = runs[i].right
+        if _standings(right) or (_LABEL_AFTER.match(right) and i + 1 < len(runs) and runs[i + 1].line == runs[i].line):
+            teams.add(i)
     return teams
 
 
@@ -48,28 +49,16 @@ def _standings(right: str) -> bool:
 def list_groups(runs: list[Run], text: str) -> list[list[int]]:
     """Runs of the same line separated only by commas/"and", in groups of three or more."""
     groups: list[list[int]] = []
-    for line_runs in _by_line(runs):
-        current = [line_runs[0]]
-        for prev, cur in zip(line_runs, line_runs[1:]):
-            gap = text[runs[prev].end:runs[cur].start]
-            if _LIST_GAP.match(gap):
-                current.append(cur)
-            else:
-                if len(current) >= 3:
-                    groups.append(current)
-                current = [cur]
+    current: list[int] = []
+    for i in range(1, len(runs)):
+        prev, cur = runs[i - 1], runs[i]
+        if prev.line == cur.line and text[prev.end] in ",; " and _LIST_GAP.match(text[prev.end:cur.start]):
+            current = current or [i - 1]
+            current.append(i)
+            continue
         if len(current) >= 3:
             groups.append(current)
+        current = []
+    if len(current) >= 3:
+        groups.append(current)
     return groups
-
-
-def _by_line(runs: list[Run]) -> Iterable[list[int]]:
-    """Run indices grouped by line, in order (runs come sorted by line)."""
-    group: list[int] = []
-    for i, run in enumerate(runs):
-        if group and runs[group[-1]].line != run.line:
-            yield group
-            group = []
-        group.append(i)
-    if group:
-        yield group
