@@ -27,7 +27,7 @@ OUT = Path(__file__).resolve().parent.parent / "searchsvc" / "data" / "people"
 DICT = Path("/usr/share/dict/american-english")
 MIN_SURNAME_PCT = 0.0005  # census share; below this the list is mostly noise
 MIN_CITY_POP_ALTNAMES = 200_000
-MIN_WORDLIKE_PCT = 0.003  # census share an English-word name needs to count as a name (~top 5,000)
+MIN_WORDLIKE_PCT = 0.0  # census share an English-word name needs to count as a name
 
 
 def ascii_forms(word: str) -> set[str]:

@@ -54,7 +54,13 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
-        if any(cls[t] & (MODIFIER_SUFFIX | SAINT) for t in seg) or _is_place(seg, cls) or _place_prefix(seg):
+        if cls[seg[-1]] & MODIFIER_SUFFIX:
+            continue  # "Hong Kong-based": the run only qualifies what follows
+        for j in range(len(seg) - 1, -1, -1):
+            if cls[seg[j]] & MODIFIER_SUFFIX:  # "Top-seeded Thomas Muster"
+                seg = seg[j + 1:]
+                break
+        if any(cls[t] & SAINT for t in seg) or _is_place(seg, cls) or _place_prefix(seg):
             continue
         first, last = k == 0, k == len(segments) - 1
         core, titled = _trim(seg, run.starts_sentence and first, cls)
@@ -129,6 +135,8 @@ def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[li
         if not (f & (TITLE_MODIFIER | STOP) or plain_start or (f & TITLE_WORD and i < len(tokens) - 1)):
             break
         i += 1
+    if len(tokens) - i >= 3 and not cls[tokens[i]] & (GIVEN | SURNAME) and _clear_given(cls[tokens[i + 1]]):
+        i += 1  # "Unseeded Patrick Rafter", "Oriole Jamie Moyer": a label before a full name
     core = tokens[i:]
     # a trailing title abbreviation goes ("North Carolina Gov."), a trailing "Major" may be a surname
     while core and (cls[core[-1]] & STOP or (cls[core[-1]] & TITLE_WORD and core[-1].endswith("."))):
@@ -172,6 +180,11 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
     if maybe_given and all(f & SURNAME or not f & ENGLISH for f in rest):
         return STRONG
     return WEAK if first & NAMELIKE else NONE
+
+
+def _clear_given(f: int) -> bool:
+    """A given name that is no ordinary word or major place ("Patrick", not "Will" or "Jordan")."""
+    return bool(f & GIVEN) and not f & (ENGLISH | MAJOR_PLACE)
 
 
 def _verdict_single(f: int, titled: bool, cue: bool) -> int:
