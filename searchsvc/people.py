@@ -34,11 +34,10 @@ def extract_people(text: str, title: str = "") -> list[str]:
     cls = WordClasses()
     joined = restored_text(text, title)
     runs = runs_of(joined, cls)
+    found = {i: candidates(run, cls) for i, run in enumerate(runs)}
     teams = team_runs(runs)
-    team_words = {w.casefold() for i in teams for w in runs[i].tokens}
-    found = {i: candidates(run, cls) for i, run in enumerate(runs) if i not in teams}
-    if team_words:
-        found = {i: [c for c in cs if c.sure or not team_words.intersection(_folded(c))] for i, cs in found.items()}
+    if teams:
+        _drop_teams(found, runs, teams)
     people = _confirmed(found)
     _promote_lists(runs, joined, people, teams, cls)
     return canonical_names([people[i] for i in sorted(people)])
@@ -46,6 +45,17 @@ def extract_people(text: str, title: str = "") -> list[str]:
 
 def _folded(c: Candidate) -> list[str]:
     return [w.casefold() for w in c.tokens]
+
+
+def _drop_teams(found: dict[int, list[Candidate]], runs: list[Run], teams: set[int]) -> None:
+    """Drop team runs and whatever shares a word with a team, except full names with a clear
+    given name ("Graeme Hick 1 2 0 8" is a player's row, not a team's) and their words."""
+    named = {w for cs in found.values() for c in cs if c.named for w in _folded(c)}
+    team_words = {w.casefold() for i in teams for w in runs[i].tokens} - named
+    for i, cs in found.items():
+        if i in teams:
+            cs = [c for c in cs if c.named or all(w in named for w in _folded(c))]
+        found[i] = [c for c in cs if c.sure or c.named or not team_words.intersection(_folded(c))]
 
 
 def _confirmed(found: dict[int, list[Candidate]]) -> dict[int, tuple[str, ...]]:

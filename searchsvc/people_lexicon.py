@@ -207,7 +207,7 @@ def _classify_marked(tok: str) -> int:
     if _INITIAL_RE.fullmatch(tok):
         if len(tok) <= 2:  # "D." is an initial even though "d" is a standings column
             return (f & ~NON_NAME) | INITIAL | NAMELIKE
-        if tok.upper() == tok and len(tok) <= 6:  # "U.S.", "U.N."
+        if f & NON_NAME:  # "U.S.", "U.N." (listed); "H.D." stays a pair of initials
             return f | INITIAL | STOP
         return f | INITIAL | NAMELIKE
     if f & (NON_NAME | NATIONALITY) or not _MARKED_WORD.fullmatch(tok) or (len(tok) > 1 and tok.isupper()):

@@ -45,6 +45,7 @@ class Candidate(NamedTuple):
     verdict: int
     run: Run
     sure: bool  # titled or initialled: no document evidence can overturn it
+    named: bool = False  # a strong full name led by a clear given name ("Graeme Hick")
 
 
 def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
@@ -69,7 +70,8 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
         titled = titled or (first and _left_title(run.left, cls))
         verdict = _verdict(core, titled, run, last, first, cls)
         if verdict:
-            out.append(Candidate(tuple(core), verdict, run, titled or bool(cls[core[0]] & INITIAL)))
+            named = verdict == STRONG and len(core) > 1 and _clear_given(cls[core[0]])
+            out.append(Candidate(tuple(core), verdict, run, titled or bool(cls[core[0]] & INITIAL), named))
     return out
 
 
@@ -88,7 +90,7 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
     strong = sure or bool(_SPORT_AFTER.match(run.right) or _SPORT_BEFORE.search(run.left))
     if not strong and f & (SURNAME | GIVEN):
         strong = _right_cue(run.right) or _left_cue(run.left)
-    if _facility_after(run.right):
+    if _facility_after(run.right) or _facility_before(run.left, cls):
         return []
     return [Candidate((word,), STRONG if strong else WEAK, run, sure)]
 
@@ -150,7 +152,7 @@ def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: boo
         return NONE
     if any(cls[t] & (ORG | STOP) for t in words) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
-    if last and _facility_after(run.right):
+    if (last and _facility_after(run.right)) or (first_seg and _facility_before(run.left, cls)):
         return NONE
     sport = (last and bool(_SPORT_AFTER.match(run.right))) or (first_seg and bool(_SPORT_BEFORE.search(run.left)))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
@@ -171,7 +173,9 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
     if not all(f & NAMELIKE or (clear_given and not f & MAJOR_PLACE) or (maybe_given and not f & PLACE)
                for f in rest):
         return NONE
-    if titled or clear_given:
+    if titled:
+        return STRONG
+    if clear_given:
         return STRONG
     every = [first, *rest]
     plain = any(f & ENGLISH and not f & (GIVEN | SURNAME) for f in every)
@@ -199,8 +203,18 @@ def _verdict_single(f: int, titled: bool, cue: bool) -> int:
     return WEAK
 
 
+def _facility_before(left: str, cls: WordClasses) -> bool:
+    """"the daily Le Monde", "club Hansa Rostock": a lowercase thing noun right before the run."""
+    if left[-1:] != " " or not left[-2:-1].islower():
+        return False
+    word = left[left.rfind(" ", 0, len(left) - 1) + 1:-1]
+    return word.islower() and lex.is_facility(word)
+
+
 def _facility_after(right: str) -> bool:
-    """"Charles de Gaulle airport": a lowercase place/thing noun right after the run."""
+    """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run."""
+    if right.startswith((" & ", " &")):
+        return True
     if right[:1] != " " or not right[1:2].islower():
         return False
     m = _WORD.match(right, 1)
