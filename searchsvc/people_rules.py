@@ -45,7 +45,7 @@ class Candidate(NamedTuple):
     verdict: int
     run: Run
     sure: bool  # titled or initialled: no document evidence can overturn it
-    named: bool = False  # a strong full name led by a clear given name ("Graeme Hick")
+    named: bool = False  # a strong full name led by a known given name ("Graeme Hick")
 
 
 def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
@@ -61,16 +61,16 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
             if cls[seg[j]] & MODIFIER_SUFFIX:  # "Top-seeded Thomas Muster"
                 seg = seg[j + 1:]
                 break
-        if any(cls[t] & SAINT for t in seg) or _is_place(seg, cls) or _place_prefix(seg):
+        if any(cls[t] & SAINT for t in seg) or _is_place(seg, cls):
             continue
         first, last = k == 0, k == len(segments) - 1
         core, titled = _trim(seg, run.starts_sentence and first, cls)
-        if not core:
+        if not core or _place_prefix(core):
             continue
         titled = titled or (first and _left_title(run.left, cls))
         verdict = _verdict(core, titled, run, last, first, cls)
         if verdict:
-            named = verdict == STRONG and len(core) > 1 and _clear_given(cls[core[0]])
+            named = verdict == STRONG and len(core) > 1 and bool(cls[core[0]] & GIVEN)
             out.append(Candidate(tuple(core), verdict, run, titled or bool(cls[core[0]] & INITIAL), named))
     return out
 
@@ -85,12 +85,12 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
         return []
     if not f & NAMELIKE:
         titled = _left_title(run.left, cls)
-        return [Candidate((word,), STRONG, run, True)] if titled and not _facility_after(run.right) else []
+        return [Candidate((word,), STRONG, run, True)] if titled and not _facility_after(run) else []
     sure = _left_title(run.left, cls)
     strong = sure or bool(_SPORT_AFTER.match(run.right) or _SPORT_BEFORE.search(run.left))
     if not strong and f & (SURNAME | GIVEN):
         strong = _right_cue(run.right) or _left_cue(run.left)
-    if _facility_after(run.right) or _facility_before(run.left, cls):
+    if _facility_after(run) or _facility_before(run.left, cls):
         return []
     return [Candidate((word,), STRONG if strong else WEAK, run, sure)]
 
@@ -152,7 +152,7 @@ def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: boo
         return NONE
     if any(cls[t] & (ORG | STOP) for t in words) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
-    if (last and _facility_after(run.right)) or (first_seg and _facility_before(run.left, cls)):
+    if (last and _facility_after(run)) or (first_seg and _facility_before(run.left, cls)):
         return NONE
     sport = (last and bool(_SPORT_AFTER.match(run.right))) or (first_seg and bool(_SPORT_BEFORE.search(run.left)))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
@@ -211,9 +211,14 @@ def _facility_before(left: str, cls: WordClasses) -> bool:
     return word.islower() and lex.is_facility(word)
 
 
-def _facility_after(right: str) -> bool:
-    """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run."""
+def _facility_after(run: Run) -> bool:
+    """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
+    (not after a possessive: "Clinton's side")."""
+    right = run.right
     if right.startswith((" & ", " &")):
+        return True
+    if strip_possessive(run.tokens[-1])[1]:
+        return False
         return True
     if right[:1] != " " or not right[1:2].islower():
         return False
