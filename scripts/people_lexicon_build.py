@@ -77,7 +77,7 @@ def places() -> dict[str, str]:
     out: dict[str, str] = {}
     for c in gc.get_countries().values():
         out[c["name"]] = "country"
-        out.setdefault(c["capital"], "city")
+        out.setdefault(c["capital"], "bigcity")  # a capital is as well known as a big city
     for s in gc.get_us_states().values():
         out.setdefault(s["name"], "region")
     for c in gc.get_continents().values():
@@ -86,9 +86,11 @@ def places() -> dict[str, str]:
         names = {city["name"]}
         if city["population"] >= MIN_CITY_POP_ALTNAMES:
             names.update(a for a in city["alternatenames"] if latin(a) and a[:1].isupper())
+        kind = "city" if city["population"] < 1_000_000 else "bigcity"
         for n in names:
             for form in ascii_forms(n):
-                out.setdefault(form, "city" if city["population"] < 1_000_000 else "bigcity")
+                if out.get(form, "city") == "city":  # a big city outranks a small namesake
+                    out[form] = kind
     return {k: v for k, v in out.items() if k and k[:1].isupper()}
 
 

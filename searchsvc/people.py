@@ -35,9 +35,10 @@ def extract_people(text: str, title: str = "") -> list[str]:
     joined = restored_text(text, title)
     runs = runs_of(joined, cls)
     found = {i: candidates(run, cls) for i, run in enumerate(runs)}
-    teams = team_runs(runs)
-    if teams:
-        _drop_teams(found, runs, teams)
+    teams, rows = team_runs(runs)
+    if teams or rows:
+        _drop_teams(found, runs, teams, rows)
+    teams |= rows
     people = _confirmed(found)
     _promote_lists(runs, joined, people, teams, cls)
     return canonical_names([people[i] for i in sorted(people)])
@@ -47,13 +48,16 @@ def _folded(c: Candidate) -> list[str]:
     return [w.casefold() for w in c.tokens]
 
 
-def _drop_teams(found: dict[int, list[Candidate]], runs: list[Run], teams: set[int]) -> None:
-    """Drop team runs and whatever shares a word with a team, except full names with a clear
-    given name ("Graeme Hick 1 2 0 8" is a player's row, not a team's) and their words."""
-    named = {w for cs in found.values() for c in cs if c.named for w in _folded(c)}
-    team_words = {w.casefold() for i in teams for w in runs[i].tokens} - named
+def _drop_teams(found: dict[int, list[Candidate]], runs: list[Run], teams: set[int], rows: set[int]) -> None:
+    """Drop team runs and whatever shares a word with a team.  Table rows are kept when they
+    are full names with a given name ("Graeme Hick 1 2 0 8" is a player's row), and so are the
+    words of such names elsewhere."""
+    named = {w for i, cs in found.items() if i not in teams for c in cs if c.named for w in _folded(c)}
+    team_words = {w.casefold() for i in teams | rows for w in runs[i].tokens} - named
     for i, cs in found.items():
         if i in teams:
+            cs = []
+        elif i in rows:
             cs = [c for c in cs if c.named or all(w in named for w in _folded(c))]
         found[i] = [c for c in cs if c.sure or c.named or not team_words.intersection(_folded(c))]
 

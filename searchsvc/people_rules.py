@@ -134,8 +134,10 @@ def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[li
     while i < len(tokens):
         f = cls[tokens[i]]
         plain_start = i == 0 and sentence_start and f & ENGLISH and not f & (GIVEN | EAST_ASIAN_SURNAME)
-        if not (f & (TITLE_MODIFIER | STOP) or plain_start or (f & TITLE_WORD and i < len(tokens) - 1)):
+        title = f & TITLE_WORD and i < len(tokens) - 1
+        if not (f & (TITLE_MODIFIER | STOP) or plain_start or title):
             break
+        titled = titled or bool(title)
         i += 1
     if len(tokens) - i >= 3 and not cls[tokens[i]] & (GIVEN | SURNAME) and _clear_given(cls[tokens[i + 1]]):
         i += 1  # "Unseeded Patrick Rafter", "Oriole Jamie Moyer": a label before a full name
@@ -167,15 +169,13 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
         return STRONG
     if first & INITIAL:
         return NONE if rest[-1] & MAJOR_PLACE else STRONG
-    maybe_given = first & GIVEN and not first & MAJOR_PLACE
-    clear_given = maybe_given and not first & ENGLISH
+    maybe_given = first & GIVEN
+    clear_given = _clear_given(first)
     # after a known given name a capitalised plain word is a surname ("Peter Such", "Michael Green")
     if not all(f & NAMELIKE or (clear_given and not f & MAJOR_PLACE) or (maybe_given and not f & PLACE)
                for f in rest):
         return NONE
-    if titled:
-        return STRONG
-    if clear_given:
+    if titled or clear_given:
         return STRONG
     every = [first, *rest]
     plain = any(f & ENGLISH and not f & (GIVEN | SURNAME) for f in every)
@@ -183,7 +183,13 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
         return STRONG
     if maybe_given and all(f & SURNAME or not f & ENGLISH for f in rest):
         return STRONG
-    return WEAK if first & NAMELIKE else NONE
+    if first & NAMELIKE:
+        return WEAK
+    # "Newt Gingrich", "Sachin Tendulkar": an ordinary word or small town first, then a surname-like word
+    if len(rest) == 1 and not first & (STOP | ORG | MAJOR_PLACE) and rest[0] & NAMELIKE \
+            and not rest[0] & (ENGLISH | PLACE):
+        return WEAK
+    return NONE
 
 
 def _clear_given(f: int) -> bool:
@@ -192,12 +198,10 @@ def _clear_given(f: int) -> bool:
 
 
 def _verdict_single(f: int, titled: bool, cue: bool) -> int:
-    if f & (INITIAL | MAJOR_PLACE):
+    if f & (INITIAL | MAJOR_PLACE) or not f & NAMELIKE:
         return NONE
     if titled and not f & PLACE:
         return STRONG
-    if not f & NAMELIKE:
-        return NONE
     if cue and f & (SURNAME | GIVEN) and not f & PLACE:
         return STRONG
     return WEAK

@@ -23,8 +23,12 @@ _LABEL_AFTER = re.compile(r"^ +[-:] +[A-Z]")
 _LIST_GAP = re.compile(r"^(?:,|,? and|;) ?$")
 
 
-def team_runs(runs: list[Run]) -> set[int]:
-    """Indices of the runs whose layout shows they name teams."""
+def team_runs(runs: list[Run]) -> tuple[set[int], set[int]]:
+    """Indices of the runs whose layout shows they name teams: (score-line teams, table-row heads).
+
+    A table row head may still be a player ("Graeme Hick 1 2 0 8 4 4.00"); a
+    run followed by a score on a line with another such run is a team.
+    """
     scored: dict[int, list[int]] = {}
     heads: list[int] = []
     for i, run in enumerate(runs):
@@ -33,11 +37,14 @@ def team_runs(runs: list[Run]) -> set[int]:
         if not run.left.strip() and (_STANDINGS_AFTER.match(run.right) or _LABEL_AFTER.match(run.right)):
             heads.append(i)
     teams = {i for found in scored.values() if len(found) >= 2 for i in found}
+    rows = set()
     for i in heads:
         right = runs[i].right
-        if _standings(right) or (_LABEL_AFTER.match(right) and i + 1 < len(runs) and runs[i + 1].line == runs[i].line):
-            teams.add(i)
-    return teams
+        if _LABEL_AFTER.match(right) and i + 1 < len(runs) and runs[i + 1].line == runs[i].line:
+            teams.add(i)  # "Gloria Bistrita - Ilie Lazar (32nd)": the label of a scorers line
+        elif _standings(right):
+            rows.add(i)
+    return teams, rows - teams
 
 
 def _standings(right: str) -> bool:
