@@ -178,7 +178,7 @@ def is_east_asian_name(surname: str, given: str) -> bool:
 
 
 _INITIAL_RE = re.compile(r"(?:[^\W\d_]\.-?)+")
-_ADJ_SUFFIX = re.compile(r"-[a-z]+$")  # "Kong-based", "Smith-led": a modifier, not a name
+_ADJ_SUFFIX = re.compile(r"-[a-z]{3,}$")  # "Kong-based", "Smith-led": a modifier (not "In-so")
 _MARKED_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’.-])*")  # letters with inner marks, no digits
 
 
@@ -192,8 +192,8 @@ def classify(tok: str) -> int:
     """
     if tok.isalpha():  # the common case, kept cheap: the table holds the plain word's classes
         f = _FLAGS.get(tok.casefold(), NAMELIKE)
-        if len(tok) > 1 and tok.isupper():  # an acronym
-            f = (f | STOP) & ~NAMELIKE
+        if len(tok) > 1 and (tok.isupper() or (tok[-1] == "s" and tok[:-1].isupper() and len(tok) > 2)):
+            f = (f | STOP) & ~NAMELIKE  # an acronym, "GDRs"
         return f
     f = _classify_marked(tok)
     if f & INITIAL:

@@ -31,6 +31,8 @@ _INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
 _AGE = re.compile(r"^,\s*\d{2},")
 _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
 #: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"), a runs-wickets figure ("Such 4-38")
+#: capitalised articles that start titles of newspapers and works, not names
+_ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
 _SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1,3}-\d{1,2}\b)")
 #: cricket dismissals before a name: "c Healy b Warne", "lbw b Akram", "st Rashid"
 _SPORT_BEFORE = re.compile(r"(?:^|\s)(?:c|b|st|lbw b|c &)\s$")
@@ -61,8 +63,8 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
             if cls[seg[j]] & MODIFIER_SUFFIX:  # "Top-seeded Thomas Muster"
                 seg = seg[j + 1:]
                 break
-        if any(cls[t] & SAINT for t in seg) or _is_place(seg, cls):
-            continue
+        if cls[seg[0]] & SAINT or _is_place(seg, cls) or (len(seg) == 2 and seg[0] in _ARTICLES):
+            continue  # "St Pauli", "New York", "Der Spiegel"
         first, last = k == 0, k == len(segments) - 1
         core, titled = _trim(seg, run.starts_sentence and first, cls)
         if not core or _place_prefix(core):
@@ -79,7 +81,8 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
     """The commonest run, one word: the same rules as below, cheapest tests first."""
     word, _ = strip_possessive(run.tokens[0])
     f = cls[word]
-    if f & (STOP | MODIFIER_SUFFIX | SAINT | PLACE | INITIAL | TITLE_WORD | TITLE_MODIFIER | ORG):
+    if f & (STOP | MODIFIER_SUFFIX | SAINT | MAJOR_PLACE | INITIAL | TITLE_WORD | TITLE_MODIFIER | ORG) \
+            or (f & PLACE and not f & SURNAME):  # "Clinton" and "Dole" are towns too
         return []
     if run.starts_sentence and f & ENGLISH and not f & (GIVEN | SURNAME):
         return []
