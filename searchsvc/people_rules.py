@@ -21,8 +21,24 @@ import re
 from typing import NamedTuple
 
 from . import people_lexicon as lex
-from .people_lexicon import (EAST_ASIAN_SURNAME, ENGLISH, GIVEN, INITIAL, MAJOR_PLACE, MODIFIER_SUFFIX, NAMELIKE, ORG, PARTICLE, PLACE,
-                             SAINT, STOP, SURNAME, TITLE_MODIFIER, TITLE_WORD, WordClasses)
+from .people_lexicon import (
+    EAST_ASIAN_SURNAME,
+    ENGLISH,
+    GIVEN,
+    INITIAL,
+    MAJOR_PLACE,
+    MODIFIER_SUFFIX,
+    NAMELIKE,
+    ORG,
+    PARTICLE,
+    PLACE,
+    SAINT,
+    STOP,
+    SURNAME,
+    TITLE_MODIFIER,
+    TITLE_WORD,
+    WordClasses,
+)
 from .people_text import Run, strip_possessive
 
 NONE, WEAK, STRONG = 0, 1, 2
@@ -230,7 +246,7 @@ def _facility_after(run: Run) -> bool:
     if right[:1] != " " or not right[1:2].islower():
         return False
     m = _WORD.match(right, 1)
-    return bool(m) and lex.is_facility(m.group(0))
+    return m is not None and lex.is_facility(m.group(0))
 
 
 def _right_cue(right: str) -> bool:
@@ -243,7 +259,7 @@ def _right_cue(right: str) -> bool:
     if right[:1] != " " or not right[1:2].islower():
         return False
     m = _WORD.match(right, 1)
-    return bool(m) and lex.is_cue(m.group(0))
+    return m is not None and lex.is_cue(m.group(0))
 
 
 def _left_cue(left: str) -> bool:

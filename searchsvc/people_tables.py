@@ -15,6 +15,7 @@ where the words cannot ("Amica Wronki 3 Hutnik Krakow 0" vs "Hick 45"):
 from __future__ import annotations
 
 import re
+
 from .people_text import Run
 
 _SCORE_AFTER = re.compile(r"^(?: \([^()]{2,30}\))? \d{1,3}(?=\s*[.,]?\s*$| [(A-Z]| \d{1,3}-\d{1,3}\b)")
@@ -55,7 +56,7 @@ def team_runs(runs: list[Run]) -> tuple[set[int], set[int]]:
 def _standings(right: str) -> bool:
     """At least three numbers, some of them small: a league table, not golf scores (67 70 71)."""
     m = _STANDINGS_AFTER.match(right)
-    return bool(m) and any(int(float(n)) < 30 for n in m.group(0).split())
+    return m is not None and any(int(float(n)) < 30 for n in m.group(0).split())
 
 
 def list_groups(runs: list[Run], text: str) -> list[list[int]]:

@@ -16,7 +16,6 @@ Two moving parts:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import NamedTuple
 
 from . import people_lexicon as lex
@@ -26,7 +25,7 @@ _LOW = "a-zß-öø-ÿ"
 _PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|le|la|ter|ten|al|el|bin|ibn|ben|abu|abd|ould)"
 _WORD = rf"[{_UP}][\w'’]*(?:-[\w'’]+)*"
 _INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
-_ABBREV = rf"(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Maj|Capt|Sgt|Rev|Prof|Gov|Sen|Rep|Mt|Cmdr|Adm|Brig|Fr|Mme|Messrs)\."
+_ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Maj|Capt|Sgt|Rev|Prof|Gov|Sen|Rep|Mt|Cmdr|Adm|Brig|Fr|Mme|Messrs)\."
 _TOKEN = rf"(?:{_ABBREV}|{_INITIAL}|{_WORD})"
 # Runs start at a capital (the lookahead lets the engine skip other positions fast); a
 # leading particle ("de Klerk", "al-Assad") is taken from the left context afterwards.
@@ -34,6 +33,7 @@ _RUN = re.compile(rf"(?=[{_UP}]){_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TO
 _LEADING_PARTICLE = re.compile(rf"(?<![\w'’-]){_PARTICLE}[ -]$")
 _SPLIT = re.compile(rf"(?<=\.)(?=[{_UP}][{_LOW}'’])| ")
 _MIXED_WORD = re.compile(rf"(?<![\w'’])[{_UP}][{_LOW}'’][\w'’-]*")
+_MID_SENTENCE_WORDS = re.compile(rf"(?<=[{_LOW},;] )[{_UP}][\w'’-]*(?: [{_UP}][\w'’-]*)*")
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}'’-]*[{_UP}]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 
@@ -75,41 +75,20 @@ def _is_caps(line: str) -> bool:
 
 
 def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
-    """How the mixed-case text writes each ALL-CAPS word: capitalised mid-sentence, or lowercase.
+    """How the mixed-case text writes each ALL-CAPS word that it capitalises mid-sentence.
 
-    A word capitalised mid-sentence at least as often as it is lowercase keeps
-    that spelling; a word seen only sentence-initially ("HE" / "He said") or in
-    lowercase is lowercased; an unseen word is left out (lowercased later).
+    "SHEARER" -> "Shearer" when the body says "... striker Alan Shearer"; a
+    word the body only capitalises at a sentence start ("He said") or never
+    writes is left out, and so lowercased.  One regex pass finds the body's
+    mid-sentence capitalised words (after a lowercase word or a comma).
     """
-    folded = mixed.lower()  # same length as ``mixed`` for the Latin text this handles
-    if len(folded) != len(mixed):
-        return {}
-    out = {}
-    for word in words:
-        f = lex.flags(word)
-        if f & lex.NON_NAME or (f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME | lex.PLACE)):
-            continue  # "THE", "PROFIT": plain words, lowercased without a search
-        capital: dict[str, int] = {}
-        lower = 0
-        key = word.lower()
-        pos = folded.find(key)
-        while pos >= 0:
-            end = pos + len(key)
-            if (pos == 0 or not _is_word_char(folded[pos - 1])) and (end == len(folded) or not _is_word_char(folded[end])):
-                form = mixed[pos:end]
-                if form.islower():
-                    lower += 1
-                elif not form.isupper() and not _starts_sentence(mixed[max(0, pos - 4):pos]):
-                    capital[form] = capital.get(form, 0) + 1
-            pos = folded.find(key, end)
-        best = max(capital, key=capital.__getitem__) if capital else None
-        if best is not None and capital[best] >= lower:
-            out[word] = best
-    return out
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "'’"
+    forms: dict[str, str] = {}
+    for sequence in _MID_SENTENCE_WORDS.findall(mixed):
+        for form in sequence.split(" "):
+            key = form.upper()
+            if key in words and key != form:
+                forms.setdefault(key, form)
+    return forms
 
 
 def _restore(line: str, forms: dict[str, str] | None) -> str:
