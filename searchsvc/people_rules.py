@@ -70,6 +70,12 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     """The name candidates inside one run (usually one, none for most runs)."""
     if len(run.tokens) == 1:
         return _single_word(run, cls)
+    every = 0
+    for t in run.tokens:
+        every |= cls[t]
+    if not every & (NAMELIKE | GIVEN | SURNAME) or (every & ORG and not every & (TITLE_WORD | MODIFIER_SUFFIX)
+                                                     and not any(_has_apostrophe(t) for t in run.tokens)):
+        return []  # fast exit: no name-like word at all, or a company ("Texaco Inc") with no title in it
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
@@ -91,6 +97,10 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
             named = verdict == STRONG and len(core) > 1 and bool(cls[core[0]] & GIVEN)
             out.append(Candidate(tuple(core), verdict, run, titled or bool(cls[core[0]] & INITIAL), named))
     return out
+
+
+def _has_apostrophe(tok: str) -> bool:
+    return "'" in tok or "’" in tok
 
 
 def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
