@@ -212,7 +212,13 @@ def _classify_marked(tok: str) -> int:
         return f | INITIAL | NAMELIKE
     if f & (NON_NAME | NATIONALITY) or not _MARKED_WORD.fullmatch(tok) or (len(tok) > 1 and tok.isupper()):
         f |= STOP
-    if f & TITLE or ("-" in tok and all(flags(p) & (TITLE | TITLE_MODIFIER) for p in tok.split("-"))):
+    if "-" in tok:
+        parts = tok.split("-")
+        if all(flags(p) & (TITLE | TITLE_MODIFIER) for p in parts):
+            f |= TITLE_WORD  # "Lieutenant-Colonel"
+        elif any(flags(p) & NATIONALITY or (len(p) > 4 and flags(p) & MAJOR_PLACE) for p in parts):
+            f |= STOP  # "Rica-Nicaragua", "Anglo-French"; not "Teng-hui"
+    if f & TITLE:
         f |= TITLE_WORD
     if tok.split("-", 1)[0].casefold().rstrip(".") in _SAINTS:
         f |= SAINT

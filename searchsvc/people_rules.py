@@ -85,8 +85,9 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
             if cls[seg[j]] & MODIFIER_SUFFIX:  # "Top-seeded Thomas Muster"
                 seg = seg[j + 1:]
                 break
-        if cls[seg[0]] & SAINT or _is_place(seg, cls) or (len(seg) == 2 and seg[0] in _ARTICLES):
-            continue  # "St Pauli", "New York", "Der Spiegel"
+        if (cls[seg[0]] & SAINT or _is_place(seg, cls) or (len(seg) == 2 and seg[0] in _ARTICLES)
+                or any(cls[t] & SAINT for t in seg[1:] if "-" in t)):
+            continue  # "St Pauli", "New York", "Der Spiegel", "Paris Saint-Germain"
         first, last = k == 0, k == len(segments) - 1
         core, titled = _trim(seg, run.starts_sentence and first, cls)
         if not core or _place_prefix(core):
@@ -212,8 +213,8 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
         return STRONG
     if maybe_given and all(f & SURNAME or not f & ENGLISH for f in rest):
         return STRONG
-    if first & NAMELIKE:
-        return WEAK
+    if first & NAMELIKE and (first & GIVEN or not all(f & ENGLISH for f in every)):
+        return WEAK  # but not "Red Cross", "White Wheat": all ordinary words
     # "Newt Gingrich", "Sachin Tendulkar": an ordinary word or small town first, then a surname-like word
     if len(rest) == 1 and not first & (STOP | ORG | MAJOR_PLACE) and rest[0] & NAMELIKE \
             and not rest[0] & (ENGLISH | PLACE):

@@ -21,6 +21,8 @@ from .people_text import Run
 _SCORE_AFTER = re.compile(r"^(?: \([^()]{2,30}\))? \d{1,3}(?=\s*[.,]?\s*$| [(A-Z]| \d{1,3}-\d{1,3}\b)")
 #: a team on its own: "Gloria Bistrita (Romania) 2 Valletta", "Ruch Chorzow win 6-1 on aggregate"
 _TEAM_AFTER = re.compile(r"^(?: \([^()\d]{2,30}\) \d{1,2}(?= [(A-Z])| win \d{1,2}-\d{1,2}\b)")
+#: a single football score after a name: "beat Hansa Rostock 1-0" (tennis has sets: "6-3 6-4")
+_GOALS_AFTER = re.compile(r"^ \d-\d(?![\d-])(?! \d-\d)(?! ?\(\d)")
 _STANDINGS_AFTER = re.compile(r"^(?:\s+\d{1,3}(?:\.\d+)?){3,}")
 _LABEL_AFTER = re.compile(r"^ +[-:] +[A-Z]")
 _LIST_GAP = re.compile(r"^(?:,|,? and|;) ?$")
@@ -43,6 +45,7 @@ def team_runs(runs: list[Run]) -> tuple[set[int], set[int]]:
             heads.append(i)
     teams = {i for found in scored.values() if len(found) >= 2 for i in found}
     teams.update(i for i, run in enumerate(runs) if run.right.startswith(" win ") and _TEAM_AFTER.match(run.right))
+    teams.update(i for i, run in enumerate(runs) if run.right[1:2].isdigit() and _GOALS_AFTER.match(run.right))
     rows = set()
     for i in heads:
         right = runs[i].right
