@@ -96,6 +96,8 @@ def _derive(f: int) -> int:
 
 
 _FLAGS = _flag_table()
+#: lowercase name particles ("van", "al", "bin"), for the run regex of :mod:`people_text`
+PARTICLE_WORDS = frozenset(w for w in _words("particles.txt") if w.isalpha())
 
 
 def flags(word: str) -> int:

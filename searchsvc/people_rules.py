@@ -49,7 +49,8 @@ _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z
 #: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"), a runs-wickets figure ("Such 4-38")
 #: capitalised articles that start titles of newspapers and works, not names
 _ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
-_SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1,3}-\d{1,2}\b)")
+_SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1,3}-\d{1,2}\b"
+                          r"|(?:c|b|lbw|st|c &) [A-Z]|(?:not out|run out|retired hurt)\b)")  # "Hick c Healy b Warne"
 #: cricket dismissals before a name: "c Healy b Warne", "lbw b Akram", "st Rashid"
 _SPORT_BEFORE = re.compile(r"(?:^|\s)(?:c|b|st|lbw b|c &)\s$")
 _PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")
@@ -73,9 +74,11 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     every = 0
     for t in run.tokens:
         every |= cls[t]
-    if not every & (NAMELIKE | GIVEN | SURNAME) or (every & ORG and not every & (TITLE_WORD | MODIFIER_SUFFIX)
-                                                     and not any(_has_apostrophe(t) for t in run.tokens)):
-        return []  # fast exit: no name-like word at all, or a company ("Texaco Inc") with no title in it
+    if not every & (NAMELIKE | GIVEN | SURNAME):
+        return []  # fast exit: no name-like word at all
+    if every & ORG and not every & (TITLE_WORD | TITLE_MODIFIER | MODIFIER_SUFFIX) \
+            and not any(_has_apostrophe(t) for t in run.tokens):
+        return []  # fast exit: a company ("Texaco Inc") with no title in it
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
@@ -184,7 +187,7 @@ def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: boo
         return NONE
     if any(cls[t] & (ORG | STOP) for t in words) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
-    if (last and _facility_after(run)) or (first_seg and _facility_before(run.left, cls)):
+    if (last and _facility_after(run)) or (first_seg and not titled and _facility_before(run.left, cls)):
         return NONE
     sport = (last and bool(_SPORT_AFTER.match(run.right))) or (first_seg and bool(_SPORT_BEFORE.search(run.left)))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
@@ -201,8 +204,11 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
         return NONE if rest[-1] & MAJOR_PLACE else STRONG
     maybe_given = first & GIVEN
     clear_given = _clear_given(first)
-    # after a known given name a capitalised plain word is a surname ("Peter Such", "Michael Green")
-    if not all(f & NAMELIKE or (clear_given and not f & MAJOR_PLACE) or (maybe_given and not f & PLACE)
+    # after a known given name a capitalised plain word is a surname ("Peter Such", "Michael Green"),
+    # and so is a small town's name after a title or before a cue ("Samer Ammar Soliman, 42,")
+    vouched = maybe_given or titled or cue
+    if not all(f & NAMELIKE or (clear_given and not f & MAJOR_PLACE)
+               or (vouched and f & PLACE and not f & (MAJOR_PLACE | ENGLISH)) or (maybe_given and not f & PLACE)
                for f in rest):
         return NONE
     if titled or clear_given:
@@ -230,7 +236,7 @@ def _clear_given(f: int) -> bool:
 def _verdict_single(f: int, titled: bool, cue: bool) -> int:
     if f & (INITIAL | MAJOR_PLACE) or not f & NAMELIKE:
         return NONE
-    if titled and not f & PLACE:
+    if titled and (not f & PLACE or f & SURNAME):  # "President Clinton" (a town too)
         return STRONG
     if cue and f & (SURNAME | GIVEN) and not f & PLACE:
         return STRONG

@@ -22,7 +22,7 @@ from . import people_lexicon as lex
 
 _UP = "A-ZÀ-ÖØ-ÞĀ-Žſ"  # Latin-1 and Latin Extended-A upper case (and some lower: harmless)
 _LOW = "a-zß-öø-ÿ"
-_PARTICLE = r"(?:van|von|der|den|de|da|di|del|della|dos|das|du|le|la|ter|ten|al|el|bin|ibn|ben|abu|abd|ould)"
+_PARTICLE = "(?:" + "|".join(sorted(lex.PARTICLE_WORDS, key=len, reverse=True)) + ")" if lex.PARTICLE_WORDS else "(?!)"
 _WORD = rf"[{_UP}][\w'’]*(?:-[\w'’]+)*"
 _INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Maj|Capt|Sgt|Rev|Prof|Gov|Sen|Rep|Mt|Cmdr|Adm|Brig|Fr|Mme|Messrs)\."
