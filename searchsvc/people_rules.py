@@ -29,6 +29,8 @@ from .people_lexicon import (
     MAJOR_PLACE,
     MODIFIER_SUFFIX,
     NAMELIKE,
+    NATIONALITY,
+    NON_NAME,
     ORG,
     PARTICLE,
     PLACE,
@@ -177,15 +179,24 @@ def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[li
     core = tokens[i:]
     # a trailing title abbreviation goes ("North Carolina Gov."), a trailing "Major" may be a surname
     while core and (cls[core[-1]] & STOP or (cls[core[-1]] & TITLE_WORD and core[-1].endswith("."))):
+        if _nationality_surname(core, cls):
+            break
         core = core[:-1]
     return core, titled
+
+
+def _nationality_surname(core: list[str], cls: WordClasses) -> bool:
+    """"Viorel Moldovan", "Ian English": a nationality word right after a clear given name is a surname."""
+    return (len(core) >= 2 and _clear_given(cls[core[-2]]) and bool(cls[core[-1]] & NATIONALITY)
+            and not cls[core[-1]] & NON_NAME)
 
 
 def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: bool, cls: WordClasses) -> int:
     words = [t for t in core if not cls[t] & PARTICLE]
     if not words or all(cls[t] & INITIAL for t in words):
         return NONE
-    if any(cls[t] & (ORG | STOP) for t in words) or (len(core) > 1 and lex.is_place(" ".join(core))):
+    plain = words[:-1] if _nationality_surname(words, cls) else words
+    if any(cls[t] & (ORG | STOP) for t in plain) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
     if (last and _facility_after(run)) or (first_seg and not titled and _facility_before(run.left, cls)):
         return NONE
