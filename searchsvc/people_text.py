@@ -33,7 +33,6 @@ _RUN = re.compile(rf"(?=[{_UP}]){_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TO
 _LEADING_PARTICLE = re.compile(rf"(?<![\w'’-]){_PARTICLE}[ -]$")
 _SPLIT = re.compile(rf"(?<=\.)(?=[{_UP}][{_LOW}'’])| ")
 _MIXED_WORD = re.compile(rf"(?<![\w'’])[{_UP}][{_LOW}'’][\w'’-]*")
-_MID_SENTENCE_WORDS = re.compile(rf"(?<=[{_LOW},;] )[{_UP}][\w'’-]*(?: [{_UP}][\w'’-]*)*")
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}'’-]*[{_UP}]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 
@@ -78,17 +77,33 @@ def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
     """How the mixed-case text writes each ALL-CAPS word that it capitalises mid-sentence.
 
     "SHEARER" -> "Shearer" when the body says "... striker Alan Shearer"; a
-    word the body only capitalises at a sentence start ("He said") or never
-    writes is left out, and so lowercased.  One regex pass finds the body's
-    mid-sentence capitalised words (after a lowercase word or a comma).
+    word the body only capitalises at a sentence start ("He said"), writes in
+    lowercase, or never writes is left out, and so lowercased.  Plain words
+    ("THE", "PROFIT") are not even looked for, and only the first few
+    occurrences of the others are.
     """
+    folded = mixed.lower()
+    if len(folded) != len(mixed):  # exotic case mappings: keep offsets simple, restore nothing
+        return {}
     forms: dict[str, str] = {}
-    for sequence in _MID_SENTENCE_WORDS.findall(mixed):
-        for form in sequence.split(" "):
-            key = form.upper()
-            if key in words and key != form:
-                forms.setdefault(key, form)
+    for word in words:
+        f = lex.flags(word)
+        if f & lex.NON_NAME or (f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME | lex.PLACE)):
+            continue
+        key = word.lower()
+        pos, seen = folded.find(key), 0
+        while pos > 1 and seen < _MAX_LOOKS:
+            end = pos + len(key)
+            form = mixed[pos:end]
+            if (mixed[pos - 1] == " " and (mixed[pos - 2].islower() or mixed[pos - 2] in ",;")
+                    and form[0].isupper() and not form.isupper() and not mixed[end:end + 1].isalnum()):
+                forms[word] = form
+                break
+            pos, seen = folded.find(key, end), seen + 1
     return forms
+
+
+_MAX_LOOKS = 8
 
 
 def _restore(line: str, forms: dict[str, str] | None) -> str:
