@@ -133,7 +133,7 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
         cut = left.rfind("\n")
         if cut >= 0:
             left = left[cut + 1:]
-        if left[-1:] in (" ", "-") and left[-2:-1].islower():
+        if left[-1:] in (" ", "-") and left[-2:-1].islower() and _last_word(left) in lex.PARTICLE_WORDS:
             p = _LEADING_PARTICLE.search(left)
             if p:
                 run, start, left = left[p.start():] + run, start - len(p.group(0)), left[:p.start()]
@@ -164,6 +164,12 @@ _MAX_TOKENS = 8
 
 #: a single word of these kinds is never a person by itself (nor part of a list of people)
 _NEVER_ALONE = lex.STOP | lex.MAJOR_PLACE | lex.ORG | lex.TITLE_MODIFIER | lex.SAINT
+
+
+def _last_word(left: str) -> str:
+    """The word just before a trailing space or hyphen ("bin " -> "bin", "al-" -> "al")."""
+    cut = max(left.rfind(" ", 0, len(left) - 1), left.rfind("-", 0, len(left) - 1))
+    return left[cut + 1:-1]
 
 
 def _starts_sentence(left: str) -> bool:
