@@ -238,5 +238,8 @@ class WordClasses(dict):
     """
 
     def __missing__(self, tok: str) -> int:
-        f = self[tok] = classify(tok)
+        if tok.isalpha() and not tok[:-1].isupper():  # the plain-word path of classify(), inlined: hot
+            f = self[tok] = _FLAGS.get(tok.casefold(), NAMELIKE)
+        else:
+            f = self[tok] = classify(tok)
         return f

@@ -36,16 +36,20 @@ def team_runs(runs: list[Run]) -> tuple[set[int], set[int]]:
     """
     scored: dict[int, list[int]] = {}
     heads: list[int] = []
+    teams: set[int] = set()
     for i, run in enumerate(runs):
-        if _SCORE_AFTER.match(run.right):
+        right = run.right
+        if right[:1] != " " or not (right[1:2].isdigit() or right[1:2] in "(-:w"):
+            continue  # nothing table-like after the run: the common case
+        if _SCORE_AFTER.match(right):
             scored.setdefault(run.line, []).append(i)
-            if _TEAM_AFTER.match(run.right):
+            if _TEAM_AFTER.match(right):
                 scored[run.line].append(i)  # counts twice: enough evidence alone
-        if not run.left.strip() and (_STANDINGS_AFTER.match(run.right) or _LABEL_AFTER.match(run.right)):
+        if (right.startswith(" win ") and _TEAM_AFTER.match(right)) or _GOALS_AFTER.match(right):
+            teams.add(i)
+        if not run.left.strip() and (_STANDINGS_AFTER.match(right) or _LABEL_AFTER.match(right)):
             heads.append(i)
-    teams = {i for found in scored.values() if len(found) >= 2 for i in found}
-    teams.update(i for i, run in enumerate(runs) if run.right.startswith(" win ") and _TEAM_AFTER.match(run.right))
-    teams.update(i for i, run in enumerate(runs) if run.right[1:2].isdigit() and _GOALS_AFTER.match(run.right))
+    teams.update(i for found in scored.values() if len(found) >= 2 for i in found)
     rows = set()
     for i in heads:
         right = runs[i].right
