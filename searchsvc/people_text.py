@@ -111,7 +111,7 @@ def _restore(line: str, forms: dict[str, str] | None) -> str:
     if forms is None:
         # no mixed-case text anywhere: trust the name lists, not the dictionary
         forms = {w: w.capitalize() for w in _CAPS_WORD.findall(line)
-                 if lex.flags(w) & (lex.GIVEN | lex.SURNAME) and not lex.flags(w) & lex.ENGLISH}
+                 if lex.flags(w) & (lex.GIVEN | lex.SURNAME) and not lex.flags(w) & lex.STOP}
     if not forms:
         return line.lower()
     return _CAPS_WORD.sub(lambda m: forms.get(m.group(0)) or m.group(0).lower(), line)

@@ -80,6 +80,11 @@ def test_seed_article_exact_answer() -> None:
     assert not {"Red Square", "Kremlin", "Power of Siberia", "Victory Day"} & set(got)
 
 
+def test_all_caps_document_uses_the_name_lists() -> None:
+    text = "JOHN SMITH MET MARY JONES IN LONDON ON MONDAY\nTHE TALKS WENT WELL, SMITH SAID"
+    assert extract_people(text) == ["John Smith", "Mary Jones"]
+
+
 def test_title_is_read_in_all_caps() -> None:
     assert extract_people("Talks ended. Alan Shearer said so.", title="SHEARER QUITS") == ["Alan Shearer"]
 
