@@ -22,7 +22,7 @@ from .people_lexicon import WordClasses
 from .people_resolve import canonical_names
 from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run
 from .people_tables import list_groups, team_runs
-from .people_text import Run, restored_text, runs_of
+from .people_text import Run, restored_text, runs_of, strip_possessive
 
 
 def extract_people(text: str, title: str = "") -> list[str]:
@@ -62,27 +62,28 @@ def _drop_teams(found: dict[int, list[Candidate]], runs: list[Run], teams: set[i
         found[i] = [c for c in cs if c.sure or c.named or not team_words.intersection(_folded(c))]
 
 
-def _confirmed(found: dict[int, list[Candidate]]) -> dict[int, tuple[str, ...]]:
-    """Run index -> the person it names: strong candidates, multi-word weak ones, and
+def _confirmed(found: dict[int, list[Candidate]]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """(run index, candidate index) -> the person: strong candidates, multi-word weak ones, and
     single weak words that belong to a strong name."""
     strong_words = {w for cs in found.values() for c in cs if c.verdict == STRONG for w in _folded(c)}
-    out: dict[int, tuple[str, ...]] = {}
+    out: dict[tuple[int, int], tuple[str, ...]] = {}
     for i, cs in found.items():
-        for c in cs:
+        for k, c in enumerate(cs):
             if c.verdict == STRONG or (c.verdict == WEAK and (len(c.tokens) > 1 or _folded(c)[0] in strong_words)):
-                out.setdefault(i, c.tokens)  # one person per run is enough for a document-level answer
+                out[i, k] = c.tokens
     return out
 
 
-def _promote_lists(runs: list[Run], text: str, people: dict[int, tuple[str, ...]], teams: set[int],
+def _promote_lists(runs: list[Run], text: str, people: dict[tuple[int, int], tuple[str, ...]], teams: set[int],
                    cls: WordClasses) -> None:
     """In a list of names, items that look like names are people when a third of the list are."""
+    named_runs = {i for i, _ in people}
     for group in list_groups(runs, text):
         if any(i in teams for i in group):
             continue
-        known = sum(i in people for i in group)
+        known = sum(i in named_runs for i in group)
         if known * 3 < len(group) or known < 2:
             continue
         for i in group:
-            if i not in people and namelike_run(runs[i], cls):
-                people[i] = runs[i].tokens
+            if i not in named_runs and namelike_run(runs[i], cls):
+                people[i, 0] = tuple(strip_possessive(t)[0] for t in runs[i].tokens)

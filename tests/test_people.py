@@ -41,6 +41,7 @@ CASES = [
     # possessives fold into the full name
     ("Putin's speech was long. Vladimir Putin then left.", ["Vladimir Putin"]),
     ("Vladimir Putin arrived. Putin’s aides followed.", ["Vladimir Putin"]),
+    ("Coach Glenn Hoddle's striker Alan Shearer scored.", ["Glenn Hoddle", "Alan Shearer"]),
     # short mentions fold into the full name, order is first mention in any form
     ("Xi, Putin meet\nXi Jinping met Vladimir Putin. Xi said so.", ["Xi Jinping", "Vladimir Putin"]),
     # ALL-CAPS headlines take their case from the body
