@@ -9,10 +9,14 @@ sentence-initial ordinary word ("But Smith").  What remains gets a verdict:
 
 * STRONG - a person on its own evidence: a title or role word before it, a
   known given name first, initials ("P. Simmons"), an East Asian family name
-  with a syllabic given name, or a cue around it ("said", "(Kenya)", ", 34,").
+  with a syllabic given name, or a cue around it ("said", "(Kenya)", ", 34,",
+  "52nd", "c Healy b Warne").
 * WEAK - looks like a name (no ordinary word, place or organisation word in
   it) but has no evidence; the document decides (see :mod:`people`).
-* NONE - a place, organisation, nationality, month or plain word.
+* NONE - a place, organisation, nationality, month or plain word, or a thing
+  named after a person ("Charles de Gaulle airport", "the daily Le Monde").
+
+Single words take a fast path (:func:`_single_word`): they are most runs.
 """
 
 from __future__ import annotations
@@ -48,11 +52,12 @@ NONE, WEAK, STRONG = 0, 1, 2
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
 _AGE = re.compile(r"^,\s*\d{2},")
 _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
-#: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"), a runs-wickets figure ("Such 4-38")
 #: capitalised articles that start titles of newspapers and works, not names
 _ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
+#: after a player: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"),
+#: a dismissal ("Hick c Healy b Warne", "Crawley not out")
 _SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1,3}-\d{1,2}\b"
-                          r"|(?:c|b|lbw|st|c &) [A-Z]|(?:not out|run out|retired hurt)\b)")  # "Hick c Healy b Warne"
+                          r"|(?:c|b|lbw|st|c &) [A-Z]|(?:not out|run out|retired hurt)\b)")
 #: cricket dismissals before a name: "c Healy b Warne", "lbw b Akram", "st Rashid"
 _SPORT_BEFORE = re.compile(r"(?:^|\s)(?:c|b|st|lbw b|c &)\s$")
 _PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")

@@ -3,14 +3,16 @@
 Two moving parts:
 
 * **Case restoration.**  ALL-CAPS lines (headlines, datelines, wire titles)
-  carry no capitalisation signal.  Each word of such a line takes the case it
-  has elsewhere in the same document ("SHEARER" -> "Shearer" when the body says
-  "Alan Shearer"); words never seen in mixed case are lowercased, so they are
-  simply not candidates.  A document with no mixed-case text at all keeps its
-  name-list words capitalised instead.
-* **Runs.**  One regex finds maximal sequences of capitalised words, initials
-  ("P.", "J.R.") and name particles ("van der", "al-", "bin") on one line.
-  Each run comes with a little left/right context for the rules.
+  carry no capitalisation signal.  Each word of such a line takes the case
+  the rest of the document gives it mid-sentence ("SHEARER" -> "Shearer" when
+  the body says "striker Alan Shearer"); other words are lowercased, so they
+  are simply not candidates.  A document with no mixed-case text at all keeps
+  its name-list words capitalised instead.
+* **Runs.**  One regex over the whole text finds maximal sequences of
+  capitalised words, initials ("P.", "J.R.") and name particles ("van der",
+  "al-", "bin") within a line.  Each run comes with its line number and a
+  little left/right context for the rules; single words that can never be a
+  name are dropped right there, as this is the hot loop.
 """
 
 from __future__ import annotations
