@@ -67,7 +67,7 @@ def _flag_table() -> dict[str, int]:
                (NATIONALITY, _words("nationalities.txt")), (ORG, _words("org_words.txt")),
                (NON_NAME, _words("non_names.txt")), (PARTICLE, _words("particles.txt")),
                (FACILITY, _words("facility_words.txt")), (CUE, _words("cue_words.txt")),
-               (EAST_ASIAN_SURNAME | SURNAME, _words("chinese_surnames.txt"))]
+               (EAST_ASIAN_SURNAME | SURNAME, _words("chinese_surnames.txt")), (ORG, _lines("org_names.txt"))]
     for bit, words in sources:
         for w in words:
             table[w] = table.get(w, 0) | bit
@@ -133,6 +133,11 @@ def is_english(word: str) -> bool:
 
 def is_place(word: str) -> bool:
     return bool(flags(word) & PLACE)
+
+
+def is_place_or_org(name: str) -> bool:
+    """A listed place or person-like organisation name ("New York", "Merrill Lynch")."""
+    return bool(flags(name) & (PLACE | ORG))
 
 
 def is_major_place(word: str) -> bool:

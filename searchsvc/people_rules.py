@@ -89,6 +89,8 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
+        if k + 1 < len(segments) and any(cls[t] & ORG for t in segments[k + 1]):
+            continue  # "Moody's Investors Service", "McDonald's Corp": the owner names a company
         if cls[seg[-1]] & MODIFIER_SUFFIX:
             continue  # "Hong Kong-based": the run only qualifies what follows
         for j in range(len(seg) - 1, -1, -1):
@@ -136,7 +138,7 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
 
 
 def _is_place(seg: list[str], cls: WordClasses) -> bool:
-    return bool(cls[seg[0]] & PLACE) if len(seg) == 1 else lex.is_place(" ".join(seg))
+    return bool(cls[seg[0]] & PLACE) if len(seg) == 1 else lex.is_place_or_org(" ".join(seg))
 
 
 def _split_possessives(tokens: tuple[str, ...]) -> list[list[str]]:
@@ -151,7 +153,7 @@ def _split_possessives(tokens: tuple[str, ...]) -> list[list[str]]:
 
 def _place_prefix(seg: list[str]) -> bool:
     """"New York Newsdesk", "Hong Kong Standard": a multi-word place heading a longer run."""
-    return len(seg) > 2 and any(lex.is_place(" ".join(seg[:n])) for n in range(2, min(len(seg), 5)))
+    return len(seg) > 2 and any(lex.is_place_or_org(" ".join(seg[:n])) for n in range(2, min(len(seg), 5)))
 
 
 def _left_title(left: str, cls: WordClasses) -> bool:
@@ -193,7 +195,7 @@ def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[li
 def _nationality_surname(core: list[str], cls: WordClasses) -> bool:
     """"Viorel Moldovan", "Ian English": a nationality word right after a clear given name is a surname."""
     return (len(core) >= 2 and _clear_given(cls[core[-2]]) and bool(cls[core[-1]] & NATIONALITY)
-            and not cls[core[-1]] & NON_NAME)
+            and not cls[core[-1]] & NON_NAME and not core[-1].endswith("s"))  # not "Christian Democrats"
 
 
 def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: bool, cls: WordClasses) -> int:
@@ -229,6 +231,8 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
         return NONE
     if titled or clear_given:
         return STRONG
+    if first & MAJOR_PLACE and all(f & ENGLISH and not f & SURNAME for f in rest):
+        return NONE  # "West Texas Intermediate", "Paris Bourse"
     every = [first, *rest]
     plain = any(f & ENGLISH and not f & (GIVEN | SURNAME) for f in every)
     if cue and not plain and not all(f & ENGLISH for f in every):
