@@ -118,7 +118,9 @@ def _has_apostrophe(tok: str) -> bool:
 
 def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
     """The commonest run, one word: the same rules as below, cheapest tests first."""
-    word, _ = strip_possessive(run.tokens[0])
+    word, possessive = strip_possessive(run.tokens[0])
+    if possessive and _right_cue(run.right):
+        return []  # "Moody's said": the firm's name ends in 's
     f = cls[word]
     if f & (STOP | MODIFIER_SUFFIX | SAINT | MAJOR_PLACE | INITIAL | TITLE_WORD | TITLE_MODIFIER | ORG) \
             or (f & PLACE and not f & SURNAME):  # "Clinton" and "Dole" are towns too
