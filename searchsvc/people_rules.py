@@ -58,8 +58,7 @@ _ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las"
 #: a dismissal ("Hick c Healy b Warne", "Crawley not out")
 _SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1,3}-\d{1,2}\b"
                           r"|(?:c|b|lbw|st|c &) [A-Z]|(?:not out|run out|retired hurt)\b)")
-#: cricket dismissals before a name: "c Healy b Warne", "lbw b Akram", "st Rashid"
-_SPORT_BEFORE = re.compile(r"(?:^|\s)(?:c|b|st|lbw b|c &)\s$")
+_SPORT_BEFORE = (" c ", " b ", " st ", " c & ")
 _PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")
 _WORD = re.compile(r"[\w'’-]+")
 
@@ -69,7 +68,6 @@ class Candidate(NamedTuple):
 
     tokens: tuple[str, ...]
     verdict: int
-    run: Run
     sure: bool  # titled or initialled: no document evidence can overturn it
     named: bool = False  # a strong full name led by a known given name ("Graeme Hick")
 
@@ -108,7 +106,7 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
         verdict = _verdict(core, titled, run, last, first, cls)
         if verdict:
             named = verdict == STRONG and len(core) > 1 and bool(cls[core[0]] & GIVEN)
-            out.append(Candidate(tuple(core), verdict, run, titled or bool(cls[core[0]] & INITIAL), named))
+            out.append(Candidate(tuple(core), verdict, titled or bool(cls[core[0]] & INITIAL), named))
     return out
 
 
@@ -129,14 +127,14 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
         return []
     if not f & NAMELIKE:
         titled = _left_title(run.left, cls)
-        return [Candidate((word,), STRONG, run, True)] if titled and not _facility_after(run) else []
+        return [Candidate((word,), STRONG, True)] if titled and not _facility_after(run) else []
     sure = _left_title(run.left, cls)
-    strong = sure or bool(_SPORT_AFTER.match(run.right) or _SPORT_BEFORE.search(run.left))
+    strong = sure or _sport_after(run.right) or _sport_before(run.left)
     if not strong and f & (SURNAME | GIVEN):
         strong = _right_cue(run.right) or _left_cue(run.left)
     if _facility_after(run) or _facility_before(run.left, cls):
         return []
-    return [Candidate((word,), STRONG if strong else WEAK, run, sure)]
+    return [Candidate((word,), STRONG if strong else WEAK, sure)]
 
 
 def _is_place(seg: list[str], cls: WordClasses) -> bool:
@@ -209,7 +207,7 @@ def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: boo
         return NONE
     if (last and _facility_after(run)) or (first_seg and not titled and _facility_before(run.left, cls)):
         return NONE
-    sport = (last and bool(_SPORT_AFTER.match(run.right))) or (first_seg and bool(_SPORT_BEFORE.search(run.left)))
+    sport = (last and _sport_after(run.right)) or (first_seg and _sport_before(run.left))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
     if len(words) == 1:
         return _verdict_single(cls[words[0]], titled or sport, cue)
@@ -263,6 +261,15 @@ def _verdict_single(f: int, titled: bool, cue: bool) -> int:
     if cue and f & (SURNAME | GIVEN) and not f & PLACE:
         return STRONG
     return WEAK
+
+
+def _sport_after(right: str) -> bool:
+    return right[:1].isspace() and (right[1:2].isdigit() or right[1:2] in "cblsnr \t") and bool(_SPORT_AFTER.match(right))
+
+
+def _sport_before(left: str) -> bool:
+    """A cricket dismissal right before the name: "c Healy b Warne", "lbw b Akram", "st Rashid"."""
+    return left.endswith(_SPORT_BEFORE) or left in ("c ", "b ", "st ")
 
 
 def _facility_before(left: str, cls: WordClasses) -> bool:
