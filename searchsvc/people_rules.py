@@ -264,7 +264,9 @@ def _verdict_single(f: int, titled: bool, cue: bool) -> int:
 
 
 def _sport_after(right: str) -> bool:
-    return right[:1].isspace() and (right[1:2].isdigit() or right[1:2] in "cblsnr \t") and bool(_SPORT_AFTER.match(right))
+    """A minute, bowling figures or a dismissal after the name (cheap first-letter test first)."""
+    nxt = right[1:2]
+    return right[:1].isspace() and (nxt.isdigit() or nxt in "cblsnr \t") and bool(_SPORT_AFTER.match(right))
 
 
 def _sport_before(left: str) -> bool:

@@ -25,16 +25,17 @@ from . import people_lexicon as lex
 _UP = "A-ZÀ-ÖØ-ÞĀ-Žſ"  # Latin-1 and Latin Extended-A upper case (and some lower: harmless)
 _LOW = "a-zß-öø-ÿ"
 _PARTICLE = "(?:" + "|".join(sorted(lex.PARTICLE_WORDS, key=len, reverse=True)) + ")" if lex.PARTICLE_WORDS else "(?!)"
-_WORD = rf"[{_UP}][\w'’]*(?:-[\w'’]+)*"
-_INITIAL = rf"[{_UP}]\.(?:-?[{_UP}]\.)*"
-_ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Col|Lt|Maj|Capt|Sgt|Rev|Prof|Gov|Sen|Rep|Mt|Cmdr|Adm|Brig|Fr|Mme|Messrs)\."
-_TOKEN = rf"(?:{_ABBREV}|{_INITIAL}|{_WORD})"
-# Runs start at a capital (the lookahead lets the engine skip other positions fast); a
-# leading particle ("de Klerk", "al-Assad") is taken from the left context afterwards.
-_RUN = re.compile(rf"(?=[{_UP}]){_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TOKEN})*")
+# A token: initials ("P.", "J.R."), or a word with inner apostrophes/hyphens that keeps
+# the period of a title abbreviation ("Mr.", "Gen.").  Python's look-behinds need a fixed
+# width, hence one per abbreviation length.
+_ABBREV_DOT = (r"(?:(?<=Mr|Dr|St|Jr|Sr|Lt|Ms|Fr|Mt)|(?<=Mrs|Gen|Col|Maj|Sgt|Rev|Gov|Sen|Rep|Adm|Mme)"
+               r"|(?<=Capt|Prof|Cmdr|Brig)|(?<=Messrs))\.")
+_TOKEN = rf"[{_UP}](?:\.(?:-?[{_UP}]\.)*|[\w'’]*(?:-[\w'’]+)*(?:{_ABBREV_DOT})?)"
+# A run starts at a capital; a leading particle ("de Klerk", "al-Assad") is taken from
+# the left context afterwards.
+_RUN = re.compile(rf"{_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TOKEN})*")
 _LEADING_PARTICLE = re.compile(rf"(?<![\w'’-]){_PARTICLE}[ -]$")
 _SPLIT = re.compile(rf"(?<=\.)(?=[{_UP}][{_LOW}'’])| ")
-_MIXED_WORD = re.compile(rf"(?<![\w'’])[{_UP}][{_LOW}'’][\w'’-]*")
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}'’-]*[{_UP}]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
 
@@ -129,8 +130,11 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
     line, counted = 0, 0
     for m in _RUN.finditer(text):
         run, start = m.group(0), m.start()
-        if " " not in run and "." not in run and cls[run] & _NEVER_ALONE:
-            continue  # the commonest run: one word that is never a name, checked before any slicing
+        single = " " not in run and "." not in run
+        if single:
+            f = cls[run]
+            if f & _NEVER_ALONE:
+                continue  # the commonest run: one word that is never a name, checked before any slicing
         left = text[max(0, start - 40):start]
         cut = left.rfind("\n")
         if cut >= 0:
@@ -139,18 +143,16 @@ def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:
             p = _LEADING_PARTICLE.search(left)
             if p:
                 run, start, left = left[p.start():] + run, start - len(p.group(0)), left[:p.start()]
+                single = False
         sentence_start = _starts_sentence(left)
-        if " " in run or "." in run[:-1]:
+        if single:
+            if sentence_start and f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME):
+                continue  # "Shares", "Leading": a sentence-initial plain word
+            tokens: tuple[str, ...] = (run,)
+        else:
             tokens = tuple(t for t in _SPLIT.split(run) if t) if "." in run else tuple(run.split(" "))
             if len(tokens) > _MAX_TOKENS:
                 continue  # a headline or a table row, not a name
-        else:
-            f = cls[run]
-            if f & _NEVER_ALONE and not f & lex.INITIAL:
-                continue
-            if sentence_start and f & lex.ENGLISH and not f & (lex.GIVEN | lex.SURNAME):
-                continue
-            tokens = (run,)
         end = m.end()
         right = text[end:end + 40]
         cut = right.find("\n")
