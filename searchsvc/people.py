@@ -1,15 +1,89 @@
-"""Person names in news text (first, simple version: capitalised word pairs)."""
+"""Person names in news text: the people extractor.
+
+Pipeline (model-free, deterministic, no state shared between calls):
+
+1. :mod:`people_text` splits the text into lines, restores the case of
+   ALL-CAPS lines from the rest of the document and finds capitalised runs.
+2. :mod:`people_tables` marks the runs that results tables show to be teams,
+   and the comma lists.
+3. :mod:`people_rules` trims titles and other non-name words off each run
+   and gives it a verdict (STRONG or WEAK) from name lists and cues.
+4. Here, document-level consistency: a single-word WEAK candidate is kept
+   when it is a word of a STRONG name of the same document ("Shearer" in a
+   headline, "Putin's" later on); nothing that shares a word with a team is
+   kept unless a title or initials vouch for it; a list whose items are mostly
+   people makes its other items people too.  Finally :mod:`people_resolve`
+   folds short mentions into the full name they refer to.
+"""
 
 from __future__ import annotations
 
-import re
-
-_PAIR = re.compile(r"\b([A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)\b")
+from .people_lexicon import WordClasses
+from .people_resolve import canonical_names
+from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run
+from .people_tables import list_groups, team_runs
+from .people_text import Run, restored_text, runs_of, strip_possessive
 
 
 def extract_people(text: str, title: str = "") -> list[str]:
     """Canonical names of the persons the text names, once each, in order of first mention."""
-    seen: dict[str, None] = {}
-    for m in _PAIR.finditer(text):
-        seen.setdefault(m.group(1), None)
-    return list(seen)
+    if not isinstance(text, str):
+        text = ""
+    if not isinstance(title, str):
+        title = ""
+    cls = WordClasses()
+    joined = restored_text(text, title)
+    runs = runs_of(joined, cls)
+    found = {i: candidates(run, cls) for i, run in enumerate(runs)}
+    teams, rows = team_runs(runs)
+    if teams or rows:
+        _drop_teams(found, runs, teams, rows)
+    teams |= rows
+    people = _confirmed(found)
+    _promote_lists(runs, joined, people, teams, cls)
+    return canonical_names([people[i] for i in sorted(people)])
+
+
+def _folded(c: Candidate) -> list[str]:
+    return [w.casefold() for w in c.tokens]
+
+
+def _drop_teams(found: dict[int, list[Candidate]], runs: list[Run], teams: set[int], rows: set[int]) -> None:
+    """Drop team runs and whatever shares a word with a team.  Table rows are kept when they
+    are full names with a given name ("Graeme Hick 1 2 0 8" is a player's row), and so are the
+    words of such names elsewhere."""
+    named = {w for i, cs in found.items() if i not in teams for c in cs if c.named for w in _folded(c)}
+    team_words = {w.casefold() for i in teams | rows for w in runs[i].tokens} - named
+    for i, cs in found.items():
+        if i in teams:
+            cs = []
+        elif i in rows:
+            cs = [c for c in cs if c.named or all(w in named for w in _folded(c))]
+        found[i] = [c for c in cs if c.sure or c.named or not team_words.intersection(_folded(c))]
+
+
+def _confirmed(found: dict[int, list[Candidate]]) -> dict[tuple[int, int], tuple[str, ...]]:
+    """(run index, candidate index) -> the person: strong candidates, multi-word weak ones, and
+    single weak words that belong to a strong name."""
+    strong_words = {w for cs in found.values() for c in cs if c.verdict == STRONG for w in _folded(c)}
+    out: dict[tuple[int, int], tuple[str, ...]] = {}
+    for i, cs in found.items():
+        for k, c in enumerate(cs):
+            if c.verdict == STRONG or (c.verdict == WEAK and (len(c.tokens) > 1 or _folded(c)[0] in strong_words)):
+                out[i, k] = c.tokens
+    return out
+
+
+def _promote_lists(runs: list[Run], text: str, people: dict[tuple[int, int], tuple[str, ...]], teams: set[int],
+                   cls: WordClasses) -> None:
+    """In a list of names, items that look like names are people when a third of the list are."""
+    named_runs = {i for i, _ in people}
+    for group in list_groups(runs, text):
+        if any(i in teams for i in group):
+            continue
+        known = sum(i in named_runs for i in group)
+        if known * 3 < len(group) or known < 2:
+            continue
+        for i in group:
+            if i not in named_runs and namelike_run(runs[i], cls):
+                people[i, 0] = tuple(strip_possessive(t)[0] for t in runs[i].tokens)

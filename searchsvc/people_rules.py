@@ -1,0 +1,322 @@
+"""Judging one capitalised run: is it (or does it contain) a person's name?
+
+A run is cut at possessives ("Birmingham's Gary Breen" -> "Birmingham",
+"Gary Breen") and at the last title inside it ("Cofinec CEO Stephen Frater"
+-> "Stephen Frater"), then trimmed of what surrounds a name but is not part of
+it: titles and their modifiers ("US President" - these also count as
+evidence), nationalities, calendar and function words, and a
+sentence-initial ordinary word ("But Smith").  What remains gets a verdict:
+
+* STRONG - a person on its own evidence: a title or role word before it, a
+  known given name first, initials ("P. Simmons"), an East Asian family name
+  with a syllabic given name, or a cue around it ("said", "(Kenya)", ", 34,",
+  "52nd", "c Healy b Warne").
+* WEAK - looks like a name (no ordinary word, place or organisation word in
+  it) but has no evidence; the document decides (see :mod:`people`).
+* NONE - a place, organisation, nationality, month or plain word, or a thing
+  named after a person ("Charles de Gaulle airport", "the daily Le Monde").
+
+Single words take a fast path (:func:`_single_word`): they are most runs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from . import people_lexicon as lex
+from .people_lexicon import (
+    EAST_ASIAN_SURNAME,
+    ENGLISH,
+    GIVEN,
+    INITIAL,
+    MAJOR_PLACE,
+    MODIFIER_SUFFIX,
+    NAMELIKE,
+    NATIONALITY,
+    NON_NAME,
+    ORG,
+    PARTICLE,
+    PLACE,
+    SAINT,
+    STOP,
+    SURNAME,
+    TITLE_MODIFIER,
+    TITLE_WORD,
+    WordClasses,
+)
+from .people_text import Run, strip_possessive
+
+NONE, WEAK, STRONG = 0, 1, 2
+
+_INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
+_AGE = re.compile(r"^,\s*\d{2},")
+_PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
+#: capitalised articles that start titles of newspapers and works, not names
+_ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
+#: after a player: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"),
+#: a dismissal ("Hick c Healy b Warne", "Crawley not out")
+_SPORT_AFTER = re.compile(r"^\s+(?:\d{1,3}(?:st|nd|rd|th)\b|\d{1,2}-\d{1,2}-\d{1,3}-\d{1,2}\b"
+                          r"|(?:c|b|lbw|st|c &) [A-Z]|(?:not out|run out|retired hurt)\b)")
+_SPORT_BEFORE = (" c ", " b ", " st ", " c & ")
+_PAREN_MINUTE = re.compile(r"^\s*\(\d{1,3}(?:st|nd|rd|th)?(?:,\s*\d{1,3}(?:st|nd|rd|th)?)*(?:\s*pen)?\)")
+_WORD = re.compile(r"[\w'’-]+")
+
+
+class Candidate(NamedTuple):
+    """A trimmed name candidate with its verdict."""
+
+    tokens: tuple[str, ...]
+    verdict: int
+    sure: bool  # titled or initialled: no document evidence can overturn it
+    named: bool = False  # a strong full name led by a known given name ("Graeme Hick")
+
+
+def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
+    """The name candidates inside one run (usually one, none for most runs)."""
+    if len(run.tokens) == 1:
+        return _single_word(run, cls)
+    every = 0
+    for t in run.tokens:
+        every |= cls[t]
+    if not every & (NAMELIKE | GIVEN | SURNAME):
+        return []  # fast exit: no name-like word at all
+    if every & ORG and not every & (TITLE_WORD | TITLE_MODIFIER | MODIFIER_SUFFIX) \
+            and not any(_has_apostrophe(t) for t in run.tokens):
+        return []  # fast exit: a company ("Texaco Inc") with no title in it
+    out = []
+    segments = _split_possessives(run.tokens)
+    for k, seg in enumerate(segments):
+        if k + 1 < len(segments) and any(cls[t] & ORG for t in segments[k + 1]):
+            continue  # "Moody's Investors Service", "McDonald's Corp": the owner names a company
+        if cls[seg[-1]] & MODIFIER_SUFFIX:
+            continue  # "Hong Kong-based": the run only qualifies what follows
+        for j in range(len(seg) - 1, -1, -1):
+            if cls[seg[j]] & MODIFIER_SUFFIX:  # "Top-seeded Thomas Muster"
+                seg = seg[j + 1:]
+                break
+        if (cls[seg[0]] & SAINT or _is_place(seg, cls) or (len(seg) == 2 and seg[0] in _ARTICLES)
+                or any(cls[t] & SAINT for t in seg[1:] if "-" in t)):
+            continue  # "St Pauli", "New York", "Der Spiegel", "Paris Saint-Germain"
+        first, last = k == 0, k == len(segments) - 1
+        core, titled = _trim(seg, run.starts_sentence and first, cls)
+        if not core or _place_prefix(core):
+            continue
+        titled = titled or (first and _left_title(run.left, cls))
+        verdict = _verdict(core, titled, run, last, first, cls)
+        if verdict:
+            named = verdict == STRONG and len(core) > 1 and bool(cls[core[0]] & GIVEN)
+            out.append(Candidate(tuple(core), verdict, titled or bool(cls[core[0]] & INITIAL), named))
+    return out
+
+
+def _has_apostrophe(tok: str) -> bool:
+    return "'" in tok or "’" in tok
+
+
+def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
+    """The commonest run, one word: the same rules as below, cheapest tests first."""
+    word, possessive = strip_possessive(run.tokens[0])
+    if possessive and _right_cue(run.right):
+        return []  # "Moody's said": the firm's name ends in 's
+    f = cls[word]
+    if f & (STOP | MODIFIER_SUFFIX | SAINT | MAJOR_PLACE | INITIAL | TITLE_WORD | TITLE_MODIFIER | ORG) \
+            or (f & PLACE and not f & SURNAME):  # "Clinton" and "Dole" are towns too
+        return []
+    if run.starts_sentence and f & ENGLISH and not f & (GIVEN | SURNAME):
+        return []
+    if not f & NAMELIKE:
+        titled = _left_title(run.left, cls)
+        return [Candidate((word,), STRONG, True)] if titled and not _facility_after(run) else []
+    sure = _left_title(run.left, cls)
+    strong = sure or _sport_after(run.right) or _sport_before(run.left)
+    if not strong and f & (SURNAME | GIVEN):
+        strong = _right_cue(run.right) or _left_cue(run.left)
+    if _facility_after(run) or _facility_before(run.left, cls):
+        return []
+    return [Candidate((word,), STRONG if strong else WEAK, sure)]
+
+
+def _is_place(seg: list[str], cls: WordClasses) -> bool:
+    return bool(cls[seg[0]] & PLACE) if len(seg) == 1 else lex.is_place_or_org(" ".join(seg))
+
+
+def _split_possessives(tokens: tuple[str, ...]) -> list[list[str]]:
+    segs: list[list[str]] = [[]]
+    for tok in tokens:
+        word, poss = strip_possessive(tok)
+        segs[-1].append(word)
+        if poss:
+            segs.append([])
+    return [s for s in segs if s]
+
+
+def _place_prefix(seg: list[str]) -> bool:
+    """"New York Newsdesk", "Hong Kong Standard": a multi-word place heading a longer run."""
+    return len(seg) > 2 and any(lex.is_place_or_org(" ".join(seg[:n])) for n in range(2, min(len(seg), 5)))
+
+
+def _left_title(left: str, cls: WordClasses) -> bool:
+    """A lowercase role word right before the run: "coach Hoddle", "striker Alan Shearer"."""
+    if left[-1:] != " " or not left[-2:-1].islower():
+        return False
+    word = left[left.rfind(" ", 0, len(left) - 1) + 1:-1].lstrip("(\"'“‘")
+    return word.islower() and bool(cls[word] & TITLE_WORD)
+
+
+def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[list[str], bool]:
+    """Cut at the last inner title, drop leading modifiers/plain words and trailing stop words."""
+    titled = False
+    for j in range(len(tokens) - 2, -1, -1):
+        if cls[tokens[j]] & TITLE_WORD and cls[tokens[j + 1]] & NAMELIKE:
+            tokens, titled = tokens[j + 1:], True
+            sentence_start = False
+            break
+    i = 0
+    while i < len(tokens):
+        f = cls[tokens[i]]
+        plain_start = i == 0 and sentence_start and f & ENGLISH and not f & (GIVEN | EAST_ASIAN_SURNAME)
+        title = f & TITLE_WORD and i < len(tokens) - 1
+        if not (f & (TITLE_MODIFIER | STOP) or plain_start or title):
+            break
+        titled = titled or bool(title)
+        i += 1
+    if len(tokens) - i >= 3 and not cls[tokens[i]] & (GIVEN | SURNAME) and _clear_given(cls[tokens[i + 1]]):
+        i += 1  # "Unseeded Patrick Rafter", "Oriole Jamie Moyer": a label before a full name
+    core = tokens[i:]
+    # a trailing title abbreviation goes ("North Carolina Gov."), a trailing "Major" may be a surname
+    while core and (cls[core[-1]] & STOP or (cls[core[-1]] & TITLE_WORD and core[-1].endswith("."))):
+        if _nationality_surname(core, cls):
+            break
+        core = core[:-1]
+    return core, titled
+
+
+def _nationality_surname(core: list[str], cls: WordClasses) -> bool:
+    """"Viorel Moldovan", "Ian English": a nationality word right after a clear given name is a surname."""
+    return (len(core) >= 2 and _clear_given(cls[core[-2]]) and bool(cls[core[-1]] & NATIONALITY)
+            and not cls[core[-1]] & NON_NAME and not core[-1].endswith("s"))  # not "Christian Democrats"
+
+
+def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: bool, cls: WordClasses) -> int:
+    words = [t for t in core if not cls[t] & PARTICLE]
+    if not words or all(cls[t] & INITIAL for t in words):
+        return NONE
+    plain = words[:-1] if _nationality_surname(words, cls) else words
+    if any(cls[t] & (ORG | STOP) for t in plain) or (len(core) > 1 and lex.is_place(" ".join(core))):
+        return NONE
+    if (last and _facility_after(run)) or (first_seg and not titled and _facility_before(run.left, cls)):
+        return NONE
+    sport = (last and _sport_after(run.right)) or (first_seg and _sport_before(run.left))
+    cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
+    if len(words) == 1:
+        return _verdict_single(cls[words[0]], titled or sport, cue)
+    return _verdict_multi(words, titled, cue or sport, cls)
+
+
+def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) -> int:
+    first, rest = cls[words[0]], [cls[t] for t in words[1:]]
+    if len(words) == 2 and lex.is_east_asian_name(words[0], words[1]):
+        return STRONG
+    if first & INITIAL:
+        return NONE if rest[-1] & MAJOR_PLACE else STRONG
+    maybe_given = first & GIVEN
+    clear_given = _clear_given(first)
+    # after a known given name a capitalised plain word is a surname ("Peter Such", "Michael Green"),
+    # and so is a small town's name after a title or before a cue ("Samer Ammar Soliman, 42,")
+    vouched = maybe_given or titled or cue
+    if not all(f & NAMELIKE or (clear_given and not f & MAJOR_PLACE)
+               or (vouched and f & PLACE and not f & (MAJOR_PLACE | ENGLISH)) or (maybe_given and not f & PLACE)
+               for f in rest):
+        return NONE
+    if titled or clear_given:
+        return STRONG
+    if first & MAJOR_PLACE and all(f & ENGLISH and not f & SURNAME for f in rest):
+        return NONE  # "West Texas Intermediate", "Paris Bourse"
+    every = [first, *rest]
+    plain = any(f & ENGLISH and not f & (GIVEN | SURNAME) for f in every)
+    if cue and not plain and not all(f & ENGLISH for f in every):
+        return STRONG
+    if maybe_given and all(f & SURNAME or not f & ENGLISH for f in rest):
+        return STRONG
+    if first & NAMELIKE and (first & GIVEN or not all(f & ENGLISH for f in every)):
+        return WEAK  # but not "Red Cross", "White Wheat": all ordinary words
+    # "Newt Gingrich", "Sachin Tendulkar": an ordinary word or small town first, then a surname-like word
+    if len(rest) == 1 and not first & (STOP | ORG | MAJOR_PLACE) and rest[0] & NAMELIKE \
+            and not rest[0] & (ENGLISH | PLACE):
+        return WEAK
+    return NONE
+
+
+def _clear_given(f: int) -> bool:
+    """A given name that is no ordinary word or major place ("Patrick", not "Will" or "Jordan")."""
+    return bool(f & GIVEN) and not f & (ENGLISH | MAJOR_PLACE)
+
+
+def _verdict_single(f: int, titled: bool, cue: bool) -> int:
+    if f & (INITIAL | MAJOR_PLACE) or not f & NAMELIKE:
+        return NONE
+    if titled and (not f & PLACE or f & SURNAME):  # "President Clinton" (a town too)
+        return STRONG
+    if cue and f & (SURNAME | GIVEN) and not f & PLACE:
+        return STRONG
+    return WEAK
+
+
+def _sport_after(right: str) -> bool:
+    """A minute, bowling figures or a dismissal after the name (cheap first-letter test first)."""
+    nxt = right[1:2]
+    return right[:1].isspace() and (nxt.isdigit() or nxt in "cblsnr \t") and bool(_SPORT_AFTER.match(right))
+
+
+def _sport_before(left: str) -> bool:
+    """A cricket dismissal right before the name: "c Healy b Warne", "lbw b Akram", "st Rashid"."""
+    return left.endswith(_SPORT_BEFORE) or left in ("c ", "b ", "st ")
+
+
+def _facility_before(left: str, cls: WordClasses) -> bool:
+    """"the daily Le Monde", "club Hansa Rostock": a lowercase thing noun right before the run."""
+    if left[-1:] != " " or not left[-2:-1].islower():
+        return False
+    word = left[left.rfind(" ", 0, len(left) - 1) + 1:-1]
+    return word.islower() and lex.is_facility(word)
+
+
+def _facility_after(run: Run) -> bool:
+    """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
+    (not after a possessive: "Clinton's side")."""
+    right = run.right
+    if right.startswith((" & ", " &")):
+        return True
+    if strip_possessive(run.tokens[-1])[1]:
+        return False
+        return True
+    if right[:1] != " " or not right[1:2].islower():
+        return False
+    m = _WORD.match(right, 1)
+    return m is not None and lex.is_facility(m.group(0))
+
+
+def _right_cue(right: str) -> bool:
+    if _AGE.match(right) or _PAREN_MINUTE.match(right):
+        return True
+    m = _PAREN_PLACE.match(right)
+    if m:
+        inner = m.group(1).strip()
+        return lex.is_place(inner) or lex.is_nationality(inner) or bool(lex.classify(inner) & STOP)
+    if right[:1] != " " or not right[1:2].islower():
+        return False
+    m = _WORD.match(right, 1)
+    return m is not None and lex.is_cue(m.group(0))
+
+
+def _left_cue(left: str) -> bool:
+    """"..., said Smith" - the verb before the name."""
+    return left.endswith((" said ", " says ", " told ")) or left in ("said ", "says ", "told ")
+
+
+def namelike_run(run: Run, cls: WordClasses) -> bool:
+    """Every word could belong to a name (no place, organisation or stop word): for list items."""
+    words = [strip_possessive(t)[0] for t in run.tokens]
+    return (len(words) <= 4 and all(cls[w] & (NAMELIKE | SURNAME) for w in words)
+            and not any(cls[w] & MAJOR_PLACE for w in words))

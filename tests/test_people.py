@@ -1,0 +1,124 @@
+"""Table-driven tests of :func:`searchsvc.people.extract_people`."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from searchsvc.extract import extract
+from searchsvc.people import extract_people
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_7de0834fd2ad6f33.txt"
+
+# (text, expected people in order)
+CASES = [
+    # titles and honorifics are dropped
+    ("President Xi Jinping arrived in Moscow on Thursday.", ["Xi Jinping"]),
+    ("Mr. Smith said the plan was sound.", ["Smith"]),
+    ("Mrs Thatcher and Dr. Henry Kissinger met.", ["Thatcher", "Henry Kissinger"]),
+    ("US President Donald Trump imposed tariffs.", ["Donald Trump"]),
+    ("Foreign Minister Wang Yi and Commerce Minister Wang Wentao came too.", ["Wang Yi", "Wang Wentao"]),
+    ("Irish soccer manager Mick McCarthy named the team.", ["Mick McCarthy"]),
+    ("Cofinec CEO Stephen Frater told reporters the deal was done.", ["Stephen Frater"]),
+    # initials
+    ("George W. Bush spoke to reporters.", ["George W. Bush"]),
+    ("Somerset 83 and 174 (P. Simmons 4-38), Leicestershire 296.", ["P. Simmons"]),
+    # hyphens, particles
+    ("Jean-Marie Le Pen met Mikhail Gorbachev in Paris.", ["Jean-Marie Le Pen", "Mikhail Gorbachev"]),
+    ("The works of Ludwig van Beethoven were played.", ["Ludwig van Beethoven"]),
+    ("Syrian President Bashar al-Assad met Osama bin Laden's envoy.", ["Bashar al-Assad", "Osama bin Laden"]),
+    ("Striker Ruud van Nistelrooy scored twice.", ["Ruud van Nistelrooy"]),
+    # Chinese, Korean, Arabic, Russian names
+    ("Xi Jinping met Kim Dae-jung and Lee Teng-hui.", ["Xi Jinping", "Kim Dae-jung", "Lee Teng-hui"]),
+    ("Libyan leader Muammar Gaddafi greeted Yasser Arafat.", ["Muammar Gaddafi", "Yasser Arafat"]),
+    ("Boris Yeltsin and Viktor Chernomyrdin held talks.", ["Boris Yeltsin", "Viktor Chernomyrdin"]),
+    ("Kang Young-hoon met Li In-mo and Kim In-so.", ["Kang Young-hoon", "Li In-mo", "Kim In-so"]),
+    # a surname that is also a town still counts when the text says so
+    ("President Bill Clinton spoke. Clinton said he was pleased.", ["Bill Clinton"]),
+    ("Clinton said he would veto the bill.", ["Clinton"]),
+    # possessives fold into the full name
+    ("Putin's speech was long. Vladimir Putin then left.", ["Vladimir Putin"]),
+    ("Vladimir Putin arrived. Putin’s aides followed.", ["Vladimir Putin"]),
+    ("Coach Glenn Hoddle's striker Alan Shearer scored.", ["Glenn Hoddle", "Alan Shearer"]),
+    # short mentions fold into the full name, order is first mention in any form
+    ("Xi, Putin meet\nXi Jinping met Vladimir Putin. Xi said so.", ["Xi Jinping", "Vladimir Putin"]),
+    # ALL-CAPS headlines take their case from the body
+    ("SOCCER - SHEARER NAMED AS ENGLAND CAPTAIN.\nLONDON 1996-08-30\nAlan Shearer was named captain on Friday.",
+     ["Alan Shearer"]),
+    # no places, organisations, nationalities, months, weekdays
+    ("The January meeting in London on Monday was led by the French and the Germans.", []),
+    ("Interfax and the Bank of England met at the Kremlin in Red Square.", []),
+    ("Hong Kong-based firms and the New York Stock Exchange rallied.", []),
+    ("Charles de Gaulle airport was closed.", []),
+    ("The French daily Le Monde and the Red Cross reported it.", []),
+    ("Merrill Lynch & Co and Paris Saint-Germain fans agreed.", []),
+    # results tables: teams are not people, scorers are
+    ("Amica Wronki 3 Hutnik Krakow 0\nSokol Tychy 5 Lech Poznan 3", []),
+    ("Nantes 0 Lens 1 (Smicer 52nd).", ["Smicer"]),
+    ("Hamburg beat Hansa Rostock 1-0, Karsten Baeron scoring.", ["Karsten Baeron"]),
+    ("Pete Sampras beat Tim Henman 6-3 6-4.", ["Pete Sampras", "Tim Henman"]),
+    ("Alec Stewart 3 5 0 396 170 79.20\nJohn Crawley 2 3 0 178 106 59.33", ["Alec Stewart", "John Crawley"]),
+    ("Ajax 5 4 1 0 12 3 13\nPSV 5 3 2 0 10 2 11\nFeyenoord 5 3 1 1 8 5 10", []),
+    ("1. Michelle Freeman (Jamaica) 12.71 seconds\n2. Ato Boldon (Trinidad) 20.37", ["Michelle Freeman", "Ato Boldon"]),
+    # a list is as good as its known members
+    ("Gary Breen, Niall Quinn and Keith O'Neill played.\nThe team: Breen, Staunton, Irwin, Quinn, O'Neill.",
+     ["Gary Breen", "Niall Quinn", "Keith O'Neill", "Staunton", "Irwin"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:40] for c in CASES])
+def test_people(text: str, expected: list[str]) -> None:
+    assert extract_people(text) == expected
+
+
+def test_seed_article_exact_answer() -> None:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    title, body = lines[1], "\n".join(lines[2:])
+    got = extract_people(body, title=title)
+    assert got == ["Xi Jinping", "Vladimir Putin", "Cai Qi", "Wang Yi", "Wang Wentao", "Donald Trump"]
+    assert not {"Red Square", "Kremlin", "Power of Siberia", "Victory Day"} & set(got)
+
+
+def test_all_caps_document_uses_the_name_lists() -> None:
+    text = "JOHN SMITH MET MARY JONES IN LONDON ON MONDAY\nTHE TALKS WENT WELL, SMITH SAID"
+    assert extract_people(text) == ["John Smith", "Mary Jones"]
+
+
+def test_title_is_read_in_all_caps() -> None:
+    assert extract_people("Talks ended. Alan Shearer said so.", title="SHEARER QUITS") == ["Alan Shearer"]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\n\n", "\x00\x01\x02\xff\ufffd" * 100, "A" * 5000, "Mr.", "al-", "'s", "(((((", "U.S. U.N.",
+    bytes(range(256)).decode("latin-1") * 50, "Xi " * 10000, "Mr. " * 3000 + "Smith",
+])
+def test_odd_input_never_raises(text: str) -> None:
+    assert isinstance(extract_people(text, title=text[:100]), list)
+
+
+def test_non_string_input_gives_empty() -> None:
+    assert extract_people(None) == []  # type: ignore[arg-type]
+
+
+def test_huge_text_is_handled() -> None:
+    filler = "the talks went on for hours and nobody said anything new about it. " * 15_000  # ~1 MB
+    text = "Vladimir Putin met Xi Jinping. " + filler + "Putin left."
+    assert extract_people(text) == ["Vladimir Putin", "Xi Jinping"]
+
+
+def test_deterministic_and_thread_safe() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    expected = extract_people(text)
+    results: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: results.append(extract_people(text))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 4
+
+
+def test_extract_entry_point_uses_people() -> None:
+    assert extract("Prime Minister John Major spoke.").people == ["John Major"]
