@@ -55,11 +55,13 @@ def main() -> None:
     queries = [json.loads(line) for line in a.queries.read_text(encoding="utf-8").splitlines() if line.strip()]
     report: dict[str, Any] = {"machine": machine(), "corpus": str(a.corpus), "queries": len(queries)}
     try:
+        started = time.perf_counter()
         docs = [r for r in iter_records([a.corpus], format=a.format) if isinstance(r, Document)]
+        report["read_s"] = time.perf_counter() - started
         report["documents"] = len(docs)
         print(f"corpus: {a.corpus} ({len(docs):,} documents), {len(queries)} queries, workdir {work}")
         ix = work / "searchsvc"
-        report["rebuild"] = bench_rebuild(a, docs, ix, work)
+        report["rebuild"] = bench_rebuild(a, docs, ix, work, report["read_s"])
         report["query"] = bench_queries(a, queries, ix, work)
         if a.http_seconds > 0:
             report["http"] = bench_http(a, queries, ix, report["query"])
@@ -99,27 +101,33 @@ def machine() -> dict[str, Any]:
 # -- 1. rebuild ------------------------------------------------------------------
 
 
-def bench_rebuild(a: argparse.Namespace, docs: list[Document], ix: Path, work: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def bench_rebuild(a: argparse.Namespace, docs: list[Document], ix: Path, work: Path, read_s: float) -> dict:
+    """Every system from the corpus files to an index on disk: the baselines' time is the
+    time to read the corpus (our reader, once, in one process) plus their indexing."""
+    out: dict[str, Any] = {"read_s": read_s}
     started = time.perf_counter()
     r = rebuild(ix, [a.corpus], format=a.format, skip_bad=True)
     out["searchsvc_s"] = time.perf_counter() - started
     out["searchsvc_documents"] = r.documents
     out["index_bytes"] = directory_size(ix / r.generation)
     fts = Fts5(str(work / "fts5.db"))
-    out["fts5_s"] = fts.build(docs)
+    out["fts5_index_s"] = fts.build(docs)
+    out["fts5_s"] = read_s + out["fts5_index_s"]
     out["fts5_bytes"] = os.path.getsize(work / "fts5.db")
     if not a.skip_naive:
         naive = NaiveWhoosh(str(work / "naive"))
-        out["naive_s"] = naive.build(docs)
+        out["naive_index_s"] = naive.build(docs)
+        out["naive_s"] = read_s + out["naive_index_s"]
         out["naive_bytes"] = directory_size(work / "naive")
     out["subsets"] = bench_subsets(a, docs, work)
-    print_table("1. full rebuild", ["system", "seconds", "÷ FTS5", "index MB"], [
-        ["searchsvc (read + extract + index)", out["searchsvc_s"], out["searchsvc_s"] / out["fts5_s"],
+    f = out["fts5_s"]
+    print_table("1. full rebuild, corpus files to index on disk", ["system", "seconds", "÷ FTS5", "index MB"], [
+        ["searchsvc (read + extract people/dates + index, all cores)", out["searchsvc_s"], out["searchsvc_s"] / f,
          out["index_bytes"] / 1e6],
-        ["naive Whoosh (index only)", out.get("naive_s"), (out.get("naive_s") or 0) / out["fts5_s"],
+        ["naive Whoosh (read + index)", out.get("naive_s"), (out.get("naive_s") or 0) / f,
          out.get("naive_bytes", 0) / 1e6],
-        ["SQLite FTS5 (index only)", out["fts5_s"], 1.0, out["fts5_bytes"] / 1e6]])
+        ["SQLite FTS5 (read + index)", f, 1.0, out["fts5_bytes"] / 1e6]])
+    print(f"   reading the corpus alone: {read_s:.2f} s; FTS5 indexing alone: {out['fts5_index_s']:.2f} s")
     print_table("   growth (searchsvc, JSON Lines input incl. extraction)", ["documents", "seconds", "ms/doc"],
                 [[s["documents"], s["seconds"], s["ms_per_doc"]] for s in out["subsets"]])
     return out

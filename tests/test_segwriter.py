@@ -85,3 +85,14 @@ def test_whoosh_can_update_and_merge_a_bulk_segment(tmp_path: Path):
         assert [h["id"] for h in hits] == []  # a1 was replaced
         hits = s.search(QueryParser("body", ix.schema).parse("common"), limit=None)
         assert len(hits) == 300
+
+
+def test_zlib_stored_streams_decompress_to_their_data():
+    import zlib
+
+    from searchsvc.segwriter import zlib_stored
+
+    for size in (0, 1, 1000, 0xFFFF, 0xFFFF + 1, 200_000):
+        data = bytes(range(256)) * (size // 256 + 1)
+        data = data[:size]
+        assert zlib.decompress(zlib_stored(data)) == data
