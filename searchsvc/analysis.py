@@ -40,6 +40,8 @@ whom why will with would you your yours yourself yourselves
 
 _stemmer = Stemmer.Stemmer("english")
 _stems: dict[str, str] = {}
+#: The stopwords as index terms (stemmed), for code that sees terms rather than words.
+STOP_STEMS = frozenset(_stemmer.stemWords(sorted(STOPWORDS)))
 #: The memo is cleared when it grows past this, so a hostile stream of unique
 #: words cannot grow a serving worker without bound.
 STEM_CACHE_LIMIT = 500_000
