@@ -153,11 +153,7 @@ class IndexView:
         count = self.doc_count
         if not count:
             return 1.0
-        lengths = self.lengths(field)[self.live]
-        total = float(lengths.sum())
-        import os
-        if os.environ.get("X_AVG") == "present":
-            count = max(int(np.count_nonzero(lengths)), 1)
+        total = float(self.lengths(field)[self.live].sum())
         return max(total / count, 1.0)
 
     def _cat(self, get: Any, dtype: Any) -> np.ndarray:
