@@ -1,9 +1,12 @@
 """Text analysis: how article text and query words become index terms.
 
 One function, :func:`terms`, defines a term for indexing and for querying:
-lower-cased word characters (``[^\\W_]+``), possessive ``'s`` dropped, accents
-folded (``Pérez`` -> ``perez``), then the Snowball English stemmer (PyStemmer, C)
-through a memo table. Stopwords are *kept* in the index so phrases such as
+lower-cased word characters (``[^\\W_]+``), possessive ``'s`` and the clitics
+``'m 'd 're 've 'll`` dropped (``I'm`` is ``i``, not ``i`` + ``m``), dotted
+acronyms joined (``U.S.`` and ``U.N.`` are ``us`` and ``un``, as Lucene's
+classic tokenizer and acronym filter make them, not two one-letter words),
+accents folded (``Pérez`` -> ``perez``), then the Snowball English stemmer
+(PyStemmer, C) through a memo table. Stopwords are *kept* in the index so phrases such as
 "Power of Siberia" match exactly; query building drops them where they only
 add cost (:data:`STOPWORDS`).
 
@@ -24,7 +27,10 @@ import Stemmer
 from whoosh.analysis import Analyzer, Token
 
 _WORD = re.compile(r"[^\W_]+")
-_POSSESSIVE = re.compile(r"(?<=[^\W_])['’`]s\b", re.IGNORECASE)
+# English possessive and contracted auxiliaries after a word: "Putin's", "I'm", "we've".
+_POSSESSIVE = re.compile(r"(?<=[^\W_])['’`](?:s|m|d|re|ve|ll)\b", re.IGNORECASE)
+#: Single letters joined by full stops ("U.S.", "e.g.", "H.C."): one word without the stops.
+ACRONYM = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.)+[^\W\d_](?![^\W_])\.?")
 
 # English function words (the usual Lucene/Snowball core list): dropped from
 # query term lists, never from the index.
@@ -58,10 +64,16 @@ def fold(word: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased, accent-folded words of ``text``, in order (no stemming)."""
     text = _POSSESSIVE.sub("", text.lower())
+    if "." in text:
+        text = ACRONYM.sub(_join_acronym, text)
     found = _WORD.findall(text)
     if not text.isascii():
         found = [fold(w) for w in found]
     return found
+
+
+def _join_acronym(m: re.Match[str]) -> str:
+    return m.group().replace(".", "")
 
 
 def stem(word: str) -> str:

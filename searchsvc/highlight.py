@@ -25,12 +25,12 @@ import html
 import re
 from dataclasses import dataclass
 
-from .analysis import fold, stem
+from .analysis import ACRONYM, fold, stem
 from .matching import Marks
 
 _WORD = re.compile(r"[^\W_]+")
-# Between two words of one phrase: punctuation/space, or a possessive the analyser drops.
-_PHRASE_GAP = re.compile(r"(?:['’`][sS])?[\W_]*")
+# Between two words of one phrase: punctuation/space, or a possessive/clitic the analyser drops.
+_PHRASE_GAP = re.compile(r"(?:['’`](?:s|m|d|re|ve|ll))?[\W_]*", re.IGNORECASE)
 ELLIPSIS = " … "
 
 
@@ -99,7 +99,23 @@ class Highlighter:
             term = stem(fold(m.group().lower()))
             if term in wanted:
                 out.append((m.start(), m.end(), term))
+        if "." in text:
+            out = _with_acronyms(text, out, wanted)
         return out
+
+
+def _with_acronyms(text: str, tokens: list[tuple[int, int, str]],
+                   wanted: frozenset[str]) -> list[tuple[int, int, str]]:
+    """``tokens`` with the dotted acronyms the analyser reads as one word ("U.S." is ``us``)."""
+    found = []
+    for m in ACRONYM.finditer(text):
+        term = stem(fold(m.group().replace(".", "").lower()))
+        if term in wanted:
+            found.append((m.start(), m.end(), term))
+    if not found:
+        return tokens
+    inside = [t for t in tokens if not any(a <= t[0] < b for a, b, _ in found)]
+    return sorted(inside + found)
 
 
 def _phrase_spans(text: str, tokens: list[tuple[int, int, str]], phrase: tuple[str, ...]) -> list[Span]:

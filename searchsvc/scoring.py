@@ -19,6 +19,7 @@ query, times any ``^boost``).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -41,3 +42,33 @@ def saturate(tf: np.ndarray, k1: float) -> np.ndarray:
 def field_tf(tf: np.ndarray, weight: float, norm: np.ndarray) -> np.ndarray:
     """One field's contribution to BM25F's combined frequency: ``w_f * tf_f / norm_f``."""
     return weight * tf / norm
+
+
+def neighbour_accumulators(occurrences: Sequence[tuple[int, int]], weights: Sequence[float]) -> list[float]:
+    """Büttcher, Clarke & Lushman's proximity accumulators (SIGIR 2006), per query term.
+
+    ``occurrences`` are (position, query-term index) pairs of one document. For
+    each two neighbouring occurrences of different terms ``a`` at ``p`` and ``b``
+    at ``q``: ``acc(a) += w_b / (q - p)^2`` and ``acc(b) += w_a / (q - p)^2``.
+    """
+    acc = [0.0] * len(weights)
+    ordered = sorted(occurrences)
+    for (p, a), (q, b) in zip(ordered, ordered[1:]):
+        if a != b and q > p:
+            inv = 1.0 / float((q - p) * (q - p))
+            acc[a] += weights[b] * inv
+            acc[b] += weights[a] * inv
+    return acc
+
+
+def proximity_score(acc: np.ndarray, weights: np.ndarray, k1: float, norm: float) -> float:
+    """Büttcher et al.'s bonus ``sum_t min(1, w_t) * acc_t (k1 + 1) / (acc_t + k1 * norm)``:
+    the accumulators saturated and length-normalised like BM25 term frequencies."""
+    return float(np.sum(np.minimum(1.0, weights) * saturate(acc / norm, k1)))
+
+
+def recency_factor(age_days: np.ndarray, half_life: float, weight: float) -> np.ndarray:
+    """``1 - weight + weight * 2^(-age / half_life)``: exponential decay (the news-search
+    freshness prior of Li & Croft, "Time-based language models", CIKM 2003) of a
+    ``weight`` share of the score; an infinite age keeps ``1 - weight``."""
+    return (1.0 - weight) + weight * np.exp2(-np.asarray(age_days, dtype=np.float64) / half_life)
