@@ -31,6 +31,10 @@ _WORD = re.compile(r"[^\W_]+")
 _POSSESSIVE = re.compile(r"(?<=[^\W_])['’`](?:s|m|d|re|ve|ll)\b", re.IGNORECASE)
 #: Single letters joined by full stops ("U.S.", "e.g.", "H.C."): one word without the stops.
 ACRONYM = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.)+[^\W\d_](?![^\W_])\.?")
+# Where an acronym may start: a full stop followed by a letter. Searching for this
+# literal-led pattern and trying ACRONYM only there costs a few microseconds per
+# article; trying ACRONYM at every character would cost as much as the tokenising.
+_DOT_LETTER = re.compile(r"\.[^\W\d_]")
 
 # English function words (the usual Lucene/Snowball core list): dropped from
 # query term lists, never from the index.
@@ -65,15 +69,35 @@ def words(text: str) -> list[str]:
     """Lower-cased, accent-folded words of ``text``, in order (no stemming)."""
     text = _POSSESSIVE.sub("", text.lower())
     if "." in text:
-        text = ACRONYM.sub(_join_acronym, text)
+        text = join_acronyms(text)
     found = _WORD.findall(text)
     if not text.isascii():
         found = [fold(w) for w in found]
     return found
 
 
-def _join_acronym(m: re.Match[str]) -> str:
-    return m.group().replace(".", "")
+def acronyms(text: str) -> list[re.Match[str]]:
+    """The dotted acronyms of ``text`` ("U.S.", "U.S.S.R.", "e.g."), in order."""
+    found: list[re.Match[str]] = []
+    end = 0
+    for dot in _DOT_LETTER.finditer(text):
+        start = dot.start() - 1
+        if start < end:
+            continue
+        m = ACRONYM.match(text, start)
+        if m:
+            found.append(m)
+            end = m.end()
+    return found
+
+
+def join_acronyms(text: str) -> str:
+    """``text`` with the full stops of its acronyms removed ("the U.S. said" -> "the US said")."""
+    parts, last = [], 0
+    for m in acronyms(text):
+        parts += [text[last:m.start()], m.group().replace(".", "")]
+        last = m.end()
+    return "".join(parts) + text[last:] if parts else text
 
 
 def stem(word: str) -> str:

@@ -25,7 +25,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from .analysis import ACRONYM, fold, stem
+from .analysis import acronyms, fold, stem
 from .matching import Marks
 
 _WORD = re.compile(r"[^\W_]+")
@@ -108,7 +108,7 @@ def _with_acronyms(text: str, tokens: list[tuple[int, int, str]],
                    wanted: frozenset[str]) -> list[tuple[int, int, str]]:
     """``tokens`` with the dotted acronyms the analyser reads as one word ("U.S." is ``us``)."""
     found = []
-    for m in ACRONYM.finditer(text):
+    for m in acronyms(text):
         term = stem(fold(m.group().replace(".", "").lower()))
         if term in wanted:
             found.append((m.start(), m.end(), term))
