@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, QueryError
+from .errors import InputError, QueryError, SearchsvcError
 from .settings import BY_NAME, Settings
 
 #: The measures reported, in ir-measures' names, and the one the comparison tests.
@@ -138,7 +138,10 @@ def parse_overrides(spec: str) -> dict[str, str]:
 
 def measure(qrels: Qrels, run: Run, query_ids: Iterable[str]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """Mean and per-query values of :data:`MEASURE_NAMES` over ``query_ids`` (missing runs score 0)."""
-    import ir_measures
+    try:
+        import ir_measures
+    except ImportError:  # an optional dependency: the [eval] extra
+        raise SearchsvcError("relevance evaluation needs ir-measures: pip install 'searchsvc[eval]'") from None
 
     measures = [ir_measures.parse_measure(m) for m in MEASURE_NAMES]
     ids = list(query_ids)

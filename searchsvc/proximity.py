@@ -33,16 +33,17 @@ def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: flo
     if len(words) < 2 or not len(docs):
         return bonus
     n = view.doc_count
-    weights = np.array([idf(_df(view, w), n) for w in words])
+    idfs = [idf(_df(view, w), n) for w in words]
+    weights = np.array(idfs)
     acc = np.zeros((len(docs), len(words)))
     for field in PROXIMITY_FIELDS:
         for j, occ in enumerate(_occurrences(view, field, words, docs)):
             if len(occ) > 1:
-                acc[j] += neighbour_accumulators(occ, weights)
-    lengths = sum(view.lengths(f)[docs] for f in PROXIMITY_FIELDS)
+                acc[j] += neighbour_accumulators(occ, idfs)
+    lengths = np.sum([view.lengths(f)[docs] for f in PROXIMITY_FIELDS], axis=0)
     norms = length_norm(lengths, sum(view.average_length(f) for f in PROXIMITY_FIELDS), b)
-    for j in np.flatnonzero(acc.any(axis=1)):
-        bonus[j] = proximity_score(acc[j], weights, k1, float(norms[j]))
+    for k in np.flatnonzero(acc.any(axis=1)):
+        bonus[k] = proximity_score(acc[k], weights, k1, float(norms[k]))
     return bonus
 
 

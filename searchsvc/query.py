@@ -44,8 +44,9 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 #: before a word. Anything else (commas, full stops, semicolons, parentheses, a dash
 #: between spaces, the question mark that ends a question) is read as plain words,
 #: so a pasted sentence keeps every word and how often each occurs.
-_SYNTAX = re.compile(r"""["*~^\[\]{}<>]|\b(?:%s):|(?:^|[\s(])[+-](?=[^\W_]|["(])|\?(?=[^\W_])"""
-                     % "|".join((DEFAULT_FIELD, *QUERY_FIELDS)), re.IGNORECASE)
+_FIELD_PREFIX = r"\b(?:" + "|".join((DEFAULT_FIELD, *QUERY_FIELDS)) + r"):"
+_SYNTAX = re.compile(r"""["*~^\[\]{}<>]|(?:^|[\s(])[+-](?=[^\W_]|["(])|\?(?=[^\W_])|""" + _FIELD_PREFIX,
+                     re.IGNORECASE)
 _QUESTION_MARK = re.compile(r"\?(?![^\W_])")
 
 

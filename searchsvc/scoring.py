@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -53,7 +54,7 @@ def neighbour_accumulators(occurrences: Sequence[tuple[int, int]], weights: Sequ
     """
     acc = [0.0] * len(weights)
     ordered = sorted(occurrences)
-    for (p, a), (q, b) in zip(ordered, ordered[1:]):
+    for (p, a), (q, b) in pairwise(ordered):
         if a != b and q > p:
             inv = 1.0 / float((q - p) * (q - p))
             acc[a] += weights[b] * inv
