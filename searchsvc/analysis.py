@@ -6,9 +6,9 @@ lower-cased word characters (``[^\\W_]+``), possessive ``'s`` and the clitics
 acronyms joined (``U.S.`` and ``U.N.`` are ``us`` and ``un``, as Lucene's
 classic tokenizer and acronym filter make them, not two one-letter words),
 accents folded (``Pérez`` -> ``perez``), then the Snowball English stemmer
-(PyStemmer, C) through a memo table. Stopwords are *kept* in the index so phrases such as
-"Power of Siberia" match exactly; query building drops them where they only
-add cost (:data:`STOPWORDS`).
+(PyStemmer, C) through a memo table. Stopwords are *kept* in the index so
+phrases such as "Power of Siberia" match exactly; query building drops them
+where they only add cost (:data:`STOPWORDS`).
 
 Whoosh needs an ``Analyzer`` for its query parser; :class:`NewsAnalyzer` wraps the
 same function, so query terms and indexed terms cannot drift apart. The

@@ -14,6 +14,16 @@ with ``idf`` in the non-negative Robertson/Spärck Jones form Lucene uses
 (``ln(1 + (N - df + 0.5) / (df + 0.5))``) and ``df`` counted over the union of
 fields. ``qw_t`` is the query-term weight (how often the term appears in the
 query, times any ``^boost``).
+
+Lucene's idf equals ``ln((N + 1) / (df + 0.5))``, so it is also, within rounding,
+ATIRE's ``ln(N / df)`` (Trotman, Puurula & Burgess, ADCS 2014); the BM25 variants
+compared by Kamphuis et al. ("Which BM25 do you mean?", ECIR 2020) differ little,
+and on the development collections the raw RSJ weight (floored at 0) and BM25+ /
+BM25L (Lv & Zhai, CIKM 2011) did not do better (see scripts/eval_relevance.py).
+Defaults: ``k1 = 1.2`` (Robertson's), ``b`` 0.5 for titles and 0.6 for bodies.
+
+The optional bonuses live here too: Büttcher et al.'s term-proximity accumulators
+and score, and an exponential recency factor.
 """
 
 from __future__ import annotations
