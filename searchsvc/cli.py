@@ -12,6 +12,7 @@ them, don't rename them::
     searchsvc info    --index DIR
     searchsvc serve   [--index DIR] [--host H] [--port P] [--workers N]
     searchsvc settings
+    searchsvc evaluate --index DIR --queries FILE.jsonl --qrels FILE [--match any] [--compare NAME=V,...]
 
 Library errors become messages on stderr and exit codes here, and only here:
 0 success, 1 bad input (nothing published), 2 usage, 3 index busy or missing.
@@ -112,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=int)
 
     command("settings", cmd_settings, "Print every setting, its environment variable and default.")
+
+    c = command("evaluate", cmd_evaluate, "Relevance figures (nDCG@10, MAP, P@10, R@100) for judged queries.")
+    from .evaluate import add_arguments as add_evaluate_arguments
+
+    add_evaluate_arguments(c)
     return p
 
 
@@ -292,3 +298,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     print(settings_table())
     return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import cli
+
+    return cli(args)

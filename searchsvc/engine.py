@@ -34,7 +34,7 @@ from .facets import facet_counts
 from .highlight import Highlighter
 from .matching import Deadline, Evaluator, date_mask
 from .query import parse_query
-from .ranking import SORTS, BM25FParams, bm25f, order
+from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .schema import build_schema
 from .segments import PostingsCache, SegmentView
 from .settings import Settings
@@ -102,11 +102,7 @@ class SearchEngine:
         self._stamp: tuple[int, int, int] | None = None
         self._checked_at = 0.0
         s = self.settings
-        self.params = BM25FParams(
-            k1=s.bm25_k1,
-            b=(("title", s.bm25_b_title), ("body", s.bm25_b_body), ("people", s.bm25_b_title)),
-            weights=(("title", s.weight_title), ("body", s.weight_body), ("people", s.weight_people)),
-        )
+        self.params = BM25FParams.from_settings(s)
 
     # -- the live view -------------------------------------------------------
 
@@ -186,8 +182,9 @@ class SearchEngine:
                 any_mask = ev_any.mask if filters is None else ev_any.mask & filters
                 if any_mask.any():
                     ev, mask, relaxed = ev_any, any_mask, True
-            docs = np.flatnonzero(mask)
-            scores = bm25f(view, ev.terms, docs, self.params)
+            ranked = rank(view, ev.terms, mask, self.params, sort=sort, feedback=match == "any" and not relaxed,
+                          allowed=None if filters is None else view.live & filters)
+            mask, docs, scores = ranked.mask, ranked.docs, ranked.scores
             deadline.check()
             page = order(view, docs, scores, sort, offset + limit)[offset:offset + limit]
             highlighter = Highlighter(ev.marks, fragment_chars=s.snippet_chars, fragments=s.snippet_fragments)

@@ -27,12 +27,12 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
-from .analysis import fold, stem
+from .analysis import acronyms, fold, stem
 from .matching import Marks
 
 _WORD = re.compile(r"[^\W_]+")
-# Between two words of one phrase: punctuation/space, or a possessive the analyser drops.
-_PHRASE_GAP = re.compile(r"(?:['’`][sS])?[\W_]*")
+# Between two words of one phrase: punctuation/space, or a possessive/clitic the analyser drops.
+_PHRASE_GAP = re.compile(r"(?:['’`](?:s|m|d|re|ve|ll))?[\W_]*", re.IGNORECASE)
 ELLIPSIS = " … "
 #: Windows are tried around the first this many marks only (long documents repeat themselves).
 MAX_ANCHORS = 24
@@ -111,6 +111,8 @@ class Highlighter:
                 term = memo[word] = term if term in self._wanted else None
             if term is not None:
                 out.append((start, end, term))
+        if "." in text:
+            out = _with_acronyms(text, out, self._wanted)
         return out
 
     def _candidate_words(self, text: str) -> list[tuple[int, int]]:
@@ -128,6 +130,20 @@ class Highlighter:
                 i = low.find(head, i + 1)
         found.sort()
         return found
+
+
+def _with_acronyms(text: str, tokens: list[tuple[int, int, str]],
+                   wanted: frozenset[str]) -> list[tuple[int, int, str]]:
+    """``tokens`` with the dotted acronyms the analyser reads as one word ("U.S." is ``us``)."""
+    found = []
+    for m in acronyms(text):
+        term = stem(fold(m.group().replace(".", "").lower()))
+        if term in wanted:
+            found.append((m.start(), m.end(), term))
+    if not found:
+        return tokens
+    inside = [t for t in tokens if not any(a <= t[0] < b for a, b, _ in found)]
+    return sorted(inside + found)
 
 
 def _phrase_spans(text: str, tokens: list[tuple[int, int, str]], phrase: tuple[str, ...]) -> list[Span]:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import fold, prefix_stem, stem
+from .analysis import STOP_STEMS, fold, prefix_stem, stem
 from .errors import QueryError, QueryTimeoutError
 from .schema import TEXT_FIELDS, published_key
 from .view import IndexView, date_bounds
@@ -179,7 +179,9 @@ class Evaluator:
         for f in fields:
             mask[self._phrase_docs(f, words, max(int(q.slop), 1))] = True
         if positive:
-            for w in words:
+            # A phrase's stopwords must match in place but, as in a word query, are not scored.
+            scored = [w for w in words if w not in STOP_STEMS] or words
+            for w in scored:
                 self.terms.append(ScoreTerm(w, fields, boost))
             self.marks.phrases.append((fields, tuple(words)))
         return mask

@@ -9,7 +9,10 @@ document; see matching.py).
 
 Robustness rules:
 
-* a plain-words query skips Whoosh's parser (it costs more than the search);
+* a plain-words query skips Whoosh's parser (it costs more than the search, and
+  it would merge repeated words, which BM25's query-term weight counts); a query
+  is plain unless it uses the syntax above (see :func:`is_plain`), so sentence
+  punctuation, a trailing ``?`` and a spaced dash do not make it a query program;
 * in a query without lower-case letters, ``AND``/``OR``/``NOT`` are words;
 * anything the parser rejects falls back to the plain words of the string;
 * English stopwords are dropped from the top-level word list (never from
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as wq
 
-from .analysis import STOPWORDS, stem, terms, words
+from .analysis import STOP_STEMS, terms, words
 from .errors import QueryError
 from .schema import ExactList, NewsText, build_schema
 from .settings import Settings
@@ -35,9 +38,16 @@ DEFAULT_FIELD = "text"
 #: Fields a user may name in a query.
 QUERY_FIELDS = ("title", "body", "people", "section", "dates", "published", "id")
 MATCH_MODES = ("all", "any")
-_PLAIN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:\s+[^\W_]+(?:['’][^\W_]+)*)*", re.UNICODE)
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
-_STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
+#: What makes a query use the query language: quotes, wildcards, fuzzy/boost marks,
+#: ranges, ``field:`` prefixes, ``+``/``-`` directly before a word, a ``?`` inside or
+#: before a word. Anything else (commas, full stops, semicolons, parentheses, a dash
+#: between spaces, the question mark that ends a question) is read as plain words,
+#: so a pasted sentence keeps every word and how often each occurs.
+_FIELD_PREFIX = r"\b(?:" + "|".join((DEFAULT_FIELD, *QUERY_FIELDS)) + r"):"
+_SYNTAX = re.compile(r"""["*~^\[\]{}<>]|(?:^|[\s(])[+-](?=[^\W_]|["(])|\?(?=[^\W_])|""" + _FIELD_PREFIX,
+                     re.IGNORECASE)
+_QUESTION_MARK = re.compile(r"\?(?![^\W_])")
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,8 @@ def _parser(match: str) -> qparser.QueryParser:
     p.add_plugin(qparser.FuzzyTermPlugin())
     p.add_plugin(qparser.GtLtPlugin())
     # +/- only as prefixes: the hyphen in "shake-ups" or "2025-05" is not NOT.
-    p.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    # A dash between spaces ("algorithms - concurrent programs") is punctuation, not NOT.
+    p.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)"))
     return p
 
 
@@ -91,13 +102,16 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
     surface = tuple(words(text))
     if not text or text == "*":
         return ParsedQuery(text, match, wq.Every(), surface)
-    if _PLAIN.fullmatch(text) and not _OPERATORS.intersection(text.split()):
+    if is_plain(text):
         q = _words_query(terms(text), match)
     else:
         # In an ALL-CAPS query (a headline pasted in) AND/OR/NOT/TO are words, not operators.
         source = text.lower() if not any(c.islower() for c in text) else text
+        # A "?" that ends a word ends a question; only inside or before a word is it a wildcard.
+        source = _QUESTION_MARK.sub(" ", source)
         try:
-            q = _PARSERS[match].parse(source)
+            # Whoosh's normalize() would also merge repeated words; _flatten() keeps them.
+            q = _flatten(_PARSERS[match].parse(source, normalize=False))
         except Exception:  # Whoosh's parser has many failure modes on hostile input
             q = _words_query(terms(text), match)
         if q is wq.NullQuery:
@@ -109,6 +123,18 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
     return ParsedQuery(text, match, q, surface)
 
 
+def is_plain(text: str) -> bool:
+    """True when ``text`` uses no query syntax and is searched as a bag of its words.
+
+    In a query without lower-case letters (a pasted headline) AND/OR/NOT are words.
+    """
+    if _SYNTAX.search(text):
+        return False
+    if any(c.islower() for c in text):
+        return not _OPERATORS.intersection(w.strip("()") for w in text.split())
+    return True
+
+
 def _words_query(stems: list[str], match: str) -> wq.Query:
     leaves = [wq.Term(DEFAULT_FIELD, s) for s in stems]
     if not leaves:
@@ -116,6 +142,36 @@ def _words_query(stems: list[str], match: str) -> wq.Query:
     if len(leaves) == 1:
         return leaves[0]
     return wq.And(leaves) if match == "all" else wq.Or(leaves)
+
+
+def _flatten(q: wq.Query) -> wq.Query:
+    """Whoosh's ``normalize()`` without its de-duplication: nested And/Or of the same kind
+    merged, empty parts dropped, one-child groups unwrapped."""
+    if isinstance(q, (wq.And, wq.Or)):
+        kids: list[wq.Query] = []
+        for c in (_flatten(c) for c in q.subqueries):
+            if c is wq.NullQuery:
+                continue
+            if type(c) is type(q) and c.boost == 1.0:
+                kids.extend(c.subqueries)
+            else:
+                kids.append(c)
+        if not kids:
+            return wq.NullQuery
+        if len(kids) == 1 and q.boost == 1.0:
+            return kids[0]
+        return type(q)(kids, boost=q.boost)
+    if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
+        a, b = _flatten(q.a), _flatten(q.b)
+        if a is wq.NullQuery:
+            return wq.NullQuery
+        if b is wq.NullQuery:
+            return a if not isinstance(q, wq.Require) else wq.NullQuery
+        return type(q)(a, b)
+    if isinstance(q, wq.Not):
+        inner = _flatten(q.query)
+        return wq.NullQuery if inner is wq.NullQuery else wq.Not(inner, boost=q.boost)
+    return q
 
 
 def _drop_stopwords(q: wq.Query) -> wq.Query:
@@ -134,7 +190,7 @@ def _drop_stopwords(q: wq.Query) -> wq.Query:
 
 
 def _is_stop(q: wq.Query) -> bool:
-    return isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD and q.text in _STOP_STEMS and q.boost == 1.0
+    return isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD and q.text in STOP_STEMS and q.boost == 1.0
 
 
 def count_leaves(q: wq.Query) -> int:

@@ -1,38 +1,108 @@
 """Scores for matched documents and the order of a result page.
 
-``bm25f()`` applies the formulas of :mod:`searchsvc.scoring` to the terms the
-evaluator collected, for the matched documents only. ``order()`` sorts them by
-relevance (score, then id) or by ``published`` (newest/oldest, then score, then
-id), selecting just the requested page first so a query that matches every
-document does not sort all of them. The id tie-break makes rankings identical
-from run to run and from worker to worker.
+``rank()`` is the relevance pipeline, each stage a formula of
+:mod:`searchsvc.scoring` applied to the matched documents only:
+
+1. BM25F over the query terms the evaluator collected (``bm25f()``);
+2. optionally, for ``match=any``, RM3 pseudo-relevance feedback: a second BM25F
+   pass with the expanded query, whose new words also match (:mod:`.feedback`);
+3. optionally, a term-proximity bonus for the best results (:mod:`.proximity`);
+4. optionally, a recency factor from each document's ``published`` date.
+
+The options are settings (see settings.py) and off by default: each was
+measured on the development collections (``scripts/eval_relevance.py``) and
+none improved both. ``order()`` sorts by relevance (score, then id) or by
+``published`` (newest/oldest, then score, then id), selecting just the
+requested page first so a query that matches every document does not sort all
+of them. The id tie-break makes rankings identical from run to run and from
+worker to worker.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from .feedback import rm3
 from .matching import ScoreTerm
-from .scoring import field_tf, idf, length_norm, saturate
+from .proximity import proximity
+from .schema import TEXT_FIELDS
+from .scoring import field_tf, idf, length_norm, recency_factor, saturate
 from .view import IndexView
 
 SORTS = ("relevance", "newest", "oldest")
+SECONDS_PER_DAY = 86_400
 
 
 @dataclass(frozen=True)
 class BM25FParams:
+    """Ranking parameters; ``from_settings()`` reads them from the settings registry."""
+
     k1: float = 1.2
-    b: tuple[tuple[str, float], ...] = (("title", 0.5), ("body", 0.75), ("people", 0.5))
+    b: tuple[tuple[str, float], ...] = (("title", 0.5), ("body", 0.6), ("people", 0.5))
     weights: tuple[tuple[str, float], ...] = (("title", 2.5), ("body", 1.0), ("people", 1.0))
+    #: Term-proximity bonus weight (0: off) and how many best results it re-ranks.
+    proximity_weight: float = 0.0
+    proximity_candidates: int = 100
+    #: RM3 pseudo-relevance feedback for match=any (0 feedback documents: off).
+    rm3_docs: int = 0
+    rm3_terms: int = 10
+    rm3_query_weight: float = 0.5
+    #: Recency: half-life in days (0: off) and the share of the score that decays.
+    recency_half_life: float = 0.0
+    recency_weight: float = 0.5
+
+    @classmethod
+    def from_settings(cls, s: Any) -> BM25FParams:
+        return cls(
+            k1=s.bm25_k1,
+            b=(("title", s.bm25_b_title), ("body", s.bm25_b_body), ("people", s.bm25_b_title)),
+            weights=(("title", s.weight_title), ("body", s.weight_body), ("people", s.weight_people)),
+            proximity_weight=s.proximity_weight, proximity_candidates=s.proximity_candidates,
+            rm3_docs=s.rm3_docs, rm3_terms=s.rm3_terms, rm3_query_weight=s.rm3_query_weight,
+            recency_half_life=s.recency_half_life_days, recency_weight=s.recency_weight,
+        )
 
     def b_of(self, field: str) -> float:
         return dict(self.b).get(field, 0.75)
 
     def weight_of(self, field: str) -> float:
         return dict(self.weights).get(field, 1.0)
+
+
+@dataclass
+class Ranked:
+    """The matched documents (mask and ids, ascending) and their scores."""
+
+    mask: np.ndarray
+    docs: np.ndarray
+    scores: np.ndarray
+
+
+def rank(view: IndexView, terms: list[ScoreTerm], mask: np.ndarray, params: BM25FParams, *,
+         sort: str = "relevance", feedback: bool = False, allowed: np.ndarray | None = None) -> Ranked:
+    """Scores of the documents in ``mask``: BM25F, then the options for ``sort=relevance``
+    (another sort uses scores only to break ties).
+
+    With ``feedback`` (match=any) RM3 may widen the matches to documents with an
+    expansion word; ``allowed`` (live documents passing the filters) bounds them.
+    """
+    docs = np.flatnonzero(mask)
+    scores = bm25f(view, terms, docs, params)
+    if sort != "relevance":
+        return Ranked(mask, docs, scores)
+    if feedback:
+        expanded = rm3_expand(view, terms, docs, scores, params)
+        if expanded:
+            mask = mask | (terms_mask(view, expanded) & (view.live if allowed is None else allowed))
+            docs = np.flatnonzero(mask)
+            scores = bm25f(view, expanded, docs, params)
+    scores = add_proximity(view, terms, docs, scores, params)
+    scores = apply_recency(view, docs, scores, params)
+    return Ranked(mask, docs, scores)
 
 
 def norms(view: IndexView, field: str, b: float) -> np.ndarray:
@@ -72,6 +142,62 @@ def bm25f(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, params: BM2
             continue
         scores += qweight * idf(df, n_docs) * saturate(acc[docs].astype(np.float64), params.k1)
     return scores
+
+
+def terms_mask(view: IndexView, terms: list[ScoreTerm]) -> np.ndarray:
+    """Documents with any of ``terms`` in one of its fields."""
+    mask = np.zeros(view.size, dtype=bool)
+    for t in terms:
+        for f in t.fields:
+            mask[view.postings(f, t.term)[0]] = True
+    return mask
+
+
+def rm3_expand(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, scores: np.ndarray,
+               params: BM25FParams) -> list[ScoreTerm]:
+    """The query terms re-weighted and expanded by RM3 (see feedback.py); [] when it does not apply.
+
+    Only a query of default-field words is expanded (a ``title:`` or phrase
+    constraint says the user chose the words).
+    """
+    if not params.rm3_docs or not terms or not len(docs) or any(t.fields != TEXT_FIELDS for t in terms):
+        return []
+    weights: dict[str, float] = defaultdict(float)
+    for t in terms:
+        weights[t.term] += t.boost
+    top = order(view, docs, scores, "relevance", params.rm3_docs)
+    expanded = rm3(view, weights, docs[top], scores[top], TEXT_FIELDS,
+                   n_terms=params.rm3_terms, query_weight=params.rm3_query_weight)
+    return [ScoreTerm(term, TEXT_FIELDS, w) for term, w in sorted(expanded.items())]
+
+
+def add_proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, scores: np.ndarray,
+                  params: BM25FParams) -> np.ndarray:
+    """``scores`` plus the proximity bonus (proximity.py) of the best ``proximity_candidates``."""
+    if not params.proximity_weight or not len(docs) or len({t.term for t in terms}) < 2:
+        return scores
+    top = order(view, docs, scores, "relevance", params.proximity_candidates)
+    out = scores.copy()
+    out[top] += params.proximity_weight * proximity(view, terms, docs[top], params.k1, params.b_of("body"))
+    return out
+
+
+def apply_recency(view: IndexView, docs: np.ndarray, scores: np.ndarray, params: BM25FParams) -> np.ndarray:
+    """``scores`` times the recency factor of each document's age.
+
+    Age is counted from the newest ``published`` date in the index, not from the
+    clock, so an archive ranks the same today and next year and a test is
+    reproducible; a document without a date counts as old (no boost).
+    """
+    if not params.recency_half_life or not len(docs):
+        return scores
+    published = view.published
+    dated = published[view.live & (published > 0)]
+    if not len(dated):
+        return scores
+    keys = published[docs]
+    age = np.where(keys > 0, (dated.max() - keys) / SECONDS_PER_DAY, np.inf)
+    return scores * recency_factor(age, params.recency_half_life, params.recency_weight)
 
 
 def order(view: IndexView, docs: np.ndarray, scores: np.ndarray, sort: str, end: int) -> np.ndarray:

@@ -14,11 +14,23 @@ with ``idf`` in the non-negative Robertson/Spärck Jones form Lucene uses
 (``ln(1 + (N - df + 0.5) / (df + 0.5))``) and ``df`` counted over the union of
 fields. ``qw_t`` is the query-term weight (how often the term appears in the
 query, times any ``^boost``).
+
+Lucene's idf equals ``ln((N + 1) / (df + 0.5))``, so it is also, within rounding,
+ATIRE's ``ln(N / df)`` (Trotman, Puurula & Burgess, ADCS 2014); the BM25 variants
+compared by Kamphuis et al. ("Which BM25 do you mean?", ECIR 2020) differ little,
+and on the development collections the raw RSJ weight (floored at 0) and BM25+ /
+BM25L (Lv & Zhai, CIKM 2011) did not do better (see scripts/eval_relevance.py).
+Defaults: ``k1 = 1.2`` (Robertson's), ``b`` 0.5 for titles and 0.6 for bodies.
+
+The optional bonuses live here too: Büttcher et al.'s term-proximity accumulators
+and score, and an exponential recency factor.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -41,3 +53,33 @@ def saturate(tf: np.ndarray, k1: float) -> np.ndarray:
 def field_tf(tf: np.ndarray, weight: float, norm: np.ndarray) -> np.ndarray:
     """One field's contribution to BM25F's combined frequency: ``w_f * tf_f / norm_f``."""
     return weight * tf / norm
+
+
+def neighbour_accumulators(occurrences: Sequence[tuple[int, int]], weights: Sequence[float]) -> list[float]:
+    """Büttcher, Clarke & Lushman's proximity accumulators (SIGIR 2006), per query term.
+
+    ``occurrences`` are (position, query-term index) pairs of one document. For
+    each two neighbouring occurrences of different terms ``a`` at ``p`` and ``b``
+    at ``q``: ``acc(a) += w_b / (q - p)^2`` and ``acc(b) += w_a / (q - p)^2``.
+    """
+    acc = [0.0] * len(weights)
+    ordered = sorted(occurrences)
+    for (p, a), (q, b) in pairwise(ordered):
+        if a != b and q > p:
+            inv = 1.0 / float((q - p) * (q - p))
+            acc[a] += weights[b] * inv
+            acc[b] += weights[a] * inv
+    return acc
+
+
+def proximity_score(acc: np.ndarray, weights: np.ndarray, k1: float, norm: float) -> float:
+    """Büttcher et al.'s bonus ``sum_t min(1, w_t) * acc_t (k1 + 1) / (acc_t + k1 * norm)``:
+    the accumulators saturated and length-normalised like BM25 term frequencies."""
+    return float(np.sum(np.minimum(1.0, weights) * saturate(acc / norm, k1)))
+
+
+def recency_factor(age_days: np.ndarray, half_life: float, weight: float) -> np.ndarray:
+    """``1 - weight + weight * 2^(-age / half_life)``: exponential decay (the news-search
+    freshness prior of Li & Croft, "Time-based language models", CIKM 2003) of a
+    ``weight`` share of the score; an infinite age keeps ``1 - weight``."""
+    return (1.0 - weight) + weight * np.exp2(-np.asarray(age_days, dtype=np.float64) / half_life)

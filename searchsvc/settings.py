@@ -49,10 +49,27 @@ SETTINGS: tuple[Setting, ...] = (
     # Ranking (see scoring.py for the formulas)
     Setting("bm25_k1", 1.2, "BM25F term-frequency saturation.", float, 0.0, 10.0),
     Setting("bm25_b_title", 0.5, "BM25F length normalisation of the title.", float, 0.0, 1.0),
-    Setting("bm25_b_body", 0.75, "BM25F length normalisation of the body.", float, 0.0, 1.0),
+    Setting("bm25_b_body", 0.6, "BM25F length normalisation of the body (0.6: chosen on the development "
+            "collections, between Robertson's 0.75 and Anserini's 0.4; see scripts/eval_relevance.py).",
+            float, 0.0, 1.0),
     Setting("weight_title", 2.5, "BM25F weight of a title occurrence relative to the body.", float, 0.0, 100.0),
     Setting("weight_body", 1.0, "BM25F weight of a body occurrence.", float, 0.0, 100.0),
     Setting("weight_people", 1.0, "BM25F weight of a match in the people names.", float, 0.0, 100.0),
+    Setting("proximity_weight", 0.0, "Term-proximity bonus (Büttcher et al. 2006) for queries of two or more "
+            "words, times this weight (0: off; 1: the paper's formula). Off: it helped CACM and hurt TIME.",
+            float, 0.0, 100.0),
+    Setting("proximity_candidates", 100, "Best BM25F results re-ranked by the proximity bonus.", int, 1, 100_000),
+    Setting("rm3_docs", 0, "Pseudo-relevance feedback (RM3) for match=any, sort=relevance: first-pass documents "
+            "whose words re-weight and expand the query (0: off; 10 is Anserini's). Off: it hurt both "
+            "development collections.", int, 0, 100),
+    Setting("rm3_terms", 10, "RM3: words taken from each feedback document and added to the query.", int, 1, 100),
+    Setting("rm3_query_weight", 0.5, "RM3: weight of the original query against the feedback words.",
+            float, 0.0, 1.0),
+    Setting("recency_half_life_days", 0.0, "sort=relevance: days after which the recency share of a score "
+            "halves, counted from the newest article (0: off; undated articles get no boost).",
+            float, 0.0, 1e6),
+    Setting("recency_weight", 0.5, "Share of a score that decays with age when recency_half_life_days is set.",
+            float, 0.0, 1.0),
     # Indexing
     Setting("max_document_chars", 4_000_000, "Largest title+body, in characters, a document may have.",
             int, 1, 1 << 40),

@@ -1,0 +1,300 @@
+"""Relevance evaluation: how well an index ranks for judged queries (``searchsvc evaluate``).
+
+A user brings an index, queries (JSON Lines ``{"id", "text"}``) and relevance
+judgements (qrels), and gets the standard ad-hoc retrieval figures:
+
+* nDCG@10 (Järvelin & Kekäläinen 2002, graded gains as trec_eval computes them),
+* MAP as AP@1000, P@10 and R@100,
+
+computed by ir-measures (pytrec_eval inside), never by hand, over the queries
+that have at least one relevant document (trec_eval's rule). A judged query the
+engine returns nothing for scores 0 on every measure instead of being left out,
+so an engine cannot gain by failing on hard queries.
+
+``compare()`` runs the same queries under two ranking configurations (the
+defaults, and the defaults with some settings overridden, e.g.
+``bm25_k1=0.9,weight_title=3``) and reports both, the per-query differences and a
+paired randomisation test (Smucker, Allan & Carterette, "A comparison of
+statistical significance tests for IR evaluation", CIKM 2007) on nDCG@10, so a
+difference of a few queries is not taken for an improvement.
+
+Qrels may be ``qid<TAB>docid<TAB>grade`` (the project's shared form) or TREC's
+``qid 0 docid grade``; any whitespace separates fields.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, QueryError, SearchsvcError
+from .settings import BY_NAME, Settings
+
+#: The measures reported, in ir-measures' names, and the one the comparison tests.
+MEASURE_NAMES = ("nDCG@10", "AP@1000", "P@10", "R@100")
+PRIMARY = "nDCG@10"
+#: Results retrieved per query: AP@1000 needs the first 1000.
+DEPTH = 1000
+#: Random sign flips in the paired randomisation test (a fixed seed keeps reports reproducible).
+PERMUTATIONS = 10_000
+
+Qrels = dict[str, dict[str, int]]
+Run = dict[str, dict[str, float]]
+
+
+@dataclass
+class Report:
+    """Figures of one ranking configuration on one query set."""
+
+    label: str
+    overrides: dict[str, str]
+    mean: dict[str, float]
+    per_query: dict[str, dict[str, float]]
+    #: In-process milliseconds per query (search only, no snippets or facets).
+    latency_ms: list[float] = field(default_factory=list)
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latency_ms) if self.latency_ms else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "overrides": self.overrides, "mean": self.mean,
+                "p50_ms": round(self.p50_ms, 3), "per_query": self.per_query}
+
+
+# -- inputs ------------------------------------------------------------------------
+
+
+def read_queries(path: str | Path) -> dict[str, str]:
+    """``{"id", "text"}`` JSON Lines -> {query id: text}, in file order."""
+    queries: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                queries[str(rec["id"])] = str(rec["text"])
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(f'expected {{"id", "text"}}: {e}', source=str(path), line=lineno) from None
+    return queries
+
+
+def parse_qrels(lines: Iterable[str], source: str = "<qrels>") -> Qrels:
+    """Judgements from ``qid docid grade`` or TREC ``qid iteration docid grade`` lines."""
+    qrels: Qrels = {}
+    for lineno, line in enumerate(lines, 1):
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        if len(parts) == 3:
+            qid, docid, grade = parts
+        elif len(parts) == 4:
+            qid, _, docid, grade = parts
+        else:
+            raise InputError(f"expected 'qid docid grade' or 'qid 0 docid grade', got {len(parts)} fields",
+                             source=source, line=lineno)
+        try:
+            qrels.setdefault(qid, {})[docid] = int(grade)
+        except ValueError:
+            raise InputError(f"grade {grade!r} is not an integer", source=source, line=lineno) from None
+    return qrels
+
+
+def read_qrels(path: str | Path) -> Qrels:
+    with open(path, encoding="utf-8") as f:
+        return parse_qrels(f, source=str(path))
+
+
+def judged(queries: Mapping[str, str], qrels: Qrels) -> dict[str, str]:
+    """The queries with at least one relevant document (the others cannot be measured)."""
+    return {q: t for q, t in queries.items() if any(g > 0 for g in qrels.get(q, {}).values())}
+
+
+def parse_overrides(spec: str) -> dict[str, str]:
+    """``"bm25_k1=0.9,weight_title=3"`` -> {name: value}, checked against the settings registry."""
+    out: dict[str, str] = {}
+    for item in (s.strip() for s in spec.split(",")):
+        if not item:
+            continue
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise QueryError(f"expected name=value, got {item!r}", param="compare")
+        if name not in BY_NAME:
+            raise QueryError(f"unknown setting {name!r} (see `searchsvc settings`)", param="compare")
+        out[name] = value.strip()
+    Settings(out, environ={})  # range and type checks, with the setting's name in the message
+    return out
+
+
+# -- measuring ---------------------------------------------------------------------
+
+
+def measure(qrels: Qrels, run: Run, query_ids: Iterable[str]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Mean and per-query values of :data:`MEASURE_NAMES` over ``query_ids`` (missing runs score 0)."""
+    try:
+        import ir_measures
+    except ImportError:  # an optional dependency: the [eval] extra
+        raise SearchsvcError("relevance evaluation needs ir-measures: pip install 'searchsvc[eval]'") from None
+
+    measures = [ir_measures.parse_measure(m) for m in MEASURE_NAMES]
+    ids = list(query_ids)
+    per_query = {q: dict.fromkeys(MEASURE_NAMES, 0.0) for q in ids}
+    wanted = set(ids)
+    sub_qrels = {q: v for q, v in qrels.items() if q in wanted}
+    sub_run = {q: v for q, v in run.items() if q in wanted and v}
+    for m in ir_measures.iter_calc(measures, sub_qrels, sub_run):
+        per_query[m.query_id][str(m.measure)] = float(m.value)
+    mean = {name: statistics.fmean(per_query[q][name] for q in ids) if ids else 0.0 for name in MEASURE_NAMES}
+    return mean, per_query
+
+
+def run_queries(engine: Any, queries: Mapping[str, str], *, match: str = "any",
+                depth: int = DEPTH) -> tuple[Run, list[float]]:
+    """Search every query as the service would (relaxing ``all``): the run, and ms per query.
+
+    The run scores each hit by its rank, so the measures see exactly the engine's
+    order (trec_eval would otherwise break score ties by document id).
+    """
+    run: Run = {}
+    latency: list[float] = []
+    for qid, text in queries.items():
+        started = time.perf_counter()
+        try:
+            results = engine.search(text, match=match, limit=depth, facets=False, snippets=False)
+            hits = results.hits
+        except QueryError:
+            hits = []
+        latency.append((time.perf_counter() - started) * 1000)
+        # trec_eval orders by score, then by document id: give ties distinct scores in our order.
+        run[qid] = {h.id: float(len(hits) - i) for i, h in enumerate(hits)}
+    return run, latency
+
+
+def evaluate(index: str | Path, queries: Mapping[str, str], qrels: Qrels, *, match: str = "any",
+             overrides: Mapping[str, str] | None = None, label: str = "defaults",
+             depth: int = DEPTH) -> Report:
+    """Figures of the index's ranking under the default settings plus ``overrides``."""
+    from .engine import SearchEngine
+
+    settings = Settings({"max_limit": max(depth, 1), **(overrides or {})})
+    asked = judged(queries, qrels)
+    with SearchEngine(index, settings) as engine:
+        run, latency = run_queries(engine, asked, match=match, depth=depth)
+    mean, per_query = measure(qrels, run, asked)
+    return Report(label, dict(overrides or {}), mean, per_query, latency)
+
+
+def compare(index: str | Path, queries: Mapping[str, str], qrels: Qrels, overrides: Mapping[str, str], *,
+            base: Mapping[str, str] | None = None, match: str = "any",
+            depth: int = DEPTH) -> tuple[Report, Report]:
+    """The base configuration (defaults + ``base``) and the same with ``overrides`` on top."""
+    base = dict(base or {})
+    a = evaluate(index, queries, qrels, match=match, overrides=base, label=_label(base, "defaults"), depth=depth)
+    b = evaluate(index, queries, qrels, match=match, overrides={**base, **overrides},
+                 label=_label(overrides, ""), depth=depth)
+    return a, b
+
+
+def randomisation_p(a: Iterable[float], b: Iterable[float], *, permutations: int = PERMUTATIONS,
+                    seed: int = 0) -> float:
+    """Two-sided p-value of a paired randomisation (sign-flip) test on per-query differences."""
+    import numpy as np
+
+    d = np.asarray(list(b), dtype=np.float64) - np.asarray(list(a), dtype=np.float64)
+    if not len(d) or not d.any():
+        return 1.0
+    observed = abs(d.mean())
+    signs = np.random.default_rng(seed).choice((-1.0, 1.0), size=(permutations, len(d)))
+    extreme = np.count_nonzero(np.abs((signs * d).mean(axis=1)) >= observed - 1e-12)
+    return (extreme + 1) / (permutations + 1)
+
+
+# -- printing ----------------------------------------------------------------------
+
+
+def format_report(r: Report, *, per_query: bool = True) -> str:
+    lines = [f"{r.label}: {len(r.per_query)} judged queries, p50 {r.p50_ms:.1f} ms/query",
+             "  " + "  ".join(f"{m}={r.mean[m]:.4f}" for m in MEASURE_NAMES)]
+    if per_query:
+        lines += ["", "qid        " + "".join(f"{m:>10s}" for m in MEASURE_NAMES)]
+        for q in sorted(r.per_query, key=_qid_key):
+            lines.append(f"{q:10.10s} " + "".join(f"{r.per_query[q][m]:10.4f}" for m in MEASURE_NAMES))
+    return "\n".join(lines)
+
+
+def format_comparison(a: Report, b: Report, *, per_query: bool = True) -> str:
+    width = max(len(a.label), len(b.label), 8)
+    lines = [f"{'':{width}s} " + "".join(f"{m:>10s}" for m in MEASURE_NAMES) + f"{'p50 ms':>10s}"]
+    for r in (a, b):
+        lines.append(f"{r.label:{width}s} " + "".join(f"{r.mean[m]:10.4f}" for m in MEASURE_NAMES)
+                     + f"{r.p50_ms:10.1f}")
+    lines.append(f"{'B - A':{width}s} " + "".join(f"{b.mean[m] - a.mean[m]:+10.4f}" for m in MEASURE_NAMES)
+                 + f"{b.p50_ms - a.p50_ms:+10.1f}")
+    qids = sorted(a.per_query, key=_qid_key)
+    da = [a.per_query[q][PRIMARY] for q in qids]
+    db = [b.per_query[q][PRIMARY] for q in qids]
+    wins = sum(y > x for x, y in zip(da, db))
+    losses = sum(y < x for x, y in zip(da, db))
+    lines.append(f"{PRIMARY}: B better on {wins}, worse on {losses}, equal on {len(qids) - wins - losses} "
+                 f"queries; paired randomisation test p = {randomisation_p(da, db):.3f}")
+    if per_query:
+        lines += ["", f"{'qid':10s} {'A ' + PRIMARY:>12s} {'B ' + PRIMARY:>12s} {'B - A':>8s}"]
+        for q, x, y in zip(qids, da, db):
+            lines.append(f"{q:10.10s} {x:12.4f} {y:12.4f} {y - x:+8.4f}")
+    return "\n".join(lines)
+
+
+def _label(overrides: Mapping[str, str], default: str) -> str:
+    return ",".join(f"{k}={v}" for k, v in overrides.items()) or default
+
+
+def _qid_key(q: str) -> tuple[int, int | str]:
+    return (0, int(q)) if q.isdigit() else (1, q)
+
+
+# -- command line (``searchsvc evaluate``; cli.py only registers it) ---------------
+
+
+def add_arguments(p: Any) -> None:
+    p.add_argument("--index", default=None, help="Index directory (default: setting `index`, ./index).")
+    p.add_argument("--queries", required=True, metavar="FILE.jsonl", help='Queries, {"id","text"} per line.')
+    p.add_argument("--qrels", required=True, metavar="FILE",
+                   help="Judgements: 'qid docid grade' or TREC 'qid 0 docid grade' per line.")
+    p.add_argument("--match", choices=["all", "any"], default="any",
+                   help="Query mode (default any, as in standard ad-hoc evaluation; all relaxes like search).")
+    p.add_argument("--set", dest="base", default="", metavar="NAME=V,...",
+                   help="Settings for the evaluated configuration (A), e.g. bm25_k1=0.9.")
+    p.add_argument("--compare", default=None, metavar="NAME=V,...",
+                   help="Also run configuration B = A plus these settings, and show both side by side.")
+    p.add_argument("--depth", type=int, default=DEPTH, help=f"Results per query (default {DEPTH}).")
+    p.add_argument("--no-per-query", action="store_true", help="Only the means.")
+    p.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+
+
+def cli(args: Any) -> int:
+    index = Settings({"index": args.index}).index
+    queries = read_queries(args.queries)
+    qrels = read_qrels(args.qrels)
+    base = parse_overrides(args.base)
+    if args.depth < 1 or args.depth > 10_000:
+        raise QueryError("depth must be from 1 to 10000", param="depth")
+    if args.compare is None:
+        reports = [evaluate(index, queries, qrels, match=args.match, overrides=base,
+                            label=_label(base, "defaults"), depth=args.depth)]
+    else:
+        reports = list(compare(index, queries, qrels, parse_overrides(args.compare), base=base,
+                               match=args.match, depth=args.depth))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in reports], indent=1))
+    elif len(reports) == 1:
+        print(format_report(reports[0], per_query=not args.no_per_query))
+    else:
+        print(format_comparison(*reports, per_query=not args.no_per_query))
+    return 0

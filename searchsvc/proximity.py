@@ -1,0 +1,69 @@
+"""Term proximity: documents where the query's words occur near each other rank higher.
+
+The bonus is Büttcher, Clarke & Lushman's ("Term proximity scoring for ad-hoc
+retrieval on very large text collections", SIGIR 2006), a BM25TP-style score
+(Rasolofo & Savoy, ECIR 2003) added to BM25F; the formulas are
+:func:`~searchsvc.scoring.neighbour_accumulators` and
+:func:`~searchsvc.scoring.proximity_score`, with the query terms' idf as their
+weights and BM25's ``k1`` and body ``b`` for saturation and length.
+
+This module gathers what they need: the positions of the query's words in the
+title and the body of the ``candidates`` best documents of the BM25F ranking
+(the re-ranking keeps the cost independent of how many documents match). Title
+and body are walked separately, so a title word is not "near" the first body
+word, and their accumulators added.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .matching import ScoreTerm, _decode_positions
+from .scoring import idf, length_norm, neighbour_accumulators, proximity_score
+from .view import IndexView
+
+#: Fields whose word positions count (people names are a list, not running text).
+PROXIMITY_FIELDS = ("title", "body")
+
+
+def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: float, b: float) -> np.ndarray:
+    """The proximity bonus of each document in ``docs`` (global ids) for the query ``terms``."""
+    words = sorted({t.term for t in terms if set(t.fields) & set(PROXIMITY_FIELDS)})
+    bonus = np.zeros(len(docs), dtype=np.float64)
+    if len(words) < 2 or not len(docs):
+        return bonus
+    n = view.doc_count
+    idfs = [idf(_df(view, w), n) for w in words]
+    weights = np.array(idfs)
+    acc = np.zeros((len(docs), len(words)))
+    for field in PROXIMITY_FIELDS:
+        for j, occ in enumerate(_occurrences(view, field, words, docs)):
+            if len(occ) > 1:
+                acc[j] += neighbour_accumulators(occ, idfs)
+    lengths = np.sum([view.lengths(f)[docs] for f in PROXIMITY_FIELDS], axis=0)
+    norms = length_norm(lengths, sum(view.average_length(f) for f in PROXIMITY_FIELDS), b)
+    for k in np.flatnonzero(acc.any(axis=1)):
+        bonus[k] = proximity_score(acc[k], weights, k1, float(norms[k]))
+    return bonus
+
+
+def _occurrences(view: IndexView, field: str, words: list[str], docs: np.ndarray) -> list[list[tuple[int, int]]]:
+    """Per document of ``docs``: (position, word index) of every query word in ``field``."""
+    out: list[list[tuple[int, int]]] = [[] for _ in docs]
+    for i, w in enumerate(words):
+        ids, values = view.positions(field, w)
+        if not len(ids):
+            continue
+        at = np.searchsorted(ids, docs)
+        hit = np.flatnonzero((at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == docs))
+        for j in hit:
+            out[j].extend((p, i) for p in _decode_positions(values[at[j]]))
+    return out
+
+
+def _df(view: IndexView, term: str) -> int:
+    """Documents with ``term`` in the title or the body (at least 1: idf stays finite)."""
+    present = np.zeros(view.size, dtype=bool)
+    for f in PROXIMITY_FIELDS:
+        present[view.postings(f, term)[0]] = True
+    return max(int(np.count_nonzero(present)), 1)

@@ -1,0 +1,141 @@
+"""Ranking formulas (scoring.py, feedback.py) and each ranking option's intended effect.
+
+The options are tested on a tiny synthetic corpus where, without the option, two
+documents tie exactly (and fall back to id order) or one does not match at all.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from searchsvc.engine import SearchEngine
+from searchsvc.feedback import doc_model, interpolate, query_model, relevance_model
+from searchsvc.indexer import rebuild
+from searchsvc.scoring import idf, neighbour_accumulators, proximity_score, recency_factor, saturate
+from searchsvc.settings import Settings
+
+# -- formulas ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("df, n, expected", [
+    (1, 1000, math.log(1 + 999.5 / 1.5)),
+    (500, 1000, math.log(1 + 500.5 / 500.5)),
+    (1000, 1000, math.log(1 + 0.5 / 1000.5)),  # never negative, unlike the raw RSJ weight
+])
+def test_idf(df: int, n: int, expected: float):
+    assert idf(df, n) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("tf, k1, expected", [(0.0, 1.2, 0.0), (1.0, 1.2, 1.0), (1e9, 1.2, 2.2), (3.0, 0.0, 1.0)])
+def test_saturate(tf: float, k1: float, expected: float):
+    assert saturate(np.array([tf]), k1)[0] == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("occurrences, weights, expected", [
+    ([(0, 0), (1, 1)], [2.0, 3.0], [3.0, 2.0]),                # adjacent: full weight of the other term
+    ([(0, 0), (2, 1)], [2.0, 3.0], [0.75, 0.5]),               # distance 2: a quarter
+    ([(5, 1), (0, 0)], [1.0, 1.0], [1 / 25, 1 / 25]),          # order of the input does not matter
+    ([(0, 0), (1, 0), (2, 0)], [1.0, 1.0], [0.0, 0.0]),        # the same term next to itself counts nothing
+    ([(0, 0), (1, 1), (9, 0)], [1.0, 1.0], [1 + 1 / 64, 1 + 1 / 64]),  # only neighbours pair up
+    ([(0, 0)], [1.0], [0.0]),
+])
+def test_neighbour_accumulators(occurrences: list, weights: list, expected: list):
+    assert neighbour_accumulators(occurrences, weights) == pytest.approx(expected)
+
+
+def test_proximity_score_saturates_and_normalises():
+    w = np.array([5.0, 0.5])
+    near, far = proximity_score(np.array([2.0, 2.0]), w, 1.2, 1.0), proximity_score(np.array([0.2, 0.2]), w, 1.2, 1.0)
+    assert near > far > 0
+    assert proximity_score(np.array([2.0, 2.0]), w, 1.2, 2.0) < near  # a longer document gets less
+    assert proximity_score(np.array([1e9, 1e9]), w, 1.2, 1.0) == pytest.approx(1.5 * 2.2, rel=1e-6)  # min(1, w)
+
+
+@pytest.mark.parametrize("age, half_life, weight, expected", [
+    (0.0, 30.0, 0.5, 1.0), (30.0, 30.0, 0.5, 0.75), (60.0, 30.0, 0.5, 0.625),
+    (np.inf, 30.0, 0.5, 0.5), (10.0, 30.0, 0.0, 1.0), (np.inf, 7.0, 1.0, 0.0),
+])
+def test_recency_factor(age: float, half_life: float, weight: float, expected: float):
+    assert recency_factor(np.array([age]), half_life, weight)[0] == pytest.approx(expected)
+
+
+def test_rm3_pieces():
+    assert query_model({"a": 2.0, "b": 1.0, "c": 1.0}) == {"a": 0.5, "b": 0.25, "c": 0.25}
+    keep = lambda w: w != "the"  # noqa: E731
+    assert doc_model({"the": 9, "x": 3, "y": 1, "z": 1}, 2, keep) == {"x": 0.75, "y": 0.25}  # ties by word
+    rm = relevance_model([{"x": 1.0}, {"x": 0.5, "y": 0.5}], [3.0, 1.0], n_terms=10)
+    assert rm == pytest.approx({"x": 3.5 / 4, "y": 0.5 / 4})
+    assert relevance_model([{"x": 0.6, "y": 0.4}], [1.0], n_terms=1) == {"x": 1.0}
+    assert interpolate({"a": 1.0}, {"a": 0.5, "x": 0.5}, 0.5) == {"a": 0.75, "x": 0.25}
+
+
+# -- options on a synthetic corpus -------------------------------------------------------------
+
+FILLER = [{"id": f"f{i:02d}", "title": f"Notes {i}", "body": f"lorem ipsum dolor filler{i} amet"} for i in range(30)]
+DOCS = [
+    # proximity: the same words and lengths; only q2 has them side by side.
+    {"id": "q1", "title": "", "body": "solar roof report with a panel"},
+    {"id": "q2", "title": "", "body": "report with a solar panel roof"},
+    # feedback: e1 has no query word but shares the words of the two best matches.
+    {"id": "j1", "title": "", "body": "jaguar engine torque gearbox"},
+    {"id": "j2", "title": "", "body": "jaguar engine torque brakes"},
+    {"id": "e1", "title": "", "body": "engine torque gearbox brakes"},
+    # recency: identical texts, different dates (r0 has none).
+    {"id": "r0", "title": "", "body": "comet sighting tonight"},
+    {"id": "r1", "title": "", "body": "comet sighting tonight", "published": "2020-01-01"},
+    {"id": "r2", "title": "", "body": "comet sighting tonight", "published": "2024-12-01"},
+]
+
+
+@pytest.fixture(scope="module")
+def options_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("options")
+    src = d / "docs.jsonl"
+    src.write_text("".join(json.dumps({**r, "people": [], "dates": []}) + "\n" for r in DOCS + FILLER))
+    rebuild(d / "ix", [src])
+    return d / "ix"
+
+
+def top(index: Path, query: str, match: str = "any", **settings: object) -> list[str]:
+    with SearchEngine(index, Settings(settings, environ={})) as e:
+        return [h.id for h in e.search(query, match=match, limit=10).hits]
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({}, ["q1", "q2"]),                                         # a tie: id order
+    ({"proximity_weight": 1.0}, ["q2", "q1"]),                  # adjacent words first
+    ({"proximity_weight": 1.0, "proximity_candidates": 1}, ["q1", "q2"]),  # only the best one is re-scored
+])
+def test_proximity_option(options_index: Path, settings: dict, expected: list):
+    assert top(options_index, "solar panel", **settings) == expected
+
+
+@pytest.mark.parametrize("match, settings, expected", [
+    ("any", {}, {"j1", "j2"}),
+    ("any", {"rm3_docs": 2}, {"j1", "j2", "e1"}),  # the feedback words find e1
+    ("all", {"rm3_docs": 2}, {"j1", "j2"}),        # feedback is for match=any only
+])
+def test_rm3_option(options_index: Path, match: str, settings: dict, expected: set):
+    found = top(options_index, "jaguar", match=match, **settings)
+    assert set(found) == expected
+    assert set(found[:2]) == {"j1", "j2"}  # the documents with the query word stay first
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({}, ["r0", "r1", "r2"]),
+    ({"recency_half_life_days": 365.0}, ["r2", "r1", "r0"]),  # newest first, undated last
+    ({"recency_half_life_days": 365.0, "recency_weight": 0.0}, ["r0", "r1", "r2"]),
+])
+def test_recency_option(options_index: Path, settings: dict, expected: list):
+    assert top(options_index, "comet sighting", **settings) == expected
+
+
+def test_options_leave_other_sorts_alone(options_index: Path):
+    with SearchEngine(options_index, Settings({"recency_half_life_days": 365.0, "proximity_weight": 1.0},
+                                              environ={})) as e:
+        assert [h.id for h in e.search("comet", sort="oldest").hits] == ["r1", "r2", "r0"]
