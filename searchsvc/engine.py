@@ -19,7 +19,7 @@ import datetime as dt
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,10 @@ class Hit:
     section: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict: its recursive deep copy cost more than the search.
+        return {"id": self.id, "score": self.score, "title": self.title, "snippet": self.snippet,
+                "people": list(self.people), "dates": list(self.dates), "published": self.published,
+                "section": self.section}
 
 
 @dataclass
@@ -80,8 +83,10 @@ class SearchResults:
     generation: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["hits"] = [h.to_dict() for h in self.hits]
+        d["facets"] = {k: [dict(v) for v in vs] for k, vs in self.facets.items()}
+        d["warnings"] = list(self.warnings)
         return d
 
 
