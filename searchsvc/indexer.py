@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,12 +73,13 @@ class RebuildReport:
 
 @dataclass
 class _Part:
-    """What one worker built: its segments, the ids in them (in order) and its bad records."""
+    """What one worker built: its segments, the (input unit, id) of each of their documents,
+    and its bad records with the unit they came from."""
 
     segments: list[Any] = field(default_factory=list)
-    ids: list[list[str]] = field(default_factory=list)
+    ids: list[list[tuple[int, str]]] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
-    errors: list[InputError] = field(default_factory=list)
+    errors: list[tuple[int, InputError]] = field(default_factory=list)
     skipped: int = 0
     stems: dict[str, str] = field(default_factory=dict)
 
@@ -136,7 +137,9 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     good = [u for u in units if isinstance(u, Unit)]
     parts = _run_parts(str(build), good, set(overrides), skip_bad, settings, progress)
 
-    errors = bad_units + [e for p in parts for e in p.errors]
+    # The first bad record in input order (workers finish in any order).
+    errors = bad_units + [e for _, e in sorted((pe for p in parts for pe in p.errors),
+                                                key=lambda ne: (ne[0], ne[1].line or 0))]
     if errors and not skip_bad:
         raise errors[0]
     _drop_duplicates(parts, errors, skip_bad)
@@ -174,112 +177,132 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
 
 def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, settings: Settings,
                progress: Callable[[int], None] | None) -> list[_Part]:
+    """Build segments from ``units``: in-process when small, else one worker process per core.
+
+    Workers take units from a shared queue as they finish the previous one, so a
+    core never idles while another still has a long tail of work.
+    """
     workers = settings.extract_workers or _cores()
-    total = sum(u.size for u in units)
-    if workers <= 1 or total < PARALLEL_MIN_BYTES or len(units) < 2:
-        return [_build_part(build, units, skip_ids, skip_bad, settings.max_document_chars, None)]
-    groups = _split_units(units, workers)
+    numbered = list(enumerate(units))
+    if workers <= 1 or sum(u.size for u in units) < PARALLEL_MIN_BYTES or len(units) < 2:
+        return [_build_part(build, iter(numbered), skip_ids, skip_bad, settings.max_document_chars)]
     ctx = multiprocessing.get_context("fork")
-    counter = ctx.Value("q", 0)
-    with ProcessPoolExecutor(max_workers=len(groups), mp_context=ctx,
-                             initializer=_init_counter, initargs=(counter,)) as pool:
+    queue = ctx.SimpleQueue()
+    for item in numbered:
+        queue.put(item)
+    for _ in range(workers):
+        queue.put(None)
+    shared = (ctx.Value("q", 0), queue, ctx.Event())
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=shared) as pool:
         futures: list[Future[_Part]] = [
-            pool.submit(_build_part, build, g, skip_ids, skip_bad, settings.max_document_chars, True)
-            for g in groups]
+            pool.submit(_build_queued_part, build, skip_ids, skip_bad, settings.max_document_chars)
+            for _ in range(workers)]
         pending = set(futures)
         while pending:
             _, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
             if progress:
-                progress(counter.value)
+                progress(shared[0].value)
             if any(f.done() and f.exception() for f in futures):
-                for f in pending:
-                    f.cancel()
+                shared[2].set()
                 break
         return [f.result() for f in futures]
 
 
-_COUNTER: Any = None
+_WORKER: tuple[Any, Any, Any] | None = None  # (progress counter, unit queue, abort event) in a worker
 
 
-def _init_counter(counter: Any) -> None:
-    global _COUNTER
-    _COUNTER = counter
+def _init_worker(counter: Any, queue: Any, abort: Any) -> None:
+    global _WORKER
+    _WORKER = (counter, queue, abort)
 
 
-def _build_part(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, max_chars: int,
-                in_worker: bool | None) -> _Part:
-    """Read, enrich and write ``units`` as segment(s) of ``build`` (runs in a worker process)."""
+def _build_queued_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> _Part:
+    assert _WORKER is not None
+    counter, queue, abort = _WORKER
+
+    def units() -> Iterator[tuple[int, Unit]]:
+        while not abort.is_set():
+            item = queue.get()
+            if item is None:
+                return
+            yield item
+
+    part = _build_part(build, units(), skip_ids, skip_bad, max_chars, counter)
+    if part.errors and not skip_bad:
+        abort.set()  # the rebuild stops: the other workers need not finish
+    part.stems = dict(analysis._stems)
+    return part
+
+
+def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str], skip_bad: bool,
+                max_chars: int, counter: Any = None) -> _Part:
+    """Read, enrich and write units as segment(s) of ``build``."""
     storage = FileStorage(build)
     schema = build_schema()
     part = _Part()
     writer = BulkSegmentWriter(storage, schema)
-    ids: list[str] = []
+    ids: list[tuple[int, str]] = []
     seen: set[str] = set()
-    try:
-        for unit in units:
-            for rec in read_unit(unit, max_chars):
-                if isinstance(rec, Document) and rec.id in seen:
-                    rec = InputError(f"duplicate id (first seen in {part.sources.get(rec.id, '?')})",
-                                     source=rec.source, record_id=rec.id, field="id")
-                if isinstance(rec, InputError):
-                    part.errors.append(rec)
-                    part.skipped += 1
-                    if not skip_bad:
-                        return part
-                    continue
-                if rec.id in skip_ids:
-                    continue  # the API journal has a newer version (or a delete)
-                seen.add(rec.id)
-                part.sources[rec.id] = rec.source
-                writer.add(enrich(rec))
-                ids.append(rec.id)
-                if writer.count >= SEGMENT_DOCS:
-                    part.segments.append(writer.finish())
-                    part.ids.append(ids)
-                    writer, ids = BulkSegmentWriter(storage, schema), []
-                if in_worker and _COUNTER is not None and writer.count % 100 == 0:
-                    with _COUNTER.get_lock():
-                        _COUNTER.value += 100
-        if writer.count:
-            part.segments.append(writer.finish())
-            part.ids.append(ids)
-        else:
-            writer.cancel()
-    finally:
-        if in_worker:
-            part.stems = dict(analysis._stems)
+    for number, unit in units:
+        for rec in read_unit(unit, max_chars):
+            if isinstance(rec, Document) and rec.id in seen:
+                rec = InputError(f"duplicate id (first seen in {part.sources.get(rec.id, '?')})",
+                                 source=rec.source, line=rec.line, record_id=rec.id, field="id")
+            if isinstance(rec, InputError):
+                part.errors.append((number, rec))
+                part.skipped += 1
+                if not skip_bad:
+                    writer.cancel()
+                    return part
+                continue
+            if rec.id in skip_ids:
+                continue  # the API journal has a newer version (or a delete)
+            seen.add(rec.id)
+            part.sources[rec.id] = f"{rec.source}:{rec.line}" if rec.line else rec.source
+            writer.add(enrich(rec))
+            ids.append((number, rec.id))
+            if writer.count >= SEGMENT_DOCS:
+                part.segments.append(writer.finish())
+                part.ids.append(ids)
+                writer, ids = BulkSegmentWriter(storage, schema), []
+            if counter is not None and writer.count % 100 == 0:
+                with counter.get_lock():
+                    counter.value += 100
+    if writer.count:
+        part.segments.append(writer.finish())
+        part.ids.append(ids)
+    else:
+        writer.cancel()
     return part
 
 
-def _split_units(units: list[Unit], n: int) -> list[list[Unit]]:
-    """Contiguous groups of about equal bytes (order kept, so document order is kept)."""
-    total = sum(max(u.size, 1) for u in units)
-    groups: list[list[Unit]] = [[]]
-    acc = 0
-    for u in units:
-        if groups[-1] and acc >= total * len(groups) / n and len(groups) < n:
-            groups.append([])
-        groups[-1].append(u)
-        acc += max(u.size, 1)
-    return groups
-
-
 def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: bool) -> None:
-    """An id already written by an earlier part is a duplicate: an error, or deleted when skipping."""
-    first: dict[str, str] = {}
+    """An id written by two parts is a duplicate: the copy from the earlier input unit stays;
+    the later is an error, or deleted from its segment when skipping bad records."""
+    first: dict[str, tuple[int, str]] = {}
+    seen_at: dict[str, tuple[Any, Any, int, str]] = {}
+    later = []
     for part in parts:
         for segment, ids in zip(part.segments, part.ids):
-            for local, doc_id in enumerate(ids):
-                if doc_id in first:
-                    err = InputError(f"duplicate id (first seen in {first[doc_id]})",
-                                     source=part.sources.get(doc_id, ""), record_id=doc_id, field="id")
-                    if not skip_bad:
-                        raise err
-                    errors.append(err)
-                    part.skipped += 1
-                    segment.delete_document(local)
+            for local, (number, doc_id) in enumerate(ids):
+                here = (number, part.sources.get(doc_id, ""))
+                seen = first.get(doc_id)
+                if seen is None or number < seen[0]:
+                    if seen is not None:
+                        later.append(seen_at[doc_id])
+                    first[doc_id] = here
+                    seen_at[doc_id] = (part, segment, local, doc_id)
                 else:
-                    first[doc_id] = part.sources.get(doc_id, "")
+                    later.append((part, segment, local, doc_id))
+    for part, segment, local, doc_id in later:
+        err = InputError(f"duplicate id (first seen in {first[doc_id][1]})", source=part.sources.get(doc_id, ""),
+                         record_id=doc_id, field="id")
+        if not skip_bad:
+            raise err
+        errors.append(err)
+        part.skipped += 1
+        segment.delete_document(local)
 
 
 def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> frozenset[str]:

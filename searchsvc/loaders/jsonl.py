@@ -30,7 +30,7 @@ def read(path: Path, max_chars: int, *, start: int = 0, end: int | None = None,
             pos += len(raw)
             if not raw.strip():
                 continue
-            yield parse_line(raw, source=source, line=lineno, max_chars=max_chars)
+            yield parse_line(raw, source=source, line=lineno, max_chars=max_chars, provenance=source)
 
 
 def split(path: str, size: int, chunk: int) -> list[Any]:
@@ -51,8 +51,12 @@ def split(path: str, size: int, chunk: int) -> list[Any]:
     return units
 
 
-def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int) -> Document | InputError:
-    """One JSON Lines record -> Document, or the error that names what is wrong."""
+def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int,
+               provenance: str | None = None) -> Document | InputError:
+    """One JSON Lines record -> Document, or the error that names what is wrong.
+
+    ``provenance`` becomes the document's ``source`` unless the record names its own.
+    """
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
@@ -67,6 +71,8 @@ def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int) -> D
         return InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=line)
     if not isinstance(rec, dict):
         return InputError(f"expected a JSON object, got {type(rec).__name__}", source=source, line=line)
+    if provenance and "source" not in rec:
+        rec["source"] = provenance
     try:
         return Document.from_record(rec, source=source, line=line, max_chars=max_chars)
     except InputError as e:
