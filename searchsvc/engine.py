@@ -28,7 +28,7 @@ from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
 from .document import Document, format_published
-from .errors import NotFoundError, QueryError
+from .errors import NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
 from .matching import Deadline, Evaluator, date_mask
@@ -182,7 +182,10 @@ class SearchEngine:
                 facets=facet_counts(view, mask) if facets else {}, relaxed=relaxed,
                 warnings=ev.warnings, generation=view.generation)
             if len(docs) < DID_YOU_MEAN_BELOW and parsed.words:
-                results.did_you_mean = did_you_mean(view, parsed.words)
+                try:
+                    results.did_you_mean = did_you_mean(view, parsed.words, deadline.check)
+                except QueryTimeoutError:  # the results are complete: answer them without the suggestion
+                    results.warnings.append("no did-you-mean: the query reached its time limit")
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
         return results
 

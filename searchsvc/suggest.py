@@ -16,12 +16,14 @@ the next rebuild.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
 
 from .analysis import fold, prefix_stem, stem
+from .matching import MAX_FUZZY_CHARS
 from .view import IndexView
 
 VOCAB_NAME = "vocab.json"
@@ -87,7 +89,8 @@ def suggest(view: IndexView, prefix: str, limit: int = 10) -> list[dict[str, Any
     return result
 
 
-def did_you_mean(view: IndexView, words: tuple[str, ...]) -> str | None:
+def did_you_mean(view: IndexView, words: tuple[str, ...], check: Callable[[], None] = lambda: None) -> str | None:
+    """The query with its unknown or rare words corrected, or None; ``check`` raises to stop (a deadline)."""
     if not words or len(words) > 12:
         return None
     vocab = vocabulary(view)
@@ -97,8 +100,8 @@ def did_you_mean(view: IndexView, words: tuple[str, ...]) -> str | None:
         s = stem(word)
         df = _df(view, s)
         best = None
-        if df <= RARE_DF and len(word) >= 3 and not word.isdigit():
-            best = _closest(view, s, df, maxdist=1 if len(word) < 6 else 2)
+        if df <= RARE_DF and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
+            best = _closest(view, s, df, 1 if len(word) < 6 else 2, check)
         if best:
             out.append(vocab.get(best, best))
             changed = True
@@ -111,8 +114,8 @@ def _df(view: IndexView, term: str) -> int:
     return max(len(view.postings(f, term)[0]) for f in ("title", "body"))
 
 
-def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
-    candidates = [t for _, t in view.expand(wq.FuzzyTerm("body", term, maxdist=maxdist, prefixlength=1))
+def _closest(view: IndexView, term: str, df: int, maxdist: int, check: Callable[[], None]) -> str | None:
+    candidates = [t for _, t in view.expand(wq.FuzzyTerm("body", term, maxdist=maxdist, prefixlength=1), check)
                   if t != term][:200]
     scored = [(_df(view, t), t) for t in candidates]
     # An unknown word takes any known neighbour; a rare one only a far more common one.

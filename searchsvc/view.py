@@ -18,11 +18,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
+from whoosh import query as wq
+from whoosh.automata.lev import levenshtein_automaton
 
 from .document import Document
 from .schema import document_from_stored
@@ -131,13 +135,26 @@ class IndexView:
             seen.update(seg.field_terms(field))
         return sorted(seen)
 
-    def expand(self, query: Any) -> list[tuple[str, str]]:
-        """The (field, term) pairs a Whoosh multi-term query (prefix, wildcard, fuzzy) covers."""
+    def expand(self, query: Any, check: Callable[[], None] = lambda: None,
+               limit: int | None = None) -> list[tuple[str, str]]:
+        """The (field, term) pairs a Whoosh multi-term query (prefix, wildcard, fuzzy, range) covers.
+
+        ``check`` is called before each segment and during a fuzzy term's walk of
+        the lexicon; it raises to stop (a query deadline). With ``limit``, the
+        expansion stops as soon as it has more than ``limit`` pairs.
+        """
+        dfa = fuzzy_automaton(query.text, query.maxdist, query.prefixlength) \
+            if isinstance(query, wq.FuzzyTerm) else None
         out: dict[tuple[str, str], None] = {}
         for seg in self.segments:
-            for fieldname, text in query.expanded_terms(seg.reader):
+            check()
+            found = ((query.fieldname, t) for t in seg.fuzzy_terms(query.fieldname, dfa, check)) \
+                if dfa is not None else query.expanded_terms(seg.reader)
+            for fieldname, text in found:
                 t = text.decode("utf-8") if isinstance(text, bytes) else text
                 out[(fieldname, t)] = None
+                if limit is not None and len(out) > limit:
+                    return list(out)
         return list(out)
 
     # -- columns -------------------------------------------------------------
@@ -221,6 +238,12 @@ class IndexView:
             return empty, empty, empty
         bounds = np.array([date_bounds(v) for v in pairs.names], dtype=np.int64)
         return pairs.docs, bounds[pairs.codes, 0], bounds[pairs.codes, 1]
+
+
+@functools.lru_cache(maxsize=128)
+def fuzzy_automaton(text: str, maxdist: int, prefix: int) -> Any:
+    """Whoosh's Levenshtein DFA of a fuzzy term (its prefix clamped to the text: Whoosh indexes past it)."""
+    return levenshtein_automaton(text, maxdist, min(prefix, len(text))).to_dfa()
 
 
 def date_bounds(value: str) -> tuple[int, int]:
