@@ -29,7 +29,7 @@ from whoosh import query as wq
 from whoosh.automata.lev import levenshtein_automaton
 
 from .document import Document
-from .schema import document_from_stored
+from .schema import build_schema, document_from_stored
 from .segments import EMPTY_TF, SegmentView
 
 
@@ -139,10 +139,13 @@ class IndexView:
                limit: int | None = None) -> list[tuple[str, str]]:
         """The (field, term) pairs a Whoosh multi-term query (prefix, wildcard, fuzzy, range) covers.
 
+        A field that is not indexed (``published`` is only a column) has no terms.
         ``check`` is called before each segment and during a fuzzy term's walk of
         the lexicon; it raises to stop (a query deadline). With ``limit``, the
         expansion stops as soon as it has more than ``limit`` pairs.
         """
+        if query.fieldname not in _INDEXED:
+            return []
         dfa = fuzzy_automaton(query.text, query.maxdist, query.prefixlength) \
             if isinstance(query, wq.FuzzyTerm) else None
         out: dict[tuple[str, str], None] = {}
@@ -238,6 +241,10 @@ class IndexView:
             return empty, empty, empty
         bounds = np.array([date_bounds(v) for v in pairs.names], dtype=np.int64)
         return pairs.docs, bounds[pairs.codes, 0], bounds[pairs.codes, 1]
+
+
+#: Fields with terms (``published`` is a column: no terms to expand).
+_INDEXED = frozenset(name for name, fieldtype in build_schema().items() if fieldtype.indexed)
 
 
 @functools.lru_cache(maxsize=128)

@@ -93,7 +93,8 @@ def test_did_you_mean_stops_at_the_deadline_and_the_results_still_come(engine: S
     assert results.warnings == ["no did-you-mean: the query reached its time limit"]
 
 
-@pytest.mark.parametrize("query", ["oil~2/9", "putin~1/9"])
+@pytest.mark.parametrize("query", ["published:19*", "published:1?87", "published:2025~", "oil~2/9", "putin~1/9",
+                                   "source:x*", "source:[a to b]"])
 def test_expansions_on_columns_and_prefixes_longer_than_the_word_are_not_errors(readonly_client, query):
     # Before: published:19* raised Whoosh's TermNotFound and oil~2/9 an IndexError: 500s.
     r = readonly_client.simulate_get("/search", params={"q": query})
