@@ -140,6 +140,14 @@ def test_body_over_the_limit_is_413_whatever_the_framing(client):
     err = error_of(client.simulate_put("/documents/b", body=big, headers={**AUTH, "Content-Type": "application/json"}),
                    413)
     assert "max_body_bytes" in err["message"]
+    # No Content-Length (chunked upload): the body is read up to the limit and refused.
+    req_body = falcon.testing.create_environ(method="PUT", path="/documents/b", body=big,
+                                            headers={**AUTH, "Content-Type": "application/json"})
+    del req_body["CONTENT_LENGTH"]
+    req_body.update({"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input_terminated": True})
+    status = []
+    out = b"".join(client.app(req_body, lambda s, h: status.append(s)))
+    assert status[0].startswith("413") and json.loads(out)["error"]["code"] == "payload_too_large"
 
 
 # -- ids -------------------------------------------------------------------------------
@@ -320,6 +328,21 @@ def test_gunicorn_limits_bodies_headers_and_request_lines(live: LiveServer):
             f"Content-Type: application/json\r\nContent-Length: {50 * 1024 * 1024}\r\n\r\n").encode()
     answer = raw_request(live.port, head + b'{"title": "' + b"x" * 65536)
     assert answer.startswith(b"HTTP/1.1 413") and b'"payload_too_large"' in answer
+    # 50 MB really sent, chunked (no Content-Length): read up to the limit, then 413.
+    chunk = b"x" * (1 << 20)
+    chunked = (f"POST /documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"
+               "Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
+    chunked += b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(50)) + b"0\r\n\r\n"
+    answer = raw_request(live.port, chunked, timeout=60)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    # A chunked body within the limit is read, not taken for an empty one.
+    doc = b'{"title": "Chunked okapi"}'
+    answer = raw_request(live.port, (f"PUT /documents/chunked HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {KEY}\r\n"
+                                      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n").encode()
+                         + b"%x\r\n" % len(doc) + doc + b"\r\n0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:300]
+    assert live.json("GET", "/search?q=okapi")[1]["total"] == 1
+    before += 1
     # Headers: too large, too many; request line too long. Refused by gunicorn before the app.
     for headers in ({"X-Big": "h" * 9000}, {f"X-H{i}": "v" for i in range(120)}):
         status, _, raw = live.request("GET", "/search?q=x", None, headers)
