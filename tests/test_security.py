@@ -153,7 +153,7 @@ def test_body_over_the_limit_is_413_whatever_the_framing(client):
 # -- ids -------------------------------------------------------------------------------
 
 BAD_IDS = ["..", ".", "../etc", "a/b", "a\\b", "a\x00b", "a\nb", "a b", "a%2fb", "a?b", "a#b", 'a"b', "<s>",
-           "x" * 201, "\x7f", "\u0085", "a\tb"]
+           "x" * 201, "\x7f", "\u0085", "a\tb", "a\u202eb", "a\u2028b", "a\u00a0b", "a\u200bb", "\ufffd", "a\ue000"]
 
 
 @pytest.mark.parametrize("doc_id", BAD_IDS)
@@ -165,11 +165,18 @@ def test_bad_ids_are_refused_in_bodies(client, doc_id):
     assert doc_count(client) == before
 
 
+def test_ids_in_other_scripts_are_fine(client):
+    for doc_id in ("m\u00fcller-2025", "\u6587\u6863-1", "\u0434\u043e\u043a_7", "caf\u00e9.v2"):
+        r = client.simulate_put(f"/documents/{doc_id}", json={"title": "Unicode id"}, headers=AUTH)
+        assert r.status_code == 201, r.text
+        assert client.simulate_get(f"/documents/{doc_id}").json["id"] == doc_id
+
+
 def test_ids_in_paths_are_validated_after_decoding(client, fresh_index: Path):
     before = doc_count(client)
     listing = sorted(p.name for p in fresh_index.parent.iterdir())
-    for raw in ["%2e%2e", "%2E%2E", ".%2e", "a%00b", "a%0Ab", "a%20b", "a%5Cb", "%3Cscript%3E", "a%25b",
-                "a%09b", "a%7Fb", "%c2%85"]:
+    for raw in ["%2e%2e", "%2E%2E", ".%2e", "a%00b", "a%0Ab", "a%20b", "a%5Cb", "%3Cscript%3E", "a%25b", "%C0%AE%C0%AE",
+                "a%09b", "a%7Fb", "%c2%85", "a%E2%80%AEb", "a%E2%80%A8b", "%ff%fe"]:
         for method in ("GET", "PUT", "DELETE"):
             r = client.simulate_request(method, "/documents/" + raw, json={"title": "t"}, headers=AUTH)
             assert r.status_code in (400, 404), (raw, method, r.status_code, r.text)
@@ -359,7 +366,7 @@ def test_ids_decoded_by_gunicorn_are_validated(live: LiveServer, fresh_index: Pa
     outside = sorted(p.name for p in fresh_index.parent.iterdir())
     statuses = []
     for raw in ["%2e%2e%2f%2e%2e%2fetc%2fpasswd", "%2e%2e", "..%2f..%2fx", "a%00b", "%00", "a%0d%0aX-Injected:%201",
-                "a%5c..%5cb", "%252e%252e", "a%2fb"]:
+                "a%5c..%5cb", "%252e%252e", "a%2fb", "%c0%ae%c0%ae", "%ff%fe", "a%e2%80%aeb"]:
         for method in ("GET", "PUT", "DELETE"):
             status, headers, data = live.request(method, "/documents/" + raw, {"title": "t"}, AUTH)
             statuses.append(status)
