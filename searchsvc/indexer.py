@@ -124,8 +124,9 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
            settings: Settings, progress: Callable[[int], None] | None, report: RebuildReport,
            max_errors_kept: int) -> None:
     journal = Journal(store.path)
-    replay_from = 0 if discard else journal.size()
-    overrides = {} if discard else journal.final_state()
+    overrides, replay_from = journal.snapshot()
+    if discard:
+        overrides, replay_from = {}, 0
     storage = FileStorage(str(build))
     schema = build_schema()
     storage.create_index(schema)

@@ -50,31 +50,48 @@ class Journal:
 
     def entries(self, start: int = 0) -> Iterator[dict[str, Any]]:
         """Complete entries from byte offset ``start`` on."""
+        for entry, _ in self._entries(start):
+            yield entry
+
+    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any], int]]:
+        """(entry, offset just past its line); a damaged line is skipped."""
         if not self.path.exists():
             return
         with open(self.path, "rb") as f:
             f.seek(start)
+            end = start
             for line in f:
                 if not line.endswith(b"\n"):
                     break  # torn last line: never acknowledged
+                end += len(line)
                 try:
                     entry = json.loads(line)
                 except ValueError:
                     continue
                 if isinstance(entry, dict) and entry.get("op") in ("put", "delete"):
-                    yield entry
+                    yield entry, end
 
     def final_state(self, start: int = 0) -> dict[str, Document | None]:
         """id -> the document last put, or None when last deleted (entries from ``start`` on)."""
+        return self.snapshot(start)[0]
+
+    def snapshot(self, start: int = 0) -> tuple[dict[str, Document | None], int]:
+        """``final_state(start)`` and the offset just past the last complete entry it read.
+
+        Replay later entries from that offset, not from ``size()``: the file may end in
+        a torn line (a writer killed mid-append), which the next append cuts off before
+        writing its own entry from that very offset.
+        """
         state: dict[str, Document | None] = {}
-        for entry in self.entries(start):
+        end = start
+        for entry, end in self._entries(start):
             if entry["op"] == "put":
                 # Already validated when it was accepted; no size cap on replay.
                 doc = Document.from_record(entry["doc"], max_chars=1 << 62)
                 state[doc.id] = doc
             else:
                 state[str(entry["id"])] = None
-        return state
+        return state, end
 
     def compact(self) -> int:
         """Rewrite with one entry per id; returns the number of entries kept."""
