@@ -126,7 +126,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     journal = Journal(store.path)
     overrides, replay_from = journal.snapshot()
     if discard:
-        overrides, replay_from = {}, 0
+        overrides = {}
     storage = FileStorage(str(build))
     schema = build_schema()
     storage.create_index(schema)
@@ -157,13 +157,14 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     ix = storage.open_index(schema=schema)
     _write_vocabulary(ix, build, stems)
     with store.write_lock(settings.lock_timeout):
-        # API writes that arrived while this build ran: apply them too, then go live.
-        late = journal.final_state(replay_from) if not discard else {}
+        # API writes that arrived while this build ran: apply them too, then go live. A discarding
+        # rebuild drops the writes made before it started, not those acknowledged while it ran.
+        late = journal.final_state(replay_from)
         if late:
             _apply(ix, late)
             report.api_writes_applied += len(late)
         if discard:
-            journal.discard()
+            journal.drop_before(replay_from)
         doc_count = ix.doc_count()
         report.segments = len(ix._segments())
         _write_meta(build, doc_count, report)

@@ -110,6 +110,24 @@ class Journal:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
+    def drop_before(self, offset: int) -> None:
+        """Keep only the entries from byte ``offset`` (a line start) on. Caller holds the write lock."""
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(offset)
+                rest = f.read()
+        except FileNotFoundError:
+            return
+        if b"\n" not in rest:
+            self.discard()
+            return
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            f.write(rest)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
     def _drop_torn_tail(self) -> None:
         try:
             with open(self.path, "rb+") as f:

@@ -20,6 +20,7 @@ from searchsvc import indexer
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
 from searchsvc.indexer import IndexWriter, rebuild
+from searchsvc.journal import Journal
 from searchsvc.store import IndexDir
 
 from .conftest import CORPUS
@@ -139,6 +140,20 @@ def test_a_write_waiting_for_the_lock_while_the_rebuild_switches_lands_in_the_ne
     monkeypatch.undo()
     rebuild(ix, [corpus_file])
     assert ids(ix) == SOURCE_IDS | {"waiting"}
+
+
+def test_writes_during_a_discarding_rebuild_are_kept(ix: Path, corpus_file: Path, monkeypatch: pytest.MonkeyPatch):
+    """--discard-api-writes drops the writes made before it; one acknowledged while it runs is kept."""
+    w = IndexWriter(ix)
+    w.put([doc("old-api")])
+    during(monkeypatch, "_run_parts", lambda: w.put([doc("during")]))
+    report = rebuild(ix, [corpus_file], discard_api_writes=True)
+    assert ids(ix) == SOURCE_IDS | {"during"}
+    assert report.api_writes_applied == 1
+    monkeypatch.undo()
+    rebuild(ix, [corpus_file])
+    assert ids(ix) == SOURCE_IDS | {"during"}
+    assert [e.get("doc", {}).get("id") for e in Journal(ix).entries()] == ["during"]
 
 
 def test_replaying_a_journal_with_a_torn_line_in_the_middle(ix: Path, corpus_file: Path):
