@@ -15,7 +15,9 @@ opened after the fork.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -43,6 +45,8 @@ from .view import IndexView, date_bounds
 
 #: With fewer results than this, a did-you-mean is computed.
 DID_YOU_MEAN_BELOW = 3
+#: Attempts to open the live generation when its files change underneath (see refresh).
+REFRESH_ATTEMPTS = 10
 SIMILAR_TERMS = 25
 
 
@@ -118,6 +122,19 @@ class SearchEngine:
 
     def refresh(self) -> bool:
         """Open the latest generation/commit if ``CURRENT`` changed; True when it did."""
+        with self._lock:
+            for attempt in range(REFRESH_ATTEMPTS):
+                try:
+                    return self._refresh()
+                except FileNotFoundError:
+                    # A commit removed the table of contents or a merged segment we were opening,
+                    # or a rebuild removed an old generation: read CURRENT again (as Whoosh does).
+                    if attempt == REFRESH_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.01 * (attempt + 1))
+            raise AssertionError("unreachable")
+
+    def _refresh(self) -> bool:
         with self._lock:
             stamp = self.store.stamp()
             if stamp == self._stamp and self._view is not None:
@@ -289,7 +306,7 @@ class SearchEngine:
                 "documents": view.doc_count,
                 "segments": len(view.segments),
                 "built_at": meta.get("built_at"),
-                "size_bytes": sum(p.stat().st_size for p in Path(view.path).iterdir() if p.is_file()),
+                "size_bytes": _folder_bytes(Path(view.path)),
                 "path": str(self.path),
             }
 
@@ -307,6 +324,17 @@ class SearchEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Bytes of the files in ``folder``; files a commit removes meanwhile (or the folder) count 0."""
+    total = 0
+    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file():
+                    total += entry.stat().st_size
+    return total
 
 
 def _check_int(name: str, value: int, low: int, high: int) -> None:

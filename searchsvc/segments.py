@@ -34,6 +34,8 @@ import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
+from .schema import TEXT_FIELDS
+
 _MAGIC = b"W3Bl"
 _INT = struct.Struct("!i")
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
@@ -129,10 +131,16 @@ class SegmentView:
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else b""
         self._lengths: dict[str, np.ndarray] = {}
         self._published: np.ndarray | None = None
-        # Open the stored-fields column now: a generation may be removed from disk
-        # while this reader still serves, and an open file outlives its unlinking.
+        # Open or read every file now: a generation may be removed from disk while this
+        # reader still serves, and a commit's merge removes the segments it merged. An open
+        # file outlives its unlinking; a column opened later would be missing (Whoosh then
+        # reads it as absent: zero lengths, no dates) or fail.
         if self.size:
             reader.stored_fields(0)
+            for field in TEXT_FIELDS:
+                self.lengths(field)
+            self.published()
+            self.__dict__["_id_column"] = reader.column_reader("id")
 
     # -- postings ------------------------------------------------------------
 
