@@ -24,11 +24,13 @@ writer (which merges small segments as they pile up).
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
@@ -184,7 +186,7 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("q", 0)
     with ProcessPoolExecutor(max_workers=len(groups), mp_context=ctx,
-                             initializer=_init_counter, initargs=(counter,)) as pool:
+                             initializer=_init_worker, initargs=(counter, os.getpid())) as pool:
         futures: list[Future[_Part]] = [
             pool.submit(_build_part, build, g, skip_ids, skip_bad, settings.max_document_chars, True)
             for g in groups]
@@ -203,9 +205,29 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
 _COUNTER: Any = None
 
 
-def _init_counter(counter: Any) -> None:
+def _init_worker(counter: Any, parent: int) -> None:
     global _COUNTER
     _COUNTER = counter
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the rebuild that forked it dies (Linux).
+
+    A rebuild killed mid-way otherwise leaves its workers behind for good (blocked on
+    the result pipe that nobody reads), and with them the rebuild.lock they inherited
+    across the fork: an flock lives while any process holds it, so every later rebuild
+    would fail with "another full rebuild is running".
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such call
+        return
+    if os.getppid() != parent:  # it died before the call took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _build_part(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, max_chars: int,

@@ -78,3 +78,307 @@ def test_a_view_keeps_answering_the_same_after_its_generation_is_removed(fresh_i
     assert [page(engine.search(q, sort=s)) for q, s in QUERIES] == expected
     assert engine.info()["documents"] == len(CORPUS)
     assert engine.view().generation == old
+
+
+# -- SIGKILL at random points ----------------------------------------------------------
+
+import contextlib  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+from collections import Counter  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from whoosh import index as whoosh_index  # noqa: E402
+
+from searchsvc import indexer  # noqa: E402
+
+from .corpus import articles, write_corpus  # noqa: E402
+
+TRIALS = 24  # per operation: half at a random time, half at a random I/O boundary
+IO_CALLS = ("fsync", "rename", "replace")
+FAULT_QUERIES = QUERIES + [("market oil", "relevance"), ("syn*", "relevance"), ("okapi", "relevance")]
+
+
+@dataclass(frozen=True)
+class KillPoint:
+    delay: float | None = None      # seconds after the start, or
+    io_call: int | None = None      # the n-th os.fsync/rename/replace of the process,
+    after: bool = False             # killed just before it, or just after it returned
+
+    def __str__(self) -> str:
+        if self.delay is not None:
+            return f"at {self.delay * 1000:.0f} ms"
+        return f"{'after' if self.after else 'before'} I/O call #{self.io_call}"
+
+
+def _count_io(counter: list[int], kill: KillPoint | None) -> None:
+    """Wrap os.fsync/rename/replace in this process: count them, SIGKILL at ``kill``."""
+    me = os.getpid()
+    for name in IO_CALLS:
+        real = getattr(os, name)
+
+        def wrapped(*args, _real=real, **kwargs):
+            if os.getpid() != me:  # a rebuild's worker process: not the indexer
+                return _real(*args, **kwargs)
+            counter[0] += 1
+            if kill and kill.io_call == counter[0] and not kill.after:
+                os.kill(me, signal.SIGKILL)
+            result = _real(*args, **kwargs)
+            if kill and kill.io_call == counter[0] and kill.after:
+                os.kill(me, signal.SIGKILL)
+            return result
+
+        setattr(os, name, wrapped)
+
+
+def run_killed(operation, kill: KillPoint | None) -> tuple[str, int]:
+    """Run ``operation`` in a forked process killed at ``kill``: ('killed'|'finished', I/O calls made)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the indexer
+        os.close(read)
+        code = 0
+        try:
+            counter = [0]
+            _count_io(counter, kill)
+            operation()
+            os.write(write, str(counter[0]).encode())
+        except BaseException:  # noqa: BLE001
+            traceback.print_exc()
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    if kill is not None and kill.delay is not None:
+        time.sleep(kill.delay)
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    calls = os.read(read, 100)
+    os.close(read)
+    if os.WIFSIGNALED(status):
+        assert os.WTERMSIG(status) == signal.SIGKILL
+        return "killed", 0
+    assert os.WEXITSTATUS(status) == 0, "the operation failed by itself"
+    return "finished", int(calls)
+
+
+def kill_points(operation, rng: random.Random, trials: int) -> list[KillPoint]:
+    """Half at random times within a clean run's duration, half at random I/O boundaries of it."""
+    started = time.monotonic()
+    outcome, calls = run_killed(operation, None)
+    duration = time.monotonic() - started
+    assert outcome == "finished" and calls >= 3
+    timed = [KillPoint(delay=rng.uniform(0.0, duration)) for _ in range(trials // 2)]
+    # Half the I/O points anywhere, half among the last six calls (the switch and the clean-up).
+    n_io = trials - trials // 2
+    io = [KillPoint(io_call=rng.randint(1, calls), after=rng.random() < 0.5) for _ in range(n_io - n_io // 2)]
+    io += [KillPoint(io_call=rng.randint(max(1, calls - 5), calls), after=rng.random() < 0.5) for _ in range(n_io // 2)]
+    return timed + io
+
+
+def answers(path: Path, engine: SearchEngine | None = None) -> list:
+    with (engine or SearchEngine(path)) if engine is None else _keep(engine) as e:
+        return [page(e.search(q, sort=s, limit=20)) for q, s in FAULT_QUERIES]
+
+
+class _keep:
+    """Use a long-lived engine in a with-block without closing it."""
+
+    def __init__(self, engine: SearchEngine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> SearchEngine:
+        return self.engine
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def assert_sound(path: Path) -> int:
+    """Open the live generation with Whoosh itself and read every stored document."""
+    store = IndexDir(path)
+    ix = whoosh_index.open_dir(str(store.generation_path(store.pointer().generation)))
+    with ix.searcher() as s:
+        docs = list(s.all_stored_fields())
+        assert len(docs) == ix.doc_count() == len({d["id"] for d in docs})
+    return len(docs)
+
+
+def no_holders(lock: Path, within: float = 5.0) -> bool:
+    """True once no process has ``lock`` open (polled for at most ``within`` seconds)."""
+    deadline = time.monotonic() + within
+    target = str(lock)
+    while True:
+        holders = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                fds = os.listdir(f"/proc/{pid}/fd")
+                if any(os.readlink(f"/proc/{pid}/fd/{fd}") == target for fd in fds):
+                    holders.append(pid)
+            except OSError:
+                continue
+        if not holders:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_a_killed_parallel_rebuild_leaves_no_worker_behind_holding_its_lock(
+        tmp_path: Path, fault_sources: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch):
+    # Before: the rebuild's worker processes, forked while it held rebuild.lock, outlived it
+    # (blocked on their result pipe) and kept the lock: every later rebuild was refused.
+    import subprocess
+
+    _, new_source = fault_sources
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    ix = tmp_path / "ix"
+    pid = os.fork()
+    if pid == 0:
+        try:
+            rebuild(ix, [new_source])
+        finally:
+            os._exit(0)
+    workers: list[str] = []
+    deadline = time.monotonic() + 30
+    while not workers and time.monotonic() < deadline:
+        workers = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        time.sleep(0.01)
+    assert workers, "the rebuild started no worker process"
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    try:
+        assert no_holders(ix / "rebuild.lock")
+    finally:
+        for worker in workers:  # if they outlived it, do not leave them behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(worker), signal.SIGKILL)
+    report = rebuild(ix, [new_source])
+    assert report.documents == 600 and not list(ix.glob(".build-*"))
+
+
+@pytest.fixture(scope="module")
+def fault_sources(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("faults")
+    from .conftest import write_jsonl
+
+    old = write_jsonl(base / "old.jsonl", CORPUS)
+    # Two files: with indexer.PARALLEL_MIN_BYTES = 0 the rebuild runs worker processes.
+    new = base / "new"
+    write_corpus(new / "a.jsonl", 300, seed=5, prefix="syna")
+    write_corpus(new / "b.jsonl", 300, seed=6, prefix="synb")
+    return old, new
+
+
+def _baseline(tmp: Path, old_source: Path) -> Path:
+    """An index of the old sources with API writes in its journal (puts, a replacement, a delete)."""
+    ix = tmp / "baseline"
+    rebuild(ix, [old_source])
+    w = IndexWriter(ix)
+    w.put([Document.from_record({"id": "api1", "title": "Okapi sighting", "body": "An okapi near the market."}),
+           Document.from_record({"id": "a3", "title": "Tariffs replaced", "body": "Okapi tariffs."})])
+    w.delete(["a6"])
+    return ix
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_of_a_rebuild(tmp_path: Path, fault_sources: tuple[Path, Path],
+                                               monkeypatch: pytest.MonkeyPatch):
+    old_source, new_source = fault_sources
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)  # worker processes too (2 on this machine)
+    baseline = _baseline(tmp_path, old_source)
+    before = answers(baseline)
+    complete = tmp_path / "complete"
+    shutil.copytree(baseline, complete)
+    rebuild(complete, [new_source])
+    after = answers(complete)
+    assert before != after
+    counts = {"old": assert_sound(baseline), "new": assert_sound(complete)}
+    ix = tmp_path / "ix"
+    shutil.copytree(baseline, ix)
+    points = kill_points(lambda: rebuild(ix, [new_source]), random.Random(20240601), TRIALS)
+    outcomes: Counter = Counter()
+    for point in points:
+        shutil.rmtree(ix)
+        shutil.copytree(baseline, ix)
+        serving = SearchEngine(ix)  # a service worker, opened before the rebuild
+        serving.search("", limit=1)
+        outcome, _ = run_killed(lambda: rebuild(ix, [new_source]), point)
+        assert no_holders(ix / "rebuild.lock"), f"killed {point}: rebuild.lock still held"
+        live = answers(ix)  # a fresh reader
+        state = "old" if live == before else "new" if live == after else "corrupt"
+        outcomes[(outcome, state)] += 1
+        assert state != "corrupt", f"killed {point}: neither the old nor the complete new index"
+        assert answers(ix, serving) == live, f"killed {point}: a serving reader disagrees with a fresh one"
+        assert assert_sound(ix) == counts[state]
+        # No clean-up by hand: the locks were released by the kernel; the next rebuild
+        # removes the leftovers and succeeds; writes work.
+        IndexWriter(ix, Settings({"lock_timeout": 0}, environ={})).put(
+            [Document.from_record({"id": "next", "title": "Next write", "body": "quokka"})])
+        rebuild(ix, [old_source])
+        assert not list(ix.glob(".build-*")) and not list(ix.glob(".CURRENT.*"))
+        assert len(IndexDir(ix).generations()) == 2
+        with SearchEngine(ix) as e:
+            assert e.search("quokka").total == 1 and e.search("okapi").total == 2  # the journal, re-applied
+            assert e.search("tariffs", limit=1).hits[0].id == "a3" and e.search("rallied").total == 0
+        serving.close()
+    killed = sum(n for (outcome, _), n in outcomes.items() if outcome == "killed")
+    assert killed >= TRIALS * 3 // 4, outcomes
+    assert outcomes[("killed", "old")] >= 5, outcomes  # killed before the switch: the old one serves
+    print(f"\nrebuild kill trials: {dict(outcomes)}")
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_of_an_incremental_commit(tmp_path: Path, fault_sources: tuple[Path, Path]):
+    old_source, _ = fault_sources
+    baseline = _baseline(tmp_path, old_source)
+    batch = [Document.from_record(r) for r in articles(200, seed=9, prefix="bat")]
+    batch.append(Document.from_record({"id": "a1", "title": "Okapi replaces Putin", "body": "okapi"}))
+    before = answers(baseline)
+    complete = tmp_path / "complete"
+    shutil.copytree(baseline, complete)
+    IndexWriter(complete).put(batch)
+    after = answers(complete)
+    assert before != after
+    counts = {"old": assert_sound(baseline), "new": assert_sound(complete)}
+    ix = tmp_path / "ix"
+    shutil.copytree(baseline, ix)
+    points = kill_points(lambda: IndexWriter(ix).put(batch), random.Random(20240602), TRIALS)
+    outcomes: Counter = Counter()
+    for point in points:
+        shutil.rmtree(ix)
+        shutil.copytree(baseline, ix)
+        serving = SearchEngine(ix)
+        serving.search("", limit=1)
+        outcome, _ = run_killed(lambda: IndexWriter(ix).put(batch), point)
+        live = answers(ix)
+        state = "old" if live == before else "new" if live == after else "corrupt"
+        outcomes[(outcome, state)] += 1
+        assert state != "corrupt", f"killed {point}: neither before nor after the commit"
+        # A reader opened before may not have noticed a commit that was not announced (CURRENT
+        # not bumped yet): it answers the old state or the new one, never a mix.
+        assert answers(ix, serving) in (before, after), f"killed {point}: serving reader mixed"
+        assert assert_sound(ix) == counts[state]
+        # The next write needs no clean-up; a rebuild then re-applies the journal: the killed
+        # batch is there entirely (its journal line was complete) or not at all.
+        IndexWriter(ix, Settings({"lock_timeout": 0}, environ={})).put(
+            [Document.from_record({"id": "next", "title": "Next write", "body": "quokka"})])
+        with SearchEngine(ix) as e:
+            assert e.search("quokka").total == 1
+        rebuild(ix, [old_source])
+        with SearchEngine(ix) as e:
+            assert e.search("quokka").total == 1
+            present = e.search("bat*", limit=0).total
+            assert present in (0, 200), f"killed {point}: {present} of the batch after the rebuild"
+            if present:
+                assert e.get("a1").title == "Okapi replaces Putin"
+        serving.close()
+    killed = sum(n for (outcome, _), n in outcomes.items() if outcome == "killed")
+    assert killed >= TRIALS * 3 // 4, outcomes
+    assert outcomes[("killed", "old")] >= 3 and outcomes[("killed", "new")] + outcomes[("finished", "new")] >= 1
+    print(f"\ncommit kill trials: {dict(outcomes)}")
