@@ -43,7 +43,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from . import analysis
 from .document import Document
-from .errors import IndexMissingError, InputError, RebuildError
+from .errors import IndexMissingError, IndexWriteError, InputError, RebuildError
 from .extract import extract
 from .journal import Journal
 from .loaders import Unit, plan, read_unit
@@ -355,15 +355,27 @@ class IndexWriter:
     def _commit(self, entries: list[dict[str, Any]], changes: dict[str, Document | None]) -> WriteResult:
         if not changes:
             return WriteResult((), frozenset())
-        with self.store.write_lock(self.settings.lock_timeout):
-            if not self.store.exists():
-                self._create_empty()
-            ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
-            with ix.searcher() as s:
-                existed = frozenset(i for i in changes if s.document_number(id=i) is not None)
-            self.journal.append(entries)
-            _apply(ix, changes)
-            self.store.bump()
+        applied = False
+        try:
+            with self.store.write_lock(self.settings.lock_timeout):
+                if not self.store.exists():
+                    self._create_empty()
+                ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
+                with ix.searcher() as s:
+                    existed = frozenset(i for i in changes if s.document_number(id=i) is not None)
+                start = self.journal.append(entries)
+                try:
+                    _apply(ix, changes)
+                except BaseException:
+                    # Not applied: nor may a later rebuild apply it from the journal.
+                    self.journal.truncate(start)
+                    raise
+                applied = True
+                self.store.bump()
+        except OSError as e:
+            outcome = ("the write was committed, but readers may not see it before the next write" if applied
+                       else "the write was not applied")
+            raise IndexWriteError(f"{_os_problem(e, self.store.path)}; {outcome}") from e
         return WriteResult(tuple(changes), existed)
 
     def _create_empty(self) -> None:
@@ -396,11 +408,15 @@ def _cores() -> int:
 
 
 def _os_message(e: OSError, path: Path) -> str:
+    return f"{_os_problem(e, path)}; the previous generation is still live"
+
+
+def _os_problem(e: OSError, path: Path) -> str:
     if e.errno == errno.ENOSPC:
-        return f"disk full while writing the index under {path}; the previous generation is still live"
+        return f"disk full while writing the index under {path}"
     if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write under {path} ({e.strerror}); the previous generation is still live"
-    return f"rebuild failed: {e}; the previous generation is still live"
+        return f"cannot write under {path} ({e.strerror})"
+    return f"writing under {path} failed: {e}"
 
 
 def require_index(path: str | Path) -> IndexDir:

@@ -31,14 +31,30 @@ class Journal:
     def __init__(self, index_path: Path) -> None:
         self.path = Path(index_path) / NAME
 
-    def append(self, entries: list[dict[str, Any]]) -> None:
-        """Durably add entries. Caller holds the write lock."""
-        if not entries:
-            return
+    def append(self, entries: list[dict[str, Any]]) -> int:
+        """Durably add entries; returns the offset they start at. Caller holds the write lock.
+
+        All or nothing: if writing fails (disk full), what was written is cut off again.
+        """
         self._drop_torn_tail()
+        start = self.size()
+        if not entries:
+            return start
         data = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(data)
+        try:
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        except BaseException:
+            self.truncate(start)
+            raise
+        return start
+
+    def truncate(self, offset: int) -> None:
+        """Cut the journal back to ``offset`` (undo an append whose write was not applied)."""
+        with contextlib.suppress(OSError), open(self.path, "rb+") as f:
+            f.truncate(offset)
             f.flush()
             os.fsync(f.fileno())
 

@@ -382,3 +382,238 @@ def test_sigkill_at_random_points_of_an_incremental_commit(tmp_path: Path, fault
     assert killed >= TRIALS * 3 // 4, outcomes
     assert outcomes[("killed", "old")] >= 3 and outcomes[("killed", "new")] + outcomes[("finished", "new")] >= 1
     print(f"\ncommit kill trials: {dict(outcomes)}")
+
+
+# -- a full or read-only disk --------------------------------------------------------
+
+import errno  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+
+import falcon.testing  # noqa: E402
+
+from searchsvc.errors import IndexWriteError, RebuildError  # noqa: E402
+from searchsvc.journal import Journal  # noqa: E402
+from searchsvc.web import create_app  # noqa: E402
+
+
+class SmallDisk:
+    """A tmpfs of a few MB mounted for one test (needs root)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def mount(self, size: str, *options: str) -> None:
+        opts = ",".join((f"size={size}", *options))
+        subprocess.run(["mount", "-o", f"remount,{opts}", str(self.path)], check=True, capture_output=True)
+
+    def free(self) -> int:
+        st = os.statvfs(self.path)
+        return st.f_bavail * st.f_frsize
+
+    def fill(self, leave: int) -> Path:
+        """Take all free space but ``leave`` bytes (rounded to blocks)."""
+        filler = self.path / f"filler-{leave}"
+        with open(filler, "wb") as f:
+            f.write(b"\0" * max(self.free() - leave, 0))
+        return filler
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    if os.geteuid() != 0:
+        pytest.skip("a real small file system needs root to mount a tmpfs (the OS-call tests still run)")
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    if r.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    try:
+        yield SmallDisk(mnt)
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def intact(ix: Path, generation: str, expected: list) -> None:
+    assert IndexDir(ix).pointer().generation == generation
+    assert answers(ix) == expected
+    assert not list(ix.glob(".build-*"))
+
+
+@pytest.mark.slow
+def test_a_disk_that_fills_up_during_a_rebuild(small_disk: SmallDisk, fault_sources: tuple[Path, Path]):
+    old_source, new_source = fault_sources
+    ix = small_disk.path / "ix"
+    results: Counter = Counter()
+    # The old generation takes ~0.1 MB and the new one ~3.1 MB (measured on tmpfs): the disk
+    # runs out at different steps of the rebuild (segments, vocabulary, table of contents, replay).
+    for size_kb in (400, 800, 1200, 1600, 2000, 2400, 2800, 3200, 4800, 6400):
+        shutil.rmtree(ix, ignore_errors=True)
+        small_disk.mount("8m")
+        _baseline_at(ix, old_source)
+        expected, generation = answers(ix), IndexDir(ix).pointer().generation
+        small_disk.mount(f"{size_kb}k")
+        try:
+            rebuild(ix, [new_source])
+            results["fitted"] += 1
+            assert not list(ix.glob(".build-*"))
+            continue
+        except RebuildError as e:
+            assert "disk full while writing the index" in str(e) and "previous generation is still live" in str(e)
+            results["disk full"] += 1
+        intact(ix, generation, expected)
+        # Room again: the next rebuild needs no clean-up, and the API writes survive it.
+        small_disk.mount("8m")
+        rebuild(ix, [new_source])
+        with SearchEngine(ix) as e:
+            assert e.search("okapi").total == 2 and e.info()["documents"] == 602  # 600 + api1 + a3
+    assert results["disk full"] >= 6 and results["fitted"] >= 1, results
+
+
+def _baseline_at(ix: Path, old_source: Path) -> None:
+    rebuild(ix, [old_source])
+    w = IndexWriter(ix)
+    w.put([Document.from_record({"id": "api1", "title": "Okapi sighting", "body": "An okapi near the market."}),
+           Document.from_record({"id": "a3", "title": "Tariffs replaced", "body": "Okapi tariffs."})])
+    w.delete(["a6"])
+
+
+def _big_doc(doc_id: str) -> Document:
+    rng = random.Random(doc_id)
+    body = " ".join(f"w{rng.randrange(10**9)}" for _ in range(3000))  # ~35 KB of distinct words
+    return Document.from_record({"id": doc_id, "title": f"Heavy {doc_id}", "body": body, "people": [], "dates": []})
+
+
+@pytest.mark.slow
+def test_api_writes_on_a_full_disk_fail_clearly_and_are_never_replayed(small_disk: SmallDisk, corpus_file: Path):
+    # Before: the PUT got a 500, yet when the disk filled up between the journal append and the
+    # commit, the complete journal line made the next rebuild publish the refused document.
+    ix = small_disk.path / "ix"
+    rebuild(ix, [corpus_file])
+    client = falcon.testing.TestClient(create_app(Settings({"index": str(ix), "api_key": "k"}, environ={})))
+    auth = {"Authorization": "Bearer k"}
+    entry = len(json.dumps({"op": "put", "doc": _big_doc("h0").to_record()})) + 1
+    outcomes: Counter = Counter()
+    accepted = []
+    # Its journal entry takes ~33 KB and its segment ~650 KB (measured): leave room for neither, for
+    # the journal entry but not the segment (the case that was replayed), and for both.
+    for i, slack in enumerate([0, entry // 2, entry + 4096, 4 * entry, 8 * entry, 12 * entry, 16 * entry,
+                               40 * entry, 60 * entry]):
+        doc = _big_doc(f"h{i}")
+        filler = small_disk.fill(slack)
+        before = (ix / "journal.jsonl").read_bytes() if (ix / "journal.jsonl").exists() else b""
+        r = client.simulate_put(f"/documents/{doc.id}", json=doc.to_record(), headers=auth)
+        if r.status_code == 201:
+            outcomes["written"] += 1
+            accepted.append(doc.id)
+        else:
+            assert r.status_code == 503, r.text
+            err = r.json["error"]
+            assert err["code"] == "index_unwritable" and r.headers["retry-after"] == "5"
+            assert "disk full" in err["message"] and "was not applied" in err["message"]
+            # Nothing of the refused write stays in the journal (so no rebuild will apply it).
+            assert (ix / "journal.jsonl").read_bytes() == before
+            outcomes["refused"] += 1
+        filler.unlink()
+        assert client.simulate_get("/search", params={"q": "putin"}).json["total"] == 2
+    assert outcomes["refused"] >= 3 and outcomes["written"] >= 2, outcomes
+    # Writes work again without clean-up, and a rebuild publishes exactly the accepted ones.
+    assert client.simulate_put("/documents/after", json={"title": "After okapi"}, headers=auth).status_code == 201
+    rebuild(ix, [corpus_file])
+    with SearchEngine(ix) as e:
+        assert {h.id for h in e.search("heavy", limit=100).hits} == set(accepted)
+        assert e.search("after okapi").total == 1
+
+
+@pytest.mark.slow
+def test_a_read_only_file_system(small_disk: SmallDisk, corpus_file: Path, fault_sources: tuple[Path, Path]):
+    ix = small_disk.path / "ix"
+    _baseline_at(ix, corpus_file)
+    expected, generation = answers(ix), IndexDir(ix).pointer().generation
+    client = falcon.testing.TestClient(create_app(Settings({"index": str(ix), "api_key": "k"}, environ={})))
+    small_disk.mount("8m", "ro")
+    try:
+        with pytest.raises(RebuildError, match="Read-only file system.*previous generation is still live"):
+            rebuild(ix, [fault_sources[1]])
+        with pytest.raises(IndexWriteError, match="Read-only file system.*was not applied"):
+            IndexWriter(ix).put([Document.from_record({"id": "ro", "title": "Read-only"})])
+        r = client.simulate_put("/documents/ro", json={"title": "Read-only"}, headers={"Authorization": "Bearer k"})
+        assert r.status_code == 503 and r.json["error"]["code"] == "index_unwritable"
+        assert client.simulate_get("/search", params={"q": "putin"}).json["total"] == 2  # reading goes on
+        assert answers(ix) == expected
+    finally:
+        small_disk.mount("8m", "rw")
+    intact(ix, generation, expected)
+    rebuild(ix, [fault_sources[1]])
+    assert client.simulate_put("/documents/rw", json={"title": "Writable okapi"},
+                               headers={"Authorization": "Bearer k"}).status_code == 201
+
+
+# Without root: the same failures injected where the OS reports them.
+
+def _failing_io(monkeypatch: pytest.MonkeyPatch, at: int, code: int) -> list[int]:
+    counter = [0]
+    for name in IO_CALLS:
+        real = getattr(os, name)
+
+        def failing(*args, _real=real, **kwargs):
+            counter[0] += 1
+            if counter[0] == at:
+                raise OSError(code, os.strerror(code))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(os, name, failing)
+    return counter
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EIO])
+def test_every_io_call_of_a_rebuild_and_a_write_failing(tmp_path: Path, corpus_file: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, code: int):
+    baseline = tmp_path / "baseline"
+    _baseline_at(baseline, corpus_file)
+    expected, generation = answers(baseline), IndexDir(baseline).pointer().generation
+    ix = tmp_path / "ix"
+    shutil.copytree(baseline, ix)
+    with monkeypatch.context() as m:
+        calls = _failing_io(m, 0, code)
+        rebuild(ix, [corpus_file])
+        rebuild_calls = calls[0]
+        calls[0] = 0
+        IndexWriter(ix).put([Document.from_record({"id": "w", "title": "Wombat"})])
+        write_calls = calls[0]
+    assert rebuild_calls >= 10 and write_calls >= 3
+    failed = Counter()
+    for at in range(1, rebuild_calls + 1):
+        shutil.rmtree(ix)
+        shutil.copytree(baseline, ix)
+        with monkeypatch.context() as m:
+            _failing_io(m, at, code)
+            try:
+                rebuild(ix, [corpus_file])
+            except RebuildError as e:
+                failed["rebuild"] += 1
+                if IndexDir(ix).pointer().generation == generation:
+                    assert "previous generation is still live" in str(e)
+                    intact(ix, generation, expected)
+                else:  # failed after its switch (syncing the folder): the new one is whole
+                    failed["after the switch"] += 1
+                    assert answers(ix) == expected  # the same sources: the same answers
+        rebuild(ix, [corpus_file])  # and then it works, no clean-up
+        assert answers(ix) == expected
+    for at in range(1, write_calls + 1):
+        shutil.rmtree(ix)
+        shutil.copytree(baseline, ix)
+        journal = Journal(ix).path.read_bytes()
+        with monkeypatch.context() as m:
+            _failing_io(m, at, code)
+            try:
+                IndexWriter(ix).put([Document.from_record({"id": "w", "title": "Wombat"})])
+            except IndexWriteError as e:
+                failed["write"] += 1
+                if "was not applied" in str(e):
+                    assert Journal(ix).path.read_bytes() == journal and answers(ix) == expected
+        rebuild(ix, [corpus_file])
+        with SearchEngine(ix) as e:
+            assert e.search("wombat").total in (0, 1) and e.search("okapi").total == 2
+    assert failed["rebuild"] >= rebuild_calls - 3 and failed["write"] >= 2, (failed, rebuild_calls, write_calls)
+    assert 1 <= failed["after the switch"] <= 2, failed
