@@ -103,6 +103,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     report = RebuildReport()
     started = time.perf_counter()
     units = plan(sources, format=format, split_bytes=SPLIT_BYTES)
+    live_before = _live_generation(store)
     try:
         store.path.mkdir(parents=True, exist_ok=True)
         with store.rebuild_lock():
@@ -116,6 +117,10 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
                 raise
             store.clean()
     except OSError as e:
+        live = _live_generation(store)
+        if live != live_before:  # it failed after the switch (syncing the folder, cleaning up)
+            raise RebuildError(f"{_os_problem(e, store.path)}; the new generation {live} is live, "
+                               "but the switch may not be on disk yet") from e
         raise RebuildError(_os_message(e, store.path)) from e
     report.seconds = time.perf_counter() - started
     report.size_bytes = directory_size(store.generation_path(report.generation))
@@ -417,6 +422,13 @@ def _os_problem(e: OSError, path: Path) -> str:
     if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write under {path} ({e.strerror})"
     return f"writing under {path} failed: {e}"
+
+
+def _live_generation(store: IndexDir) -> str | None:
+    try:
+        return store.pointer().generation
+    except (IndexMissingError, OSError):
+        return None
 
 
 def require_index(path: str | Path) -> IndexDir:
