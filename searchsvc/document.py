@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -137,6 +138,12 @@ def id_problem(doc_id: object) -> str | None:
     bad = _BAD_ID.search(doc_id)
     if bad:
         return f"contains a character ids may not have ({bad.group()!r} at {bad.start()})"
+    if not doc_id.isascii():
+        for i, c in enumerate(doc_id):
+            if c == "\ufffd":  # what a decoder puts for bytes that were not UTF-8 (e.g. %C0%AE in a URL)
+                return f"is not valid UTF-8 (U+FFFD at {i})"
+            if unicodedata.category(c)[0] in "CZ":  # invisible formatting (U+202E), separators (U+2028, U+00A0)
+                return f"contains a character ids may not have ({c!r} at {i})"
     return None
 
 

@@ -15,7 +15,9 @@ opened after the fork.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -29,7 +31,7 @@ from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
 from .document import Document, format_published
-from .errors import NotFoundError, QueryError
+from .errors import NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
 from .matching import Deadline, Evaluator, date_mask
@@ -44,6 +46,8 @@ from .view import IndexView, date_bounds
 
 #: With fewer results than this, a did-you-mean is computed.
 DID_YOU_MEAN_BELOW = 3
+#: Attempts to open the live generation when its files change underneath (see refresh).
+REFRESH_ATTEMPTS = 10
 SIMILAR_TERMS = 25
 
 
@@ -124,6 +128,19 @@ class SearchEngine:
     def refresh(self) -> bool:
         """Open the latest generation/commit if ``CURRENT`` changed; True when it did."""
         with self._lock:
+            for attempt in range(REFRESH_ATTEMPTS):
+                try:
+                    return self._refresh()
+                except FileNotFoundError:
+                    # A commit removed the table of contents or a merged segment we were opening,
+                    # or a rebuild removed an old generation: read CURRENT again (as Whoosh does).
+                    if attempt == REFRESH_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.01 * (attempt + 1))
+            raise AssertionError("unreachable")
+
+    def _refresh(self) -> bool:
+        with self._lock:
             stamp = self.store.stamp()
             if stamp == self._stamp and self._view is not None:
                 return False
@@ -199,7 +216,10 @@ class SearchEngine:
                 facets=facet_counts(view, mask) if facets else {}, relaxed=relaxed,
                 warnings=ev.warnings, generation=view.generation)
             if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
-                results.did_you_mean = did_you_mean(view, parsed.words)
+                try:
+                    results.did_you_mean = did_you_mean(view, parsed.words, deadline.check)
+                except QueryTimeoutError:  # the results are complete: answer them without the suggestion
+                    results.warnings.append("no did-you-mean: the query reached its time limit")
             if s.result_cache:
                 self._results[key] = results
                 while len(self._results) > s.result_cache:
@@ -307,7 +327,7 @@ class SearchEngine:
                 "documents": view.doc_count,
                 "segments": len(view.segments),
                 "built_at": meta.get("built_at"),
-                "size_bytes": sum(p.stat().st_size for p in Path(view.path).iterdir() if p.is_file()),
+                "size_bytes": _folder_bytes(Path(view.path)),
                 "path": str(self.path),
             }
 
@@ -325,6 +345,17 @@ class SearchEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Bytes of the files in ``folder``; files a commit removes meanwhile (or the folder) count 0."""
+    total = 0
+    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file():
+                    total += entry.stat().st_size
+    return total
 
 
 def _check_int(name: str, value: int, low: int, high: int) -> None:

@@ -66,6 +66,12 @@ class IndexBusyError(SearchsvcError):
     retry_after = 1
 
 
+class IndexWriteError(SearchsvcError):
+    """The index could not be written (disk full, read-only file system); says whether the write was applied."""
+
+    retry_after = 5
+
+
 class QueryTimeoutError(SearchsvcError):
     """A query ran past the configured time limit."""
 

@@ -24,11 +24,13 @@ writer (which merges small segments as they pile up).
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
@@ -41,7 +43,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from . import analysis
 from .document import Document
-from .errors import IndexMissingError, InputError, RebuildError
+from .errors import IndexMissingError, IndexWriteError, InputError, RebuildError
 from .extract import extract
 from .journal import Journal
 from .loaders import Unit, plan, read_unit
@@ -102,6 +104,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     report = RebuildReport()
     started = time.perf_counter()
     units = plan(sources, format=format, split_bytes=SPLIT_BYTES)
+    live_before = _live_generation(store)
     try:
         store.path.mkdir(parents=True, exist_ok=True)
         with store.rebuild_lock():
@@ -115,6 +118,10 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
                 raise
             store.clean()
     except OSError as e:
+        live = _live_generation(store)
+        if live != live_before:  # it failed after the switch (syncing the folder, cleaning up)
+            raise RebuildError(f"{_os_problem(e, store.path)}; the new generation {live} is live, "
+                               "but the switch may not be on disk yet") from e
         raise RebuildError(_os_message(e, store.path)) from e
     report.seconds = time.perf_counter() - started
     report.size_bytes = directory_size(store.generation_path(report.generation))
@@ -125,8 +132,9 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
            settings: Settings, progress: Callable[[int], None] | None, report: RebuildReport,
            max_errors_kept: int) -> None:
     journal = Journal(store.path)
-    replay_from = 0 if discard else journal.size()
-    overrides = {} if discard else journal.final_state()
+    overrides, replay_from = journal.snapshot()
+    if discard:
+        overrides = {}
     storage = FileStorage(str(build))
     schema = build_schema()
     storage.create_index(schema)
@@ -159,13 +167,14 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     ix = storage.open_index(schema=schema)
     _write_vocabulary(ix, build, stems)
     with store.write_lock(settings.lock_timeout):
-        # API writes that arrived while this build ran: apply them too, then go live.
-        late = journal.final_state(replay_from) if not discard else {}
+        # API writes that arrived while this build ran: apply them too, then go live. A discarding
+        # rebuild drops the writes made before it started, not those acknowledged while it ran.
+        late = journal.final_state(replay_from)
         if late:
             _apply(ix, late)
             report.api_writes_applied += len(late)
         if discard:
-            journal.discard()
+            journal.drop_before(replay_from)
         doc_count = ix.doc_count()
         report.segments = len(ix._segments())
         _write_meta(build, doc_count, report)
@@ -194,7 +203,7 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
         queue.put(None)
     shared = (ctx.Value("q", 0), queue, ctx.Event())
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=shared) as pool:
+                             initargs=(*shared, os.getpid())) as pool:
         futures: list[Future[_Part]] = [
             pool.submit(_build_queued_part, build, skip_ids, skip_bad, settings.max_document_chars)
             for _ in range(workers)]
@@ -212,9 +221,29 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
 _WORKER: tuple[Any, Any, Any] | None = None  # (progress counter, unit queue, abort event) in a worker
 
 
-def _init_worker(counter: Any, queue: Any, abort: Any) -> None:
+def _init_worker(counter: Any, queue: Any, abort: Any, parent: int) -> None:
     global _WORKER
     _WORKER = (counter, queue, abort)
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the rebuild that forked it dies (Linux).
+
+    A rebuild killed mid-way otherwise leaves its workers behind for good (blocked on
+    the result pipe that nobody reads), and with them the rebuild.lock they inherited
+    across the fork: an flock lives while any process holds it, so every later rebuild
+    would fail with "another full rebuild is running".
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such call
+        return
+    if os.getppid() != parent:  # it died before the call took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _build_queued_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> _Part:
@@ -358,13 +387,25 @@ class IndexWriter:
     def _commit(self, entries: list[dict[str, Any]], changes: dict[str, Document | None]) -> WriteResult:
         if not changes:
             return WriteResult((), frozenset())
-        with self.store.write_lock(self.settings.lock_timeout):
-            if not self.store.exists():
-                self._create_empty()
-            ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
-            self.journal.append(entries)  # durable before it is applied (see journal.py)
-            existed = _apply(ix, changes)
-            self.store.bump()
+        applied = False
+        try:
+            with self.store.write_lock(self.settings.lock_timeout):
+                if not self.store.exists():
+                    self._create_empty()
+                ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
+                start = self.journal.append(entries)  # durable before it is applied (see journal.py)
+                try:
+                    existed = _apply(ix, changes)
+                except BaseException:
+                    # Not applied: nor may a later rebuild apply it from the journal.
+                    self.journal.truncate(start)
+                    raise
+                applied = True
+                self.store.bump()
+        except OSError as e:
+            outcome = ("the write was committed, but readers may not see it before the next write" if applied
+                       else "the write was not applied")
+            raise IndexWriteError(f"{_os_problem(e, self.store.path)}; {outcome}") from e
         return WriteResult(tuple(changes), existed)
 
     def _create_empty(self) -> None:
@@ -397,11 +438,22 @@ def _cores() -> int:
 
 
 def _os_message(e: OSError, path: Path) -> str:
+    return f"{_os_problem(e, path)}; the previous generation is still live"
+
+
+def _os_problem(e: OSError, path: Path) -> str:
     if e.errno == errno.ENOSPC:
-        return f"disk full while writing the index under {path}; the previous generation is still live"
+        return f"disk full while writing the index under {path}"
     if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write under {path} ({e.strerror}); the previous generation is still live"
-    return f"rebuild failed: {e}; the previous generation is still live"
+        return f"cannot write under {path} ({e.strerror})"
+    return f"writing under {path} failed: {e}"
+
+
+def _live_generation(store: IndexDir) -> str | None:
+    try:
+        return store.pointer().generation
+    except (IndexMissingError, OSError):
+        return None
 
 
 def require_index(path: str | Path) -> IndexDir:

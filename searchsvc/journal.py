@@ -31,14 +31,30 @@ class Journal:
     def __init__(self, index_path: Path) -> None:
         self.path = Path(index_path) / NAME
 
-    def append(self, entries: list[dict[str, Any]]) -> None:
-        """Durably add entries. Caller holds the write lock."""
-        if not entries:
-            return
+    def append(self, entries: list[dict[str, Any]]) -> int:
+        """Durably add entries; returns the offset they start at. Caller holds the write lock.
+
+        All or nothing: if writing fails (disk full), what was written is cut off again.
+        """
         self._drop_torn_tail()
+        start = self.size()
+        if not entries:
+            return start
         data = "".join(json.dumps(e, ensure_ascii=False, separators=(",", ":")) + "\n" for e in entries)
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(data)
+        try:
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        except BaseException:
+            self.truncate(start)
+            raise
+        return start
+
+    def truncate(self, offset: int) -> None:
+        """Cut the journal back to ``offset`` (undo an append whose write was not applied)."""
+        with contextlib.suppress(OSError), open(self.path, "rb+") as f:
+            f.truncate(offset)
             f.flush()
             os.fsync(f.fileno())
 
@@ -50,31 +66,49 @@ class Journal:
 
     def entries(self, start: int = 0) -> Iterator[dict[str, Any]]:
         """Complete entries from byte offset ``start`` on."""
+        for entry, _ in self._entries(start):
+            yield entry
+
+    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any], int]]:
+        """(entry, offset just past its line); a damaged line is skipped."""
         if not self.path.exists():
             return
         with open(self.path, "rb") as f:
             f.seek(start)
+            end = start
             for line in f:
                 if not line.endswith(b"\n"):
                     break  # torn last line: never acknowledged
+                end += len(line)
                 try:
                     entry = json.loads(line)
                 except ValueError:
                     continue
                 if isinstance(entry, dict) and entry.get("op") in ("put", "delete"):
-                    yield entry
+                    yield entry, end
 
     def final_state(self, start: int = 0) -> dict[str, Document | None]:
         """id -> the document last put, or None when last deleted (entries from ``start`` on)."""
+        return self.snapshot(start)[0]
+
+    def snapshot(self, start: int = 0) -> tuple[dict[str, Document | None], int]:
+        """``final_state(start)`` and the offset just past the last complete entry it read.
+
+        Replay later entries from that offset, not from ``size()``: the file may end in
+        a torn line (a writer killed mid-append), which the next append cuts off before
+        writing its own entry from that very offset.
+        """
         state: dict[str, Document | None] = {}
-        for entry in self.entries(start):
+        end = start
+        for entry, entry_end in self._entries(start):
+            end = entry_end
             if entry["op"] == "put":
                 # Already validated when it was accepted; no size cap on replay.
                 doc = Document.from_record(entry["doc"], max_chars=1 << 62)
                 state[doc.id] = doc
             else:
                 state[str(entry["id"])] = None
-        return state
+        return state, end
 
     def compact(self) -> int:
         """Rewrite with one entry per id; returns the number of entries kept."""
@@ -92,6 +126,24 @@ class Journal:
     def discard(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+
+    def drop_before(self, offset: int) -> None:
+        """Keep only the entries from byte ``offset`` (a line start) on. Caller holds the write lock."""
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(offset)
+                rest = f.read()
+        except FileNotFoundError:
+            return
+        if b"\n" not in rest:
+            self.discard()
+            return
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            f.write(rest)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
 
     def _drop_torn_tail(self) -> None:
         try:

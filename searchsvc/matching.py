@@ -37,6 +37,8 @@ from .view import IndexView, date_bounds
 
 #: Expansions of one prefix/wildcard/fuzzy term that take part in scoring (the most frequent).
 SCORED_EXPANSIONS = 16
+#: Longest word a fuzzy term may have (longer ones are refused: see Evaluator._expanded).
+MAX_FUZZY_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,10 @@ class Evaluator:
     def _expanded(self, q: Any, positive: bool, boost: float) -> np.ndarray:
         fields = _text_fields(q.fieldname) or (q.fieldname,)
         text = fold(q.text.lower())
+        if isinstance(q, wq.FuzzyTerm) and len(text) > MAX_FUZZY_CHARS:
+            # Building the automaton alone takes ~2 ms a character, beyond any deadline check.
+            raise QueryError(f"fuzzy term {q.text[:20]!r}… is longer than {MAX_FUZZY_CHARS} characters",
+                             param="q")
         found: list[tuple[str, str]] = []
         for f in fields:
             if isinstance(q, wq.Prefix):
@@ -218,7 +224,7 @@ class Evaluator:
                 probe = wq.FuzzyTerm(f, stem(text), maxdist=min(q.maxdist, 2), prefixlength=q.prefixlength)
             else:
                 probe = wq.Wildcard(f, text)
-            found.extend(self.view.expand(probe))
+            found.extend(self.view.expand(probe, self.deadline.check, self.max_expansions - len(found)))
             if len(found) > self.max_expansions:
                 raise QueryError(f"{q.text!r} matches more than {self.max_expansions} index terms "
                                  "(setting max_expansions); make it more specific", param="q")
@@ -244,7 +250,7 @@ class Evaluator:
             start = lo[1] + 1 if q.startexcl and q.start else lo[0]
             end = hi[0] - 1 if q.endexcl and q.end else hi[1]
             return self._date_mask(q.fieldname, start, end)
-        terms = self.view.expand(q)
+        terms = self.view.expand(q, self.deadline.check, self.max_expansions)
         if len(terms) > self.max_expansions:
             raise QueryError(f"the range matches more than {self.max_expansions} index terms "
                              "(setting max_expansions)", param="q")

@@ -27,11 +27,14 @@ import pickle
 import struct
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
+
+from .schema import TEXT_FIELDS
 
 _MAGIC = b"W3Bl"
 _INT = struct.Struct("!i")
@@ -131,10 +134,16 @@ class SegmentView:
         self._lengths: dict[str, np.ndarray] = {}
         self._stored_memo: OrderedDict[int, dict[str, Any]] = OrderedDict()
         self._published: np.ndarray | None = None
-        # Open the stored-fields column now: a generation may be removed from disk
-        # while this reader still serves, and an open file outlives its unlinking.
+        # Open or read every file now: a generation may be removed from disk while this
+        # reader still serves, and a commit's merge removes the segments it merged. An open
+        # file outlives its unlinking; a column opened later would be missing (Whoosh then
+        # reads it as absent: zero lengths, no dates) or fail.
         if self.size:
             reader.stored_fields(0)
+            for field in TEXT_FIELDS:
+                self.lengths(field)
+            self.published()
+            self.__dict__["_id_column"] = reader.column_reader("id")
 
     # -- postings ------------------------------------------------------------
 
@@ -183,6 +192,31 @@ class SegmentView:
             ids, _ = decode_postings(self._map, offset, length, values)
         self.cache.put(key, (ids, values), extra=sum(len(v) + 33 for v in values))
         return ids, values
+
+    def fuzzy_terms(self, field: str, dfa: Any, check: Callable[[], None]) -> Iterator[str]:
+        """Terms of ``field`` that the Levenshtein automaton ``dfa`` accepts.
+
+        This is Whoosh's walk (``Automata.find_matches``: seek the lexicon to the
+        automaton's next valid string, and so on) with ``check()`` called every
+        few seeks. On a large lexicon one fuzzy term takes seconds, and the walk
+        yields only when it finds a match, so a deadline checked around it could
+        not stop it (``check`` raises to stop).
+        """
+        cursor = self.reader.cursor(field)
+        term = cursor.text()
+        steps = 0
+        while term is not None:
+            match = dfa.next_valid_string(term)
+            if not match:
+                return
+            steps += 1
+            if steps % 16 == 0:
+                check()
+            cursor.find(match)
+            term = cursor.text()
+            if term == match:
+                yield match
+                term += "\0"
 
     def doc_frequency(self, field: str, term: str) -> int:
         try:

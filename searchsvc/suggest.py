@@ -17,12 +17,14 @@ the next rebuild.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
 
 from .analysis import fold, prefix_stem, stem
+from .matching import MAX_FUZZY_CHARS
 from .view import IndexView
 
 VOCAB_NAME = "vocab.json"
@@ -93,17 +95,19 @@ def suggest(view: IndexView, prefix: str, limit: int = 10) -> list[dict[str, Any
     return result
 
 
-def did_you_mean(view: IndexView, words: tuple[str, ...]) -> str | None:
+def did_you_mean(view: IndexView, words: tuple[str, ...], check: Callable[[], None] = lambda: None) -> str | None:
+    """The query with its unknown or rare words corrected, or None; ``check`` raises to stop (a deadline)."""
     if not words or len(words) > 12:
         return None
     vocab = vocabulary(view)
     changed = False
     out = []
     for word in words:
+        check()
         s = stem(word)
         df = _df(view, s)
         best = None
-        if df <= RARE_DF and len(word) >= 3 and not word.isdigit():
+        if df <= RARE_DF and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
             best = _closest(view, s, df, maxdist=1 if len(word) < 6 else 2)
         if best:
             out.append(vocab.get(best, best))

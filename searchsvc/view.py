@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
+from whoosh import query as wq
+from whoosh.automata.lev import levenshtein_automaton
 
 from .document import Document
-from .schema import document_from_stored
+from .schema import build_schema, document_from_stored
 from .segments import EMPTY_TF, SegmentView
 
 #: Global posting lists kept per view (each is a concatenation across segments).
@@ -218,13 +222,29 @@ class IndexView:
             seen.update(seg.field_terms(field))
         return sorted(seen)
 
-    def expand(self, query: Any) -> list[tuple[str, str]]:
-        """The (field, term) pairs a Whoosh multi-term query (prefix, wildcard, fuzzy) covers."""
+    def expand(self, query: Any, check: Callable[[], None] = lambda: None,
+               limit: int | None = None) -> list[tuple[str, str]]:
+        """The (field, term) pairs a Whoosh multi-term query (prefix, wildcard, fuzzy, range) covers.
+
+        A field that is not indexed (``published`` is only a column) has no terms.
+        ``check`` is called before each segment and during a fuzzy term's walk of
+        the lexicon; it raises to stop (a query deadline). With ``limit``, the
+        expansion stops as soon as it has more than ``limit`` pairs.
+        """
+        if query.fieldname not in _INDEXED:
+            return []
+        dfa = fuzzy_automaton(query.text, query.maxdist, query.prefixlength) \
+            if isinstance(query, wq.FuzzyTerm) else None
         out: dict[tuple[str, str], None] = {}
         for seg in self.segments:
-            for fieldname, text in query.expanded_terms(seg.reader):
+            check()
+            found = ((query.fieldname, t) for t in seg.fuzzy_terms(query.fieldname, dfa, check)) \
+                if dfa is not None else query.expanded_terms(seg.reader)
+            for fieldname, text in found:
                 t = text.decode("utf-8") if isinstance(text, bytes) else text
                 out[(fieldname, t)] = None
+                if limit is not None and len(out) > limit:
+                    return list(out)
         return list(out)
 
     # -- columns -------------------------------------------------------------
@@ -289,6 +309,16 @@ class IndexView:
             return empty, empty, empty
         bounds = _bounds_table(pairs.book)
         return pairs.docs, bounds[pairs.codes, 0], bounds[pairs.codes, 1]
+
+
+#: Fields with terms (``published`` is a column: no terms to expand).
+_INDEXED = frozenset(name for name, fieldtype in build_schema().items() if fieldtype.indexed)
+
+
+@functools.lru_cache(maxsize=128)
+def fuzzy_automaton(text: str, maxdist: int, prefix: int) -> Any:
+    """Whoosh's Levenshtein DFA of a fuzzy term (its prefix clamped to the text: Whoosh indexes past it)."""
+    return levenshtein_automaton(text, maxdist, min(prefix, len(text))).to_dfa()
 
 
 def date_bounds(value: str) -> tuple[int, int]:

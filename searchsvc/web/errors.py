@@ -23,6 +23,7 @@ import falcon
 from ..errors import (
     IndexBusyError,
     IndexMissingError,
+    IndexWriteError,
     InputError,
     NotFoundError,
     QueryError,
@@ -39,6 +40,7 @@ STATUS = {
     NotFoundError: (404, "not_found"),
     IndexMissingError: (503, "index_missing"),
     IndexBusyError: (503, "index_busy"),
+    IndexWriteError: (503, "index_unwritable"),
     QueryTimeoutError: (503, "query_timeout"),
 }
 

@@ -37,7 +37,9 @@ limit_request_field_size = 8190
 # One server's control socket must not collide with another's (tests run several).
 control_socket_disable = True
 accesslog = "-"
-# The default access log format has no request headers, so API keys never reach the log.
+# gunicorn's default format, without %(u)s: that is the user name of an `Authorization: Basic` header,
+# where a client that sends the API key that way (`curl -u KEY:`) puts the key. No header is logged.
+access_log_format = '%(h)s %(l)s - %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 errorlog = "-"
 loglevel = "info"
 

@@ -71,7 +71,10 @@ def body_bytes(req: falcon.Request, max_bytes: int) -> bytes:
     if length is not None and length > max_bytes:
         raise falcon.HTTPContentTooLarge(description=f"the body is {length:,} bytes; the limit is "
                                                      f"{max_bytes:,} (setting max_body_bytes)")
-    data = req.bounded_stream.read(max_bytes + 1)
+    # A chunked body has no Content-Length: Falcon's bounded_stream then reads nothing, but a
+    # server that ends the stream with the body (gunicorn: wsgi.input_terminated) can be read.
+    chunked = length is None and req.env.get("wsgi.input_terminated")
+    data = (req.stream if chunked else req.bounded_stream).read(max_bytes + 1)
     if len(data) > max_bytes:
         raise falcon.HTTPContentTooLarge(description=f"the body is over the limit of {max_bytes:,} bytes "
                                                      "(setting max_body_bytes)")
