@@ -242,9 +242,15 @@ def bench_http(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path, i
 
 
 def bench_updates(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path, docs: list[Document]) -> dict:
+    """Single-document puts: how soon each is searchable, and what many of them do to queries.
+
+    The query cost after the updates is compared with a copy of the index taken before
+    them, the two measured in alternating rounds so that machine noise hits both alike.
+    """
+    before_copy = ix.parent / "before-updates"
+    shutil.copytree(ix, before_copy)
     engine = SearchEngine(ix, Settings({"result_cache": 0}, environ={}))
     writer = IndexWriter(ix)
-    before = timed(ours(engine, facets=False), queries, 1)["p50_ms"]
     visible = []
     probes = min(50, a.updates)
     for i in range(a.updates):
@@ -259,9 +265,15 @@ def bench_updates(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path
             while engine.search(word, facets=False, snippets=False).total != 1:
                 pass
             visible.append(time.perf_counter() - started)
-    after = timed(ours(engine, facets=False), queries, 1)["p50_ms"]
+    old = SearchEngine(before_copy, Settings({"result_cache": 0}, environ={}))
+    runs: dict[str, list[float]] = {"before": [], "after": []}
+    for _ in range(max(2, a.rounds)):
+        for name, eng in (("before", old), ("after", engine)):
+            runs[name].append(timed(ours(eng, facets=False), queries, 1)["p50_ms"])
+    before, after = statistics.median(runs["before"]), statistics.median(runs["after"])
     segments = engine.info()["segments"]
     engine.close()
+    old.close()
     out = {"updates": a.updates, "searchable_p50_ms": statistics.median(visible) * 1000,
            "searchable_max_ms": max(visible) * 1000, "query_p50_before_ms": before,
            "query_p50_after_ms": after, "after_over_before": after / before, "segments_after": segments}

@@ -155,11 +155,13 @@ def _wrk(port: int, path_of: Callable[[int], str], concurrency: int, seconds: fl
         paths.write_text("\n".join(path_of(i) for i in range(1000)) + "\n")
         script.write_text(_WRK_SCRIPT % paths)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        out = subprocess.run(["wrk", "-t", str(min(concurrency, 2)), "-c", str(concurrency), "-d", f"{seconds}s",
-                              "-s", str(script), f"http://127.0.0.1:{port}"], capture_output=True, text=True,
-                             timeout=seconds + 60).stdout
+        run = subprocess.run(["wrk", "-t", str(min(concurrency, 2)), "-c", str(concurrency),
+                              "-d", f"{max(1, round(seconds))}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+                             capture_output=True, text=True, timeout=seconds + 60)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    line = next((x for x in run.stdout.splitlines() if x.startswith("RESULT")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result: {run.stdout[-500:]} {run.stderr[-500:]}")
     requests, duration_us, p50_us, p99_us, errors = (int(v) for v in line.split()[1:])
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {"concurrency": concurrency, "requests": requests, "rps": requests / (duration_us / 1e6),

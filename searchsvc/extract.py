@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass, field
 
 from .dates import extract_dates
-from .people import extract_people
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +35,10 @@ def extract(text: str, *, title: str = "", published: dt.date | None = None) -> 
     only dates the text fixes by itself are returned. Dates are ``YYYY``,
     ``YYYY-MM`` or ``YYYY-MM-DD`` strings.
     """
+    # The people word lists (~40 MB in memory) load on the first call, not on import:
+    # service workers that only search never need them.
+    from .people import extract_people
+
     text = (text or "")[:MAX_EXTRACT_CHARS]
     title = (title or "")[:10_000]
     try:

@@ -44,7 +44,6 @@ from whoosh.filedb.filestore import FileStorage
 from . import analysis
 from .document import Document
 from .errors import IndexMissingError, IndexWriteError, InputError, RebuildError
-from .extract import extract
 from .journal import Journal
 from .loaders import Unit, plan, read_unit
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
@@ -90,6 +89,10 @@ def enrich(doc: Document) -> Document:
     """Fill in the people and dates a record does not carry by extracting them."""
     if {"people", "dates"} <= doc.given:
         return doc
+    # Imported here: the people word lists take ~40 MB, which a read-only service
+    # worker never needs (see searchsvc/__init__.py).
+    from .extract import extract
+
     found = extract(doc.body, title=doc.title,
                     published=doc.published.date() if doc.published else None)
     return doc.with_extraction(found.people, found.dates)
