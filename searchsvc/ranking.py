@@ -131,7 +131,10 @@ def bm25f(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, params: BM2
             ids, tf = view.postings(f, term)
             if not len(ids):
                 continue
-            acc[ids] += field_tf(tf, params.weight_of(f), norms(view, f, params.b_of(f))[ids])
+            # Field weights combine the fields of an unqualified word; a term asked for in one
+            # field (`people:putin`) is scored by that field alone.
+            weight = params.weight_of(f) if len(fields) > 1 else 1.0
+            acc[ids] += field_tf(tf, weight, norms(view, f, params.b_of(f))[ids])
             if present is None:
                 df = len(ids)
             else:

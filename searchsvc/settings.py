@@ -54,7 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
             float, 0.0, 1.0),
     Setting("weight_title", 2.5, "BM25F weight of a title occurrence relative to the body.", float, 0.0, 100.0),
     Setting("weight_body", 1.0, "BM25F weight of a body occurrence.", float, 0.0, 100.0),
-    Setting("weight_people", 1.0, "BM25F weight of a match in the people names.", float, 0.0, 100.0),
+    Setting("weight_people", 0.0, "BM25F weight of the people names in unqualified words (0: names count "
+            "once, as the title and body words they come from; `people:` queries still score).", float, 0.0, 100.0),
     Setting("proximity_weight", 0.0, "Term-proximity bonus (Büttcher et al. 2006) for queries of two or more "
             "words, times this weight (0: off; 1: the paper's formula). Off: it helped CACM and hurt TIME.",
             float, 0.0, 100.0),
