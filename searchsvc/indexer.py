@@ -41,7 +41,6 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from . import analysis
 from .document import Document
 from .errors import IndexMissingError, IndexWriteError, InputError, RebuildError
 from .journal import Journal
@@ -50,7 +49,7 @@ from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
 from .store import IndexDir
-from .suggest import write_vocabulary
+from .suggest import merge_display_words, write_vocabulary
 
 #: Inputs smaller than this are built in-process: forking costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -82,7 +81,8 @@ class _Part:
     sources: dict[str, str] = field(default_factory=dict)
     errors: list[tuple[int, InputError]] = field(default_factory=list)
     skipped: int = 0
-    stems: dict[str, str] = field(default_factory=dict)
+    #: stem -> (the word to show for it, how often it occurs)
+    words: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def enrich(doc: Document) -> Document:
@@ -157,18 +157,19 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     segments = [s for p in parts for s in p.segments]
     report.skipped = len(bad_units) + sum(p.skipped for p in parts)
     report.errors = errors[:max_errors_kept]
+    words: dict[str, tuple[str, int]] = {}
+    for p in parts:
+        merge_display_words(words, p.words)
     puts = [d for d in overrides.values() if d is not None]
     if puts:
         writer = BulkSegmentWriter(storage, schema)
         writer.add_all(puts)
         segments.append(writer.finish())
+        merge_display_words(words, writer.display_words())
     report.api_writes_applied = len(overrides)
     write_toc(storage, schema, segments)
-    stems: dict[str, str] = dict(analysis._stems)
-    for p in parts:
-        stems.update(p.stems)
     ix = storage.open_index(schema=schema)
-    _write_vocabulary(ix, build, stems)
+    write_vocabulary(build, {s: w for s, (w, _) in words.items()})
     with store.write_lock(settings.lock_timeout):
         # API writes that arrived while this build ran: apply them too, then go live. A discarding
         # rebuild drops the writes made before it started, not those acknowledged while it ran.
@@ -263,7 +264,6 @@ def _build_queued_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars
     part = _build_part(build, units(), skip_ids, skip_bad, max_chars, counter)
     if part.errors and not skip_bad:
         abort.set()  # the rebuild stops: the other workers need not finish
-    part.stems = dict(analysis._stems)
     return part
 
 
@@ -296,6 +296,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
             ids.append((number, rec.id))
             if writer.count >= SEGMENT_DOCS:
                 part.segments.append(writer.finish())
+                merge_display_words(part.words, writer.display_words())
                 part.ids.append(ids)
                 writer, ids = BulkSegmentWriter(storage, schema), []
             if counter is not None and writer.count % 100 == 0:
@@ -303,6 +304,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
                     counter.value += 100
     if writer.count:
         part.segments.append(writer.finish())
+        merge_display_words(part.words, writer.display_words())
         part.ids.append(ids)
     else:
         writer.cancel()
@@ -416,14 +418,6 @@ class IndexWriter:
         FileStorage(str(build)).create_index(build_schema())
         _write_meta(build, 0, RebuildReport())
         self.store.publish(build)
-
-
-def _write_vocabulary(ix: whoosh_index.Index, build: Path, stems: dict[str, str]) -> None:
-    # The stem memos of the processes that indexed saw every word: keep a display word per stem.
-    with ix.reader() as reader:
-        known = {t.decode("utf-8") for f in ("title", "body") if f in reader.indexed_field_names()
-                 for t in reader.lexicon(f)}
-    write_vocabulary(build, stems, known)
 
 
 def _write_meta(build: Path, doc_count: int, report: RebuildReport) -> None:

@@ -31,12 +31,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3TermInfo
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
 from .schema import TEXT_FIELDS
 
 _MAGIC = b"W3Bl"
+_RECORD = struct.Struct("!ii")  # key and value lengths of a term-table record
+_FIELDNUM = struct.Struct("!H")
+_TERMINFO = W3TermInfo._struct
 _INT = struct.Struct("!i")
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 EMPTY_IDS = np.zeros(0, dtype=np.int32)
@@ -226,9 +230,19 @@ class SegmentView:
 
     def field_terms(self, field: str) -> list[str]:
         """Every term of a field in this segment, in lexical order."""
-        if field not in self.reader.schema:
-            return []
-        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in self.reader.lexicon(field)]
+        return [term for term, _ in self.term_infos(field)]
+
+    def term_infos(self, field: str) -> list[tuple[str, bytes]]:
+        """(term, packed W3 term info) of every term of a field, in lexical order; cached.
+
+        One sequential pass over the key/value records of the segment's term file,
+        where Whoosh's own lexicon walk costs a hash lookup and several small reads
+        per term (a second, against ~30 ms, for the body field of 10,000 articles).
+        """
+        cache = self.__dict__.setdefault("_term_infos", {})
+        if field not in cache:
+            cache[field] = _read_term_infos(self.reader, field)
+        return cache[field]
 
     # -- columns -------------------------------------------------------------
 
@@ -275,18 +289,17 @@ class SegmentView:
             names: list[str] = []
             docs: list[int] = []
             codes: list[int] = []
-            if field in self.reader.schema:
-                for code, (term, info) in enumerate(self.reader.iter_field(field)):
-                    names.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-                    df = info.doc_frequency()
-                    if df == 1:
-                        ids = [info.min_id()]
-                    elif df == 2:
-                        ids = [info.min_id(), info.max_id()]
-                    else:
-                        ids = self._decode(info)[0].tolist()
-                    docs.extend(ids)
-                    codes.extend([code] * len(ids))
+            for code, (term, packed) in enumerate(self.term_infos(field)):
+                names.append(term)
+                flags, _, df, _, _, _, minid, maxid = _TERMINFO.unpack_from(packed)
+                if df == 1 and not flags:
+                    ids = [minid]
+                elif df == 2 and not flags:
+                    ids = [minid, maxid]
+                else:
+                    ids = self._decode(W3TermInfo.from_bytes(packed))[0].tolist()
+                docs.extend(ids)
+                codes.extend([code] * len(ids))
             cache[field] = (np.array(docs, dtype=np.int64), np.array(codes, dtype=np.int32), names)
         return cache[field]
 
@@ -332,6 +345,28 @@ class SegmentView:
         self.reader.close()
         if isinstance(self._map, mmap.mmap):
             self._map.close()
+
+
+def _read_term_infos(reader: SegmentReader, field: str) -> list[tuple[str, bytes]]:
+    """Parse the records of a segment's term table (Whoosh's HashWriter layout:
+    ``!ii`` key and value lengths, the key -- a 2-byte field number and the term --
+    then the value) for one field."""
+    tindex = reader._terms._tindex
+    fieldnum = tindex.extras.get("fieldmap", {}).get(field)
+    if fieldnum is None:
+        return []
+    prefix = _FIELDNUM.pack(fieldnum)
+    data = tindex.dbfile.get(tindex.startofdata, tindex.endofdata - tindex.startofdata)
+    out = []
+    pos, end = 0, len(data)
+    unpack = _RECORD.unpack_from
+    while pos < end:
+        klen, vlen = unpack(data, pos)
+        pos += 8
+        if data[pos:pos + 2] == prefix:
+            out.append((data[pos + 2:pos + klen].decode("utf-8"), data[pos + klen:pos + klen + vlen]))
+        pos += klen + vlen
+    return out
 
 
 def _pad(values: np.ndarray, size: int, fill: float) -> np.ndarray:

@@ -5,9 +5,9 @@ times (a tuple into a sorting pool, a field-length lookup, a per-posting append
 with assertions): about 30 µs a posting, most of a minute for Reuters-21578.
 :class:`BulkSegmentWriter` writes the same ``W3`` segment files another way:
 
-* while documents are added, each text field's tokens are appended as term ids
-  to one flat array (a dict maps each surface word to its stem's id, so a word
-  is stemmed once per segment);
+* while documents are added, each text field's tokens are appended as word ids
+  to one flat array (a dict numbers each surface word; each word is stemmed
+  once per segment, and its stem's id is looked up through an array later);
 * at :meth:`~BulkSegmentWriter.finish`, NumPy sorts those arrays by term (a
   stable sort keeps documents and positions in order), which yields every
   posting list with its frequencies and positions at once;
@@ -89,7 +89,10 @@ class BulkSegmentWriter:
                       if schema[n].indexed and schema[n].format.fixed_value_size() is None}
         self._exact: dict[str, dict[str, array]] = {n: {} for n in self._fields
                                                      if schema[n].indexed and n not in self._text}
-        self._word_tid: dict[str, int] = {}
+        self._word_id: dict[str, int] = {}
+        self._words: list[str] = []
+        self._word_term = array("I")  # word id -> term (stem) id
+        self._word_counts = np.zeros(0, dtype=np.int64)
         self._stems: list[str] = []
         self._stem_tid: dict[str, int] = {}
         self.count = 0
@@ -144,12 +147,13 @@ class BulkSegmentWriter:
         return len(ids)
 
     def _term_ids(self, text: str) -> list[int]:
+        """Word ids of the text's tokens (mapped to term ids when the segment is written)."""
         ws = words(text)
-        get = self._word_tid.get
+        get = self._word_id.get
         ids = [get(w, -1) for w in ws]
         if -1 in ids:
-            for i, tid in enumerate(ids):
-                if tid == -1:
+            for i, wid in enumerate(ids):
+                if wid == -1:
                     ids[i] = self._new_word(ws[i])
         return ids
 
@@ -159,18 +163,33 @@ class BulkSegmentWriter:
         if tid is None:
             tid = self._stem_tid[s] = len(self._stems)
             self._stems.append(s)
-        self._word_tid[word] = tid
-        return tid
+        wid = self._word_id[word] = len(self._words)
+        self._words.append(word)
+        self._word_term.append(tid)
+        return wid
 
-    def surface_words(self) -> dict[str, str]:
-        """word -> stem for every word this writer saw (for the display vocabulary)."""
-        return {w: self._stems[t] for w, t in self._word_tid.items()}
+    def display_words(self) -> dict[str, tuple[str, int]]:
+        """stem -> (its most frequent word, that word's count) over the text of this segment."""
+        counts = self._word_counts
+        best: dict[str, tuple[str, int]] = {}
+        for wid, word in enumerate(self._words):
+            if word.isdigit():
+                continue
+            s = self._stems[self._word_term[wid]]
+            n = int(counts[wid]) if wid < len(counts) else 0
+            cur = best.get(s)
+            if cur is None or (n, -len(word)) > (cur[1], -len(cur[0])):
+                best[s] = (word, n)
+        return best
 
     # -- writing -------------------------------------------------------------
 
     def finish(self) -> Any:
         """Write the postings and columns; returns the finished (not yet listed) segment."""
         self._perdoc.close()
+        self._word_counts = np.bincount(
+            np.concatenate([np.frombuffer(tf.tids, dtype=np.uint32) for tf in self._text.values()] or
+                           [np.zeros(0, np.uint32)]).astype(np.int64), minlength=len(self._words))
         fw = self.codec.field_writer(self.storage, self.segment)
         for name in self._fields:
             if name in self._text:
@@ -195,7 +214,8 @@ class BulkSegmentWriter:
         if not len(tf.tids):
             return None
         lengths = np.frombuffer(tf.lengths, dtype=np.uint32).astype(np.int64)
-        terms = np.frombuffer(tf.tids, dtype=np.uint32).astype(np.int64)
+        word_term = np.frombuffer(self._word_term, dtype=np.uint32).astype(np.int64)
+        terms = word_term[np.frombuffer(tf.tids, dtype=np.uint32)]
         n = len(terms)
         docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
         if tf.positions is not None:

@@ -2,7 +2,7 @@
 
 The index holds stems ("presid"), which are not words to show a person. A
 rebuild therefore writes ``vocab.json`` beside the index: for every stem, the
-shortest word that produced it ("president"). Documents added later through the
+word that produced it most often ("president"). Documents added later through the
 API may bring stems without an entry; those are shown as the stem itself until
 the next rebuild.
 
@@ -10,8 +10,8 @@ the next rebuild.
   prefix, and title words starting with it, by how many documents hold them.
 * ``did_you_mean(words)`` replaces each query word the index does not know (or
   barely knows) with the most frequent term within edit distance 1 (2 for words
-  of six letters or more) that starts with the same letter, found through a
-  symmetric-delete index (:class:`FuzzyIndex`), returning None when nothing changes.
+  of six letters or more) that starts with the same letter (:class:`FuzzyIndex`),
+  returning None when nothing changes.
 """
 
 from __future__ import annotations
@@ -32,14 +32,16 @@ VOCAB_NAME = "vocab.json"
 RARE_DF = 2
 
 
-def write_vocabulary(folder: Path, stems_of_words: dict[str, str], known: set[str]) -> None:
-    """Write the stem -> display word table for the stems an index holds."""
-    best: dict[str, str] = {}
-    for word, s in stems_of_words.items():
-        if s in known and not word.isdigit():
-            cur = best.get(s)
-            if cur is None or (len(word), word) < (len(cur), cur):
-                best[s] = word
+def merge_display_words(into: dict[str, tuple[str, int]], more: dict[str, tuple[str, int]]) -> None:
+    """Keep, per stem, the word seen most often (the shorter one on a tie): "president", not "presides"."""
+    for s, (word, n) in more.items():
+        cur = into.get(s)
+        if cur is None or (n, -len(word)) > (cur[1], -len(cur[0])):
+            into[s] = (word, n)
+
+
+def write_vocabulary(folder: Path, best: dict[str, str]) -> None:
+    """Write the stem -> display word table of a generation."""
     (folder / VOCAB_NAME).write_text(json.dumps(best, ensure_ascii=False, separators=(",", ":")),
                                      encoding="utf-8")
 
@@ -124,8 +126,8 @@ def _df(view: IndexView, term: str) -> int:
 def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
     found: set[str] = set()
     for seg in view.segments:
-        found |= fuzzy_index(seg, "body").candidates(term)
-    candidates = sorted(t for t in found if t != term and t[:1] == term[:1] and edit_distance(t, term) <= maxdist)
+        found |= fuzzy_index(seg, "body").candidates(term, maxdist)
+    candidates = sorted(t for t in found if t != term)
     scored = [(_df(view, t), t) for t in candidates[:200]]
     # An unknown word takes any known neighbour; a rare one only a far more common one.
     scored = [(n, t) for n, t in scored if (n > 0 if df == 0 else n > max(df * 5, RARE_DF))]
@@ -136,25 +138,29 @@ def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
 
 
 class FuzzyIndex:
-    """Terms by their one-letter deletions (the symmetric-delete idea of SymSpell, Garbe 2012).
+    """A lexicon's terms bucketed by first letter and length.
 
-    Two words within edit distance 1 share a deletion variant, so looking up the
-    query word's variants finds every such term without scanning the lexicon
-    (and many at distance 2); :func:`edit_distance` then checks each candidate.
-    Built once per segment and field, on first use.
+    A correction keeps the first letter (most typos are not there, and it keeps
+    suggestions recognisable) and is at most ``maxdist`` letters longer or shorter,
+    so only a few buckets need checking with :func:`edit_distance`. Far smaller than
+    a deletion index: one list entry per term. Built once per segment and field.
     """
 
     def __init__(self, terms: list[str]) -> None:
-        self.by_variant: dict[str, list[str]] = {}
+        self.buckets: dict[tuple[str, int], list[str]] = {}
         for t in terms:
             if len(t) >= 3 and not t.isdigit():
-                for v in _variants(t):
-                    self.by_variant.setdefault(v, []).append(t)
+                self.buckets.setdefault((t[0], len(t)), []).append(t)
 
-    def candidates(self, word: str) -> set[str]:
+    def candidates(self, word: str, maxdist: int = 1) -> set[str]:
+        """Terms within ``maxdist`` edits of ``word`` that start with its letter."""
         out: set[str] = set()
-        for v in _variants(word):
-            out.update(self.by_variant.get(v, ()))
+        if not word:
+            return out
+        for n in range(max(1, len(word) - maxdist), len(word) + maxdist + 1):
+            for t in self.buckets.get((word[0], n), ()):
+                if edit_distance(t, word) <= maxdist:
+                    out.add(t)
         return out
 
 
@@ -163,10 +169,6 @@ def fuzzy_index(seg: Any, field: str) -> FuzzyIndex:
     if field not in cache:
         cache[field] = FuzzyIndex(seg.field_terms(field))
     return cache[field]
-
-
-def _variants(word: str) -> set[str]:
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 def edit_distance(a: str, b: str) -> int:
