@@ -39,7 +39,7 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import Storage
 from whoosh.index import TOC, clean_files
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
-from whoosh.util.numeric import _length_byte_cache, length_to_byte
+from whoosh.util.numeric import _length_byte_cache
 
 from .analysis import stem, words
 from .document import Document
@@ -55,11 +55,19 @@ _MAGIC = b"W3Bl"
 #: query would pay the decompression.
 _PROTOCOL = 4
 _INT = struct.Struct("!i")
+_HASH_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: key and value lengths of a record
 _STORED_BLOCK = struct.Struct("<BHH")
 _ADLER = struct.Struct(">I")
 _TERMINFO = W3TermInfo._struct
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
-_SINGLE: dict[int, bytes] = {}
+_SINGLE: list[bytes] = []
+SINGLE_TABLE_MAX = 1 << 16
+
+
+def _grow_single_table(size: int) -> None:
+    """Extend the table of encodings of one-position postings to cover positions < size."""
+    for p in range(len(_SINGLE), size):
+        _SINGLE.append(pack_uint(1) + pickle.dumps([p], 2))
 
 
 class _TextField:
@@ -257,16 +265,19 @@ def _exact_postings(table: dict[str, array]) -> tuple[Any, ...]:
 
 
 def _encode_positions(pos: np.ndarray, post_start: np.ndarray, freq: np.ndarray) -> list[bytes]:
-    """Whoosh's ``Positions.encode`` for every posting: 4-byte count + pickled position deltas."""
-    single = _SINGLE
-    values: list[bytes] = []
-    for p in pos[post_start].tolist():
-        v = single.get(p)
-        if v is None:
-            v = pack_uint(1) + pickle.dumps([p], 2)
-            if p < 1 << 16:
-                single[p] = v
-        values.append(v)
+    """Whoosh's ``Positions.encode`` for every posting: 4-byte count + pickled position deltas.
+
+    A posting with one position (most of them) takes its encoding from a table indexed
+    by the position, filled once per process, so the common case is a C-level lookup.
+    """
+    firsts = pos[post_start]
+    top = int(firsts.max()) + 1 if len(firsts) else 0
+    _grow_single_table(min(top, SINGLE_TABLE_MAX))
+    if top <= SINGLE_TABLE_MAX:
+        values: list[bytes] = list(map(_SINGLE.__getitem__, firsts.tolist()))
+    else:  # a very long document: positions past the table are encoded one by one
+        values = [_SINGLE[p] if p < SINGLE_TABLE_MAX else pack_uint(1) + pickle.dumps([p], 2)
+                  for p in firsts.tolist()]
     multi = np.flatnonzero(freq > 1)
     if len(multi):
         deltas = pos.copy()
@@ -284,22 +295,29 @@ def _write_field(fw: Any, key_prefix: bytes, ranges: list[tuple[bytes, int, int]
 
     ``docs``/``freqs``/``values``/``lengths`` hold all postings of the field grouped by
     term; ``ranges`` gives each term's bytes and slice, in term byte order. The block
-    and term-info layout is that of ``W3PostingsWriter`` (see ``_PROTOCOL``).
+    and term-info layout is that of ``W3PostingsWriter`` (see ``_PROTOCOL``); every
+    statistic it keeps per block and per term is computed for all of them at once here.
     """
     n = len(docs)
+    term_starts = np.array(sorted(a for _, a, _ in ranges), dtype=np.int64)
     # Ids are delta-coded within a block; a block starts from an absolute id.
-    starts = np.zeros(n, dtype=np.int64)
-    for _, a, _b in ranges:
-        starts[a] = a
-    starts = np.maximum.accumulate(starts)
-    block_first = (np.arange(n) - starts) % BLOCK == 0
+    owner = np.zeros(n, dtype=np.int64)
+    owner[term_starts] = term_starts
+    owner = np.maximum.accumulate(owner)
+    block_first = (np.arange(n) - owner) % BLOCK == 0
+    block_starts = np.flatnonzero(block_first)
     deltas = docs.copy()
     deltas[1:] -= docs[:-1]
     deltas[block_first] = docs[block_first]
-    dl, docl, fl = deltas.tolist(), docs.tolist(), freqs.tolist()
-    if lengths is not None:
-        ll = lengths.tolist()
-        lb = np.searchsorted(_LENGTH_BYTES, lengths).clip(0, 255).tolist()
+    blocks = _stats(block_starts, freqs, lengths)
+    terms = _stats(term_starts, freqs, lengths)
+    dl = deltas.tolist()
+    block_at = dict(zip(block_starts.tolist(), range(len(block_starts))))
+    term_at = dict(zip(term_starts.tolist(), range(len(term_starts))))
+    b_count, b_maxw, b_minw = blocks["count"], blocks["maxw"], blocks["minw"]
+    b_minlen, b_maxlen = blocks["minlen"], blocks["maxlen"]
+    docl = docs.tolist()
+    fl = freqs.tolist()
     postfile = fw._postfile
     base = postfile.tell()
     buf = bytearray()
@@ -308,37 +326,77 @@ def _write_field(fw: Any, key_prefix: bytes, ranges: list[tuple[bytes, int, int]
     for btext, a, b in ranges:
         offset = base + len(buf)
         buf += _MAGIC
+        k = block_at[a]
         for s in range(a, b, BLOCK):
-            e = min(s + BLOCK, b)
-            ws = fl[s:e]
-            top, low = max(ws), min(ws)
-            weights: Any = (None if top == 1 else float(top)) if top == low else tuple(map(float, ws))
+            e = s + b_count[k]
+            top, low = b_maxw[k], b_minw[k]
+            weights: Any = (None if top == 1 else float(top)) if top == low else tuple(map(float, fl[s:e]))
             data = dumps((tuple(dl[s:e]), weights, tuple(values[s:e]) if values is not None else None), _PROTOCOL)
-            if lengths is not None:
-                bl = lb[s:e]
-                bmax = max(bl)
-                bmin = min(bl) or min((x for x in bl if x), default=0)
-            else:
-                bmin = bmax = 0
-            head = dumps((e - s, docl[e - 1], float(top), 0, bmin, bmax), 2)
+            head = dumps((e - s, docl[e - 1], float(top), 0, b_minlen[k], b_maxlen[k]), 2)
             size = len(head) + len(data)
             buf += _INT.pack(-size if e == b else size)
             buf += head
             buf += data
-        ws = fl[a:b]
-        if lengths is not None:
-            tl = ll[a:b]
-            nonzero = [x for x in tl if x]
-            lmin = length_to_byte(min(nonzero)) if nonzero else 0
-            lmax = length_to_byte(max(tl))
-        else:
-            lmin = lmax = 0
-        info = _TERMINFO.pack(0, float(sum(ws)), b - a, lmin, lmax, float(max(ws)), docl[a], docl[b - 1])
+            k += 1
+        t = term_at[a]
+        info = _TERMINFO.pack(0, float(terms["sum"][t]), b - a, terms["minlen"][t], terms["maxlen"][t],
+                              float(terms["maxw"][t]), docl[a], docl[b - 1])
         infos.append((key_prefix + btext, info + pack_long(offset) + pack_int(base + len(buf) - offset)))
     postfile.write(bytes(buf))
-    add = fw._tindex.add
+    _add_term_infos(fw._tindex, infos)
+
+
+def _stats(starts: np.ndarray, freqs: np.ndarray, lengths: np.ndarray | None) -> dict[str, list[Any]]:
+    """Per group of postings (a block or a term, starting at ``starts``): the statistics
+    Whoosh keeps, as lists. Lengths are Whoosh's one-byte codes of the shortest non-empty
+    and the longest document (0 when there are none or the field keeps no lengths)."""
+    ends = np.append(starts[1:], len(freqs))
+    out: dict[str, list[Any]] = {
+        "count": (ends - starts).tolist(),
+        "maxw": np.maximum.reduceat(freqs, starts).tolist(),
+        "minw": np.minimum.reduceat(freqs, starts).tolist(),
+        "sum": np.add.reduceat(freqs, starts).tolist(),
+    }
+    if lengths is None:
+        zeros = [0] * len(starts)
+        out["minlen"], out["maxlen"] = zeros, zeros
+        return out
+    nonzero = np.where(lengths > 0, lengths, np.iinfo(np.int64).max)
+    shortest = np.minimum.reduceat(nonzero, starts)
+    shortest = np.where(shortest == np.iinfo(np.int64).max, 0, shortest)
+    out["minlen"] = _length_bytes(shortest, none_is_zero=True)
+    out["maxlen"] = _length_bytes(np.maximum.reduceat(lengths, starts), none_is_zero=False)
+    return out
+
+
+def _length_bytes(lengths: np.ndarray, *, none_is_zero: bool) -> list[int]:
+    """Whoosh's ``length_to_byte`` for an array (a length of 0 stands for "none" where asked)."""
+    codes = np.searchsorted(_LENGTH_BYTES, lengths).clip(0, 255)
+    if none_is_zero:
+        codes = np.where(lengths == 0, 0, codes)
+    return codes.tolist()
+
+
+def _add_term_infos(tindex: Any, infos: list[tuple[bytes, bytes]]) -> None:
+    """``OrderedHashWriter.add`` for every (key, value) at once: the records go out in one
+    write; the hash buckets and the key-position index are filled as ``add`` would."""
+    dbfile = tindex.dbfile
+    pos = dbfile.tell()
+    buf = bytearray()
+    hashfn, buckets, index = tindex.hashfn, tindex.buckets, tindex.index
     for key, value in infos:
-        add(key, value)
+        at = pos + len(buf)
+        index.append(at)
+        h = hashfn(key)
+        buckets[h & 255].append((h, at))
+        buf += _HASH_LENGTHS.pack(len(key), len(value))
+        buf += key
+        buf += value
+    if infos:
+        if infos[0][0] <= tindex.lastkey:
+            raise ValueError("term keys must increase")
+        tindex.lastkey = infos[-1][0]
+    dbfile.write(bytes(buf))
 
 
 def zlib_stored(data: bytes, level: int = 0) -> bytes:
