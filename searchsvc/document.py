@@ -9,6 +9,7 @@ huge, dates that are real calendar values. A violation raises
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 import unicodedata
@@ -30,6 +31,7 @@ MAX_NAME_CHARS = 200
 # Ids travel in URLs (/documents/{id}) and logs: no separators, no controls, no spaces.
 _BAD_ID = re.compile(r"[\x00-\x20\x7f-\x9f/\\?#%\"<>`{}|^\[\]]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -77,7 +79,10 @@ class Document:
                 value = ""
             if not isinstance(value, str):
                 raise fail(f"must be a string, got {type(value).__name__}", name)
-            text[name] = clean_text(value)
+            try:
+                text[name] = clean_text(value)
+            except ValueError as e:
+                raise fail(str(e), name) from None
         if len(text["title"]) + len(text["body"]) > max_chars:
             raise fail(f"title and body are {len(text['title']) + len(text['body']):,} characters; "
                        f"the limit is {max_chars:,} (setting max_document_chars)", "body")
@@ -148,7 +153,13 @@ def id_problem(doc_id: object) -> str | None:
 
 
 def clean_text(value: str) -> str:
-    """Drop control characters (not tab/newline) that wire formats leave in text."""
+    """Drop control characters (not tab/newline) that wire formats leave in text.
+
+    ValueError for a lone surrogate (JSON's ``"\\ud800"``): such text cannot be stored
+    as UTF-8 (journal, index) and would fail later, far from its cause.
+    """
+    if not value.isascii() and _SURROGATE.search(value):
+        raise ValueError("contains a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
     return _CONTROL.sub("", value) if _CONTROL.search(value) else value
 
 
@@ -172,7 +183,10 @@ def parse_published(value: object) -> dt.datetime | None:
     else:
         raise ValueError(f"must be an ISO 8601 string, got {type(value).__name__}")
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00+01:00 is before the first representable instant
+            raise ValueError(f"{value!r} is out of the range of dates (years 1-9999 in UTC)") from None
     return parsed
 
 
@@ -186,17 +200,31 @@ def format_published(value: dt.datetime | None) -> str | None:
 
 def normalize_date_value(value: str) -> str:
     """Check a mentioned-date value (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) and return it."""
-    m = _DATE_VALUE.match(value.strip())
+    date_bounds(value.strip())
+    return value.strip()
+
+
+def date_bounds(value: str) -> tuple[int, int]:
+    """First and last day (proleptic ordinals) of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    The one validator of date values: documents, query ranges and filters all use it.
+    ValueError (never OverflowError) for anything else.
+    """
+    m = _DATE_VALUE.match(value)
     if not m:
         raise ValueError(f"{value[:40]!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = m.groups()
+    year, month, day = (int(g) if g else None for g in m.groups())
+    if year == 0:
+        raise ValueError(f"{value!r}: year 0 is not a calendar year")
     try:
-        dt.date(int(year), int(month or 1), int(day or 1))
+        if month is None:
+            return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+        if day is None:
+            last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+            return dt.date(year, month, 1).toordinal(), dt.date(year, month, last).toordinal()
+        return (dt.date(year, month, day).toordinal(),) * 2  # type: ignore[return-value]
     except ValueError as e:
         raise ValueError(f"{value!r} is not a calendar date: {e}") from None
-    if int(year) < 1:
-        raise ValueError(f"{value!r}: year 0 is not a calendar year")
-    return value.strip()
 
 
 def merge_names(first: tuple[str, ...] | list[str], second: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -235,7 +263,10 @@ def _string_list(value: object, name: str, fail: Any) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str):
             raise fail(f"must be a list of strings, found {type(item).__name__}", name)
-        item = clean_text(item).strip()
+        try:
+            item = clean_text(item).strip()
+        except ValueError as e:
+            raise fail(str(e), name) from None
         if len(item) > MAX_NAME_CHARS:
             raise fail(f"an item is longer than {MAX_NAME_CHARS} characters", name)
         if item:

@@ -135,7 +135,10 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
            settings: Settings, progress: Callable[[int], None] | None, report: RebuildReport,
            max_errors_kept: int) -> None:
     journal = Journal(store.path)
-    overrides, replay_from = journal.snapshot()
+    # Under the write lock: an append that is then refused (and truncated) must not be
+    # half in this snapshot.
+    with store.write_lock(settings.lock_timeout):
+        overrides, replay_from = journal.snapshot()
     if discard:
         overrides = {}
     storage = FileStorage(str(build))
@@ -339,22 +342,23 @@ def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: boo
         segment.delete_document(local)
 
 
-def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> frozenset[str]:
-    """Commit puts/deletes by id in one Whoosh write; returns the ids that existed before."""
+def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
+    """Commit puts/deletes by id in one Whoosh write."""
     writer = ix.writer(timeout=timeout, compound=False)
     try:
-        searcher = writer.searcher()  # the writer's own view, shared with update_document
-        existed = frozenset(i for i in changes if searcher.document_number(id=i) is not None)
-        for doc_id, doc in changes.items():
-            if doc is None:
-                writer.delete_by_term("id", doc_id)
-            else:
-                writer.update_document(**whoosh_fields(doc))
+        _stage(writer, changes)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    return existed
+
+
+def _stage(writer: Any, changes: dict[str, Document | None]) -> None:
+    for doc_id, doc in changes.items():
+        if doc is None:
+            writer.delete_by_term("id", doc_id)
+        else:
+            writer.update_document(**whoosh_fields(doc))
 
 
 @dataclass(frozen=True)
@@ -381,15 +385,14 @@ class IndexWriter:
         """Add or replace documents (the last one wins for a repeated id)."""
         if extract_missing:
             docs = [enrich(d) for d in docs]
-        changes = {d.id: d for d in docs}
-        return self._commit([{"op": "put", "doc": d.to_record()} for d in changes.values()], changes)
+        return self._commit({d.id: d for d in docs})
 
     def delete(self, ids: list[str]) -> WriteResult:
-        """Delete documents by id; ``existed`` tells which were there."""
-        unique = list(dict.fromkeys(ids))
-        return self._commit([{"op": "delete", "id": i} for i in unique], dict.fromkeys(unique))
+        """Delete documents by id; ``existed`` tells which were there (only those are journalled:
+        a delete of an id the index does not have must not hide a later source document)."""
+        return self._commit(dict.fromkeys(ids))
 
-    def _commit(self, entries: list[dict[str, Any]], changes: dict[str, Document | None]) -> WriteResult:
+    def _commit(self, changes: dict[str, Document | None]) -> WriteResult:
         if not changes:
             return WriteResult((), frozenset())
         applied = False
@@ -398,12 +401,27 @@ class IndexWriter:
                 if not self.store.exists():
                     self._create_empty()
                 ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
-                start = self.journal.append(entries)  # durable before it is applied (see journal.py)
+                writer = ix.writer(timeout=0, compound=False)
                 try:
-                    existed = _apply(ix, changes)
+                    searcher = writer.searcher()  # the writer's own view, shared with update_document
+                    existed = frozenset(i for i in changes if searcher.document_number(id=i) is not None)
+                    todo = {i: d for i, d in changes.items() if d is not None or i in existed}
+                    if not todo:
+                        writer.cancel()
+                        return WriteResult(tuple(changes), existed)
+                    entries = [{"op": "put", "doc": d.to_record()} if d is not None else {"op": "delete", "id": i}
+                               for i, d in todo.items()]
+                    start = self.journal.append(entries)  # durable before it is applied (see journal.py)
+                    try:
+                        _stage(writer, todo)
+                        writer.commit()
+                    except BaseException:
+                        # Not applied: nor may a later rebuild apply it from the journal.
+                        self.journal.truncate(start)
+                        raise
                 except BaseException:
-                    # Not applied: nor may a later rebuild apply it from the journal.
-                    self.journal.truncate(start)
+                    if not writer.is_closed:
+                        writer.cancel()
                     raise
                 applied = True
                 self.store.bump()

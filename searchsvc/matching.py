@@ -201,8 +201,8 @@ class Evaluator:
         for j, doc in enumerate(cand):
             if j % 256 == 0:
                 self.deadline.check()
-            plists = [_decode_positions(vals[idx[j]]) for (_, vals), idx in zip(positions, index)]
-            if _in_sequence(plists, slop):
+            plists = [decode_positions(vals[idx[j]]) for (_, vals), idx in zip(positions, index)]
+            if in_sequence(plists, slop):
                 keep.append(doc)
         return np.array(keep, dtype=np.int64)
 
@@ -317,7 +317,7 @@ def _text_fields(fieldname: str) -> tuple[str, ...]:
 
 
 
-def _decode_positions(value: bytes) -> list[int]:
+def decode_positions(value: bytes) -> list[int]:
     # Whoosh's Positions format: 4-byte count, then a pickled list of deltas.
     deltas = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
     out, pos = [], 0
@@ -327,21 +327,19 @@ def _decode_positions(value: bytes) -> list[int]:
     return out
 
 
-def _in_sequence(plists: list[list[int]], slop: int) -> bool:
-    """True when each list has a position after the previous one's, at most ``slop`` later."""
-    later = [set(p) for p in plists[1:]] if slop == 1 else None
-    for start in plists[0]:
-        cur = start
-        for i, plist in enumerate(plists[1:]):
-            if later is not None:
-                if cur + 1 not in later[i]:
-                    break
-                cur += 1
-            else:
-                nxt = next((p for p in plist if cur < p <= cur + slop), None)
-                if nxt is None:
-                    break
-                cur = nxt
-        else:
-            return True
-    return False
+def in_sequence(plists: list[list[int]], slop: int) -> bool:
+    """True when some position of each list follows one of the previous list's, at most ``slop`` later.
+
+    Every reachable position is carried forward (not only the first that fits): with
+    "kilo lima lima xray mike" and ``"kilo lima mike"~2`` the second "lima" is the one
+    that lets "mike" fit, as in Whoosh's own phrase matcher.
+    """
+    if slop == 1:
+        later = [set(p) for p in plists[1:]]
+        return any(all(start + k in later[k - 1] for k in range(1, len(plists))) for start in plists[0])
+    frontier = plists[0]
+    for plist in plists[1:]:
+        frontier = [p for p in plist if any(c < p <= c + slop for c in frontier)]
+        if not frontier:
+            return False
+    return True

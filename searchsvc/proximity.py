@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .matching import ScoreTerm, _decode_positions
+from .matching import ScoreTerm, decode_positions
 from .scoring import idf, length_norm, neighbour_accumulators, proximity_score
 from .view import IndexView
 
@@ -57,7 +57,7 @@ def _occurrences(view: IndexView, field: str, words: list[str], docs: np.ndarray
         at = np.searchsorted(ids, docs)
         hit = np.flatnonzero((at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == docs))
         for j in hit:
-            out[j].extend((p, i) for p in _decode_positions(values[at[j]]))
+            out[j].extend((p, i) for p in decode_positions(values[at[j]]))
     return out
 
 

@@ -163,6 +163,8 @@ def _flatten(q: wq.Query) -> wq.Query:
         return type(q)(kids, boost=q.boost)
     if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
         a, b = _flatten(q.a), _flatten(q.b)
+        if a is wq.NullQuery and isinstance(q, wq.AndNot) and b is not wq.NullQuery:
+            return wq.AndNot(wq.Every(), b)  # "-putin": everything but Putin, never Putin
         if a is wq.NullQuery:
             return wq.NullQuery
         if b is wq.NullQuery:

@@ -16,7 +16,6 @@ concatenates. A refresh after a one-document commit costs little.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 from collections import OrderedDict
@@ -29,7 +28,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.automata.lev import levenshtein_automaton
 
-from .document import Document
+from .document import Document, date_bounds
 from .schema import build_schema, document_from_stored
 from .segments import EMPTY_TF, SegmentView
 
@@ -319,26 +318,6 @@ _INDEXED = frozenset(name for name, fieldtype in build_schema().items() if field
 def fuzzy_automaton(text: str, maxdist: int, prefix: int) -> Any:
     """Whoosh's Levenshtein DFA of a fuzzy term (its prefix clamped to the text: Whoosh indexes past it)."""
     return levenshtein_automaton(text, maxdist, min(prefix, len(text))).to_dfa()
-
-
-def date_bounds(value: str) -> tuple[int, int]:
-    """First and last day (ordinals) of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ValueError otherwise."""
-    parts = value.split("-")
-    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        raise ValueError(f"not a date: {value!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-    year = int(parts[0])
-    if year < 1:
-        raise ValueError(f"not a date: {value!r}")
-    if len(parts) == 1:
-        return dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
-    month = int(parts[1])
-    if len(parts) == 2:
-        if not 1 <= month <= 12:
-            raise ValueError(f"not a month: {value!r}")
-        last_day = calendar.monthrange(year, month)[1]
-        return dt.date(year, month, 1).toordinal(), dt.date(year, month, last_day).toordinal()
-    day = dt.date(year, month, int(parts[2]))
-    return day.toordinal(), day.toordinal()
 
 
 def _bounds_table(book: Codebook) -> np.ndarray:

@@ -29,6 +29,10 @@ def test_ids(doc_id, ok):
     ({"id": "x", "title": "t", "dates": "2025"}, "dates", "list of strings"),
     ({"id": "x", "title": "t", "people": [1]}, "people", "list of strings"),
     ({"id": "x", "title": "t", "body": "b" * 101}, "body", "the limit is 100"),
+    ({"id": "x", "title": "t", "published": "0001-01-01T00:00:00+01:00"}, "published", "out of the range"),
+    ({"id": "x", "title": "t \ud800"}, "title", "lone surrogate"),
+    ({"id": "x", "title": "t", "people": ["A \udfff"]}, "people", "lone surrogate"),
+    ({"id": "x", "title": "t", "dates": ["2025-01-99999999999999999999"]}, "dates", "not a date"),
 ])
 def test_bad_records_name_the_field(record, field, message):
     with pytest.raises(InputError) as exc:

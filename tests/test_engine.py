@@ -29,6 +29,8 @@ def ids(results) -> list[str]:
     ("section:russia", "all", {"a1", "a4"}),
     ("putin NOT kremlin", "all", {"a2"}),
     ("putin -kremlin", "all", {"a2"}),
+    ("-putin", "all", {"a3", "a4", "a5", "a6", "b0", "b1"}),  # only exclusions: everything else
+    ("-kremlin -putin", "all", {"a3", "a4", "a5", "a6", "b0", "b1"}),
     ("tariff OR parade", "all", {"a3", "a4"}),
     ("pipe*", "all", {"a1", "a2"}),
     ("marke*", "all", {"a2", "a3", "a5", "a6"}),
@@ -162,6 +164,7 @@ def test_get_similar_suggest(engine: SearchEngine):
 @pytest.mark.parametrize("query", [
     "((((", '"unbalanced', "AND", "NOT", "*:*", "[a to", "title:", ":", "a^", "~", "\x00", "\u202e\u0000x",
     "dates:[soon to later]", "people:(((", 'x"y"z', "-", "+", "published:>", "\\", "*a*", "?",
+    "dates:2025-01-99999999999999999999", "published:[2025-13-99999999999999999 to 2026]", "dates:0000",
 ])
 def test_hostile_queries_never_raise(engine: SearchEngine, query: str):
     r = engine.search(query)
@@ -190,3 +193,28 @@ def test_result_cache_is_per_index_version(fresh_index):
         assert e.search("quokka").to_dict() | {"took_ms": 0} == first.to_dict() | {"took_ms": 0}
         IndexWriter(fresh_index).put([Document(id="q1", title="Quokka")])
         assert e.search("quokka").total == 1  # a commit changes the key: never a stale answer
+
+
+@pytest.mark.parametrize("words, slop, expected", [
+    ("kilo lima lima xray mike", 2, True),   # the second "lima" lets "mike" fit
+    ("kilo lima xray xray mike", 2, False),
+    ("kilo lima mike", 1, True),
+    ("kilo mike lima", 1, False),
+    ("kilo xray lima xray mike", 2, True),
+])
+def test_phrase_slop_agrees_with_whoosh(tmp_path, words, slop, expected):
+    from whoosh import query as wq
+    from whoosh.searching import Searcher
+
+    from searchsvc.indexer import rebuild
+
+    from .conftest import write_jsonl
+
+    ix = tmp_path / "ix"
+    rebuild(ix, [write_jsonl(tmp_path / "d.jsonl", [{"id": "p", "title": "t", "body": words}])])
+    with SearchEngine(ix) as e:
+        assert (e.search(f'body:"kilo lima mike"~{slop}').total == 1) is expected
+        seg = e.view().segments[0]
+        whoosh_hits = list(wq.Phrase("body", ["kilo", "lima", "mike"], slop=slop).docs(Searcher(seg.reader)))
+        assert bool(whoosh_hits) is expected
+

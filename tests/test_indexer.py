@@ -199,3 +199,12 @@ def test_killed_rebuild_leaves_the_previous_generation_serving(tmp_path: Path, c
     assert report.generation == "gen-000002" and not list(ix.glob(".build-*"))
     with SearchEngine(ix) as e:
         assert e.search("quokka").total == 200
+
+
+def test_deleting_an_absent_id_does_not_hide_it_from_later_rebuilds(tmp_path: Path, corpus_file: Path):
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+    assert IndexWriter(ix).delete(["later"]).existed == frozenset()
+    src = write_jsonl(tmp_path / "later.jsonl", [doc("later", "quokka")])
+    rebuild(ix, [corpus_file, src])
+    assert search_ids(ix, "quokka") == {"later"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from searchsvc.engine import SearchEngine
-from searchsvc.matching import _decode_positions
+from searchsvc.matching import decode_positions
 
 
 def test_decoded_postings_equal_whoosh_matcher(built_index):
@@ -29,7 +29,7 @@ def test_decoded_postings_equal_whoosh_matcher(built_index):
                     if positions:
                         pids, values = seg.positions(field, text)
                         assert pids.tolist() == ids
-                        assert [_decode_positions(v) for v in values] == positions
+                        assert [decode_positions(v) for v in values] == positions
 
 
 def test_lengths_and_published_columns(built_index):
