@@ -49,6 +49,7 @@ DID_YOU_MEAN_BELOW = 3
 #: Attempts to open the live generation when its files change underneath (see refresh).
 REFRESH_ATTEMPTS = 10
 SIMILAR_TERMS = 25
+MAX_SUGGESTIONS = 50
 
 
 @dataclass
@@ -108,7 +109,7 @@ class SearchEngine:
         self._codebooks: dict[Any, Any] = {}
         #: (index stamp, parameters) -> results; a new commit or generation changes the stamp.
         self._results: OrderedDict[Any, SearchResults] = OrderedDict()
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: bytes | None = None
         self._checked_at = 0.0
         s = self.settings
         self.params = BM25FParams.from_settings(s)
@@ -158,14 +159,16 @@ class SearchEngine:
                     reader = SegmentReader(storage, toc.schema, seg, generation=toc.generation)
                     sv = self._segments[key] = SegmentView(reader, self._cache)
                 segments.append(sv)
-            for key in [k for k in self._segments if k not in seen]:
-                self._segments.pop(key).close()
             if self._view is None or self._view.generation != pointer.generation:
                 self._codebooks = {}  # a new generation numbers its values afresh
             view = IndexView(segments, list(toc.segments), pointer.generation, folder, self._codebooks)
             view.warm()
+            # Only now that the new view is whole: a failure above leaves the old one serving.
+            for key in [k for k in self._segments if k not in seen]:
+                self._segments.pop(key).close()
             self._view = view
             self._stamp = stamp
+            self._results.clear()
             return True
 
     # -- searching -----------------------------------------------------------
@@ -191,7 +194,10 @@ class SearchEngine:
             cached = self._results.get(key) if s.result_cache else None
             if cached is not None:
                 self._results.move_to_end(key)
-                return replace(cached, took_ms=round((time.perf_counter() - started) * 1000, 3))
+                # Copies: a caller that edits its results must not edit the cache.
+                return replace(cached, hits=[replace(h) for h in cached.hits], warnings=list(cached.warnings),
+                               facets={k: [dict(v) for v in vs] for k, vs in cached.facets.items()},
+                               took_ms=round((time.perf_counter() - started) * 1000, 3))
             filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
             deadline = Deadline(s.query_time_limit)
             ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(parsed.query)
@@ -220,7 +226,7 @@ class SearchEngine:
                     results.did_you_mean = did_you_mean(view, parsed.words, deadline.check)
                 except QueryTimeoutError:  # the results are complete: answer them without the suggestion
                     results.warnings.append("no did-you-mean: the query reached its time limit")
-            if s.result_cache:
+            if s.result_cache and not results.warnings:  # a partial answer is not kept
                 self._results[key] = results
                 while len(self._results) > s.result_cache:
                     self._results.popitem(last=False)
@@ -281,8 +287,11 @@ class SearchEngine:
         _check_int("limit", limit, 0, self.settings.max_limit)
         started = time.perf_counter()
         with self._lock:
-            view = self.view()
-            doc = self.get(doc_id)
+            view = self.view()  # one view throughout: get() could refresh to another
+            docnum = view.docnum_of(doc_id)
+            if docnum is None:
+                raise NotFoundError(f"no document with id {doc_id!r}")
+            doc = view.document(docnum)
             counts: dict[str, int] = {}
             for t in analyse(doc.title + " " + doc.title + " " + doc.body[:20_000]):
                 counts[t] = counts.get(t, 0) + 1
@@ -291,7 +300,7 @@ class SearchEngine:
             n = view.doc_count
             weighted = []
             for t, c in counts.items():
-                df = len(view.postings("body", t)[0]) or len(view.postings("title", t)[0])
+                df = view.df(t)
                 if 1 < df < n * 0.5:
                     weighted.append((c * idf(df, n), t))
             top = [t for _, t in sorted(weighted, key=lambda x: (-x[0], x[1]))[:SIMILAR_TERMS]]
@@ -312,11 +321,12 @@ class SearchEngine:
 
     def suggest(self, prefix: str, *, limit: int = 10) -> list[dict[str, Any]]:
         """Completions of ``prefix``: people names and title words, most frequent first."""
-        _check_int("limit", limit, 1, 100)
+        _check_int("limit", limit, 1, MAX_SUGGESTIONS)
         if len(prefix) > 200:
             raise QueryError("prefix longer than 200 characters", param="q")
         with self._lock:
-            return suggest(self.view(), prefix, limit)
+            view = self.view()
+            return suggest(view, prefix, limit, Deadline(self.settings.query_time_limit).check)
 
     def info(self) -> dict[str, Any]:
         with self._lock:

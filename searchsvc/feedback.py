@@ -83,7 +83,7 @@ def expansion_candidate(view: IndexView, fields: Sequence[str]) -> Callable[[str
             return False
         df = cache.get(term)
         if df is None:
-            df = cache[term] = max(sum(seg.doc_frequency(f, term) for seg in view.segments) for f in fields)
+            df = cache[term] = view.df(term, fields)
         return df <= limit
 
     return keep

@@ -5,10 +5,10 @@ The highlighter works on the stored text, not on Whoosh's highlight module
 phrase wherever it appears). For each hit:
 
 1. the text is whitespace-normalised (newlines become spaces);
-2. the first four letters of each query stem are looked up with ``str.find`` in
-   the lower-cased text (C speed; Snowball only changes endings, so every word
-   a stem came from starts with them); each word found is stemmed exactly as the
-   index does (:mod:`searchsvc.analysis`) and kept only if it is a query term;
+2. the first four letters of each query stem (with y and i swapped where Snowball
+   swaps them: "city" gives ``citi``) are looked up with ``str.find`` in the
+   lower-cased text (C speed); each word found is stemmed exactly as the index does
+   (:mod:`searchsvc.analysis`) and kept only if it is a query term;
 3. phrases are marked only where their words follow one another (nothing but
    spaces and punctuation between them), as one ``<mark>`` around the phrase;
    words that occur in the query only inside phrases are not marked alone;
@@ -59,9 +59,9 @@ class Highlighter:
         self._wanted = frozenset(wanted)
         #: surface word -> its stem when that is a query term, else None (one page shares it)
         self._memo: dict[str, str | None] = {}
-        # Stems keep the first letters of the words they come from (Snowball changes only
-        # endings), so the first four letters of each stem find every candidate word.
-        heads = {t[:4] for t in wanted if t}
+        # The words a stem comes from start with its first four letters, but for the
+        # y/i swaps of Snowball's endings (city -> citi, fly -> fli, dying -> die): see word_heads().
+        heads = {h for t in wanted if t for h in word_heads(t)}
         # A head that extends another finds nothing new.
         self._heads = sorted(h for h in heads if not any(o != h and h.startswith(o) for o in heads))
 
@@ -130,6 +130,18 @@ class Highlighter:
                 i = low.find(head, i + 1)
         found.sort()
         return found
+
+
+def word_heads(stem: str) -> set[str]:
+    """Beginnings every word that stems to ``stem`` has (at most four letters; y/i both ways)."""
+    heads = {stem[:4]}
+    for i, ch in enumerate(stem[:4]):
+        if ch in "iy":
+            other = "y" if ch == "i" else "i"
+            heads |= {h[:i] + other + h[i + 1:] for h in heads}
+    if stem in ("die", "lie", "tie"):  # dying, lying, tying: Snowball's special forms
+        heads.add(stem[0] + "yi")
+    return heads
 
 
 def _with_acronyms(text: str, tokens: list[tuple[int, int, str]],

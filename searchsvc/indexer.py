@@ -283,7 +283,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
         for rec in read_unit(unit, max_chars):
             if isinstance(rec, Document) and rec.id in seen:
                 rec = InputError(f"duplicate id (first seen in {part.sources.get(rec.id, '?')})",
-                                 source=rec.source, line=rec.line, record_id=rec.id, field="id")
+                                 source=unit.path, line=rec.line, record_id=rec.id, field="id")
             if isinstance(rec, InputError):
                 part.errors.append((number, rec))
                 part.skipped += 1
@@ -294,7 +294,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
             if rec.id in skip_ids:
                 continue  # the API journal has a newer version (or a delete)
             seen.add(rec.id)
-            part.sources[rec.id] = f"{rec.source}:{rec.line}" if rec.line else rec.source
+            part.sources[rec.id] = f"{unit.path}:{rec.line}" if rec.line else unit.path
             writer.add(enrich(rec))
             ids.append((number, rec.id))
             if writer.count >= SEGMENT_DOCS:

@@ -22,6 +22,7 @@ works in any thread and any gunicorn worker type, unlike SIGALRM.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import pickle
 import time
 from dataclasses import dataclass, field
@@ -207,7 +208,9 @@ class Evaluator:
         return np.array(keep, dtype=np.int64)
 
     def _expanded(self, q: Any, positive: bool, boost: float) -> np.ndarray:
-        fields = _text_fields(q.fieldname) or (q.fieldname,)
+        if not _text_fields(q.fieldname):
+            return self._expanded_exact(q)
+        fields = _text_fields(q.fieldname)
         text = fold(q.text.lower())
         if isinstance(q, wq.FuzzyTerm) and len(text) > MAX_FUZZY_CHARS:
             # Building the automaton alone takes ~2 ms a character, beyond any deadline check.
@@ -239,6 +242,23 @@ class Evaluator:
                 self.terms.append(ScoreTerm(term, fields, boost))
             for term in sizes:
                 self.marks.add_term(fields, term)
+        return mask
+
+    def _expanded_exact(self, q: Any) -> np.ndarray:
+        """Prefix or wildcard on an exact-value field (``section:rus*``), ignoring case."""
+        mask = self._none()
+        if isinstance(q, wq.FuzzyTerm) or q.fieldname not in _EXACT_FIELDS:
+            return mask
+        pattern = q.text.casefold()
+        if isinstance(q, wq.Prefix):
+            pattern += "*"
+        matching = [t for t in self.view.field_terms(q.fieldname) if fnmatch.fnmatchcase(t.casefold(), pattern)]
+        if len(matching) > self.max_expansions:
+            raise QueryError(f"{q.text!r} matches more than {self.max_expansions} values "
+                             "(setting max_expansions); make it more specific", param="q")
+        for term in matching:
+            self.deadline.check()
+            mask[self.view.postings(q.fieldname, term)[0]] = True
         return mask
 
     def _range(self, q: wq.TermRange, positive: bool, boost: float) -> np.ndarray:
@@ -306,6 +326,10 @@ def date_mask(view: IndexView, fieldname: str, first: int, last: int) -> np.ndar
     inside = (starts >= first) & (ends <= last)
     mask[docs[inside]] = True
     return mask
+
+
+#: Fields of exact values a prefix or wildcard may be asked of (dates use ranges instead).
+_EXACT_FIELDS = frozenset({"section", "id"})
 
 
 def _text_fields(fieldname: str) -> tuple[str, ...]:

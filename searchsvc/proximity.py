@@ -33,7 +33,7 @@ def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: flo
     if len(words) < 2 or not len(docs):
         return bonus
     n = view.doc_count
-    idfs = [idf(_df(view, w), n) for w in words]
+    idfs = [idf(max(view.df(w, PROXIMITY_FIELDS), 1), n) for w in words]  # at least 1: idf stays finite
     weights = np.array(idfs)
     acc = np.zeros((len(docs), len(words)))
     for field in PROXIMITY_FIELDS:
@@ -59,11 +59,3 @@ def _occurrences(view: IndexView, field: str, words: list[str], docs: np.ndarray
         for j in hit:
             out[j].extend((p, i) for p in decode_positions(values[at[j]]))
     return out
-
-
-def _df(view: IndexView, term: str) -> int:
-    """Documents with ``term`` in the title or the body (at least 1: idf stays finite)."""
-    present = np.zeros(view.size, dtype=bool)
-    for f in PROXIMITY_FIELDS:
-        present[view.postings(f, term)[0]] = True
-    return max(int(np.count_nonzero(present)), 1)

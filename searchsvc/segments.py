@@ -44,8 +44,8 @@ _TERMINFO = W3TermInfo._struct
 _INT = struct.Struct("!i")
 _LENGTH_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 EMPTY_IDS = np.zeros(0, dtype=np.int32)
-#: Decoded stored documents kept per segment.
-STORED_MEMO = 2048
+#: Characters of decoded stored documents kept per segment.
+STORED_MEMO_CHARS = 4 << 20
 EMPTY_TF = np.zeros(0, dtype=np.float32)
 
 
@@ -137,6 +137,7 @@ class SegmentView:
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else b""
         self._lengths: dict[str, np.ndarray] = {}
         self._stored_memo: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._stored_chars = 0
         self._published: np.ndarray | None = None
         # Open or read every file now: a generation may be removed from disk while this
         # reader still serves, and a commit's merge removes the segments it merged. An open
@@ -335,8 +336,9 @@ class SegmentView:
         hit = memo.get(docnum)
         if hit is None:
             hit = memo[docnum] = self.reader.stored_fields(docnum)
-            if len(memo) > STORED_MEMO:
-                memo.popitem(last=False)
+            self._stored_chars += _chars(hit)
+            while self._stored_chars > STORED_MEMO_CHARS and len(memo) > 1:
+                self._stored_chars -= _chars(memo.popitem(last=False)[1])
         else:
             memo.move_to_end(docnum)
         return hit
@@ -367,6 +369,10 @@ def _read_term_infos(reader: SegmentReader, field: str) -> list[tuple[str, bytes
             out.append((data[pos + 2:pos + klen].decode("utf-8"), data[pos + klen:pos + klen + vlen]))
         pos += klen + vlen
     return out
+
+
+def _chars(stored: dict[str, Any]) -> int:
+    return len(stored.get("body", "")) + len(stored.get("title", "")) + 200
 
 
 def _pad(values: np.ndarray, size: int, fill: float) -> np.ndarray:

@@ -41,6 +41,8 @@ from .errors import IndexBusyError, IndexMissingError
 
 _GEN = re.compile(r"^gen-(\d{6,})$")
 CURRENT = "CURRENT"
+#: A temporary pointer file older than this is a leftover of a killed writer.
+STALE_SECONDS = 60
 META = "meta.json"
 
 
@@ -83,13 +85,17 @@ class IndexDir:
             raise IndexMissingError(f"no index at {self.path} (build one with `searchsvc index`)")
         raise IndexMissingError(f"{self.current_file} is damaged and no generation is left: {' '.join(text)[:60]!r}")
 
-    def stamp(self) -> tuple[int, int, int] | None:
-        """A cheap fingerprint of ``CURRENT``; it changes whenever the pointer is rewritten."""
+    def stamp(self) -> bytes | None:
+        """What ``CURRENT`` says, byte for byte: it changes with every rebuild and commit.
+
+        Reading ~20 bytes costs a few microseconds; a stat() fingerprint could miss a
+        commit (an inode reused within one coarse file-time tick, the same length).
+        """
         try:
-            st = os.stat(self.current_file)
+            with open(self.current_file, "rb") as f:
+                return f.read(64)
         except FileNotFoundError:
             return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def generation_path(self, name: str) -> Path:
         return self.path / name
@@ -160,8 +166,11 @@ class IndexDir:
             shutil.rmtree(stale, ignore_errors=True)
             removed.append(stale.name)
         for tmp in self.path.glob(f".{CURRENT}.*.tmp"):
+            # A writer may be between writing its temporary pointer and renaming it:
+            # only files too old for that are leftovers of a crash.
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                if time.time() - tmp.stat().st_mtime > STALE_SECONDS:
+                    tmp.unlink()
         return removed
 
     # -- locks ---------------------------------------------------------------

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 
 from .analysis import fold, prefix_stem, stem
@@ -62,28 +63,37 @@ def vocabulary(view: IndexView) -> dict[str, str]:
 _VOCABULARIES: dict[str, dict[str, str]] = {}
 
 
-def suggest(view: IndexView, prefix: str, limit: int = 10) -> list[dict[str, Any]]:
+#: Title terms looked at for one completion (a one-letter prefix matches thousands).
+MAX_WORD_CANDIDATES = 2000
+
+
+def suggest(view: IndexView, prefix: str, limit: int = 10,
+            check: Callable[[], None] = lambda: None) -> list[dict[str, Any]]:
+    """Completions of ``prefix``: people and title words with live documents, most frequent first.
+
+    ``check`` raises to stop (a query deadline); it is called as the work goes on.
+    """
     text = fold(" ".join(prefix.split()).lower())
     if not text:
         return []
     out: list[tuple[int, str, str]] = []
     pairs = view.pairs("person", key=str.casefold)
     if len(pairs.names):
-        import numpy as np
-
-        counts = np.bincount(pairs.codes, minlength=len(pairs.names))
-        for code, name in enumerate(pairs.names):
-            folded = fold(name.lower())
-            if folded.startswith(text) or any(w.startswith(text) for w in folded.split()):
-                out.append((int(counts[code]), name, "person"))
+        counts = np.bincount(pairs.codes[view.live[pairs.docs]], minlength=len(pairs.names))
+        for code, folded in enumerate(_folded_names(pairs.book)):
+            if counts[code] and (folded.startswith(text) or f" {text}" in folded):
+                out.append((int(counts[code]), pairs.names[code], "person"))
+    check()
     if " " not in text:
         vocab = vocabulary(view)
         probe = prefix_stem(text)
         if probe:
-            for f, term in view.expand(wq.Prefix("title", probe))[:2000]:
+            for f, term in view.expand(wq.Prefix("title", probe), check, limit=MAX_WORD_CANDIDATES):
                 word = vocab.get(term, term)
                 if word.startswith(text) or term.startswith(text):
-                    out.append((len(view.postings(f, term)[0]), word, "word"))
+                    live = len(view.postings(f, term)[0])
+                    if live:
+                        out.append((live, word, "word"))
     out.sort(key=lambda x: (-x[0], x[1].casefold()))
     seen: set[str] = set()
     result = []
@@ -97,6 +107,15 @@ def suggest(view: IndexView, prefix: str, limit: int = 10) -> list[dict[str, Any
     return result
 
 
+def _folded_names(book: Any) -> list[str]:
+    """Accent- and case-folded display names of a codebook, kept in step as it grows."""
+    folded = book.__dict__.setdefault("_folded", [])
+    names = book.names
+    if len(folded) != len(names):
+        folded[:] = [fold(n.lower()) for n in names]
+    return folded
+
+
 def did_you_mean(view: IndexView, words: tuple[str, ...], check: Callable[[], None] = lambda: None) -> str | None:
     """The query with its unknown or rare words corrected, or None; ``check`` raises to stop (a deadline)."""
     if not words or len(words) > 12:
@@ -107,7 +126,7 @@ def did_you_mean(view: IndexView, words: tuple[str, ...], check: Callable[[], No
     for word in words:
         check()
         s = stem(word)
-        df = _df(view, s)
+        df = view.df(s)
         best = None
         if df <= RARE_DF and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
             best = _closest(view, s, df, maxdist=1 if len(word) < 6 else 2)
@@ -119,16 +138,12 @@ def did_you_mean(view: IndexView, words: tuple[str, ...], check: Callable[[], No
     return " ".join(out) if changed else None
 
 
-def _df(view: IndexView, term: str) -> int:
-    return max(len(view.postings(f, term)[0]) for f in ("title", "body"))
-
-
 def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
     found: set[str] = set()
     for seg in view.segments:
         found |= fuzzy_index(seg, "body").candidates(term, maxdist)
     candidates = sorted(t for t in found if t != term)
-    scored = [(_df(view, t), t) for t in candidates[:200]]
+    scored = [(view.df(t), t) for t in candidates[:200]]
     # An unknown word takes any known neighbour; a rare one only a far more common one.
     scored = [(n, t) for n, t in scored if (n > 0 if df == 0 else n > max(df * 5, RARE_DF))]
     if not scored:

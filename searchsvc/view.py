@@ -32,8 +32,8 @@ from .document import Document, date_bounds
 from .schema import build_schema, document_from_stored
 from .segments import EMPTY_TF, SegmentView
 
-#: Global posting lists kept per view (each is a concatenation across segments).
-POSTINGS_MEMO = 1024
+#: Bytes of global posting lists kept per view (each a concatenation across segments).
+POSTINGS_MEMO_BYTES = 32 << 20
 
 
 class Codebook:
@@ -109,6 +109,7 @@ class IndexView:
         self.offsets = np.cumsum([0] + [s.size for s in segments]).astype(np.int64)
         self.size = int(self.offsets[-1])  # documents including deleted ones
         self._memo: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._memo_bytes = 0
 
     def warm(self) -> None:
         """Build what most queries need now, so no query's time limit pays for it.
@@ -184,8 +185,10 @@ class IndexView:
             return hit
         result = self._postings(field, term)
         memo[key] = result
-        if len(memo) > POSTINGS_MEMO:
-            memo.popitem(last=False)
+        self._memo_bytes += result[0].nbytes + result[1].nbytes
+        while self._memo_bytes > POSTINGS_MEMO_BYTES and len(memo) > 1:
+            _, (ids, tf) = memo.popitem(last=False)
+            self._memo_bytes -= ids.nbytes + tf.nbytes
         return result
 
     def _postings(self, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
@@ -203,6 +206,16 @@ class IndexView:
             keep = self.live[ids]
             ids, tf = ids[keep], tf[keep]
         return ids, tf
+
+    def df(self, term: str, fields: tuple[str, ...] = ("title", "body")) -> int:
+        """Live documents with ``term`` in any of ``fields`` (BM25F's document frequency)."""
+        if len(fields) == 1:
+            return len(self.postings(fields[0], term)[0])
+        lists = [self.postings(f, term)[0] for f in fields]
+        nonempty = [ids for ids in lists if len(ids)]
+        if len(nonempty) <= 1:
+            return len(nonempty[0]) if nonempty else 0
+        return len(np.unique(np.concatenate(nonempty)))
 
     def positions(self, field: str, term: str) -> tuple[np.ndarray, list[bytes]]:
         """Global ids (deleted included) and encoded positions of a term, for phrase checks."""

@@ -27,6 +27,10 @@ def ids(results) -> list[str]:
     ("people:xi", "all", {"a1", "a4"}),
     ("title:pipeline", "all", {"a2"}),
     ("section:russia", "all", {"a1", "a4"}),
+    ("section:rus*", "all", {"a1", "a4"}),
+    ("section:Eco*", "all", {"a3", "a6"}),
+    ("section:*erg*", "all", {"a2"}),
+    ("section:en?rgy", "all", {"a2"}),
     ("putin NOT kremlin", "all", {"a2"}),
     ("putin -kremlin", "all", {"a2"}),
     ("-putin", "all", {"a3", "a4", "a5", "a6", "b0", "b1"}),  # only exclusions: everything else

@@ -42,3 +42,15 @@ def test_snippet_fragments_in_text_order_and_fallback():
     assert snippet.index("alpha") < snippet.index("beta") and " … " in snippet
     lead = highlighter(["zzz"], fragment_chars=30).snippet("word " * 50)
     assert lead.endswith(" …") and "<mark>" not in lead and len(lead) <= 32
+
+
+def test_every_word_of_a_stem_is_found():
+    from searchsvc.analysis import stem
+
+    text = ("city cities fly flying flies trying tried army armies body bodies sky skies dying lying "
+            "happy happiness studies studying")
+    found = {text.split()[i] for i in range(len(text.split()))}
+    for word in found:
+        h = highlighter([stem(word)]).title(text)
+        assert f"<mark>{word}</mark>" in h.split() or f"<mark>{word}</mark>" in h, (word, h)
+

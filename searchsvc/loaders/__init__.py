@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..document import DEFAULT_MAX_DOCUMENT_CHARS, Document
@@ -29,7 +29,7 @@ from ..errors import InputError
 from . import jsonl, reuters, seedtext
 
 Record = Document | InputError
-Reader = Callable[[Path, int], Iterator[Record]]
+Reader = Callable[..., Iterator[Record]]
 
 READERS: dict[str, Reader] = {
     "text": seedtext.read,
@@ -51,6 +51,9 @@ class Unit:
     end: int | None = None
     first_line: int = 1
     size: int = 0
+    #: What documents record as their ``source``: the path below the input's parent
+    #: ("reuters21578/reut2-000.sgm"), not the server's absolute path.
+    label: str = ""
 
 
 def iter_records(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
@@ -85,22 +88,33 @@ def plan(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
                                         f"({', '.join(READERS)})", source=str(file)))
                 continue
             size = file.stat().st_size
+            label = _label(file, path)
             if fmt == "jsonl" and split_bytes and size > split_bytes:
-                units.extend(jsonl.split(str(file), size, split_bytes))
+                units.extend(replace(u, label=label) for u in jsonl.split(str(file), size, split_bytes))
             else:
-                units.append(Unit(str(file), fmt, size=size))
+                units.append(Unit(str(file), fmt, size=size, label=label))
     return units
 
 
 def read_unit(unit: Unit, max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterator[Record]:
     path = Path(unit.path)
     try:
+        label = unit.label or path.name
         if unit.format == "jsonl":
-            yield from jsonl.read(path, max_chars, start=unit.start, end=unit.end, first_line=unit.first_line)
+            yield from jsonl.read(path, max_chars, start=unit.start, end=unit.end, first_line=unit.first_line,
+                                  label=label)
         else:
-            yield from READERS[unit.format](path, max_chars)
+            yield from READERS[unit.format](path, max_chars, label=label)
     except OSError as e:
         yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
+
+
+def _label(file: Path, root: Path) -> str:
+    """The file's path below the folder that holds the input (a folder or a file)."""
+    try:
+        return str(file.resolve().relative_to(root.resolve().parent))
+    except ValueError:
+        return file.name
 
 
 def format_of(path: Path, format: str | None = None) -> str | None:

@@ -18,7 +18,7 @@ from ..errors import InputError
 
 
 def read(path: Path, max_chars: int, *, start: int = 0, end: int | None = None,
-         first_line: int = 1) -> Iterator[Document | InputError]:
+         first_line: int = 1, label: str | None = None) -> Iterator[Document | InputError]:
     """Records of the whole file, or of the lines in bytes [start, end)."""
     source = str(path)
     with open(path, "rb") as f:
@@ -30,7 +30,7 @@ def read(path: Path, max_chars: int, *, start: int = 0, end: int | None = None,
             pos += len(raw)
             if not raw.strip():
                 continue
-            yield parse_line(raw, source=source, line=lineno, max_chars=max_chars, provenance=source)
+            yield parse_line(raw, source=source, line=lineno, max_chars=max_chars, provenance=label or path.name)
 
 
 def split(path: str, size: int, chunk: int) -> list[Any]:

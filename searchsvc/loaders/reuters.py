@@ -30,17 +30,19 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
-def read(path: Path, max_chars: int) -> Iterator[Document | InputError]:
+def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Document | InputError]:
     text = path.read_bytes().decode("latin-1")
     source = str(path)
+    provenance = label or path.name
     line, last = 1, 0
     for m in _ARTICLE.finditer(text):
         line += text.count("\n", last, m.start())
         last = m.start()
-        yield _article(m.group(1), m.group(2), source=source, line=line, max_chars=max_chars)
+        yield _article(m.group(1), m.group(2), source=source, line=line, max_chars=max_chars, provenance=provenance)
 
 
-def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int) -> Document | InputError:
+def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
+             provenance: str) -> Document | InputError:
     newid = _NEWID.search(attrs)
     if not newid:
         return InputError("<REUTERS> without NEWID", source=source, line=line)
@@ -55,7 +57,7 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int) 
         "title": title,
         "body": _strip_trailer(body),
         "section": next(iter(_list(inner, "TOPICS")), ""),
-        "source": source,
+        "source": provenance,
     }
     try:
         doc = Document.from_record(rec, source=source, line=line, max_chars=max_chars)
@@ -64,7 +66,7 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int) 
     published = _published(inner)
     slugs = tuple(_slug_name(s) for s in _list(inner, "PEOPLE"))
     return Document(id=doc.id, title=doc.title, body=doc.body, section=doc.section,
-                    published=published, people=slugs, source=source, line=line)
+                    published=published, people=slugs, source=provenance, line=line)
 
 
 def _element(inner: str, name: str) -> str | None:

@@ -21,7 +21,7 @@ from ..errors import InputError
 METADATA_NAME = "metadata.json"
 
 
-def read(path: Path, max_chars: int) -> Iterator[Document | InputError]:
+def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Document | InputError]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -40,7 +40,7 @@ def read(path: Path, max_chars: int) -> Iterator[Document | InputError]:
         "section": lines[0].strip(),
         "title": lines[1].strip(),
         "body": "\n".join(line.strip() for line in lines[2:] if line.strip()),
-        "source": str(path),
+        "source": label or path.name,
     }
     meta = _metadata(path.parent)
     if isinstance(meta, InputError):

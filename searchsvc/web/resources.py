@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import falcon
 
 from ..document import Document, id_problem
-from ..engine import SearchEngine
+from ..engine import MAX_SUGGESTIONS, SearchEngine
 from ..errors import InputError, NotFoundError, QueryError
 from ..indexer import IndexWriter
 from ..loaders.jsonl import parse_line
@@ -64,7 +64,7 @@ class Suggest:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         prefix = params.text(req, "q", max_chars=200)
-        limit = params.integer(req, "limit", 10, 1, 50)
+        limit = params.integer(req, "limit", 10, 1, MAX_SUGGESTIONS)
         resp.media = {"q": prefix, "suggestions": self.engine.suggest(prefix, limit=limit)}
 
 
