@@ -44,8 +44,8 @@ from .store import IndexDir
 from .suggest import did_you_mean, suggest
 from .view import IndexView, date_bounds
 
-#: With fewer results than this, a did-you-mean is computed.
-DID_YOU_MEAN_BELOW = 3
+#: With fewer results than this, a did-you-mean is computed (only rare query words are checked).
+DID_YOU_MEAN_BELOW = 50
 #: Attempts to open the live generation when its files change underneath (see refresh).
 REFRESH_ATTEMPTS = 10
 SIMILAR_TERMS = 25
@@ -223,7 +223,7 @@ class SearchEngine:
                 warnings=ev.warnings, generation=view.generation)
             if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
                 try:
-                    results.did_you_mean = did_you_mean(view, parsed.words, deadline.check)
+                    results.did_you_mean = did_you_mean(view, query, parsed.words, deadline.check)
                 except QueryTimeoutError:  # the results are complete: answer them without the suggestion
                     results.warnings.append("no did-you-mean: the query reached its time limit")
             if s.result_cache and not results.warnings:  # a partial answer is not kept

@@ -17,6 +17,7 @@ the next rebuild.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,10 @@ from .view import IndexView
 VOCAB_NAME = "vocab.json"
 #: A query word this rare is worth correcting when a neighbour is much more common.
 RARE_DF = 2
+#: A word in more documents than this is not taken for a typo.
+MAYBE_TYPO_DF = 50
+#: A correction must be in this many times more documents than the word it replaces.
+COMMONER = 20
 
 
 def merge_display_words(into: dict[str, tuple[str, int]], more: dict[str, tuple[str, int]]) -> None:
@@ -116,40 +121,51 @@ def _folded_names(book: Any) -> list[str]:
     return folded
 
 
-def did_you_mean(view: IndexView, words: tuple[str, ...], check: Callable[[], None] = lambda: None) -> str | None:
-    """The query with its unknown or rare words corrected, or None; ``check`` raises to stop (a deadline)."""
+def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
+                 check: Callable[[], None] = lambda: None) -> str | None:
+    """``query`` with its unknown or rare words corrected in place (its syntax kept:
+    ``title:zebrra`` becomes ``title:zebra``), or None; ``check`` raises to stop (a deadline)."""
     if not words or len(words) > 12:
         return None
     vocab = vocabulary(view)
-    changed = False
-    out = []
-    for word in words:
+    fixes: dict[str, str] = {}
+    for word in dict.fromkeys(words):
         check()
         s = stem(word)
         df = view.df(s)
-        best = None
-        if df <= RARE_DF and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
+        if df <= MAYBE_TYPO_DF and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
             best = _closest(view, s, df, maxdist=1 if len(word) < 6 else 2)
-        if best:
-            out.append(vocab.get(best, best))
-            changed = True
-        else:
-            out.append(word)
-    return " ".join(out) if changed else None
+            if best:
+                fixes[word] = vocab.get(best, best)
+    if not fixes:
+        return None
+    pattern = re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, sorted(fixes, key=len, reverse=True)))
+                         + r")(?![^\W_])", re.IGNORECASE)
+    return pattern.sub(lambda m: _like(m.group(), fixes.get(fold(m.group().lower()), m.group())), query)
+
+
+def _like(original: str, fix: str) -> str:
+    """``fix`` in the case of the word it replaces (Reagn -> Reagan, REAGN -> REAGAN)."""
+    if original.isupper() and len(original) > 1:
+        return fix.upper()
+    if original[:1].isupper():
+        return fix[:1].upper() + fix[1:]
+    return fix
 
 
 def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
+    """The nearest term (fewest edits, then most documents) that is far more common than ``term``."""
     found: set[str] = set()
     for seg in view.segments:
         found |= fuzzy_index(seg, "body").candidates(term, maxdist)
-    candidates = sorted(t for t in found if t != term)
-    scored = [(view.df(t), t) for t in candidates[:200]]
-    # An unknown word takes any known neighbour; a rare one only a far more common one.
-    scored = [(n, t) for n, t in scored if (n > 0 if df == 0 else n > max(df * 5, RARE_DF))]
-    if not scored:
-        return None
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    return scored[0][1]
+    scored = []
+    for t in sorted(found - {term})[:200]:
+        n = view.df(t)
+        # An unknown word takes any known neighbour; a rare one only a far more common one
+        # (Reuters spells "interest" as "interst" five times against thousands).
+        if n > 0 if df == 0 else n >= max(df * COMMONER, RARE_DF + 1):
+            scored.append((edit_distance(t, term), -n, t))
+    return min(scored)[2] if scored else None
 
 
 class FuzzyIndex:

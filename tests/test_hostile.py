@@ -80,7 +80,7 @@ def test_did_you_mean_stops_at_the_deadline_and_the_results_still_come(engine: S
     # (3-7 s for a 12-word query of unknown words on Reuters under a 2 s limit).
     view = engine.view()
     with pytest.raises(QueryTimeoutError):
-        did_you_mean(view, ("zebrra",), check=lambda: (_ for _ in ()).throw(QueryTimeoutError("x")))
+        did_you_mean(view, "zebrra", ("zebrra",), check=lambda: (_ for _ in ()).throw(QueryTimeoutError("x")))
 
     from searchsvc import suggest
 
