@@ -4,8 +4,8 @@
     python scripts/rebuild_index.py                        # index/ from seeds/
     python scripts/rebuild_index.py --index /srv/ix news/  # any index, any sources
 
-A full rebuild builds a new generation and switches to it atomically; a running
-service picks it up within about a second. The options are those of
+A full rebuild builds a new generation and switches to it atomically; every worker
+of a running service picks it up on its next request. The options are those of
 ``searchsvc index``.
 """
 

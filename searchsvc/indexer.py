@@ -182,6 +182,10 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
             report.api_writes_applied += len(late)
         if discard:
             journal.drop_before(replay_from)
+        elif replay_from:
+            # One entry per id is all a replay needs: the journal stops growing with every
+            # rewrite of the same document, and the next rebuild reads less.
+            journal.compact()
         doc_count = ix.doc_count()
         report.segments = len(ix._segments())
         _write_meta(build, doc_count, report)
@@ -302,7 +306,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
                 merge_display_words(part.words, writer.display_words())
                 part.ids.append(ids)
                 writer, ids = BulkSegmentWriter(storage, schema), []
-            if counter is not None and writer.count % 100 == 0:
+            if counter is not None and writer.count and writer.count % 100 == 0:
                 with counter.get_lock():
                     counter.value += 100
     if writer.count:
@@ -469,10 +473,3 @@ def _live_generation(store: IndexDir) -> str | None:
         return store.pointer().generation
     except (IndexMissingError, OSError):
         return None
-
-
-def require_index(path: str | Path) -> IndexDir:
-    store = IndexDir(path)
-    if not store.exists():
-        raise IndexMissingError(f"no index at {path} (build one with `searchsvc index`)")
-    return store

@@ -39,21 +39,22 @@ SECONDS_PER_DAY = 86_400
 
 @dataclass(frozen=True)
 class BM25FParams:
-    """Ranking parameters; ``from_settings()`` reads them from the settings registry."""
+    """Ranking parameters, read from the settings registry by ``from_settings()`` (the
+    defaults live there, documented, and only there)."""
 
-    k1: float = 1.2
-    b: tuple[tuple[str, float], ...] = (("title", 0.5), ("body", 0.6), ("people", 0.5))
-    weights: tuple[tuple[str, float], ...] = (("title", 2.5), ("body", 1.0), ("people", 1.0))
+    k1: float
+    b: tuple[tuple[str, float], ...]
+    weights: tuple[tuple[str, float], ...]
     #: Term-proximity bonus weight (0: off) and how many best results it re-ranks.
-    proximity_weight: float = 0.0
-    proximity_candidates: int = 100
+    proximity_weight: float
+    proximity_candidates: int
     #: RM3 pseudo-relevance feedback for match=any (0 feedback documents: off).
-    rm3_docs: int = 0
-    rm3_terms: int = 10
-    rm3_query_weight: float = 0.5
+    rm3_docs: int
+    rm3_terms: int
+    rm3_query_weight: float
     #: Recency: half-life in days (0: off) and the share of the score that decays.
-    recency_half_life: float = 0.0
-    recency_weight: float = 0.5
+    recency_half_life: float
+    recency_weight: float
 
     @classmethod
     def from_settings(cls, s: Any) -> BM25FParams:

@@ -223,12 +223,6 @@ class SegmentView:
                 yield match
                 term += "\0"
 
-    def doc_frequency(self, field: str, term: str) -> int:
-        try:
-            return int(self.reader.doc_frequency(field, term))
-        except Exception:
-            return 0
-
     def field_terms(self, field: str) -> list[str]:
         """Every term of a field in this segment, in lexical order."""
         return [term for term, _ in self.term_infos(field)]

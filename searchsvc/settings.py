@@ -76,7 +76,7 @@ SETTINGS: tuple[Setting, ...] = (
             int, 1, 1 << 40),
     Setting("lock_timeout", 5.0, "Seconds a writer waits for the index write lock before giving up.",
             float, 0.0, 3600),
-    Setting("extract_workers", 0, "Processes extracting people/dates during a rebuild (0: one per core).",
+    Setting("extract_workers", 0, "Worker processes of a rebuild (reading, extracting, indexing; 0: one per core).",
             int, 0, 256),
     # Service
     Setting("index", "index", "Index directory the service and CLI use."),
@@ -87,6 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
             secret=True),
     Setting("cors_origins", "", "Comma-separated origins allowed by CORS ('*' for any); empty: CORS off."),
     Setting("max_body_bytes", 16 * 1024 * 1024, "Largest request body accepted (413 above).", int, 1, 1 << 34),
+    Setting("max_bulk_documents", 1000, "Most documents one POST /documents may carry (413 above): a request must "
+            "finish well inside request_timeout.", int, 1, 1_000_000),
     Setting("max_json_depth", 32, "Deepest JSON nesting accepted in a request body.", int, 2, 1000),
     Setting("request_timeout", 30, "Seconds gunicorn lets a request run before recycling the worker.",
             int, 1, 3600),

@@ -103,7 +103,8 @@ class IndexDir:
     def generations(self) -> list[str]:
         if not self.path.is_dir():
             return []
-        return sorted(p.name for p in self.path.iterdir() if _GEN.match(p.name) and p.is_dir())
+        gens = [p.name for p in self.path.iterdir() if _GEN.match(p.name) and p.is_dir()]
+        return sorted(gens, key=lambda name: int(name[4:]))  # by number: gen-1000000 after gen-999999
 
     def meta(self, name: str) -> dict[str, object]:
         try:

@@ -200,6 +200,15 @@ def test_bulk_json_array_and_json_lines(client):
                  415, "unsupported_media_type")
 
 
+def test_bulk_document_count_is_capped(fresh_index):
+    c = falcon.testing.TestClient(create_app(Settings({"index": str(fresh_index), "api_key": KEY,
+                                                       "max_bulk_documents": 2}, environ={})))
+    r = c.simulate_post("/documents", json=[{"id": f"k{i}", "title": "t"} for i in range(3)], headers=AUTH)
+    err = assert_error(r, 413, "payload_too_large")
+    assert "max_bulk_documents" in err["message"]
+    assert c.simulate_get("/health").json["documents"] == 8
+
+
 def test_busy_writer_is_503_with_retry_after(client, fresh_index):
     from searchsvc.store import IndexDir
 

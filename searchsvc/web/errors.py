@@ -93,14 +93,6 @@ def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception,
     send_error(resp, 500, "internal_error", "the server failed to answer this request; it has been logged")
 
 
-class BadRequest(falcon.HTTPBadRequest):
-    """A 400 that names the parameter or field it is about."""
-
-    def __init__(self, message: str, param: str | None = None) -> None:
-        super().__init__(description=message)
-        self.param = param
-
-
 _DEFAULT_MESSAGES = {
     404: "nothing at {path}",
     405: "{method} is not allowed on {path} (see the Allow header)",

@@ -135,6 +135,10 @@ class DocumentCollection:
         else:
             raise falcon.HTTPUnsupportedMediaType(
                 description=f"send application/json (an array) or application/x-ndjson, not {kind!r}")
+        if len(records) > s.max_bulk_documents:
+            raise falcon.HTTPContentTooLarge(
+                description=f"{len(records):,} documents in one request; the limit is {s.max_bulk_documents:,} "
+                            "(setting max_bulk_documents): send them in several requests")
         docs = [r for r in records if isinstance(r, Document)]
         errors = [_record_error(i, r) for i, r in enumerate(records) if isinstance(r, InputError)]
         if not docs:

@@ -51,6 +51,10 @@ export function suggest(prefix, limit, signal) {
   return getJSON("/suggest", new URLSearchParams({ q: prefix, limit: String(limit) }), signal);
 }
 
+export function health(signal) {
+  return getJSON("/health", null, signal);
+}
+
 export function getDocument(id, signal) {
   return getJSON(`/documents/${encodeURIComponent(id)}`, null, signal);
 }

@@ -2,13 +2,13 @@
 // Every change of search (typing a query, a facet, a chip, a page, the sort, did-you-mean)
 // is a navigation to a new URL, so links, reloads and the back button all just work.
 
-import { search } from "./api.js";
+import { health, search } from "./api.js";
 import { h } from "./dom.js";
 import { facetGroups, filterChips } from "./facets.js";
 import { errorNotice, resultNotices, statusText } from "./notices.js";
 import { pageItems } from "./pager.js";
 import { hitItems } from "./results.js";
-import { hrefFor, pageSize, readState, searchParams, withChange } from "./state.js";
+import { hrefFor, limits, pageSize, readState, searchParams, withChange } from "./state.js";
 import { Autocomplete, lastWord } from "./suggest.js";
 
 const $ = (id) => document.getElementById(id);
@@ -158,4 +158,8 @@ window.addEventListener("popstate", () => show(readState()));
 // On a phone the facets start folded so the results come first on screen.
 if (NARROW.matches) els.refine.open = false;
 els.q.focus();
+// The pager stops at the server's deepest page; until /health answers, the default holds.
+health()
+  .then((h) => { if (h?.limits?.max_offset >= 0) limits.maxOffset = h.limits.max_offset; })
+  .catch(() => {});
 show(readState());

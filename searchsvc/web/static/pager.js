@@ -2,14 +2,14 @@
 
 import { h } from "./dom.js";
 import { formatCount } from "./format.js";
-import { hrefFor, MAX_OFFSET, pageSize } from "./state.js";
+import { hrefFor, limits, pageSize } from "./state.js";
 
 const WINDOW = 2; // pages shown either side of the current one
 
 /** The <li> items of the pager, or [] when everything fits on one page. */
 export function pageItems(state, total) {
   const size = pageSize(state);
-  const last = Math.min(Math.ceil(total / size), Math.floor(MAX_OFFSET / size) + 1);
+  const last = Math.min(Math.ceil(total / size), Math.floor(limits.maxOffset / size) + 1);
   if (last <= 1) return [];
   const items = [];
   if (state.page > 1) items.push(link(state, state.page - 1, "Previous", { rel: "prev", "aria-label": "Previous page" }));

@@ -3,8 +3,8 @@
 // user gave them; the API validates them and the page shows its error if one is wrong.
 
 export const PAGE_SIZE = 10;
-/** The server's default max_offset: pages beyond it would only get a 400. */
-export const MAX_OFFSET = 10000;
+/** The server's limits; /health reports its settings (see loadLimits in app.js). */
+export const limits = { maxOffset: 10000 };
 
 const SINGLE = ["q", "section", "from", "to", "mentions_from", "mentions_to", "sort", "match", "limit"];
 const DEFAULTS = { sort: "relevance", page: 1 };
