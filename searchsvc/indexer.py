@@ -79,7 +79,7 @@ class _Part:
 
     segments: list[Any] = field(default_factory=list)
     ids: list[list[str]] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> (file, line)
     errors: list[InputError] = field(default_factory=list)
     skipped: int = 0
     stems: dict[str, str] = field(default_factory=dict)
@@ -248,8 +248,8 @@ def _build_part(build: str, units: list[Unit], skip_ids: set[str], skip_bad: boo
         for unit in units:
             for rec in read_unit(unit, max_chars):
                 if isinstance(rec, Document) and rec.id in seen:
-                    rec = InputError(f"duplicate id (first seen in {part.sources.get(rec.id, '?')})",
-                                     source=rec.source, record_id=rec.id, field="id")
+                    rec = InputError(f"duplicate id (first seen at {_where(part.sources[rec.id])})",
+                                     source=rec.origin[0], line=rec.origin[1], record_id=rec.id, field="id")
                 if isinstance(rec, InputError):
                     part.errors.append(rec)
                     part.skipped += 1
@@ -259,7 +259,7 @@ def _build_part(build: str, units: list[Unit], skip_ids: set[str], skip_bad: boo
                 if rec.id in skip_ids:
                     continue  # the API journal has a newer version (or a delete)
                 seen.add(rec.id)
-                part.sources[rec.id] = rec.source
+                part.sources[rec.id] = rec.origin
                 writer.add(enrich(rec))
                 ids.append(rec.id)
                 if writer.count >= SEGMENT_DOCS:
@@ -278,6 +278,11 @@ def _build_part(build: str, units: list[Unit], skip_ids: set[str], skip_bad: boo
         if in_worker:
             part.stems = dict(analysis._stems)
     return part
+
+
+def _where(origin: tuple[str, int | None]) -> str:
+    source, line = origin
+    return f"{source}:{line}" if line is not None else source or "?"
 
 
 def _split_units(units: list[Unit], n: int) -> list[list[Unit]]:
@@ -300,15 +305,16 @@ def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: boo
         for segment, ids in zip(part.segments, part.ids):
             for local, doc_id in enumerate(ids):
                 if doc_id in first:
-                    err = InputError(f"duplicate id (first seen in {first[doc_id]})",
-                                     source=part.sources.get(doc_id, ""), record_id=doc_id, field="id")
+                    source, line = part.sources[doc_id]
+                    err = InputError(f"duplicate id (first seen at {_where(first[doc_id])})",
+                                     source=source, line=line, record_id=doc_id, field="id")
                     if not skip_bad:
                         raise err
                     errors.append(err)
                     part.skipped += 1
                     segment.delete_document(local)
                 else:
-                    first[doc_id] = part.sources.get(doc_id, "")
+                    first[doc_id] = part.sources[doc_id]
 
 
 def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:

@@ -58,7 +58,7 @@ def test_skip_bad_goes_on_and_counts(tmp_path: Path):
                               json.dumps(doc(1, "beta")), json.dumps(doc(2))]) + "\n")
     report = rebuild(tmp_path / "ix", [bad], skip_bad=True)
     assert (report.documents, report.skipped) == (2, 3)
-    assert [e.line for e in report.errors] == [2, 3, None]
+    assert [e.line for e in report.errors] == [2, 3, 4]
     assert "duplicate id" in str(report.errors[2])
     assert search_ids(tmp_path / "ix", "alpha") == {"1", "2"}  # the first "1" wins
 
