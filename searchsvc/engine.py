@@ -123,16 +123,14 @@ class SearchEngine:
     def refresh(self) -> bool:
         """Open the latest generation/commit if ``CURRENT`` changed; True when it did."""
         with self._lock:
-            for attempt in range(REFRESH_ATTEMPTS):
+            for attempt in range(1, REFRESH_ATTEMPTS):
                 try:
                     return self._refresh()
                 except FileNotFoundError:
                     # A commit removed the table of contents or a merged segment we were opening,
                     # or a rebuild removed an old generation: read CURRENT again (as Whoosh does).
-                    if attempt == REFRESH_ATTEMPTS - 1:
-                        raise
-                    time.sleep(0.01 * (attempt + 1))
-            raise AssertionError("unreachable")
+                    time.sleep(0.01 * attempt)
+            return self._refresh()
 
     def _refresh(self) -> bool:
         with self._lock:
