@@ -8,6 +8,7 @@ its percent-decoding of paths).
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import json
 import re
@@ -102,10 +103,12 @@ def test_the_key_is_compared_in_constant_time_for_every_header_shape(monkeypatch
             auth.require_key(req, KEY)
         except Exception:  # noqa: S110 - 401 expected for all but the last
             pass
-    # compare_digest ran once for each attempt, always against the configured key,
-    # even when the scheme was wrong or the header missing.
+    # compare_digest ran once for each attempt, always against the configured key, even when
+    # the scheme was wrong or the header missing, and on inputs of one length whatever was sent
+    # (compare_digest returns early on different lengths: that would time the key's length).
     assert len(calls) == len(WRONG) + 1
-    assert all(b == KEY.encode() for _, b in calls)
+    assert all(b == hashlib.sha256(KEY.encode()).digest() for _, b in calls)
+    assert {len(a) for a, _ in calls} == {32}
 
 
 def test_the_right_key_writes(client):
