@@ -28,6 +28,7 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -218,10 +219,10 @@ def _read_your_write(client: Client, tok: str, doc_id: str, check: bool) -> None
 
 
 def run(port: int, key: str, *, clients: int, writers: int, seconds: float, seed: int, known_ids: list[str],
-        until: threading.Event | None = None, max_seconds: float | None = None,
-        check_reads: bool = True) -> Outcome:
-    """Run ``clients`` threads (``writers`` of them writing) for ``seconds``, or until ``until`` is set
-    (but at least ``seconds`` and at most ``max_seconds``)."""
+        until: threading.Event | None = None, enough: Callable[[Outcome], bool] | None = None,
+        max_seconds: float | None = None, check_reads: bool = True) -> Outcome:
+    """Run ``clients`` threads (``writers`` of them writing) for at least ``seconds``, then until ``until`` is
+    set and ``enough(outcome)`` holds, for at most ``max_seconds``."""
     out = Outcome()
     lock = threading.Lock()
     stop = threading.Event()
@@ -241,7 +242,10 @@ def run(port: int, key: str, *, clients: int, writers: int, seconds: float, seed
         while True:
             elapsed = time.monotonic() - started
             if elapsed >= seconds and (until is None or until.is_set()):
-                break
+                with lock:
+                    satisfied = enough is None or enough(out)
+                if satisfied:
+                    break
             if max_seconds is not None and elapsed >= max_seconds:
                 break
             time.sleep(0.1)

@@ -566,6 +566,7 @@ def _failing_io(monkeypatch: pytest.MonkeyPatch, at: int, code: int) -> list[int
     return counter
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EIO])
 def test_every_io_call_of_a_rebuild_and_a_write_failing(tmp_path: Path, corpus_file: Path,
                                                         monkeypatch: pytest.MonkeyPatch, code: int):

@@ -121,6 +121,7 @@ def test_a_50_mb_line_is_one_bad_record(tmp_path: Path):
     assert "the limit is 4,000,000" in report.errors[0].message
 
 
+@pytest.mark.slow
 def test_the_cli_exit_codes_and_messages(tmp_path: Path, mixed: Path):
     def cli(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "searchsvc", "index", "--index", str(tmp_path / "ix"), *args],

@@ -70,8 +70,9 @@ def test_32_clients_while_two_rebuilds_swap_the_generation_and_writes_land(tmp_p
 
         t = threading.Thread(target=rebuilds)
         t.start()
+        # At least 20 s and both rebuilds; longer if a slow machine has not yet reached the minimums below.
         out = loadgen.run(server.port, KEY, clients=32, writers=6, seconds=20, seed=1, known_ids=known,
-                          until=done, max_seconds=180)
+                          until=done, enough=lambda o: o.total >= 1000 and len(o.acks) >= 100, max_seconds=180)
         t.join()
         assert not errors
         assert len(windows) == 2, "the two rebuilds did not finish within the run"
