@@ -163,6 +163,7 @@ def main(argv: list[str]) -> int:
         "documents_written_alive": sum(1 for t in ledger.values() if t), "documents_deleted": sum(
             1 for t in ledger.values() if t is None),
         "read_your_writes_checked": out.read_your_writes,
+        "writes_unanswered": sum(len(v) for v in out.uncertain.values()),
         "writes_lost_after_run": len(problems), "writes_lost_after_final_rebuild": len(problems_after),
         "lost_examples": (problems + problems_after)[:10],
         "rebuilds": len(rebuilds), "rebuilds_failed": sum(1 for r in rebuilds if r["exit"]) + (final.returncode != 0),
