@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .analysis import fold, stem
@@ -32,6 +33,9 @@ _WORD = re.compile(r"[^\W_]+")
 # Between two words of one phrase: punctuation/space, or a possessive the analyser drops.
 _PHRASE_GAP = re.compile(r"(?:['’`][sS])?[\W_]*")
 ELLIPSIS = " … "
+#: Snippets come from the first this many characters of a body (Lucene's default is 51,200),
+#: so a hit costs the same however long its document is.
+MAX_ANALYZED_CHARS = 50_000
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class Highlighter:
         return render(text, self._spans(text, "title"))
 
     def snippet(self, body: str) -> str:
-        text = " ".join(body.split())
+        cut = len(body) > MAX_ANALYZED_CHARS
+        text = " ".join(body[:MAX_ANALYZED_CHARS].split())
         spans = self._spans(text, "body")
         if not spans:
             return _lead(text, self.fragment_chars)
@@ -74,7 +79,7 @@ class Highlighter:
             piece = render(text[a:b], [Span(s.start - a, s.end - a, s.term) for s in inside])
             parts.append(piece)
         lead = "" if windows[0][0] == 0 else "… "
-        tail = "" if windows[-1][1] >= len(text) else " …"
+        tail = "" if windows[-1][1] >= len(text) and not cut else " …"
         return lead + ELLIPSIS.join(parts) + tail
 
     # -- finding the marks ---------------------------------------------------
@@ -131,15 +136,23 @@ def _merge(spans: list[Span]) -> list[Span]:
 
 
 def choose_windows(text: str, spans: list[Span], size: int, count: int) -> list[tuple[int, int]]:
-    """Up to ``count`` non-overlapping windows with the most distinct terms, in text order."""
+    """Up to ``count`` non-overlapping windows with the most distinct terms, in text order.
+
+    ``spans`` are sorted and do not overlap (as ``_merge`` returns them), so the spans inside
+    a window are one run of the list, found by bisection: a document with tens of thousands
+    of matches costs that many small steps, not their square.
+    """
+    starts = [s.start for s in spans]
+    ends = [s.end for s in spans]
     scored = []
     for i, anchor in enumerate(spans):
         start = max(0, anchor.start - size // 4)
         end = min(len(text), start + size)
         start = max(0, end - size) if end == len(text) else start
-        inside = [s for s in spans[i:] if s.end <= end] + [s for s in spans[:i] if s.start >= start]
-        distinct = len({s.term for s in inside})
-        scored.append((-distinct, -len(inside), start, end))
+        lo = bisect_left(starts, start, 0, i)  # spans before the anchor that start inside
+        hi = bisect_right(ends, end, i)  # the anchor and those after it that end inside
+        distinct = len({s.term for s in spans[lo:hi]})
+        scored.append((-distinct, -(hi - lo), start, end))
     scored.sort()
     chosen: list[tuple[int, int]] = []
     for _, _, start, end in scored:

@@ -407,3 +407,120 @@ def test_caps_answer_400_with_a_clear_message_under_gunicorn(fresh_index: Path):
 
 
 from urllib.parse import urlencode  # noqa: E402
+
+
+# -- snippets of huge documents ------------------------------------------------------------
+
+from searchsvc import highlight  # noqa: E402
+from searchsvc.highlight import MAX_ANALYZED_CHARS, Span, choose_windows  # noqa: E402
+from searchsvc.matching import Deadline, Marks  # noqa: E402
+
+
+def _reference_windows(text, spans, size, count):
+    """choose_windows as it was (quadratic), to check the new one answers the same."""
+    scored = []
+    for i, anchor in enumerate(spans):
+        start = max(0, anchor.start - size // 4)
+        end = min(len(text), start + size)
+        start = max(0, end - size) if end == len(text) else start
+        inside = [s for s in spans[i:] if s.end <= end] + [s for s in spans[:i] if s.start >= start]
+        scored.append((-len({s.term for s in inside}), -len(inside), start, end))
+    scored.sort()
+    chosen = []
+    for _, _, start, end in scored:
+        if len(chosen) == count:
+            break
+        if any(start < b and a < end for a, b in chosen):
+            continue
+        chosen.append((start, end))
+    chosen.sort()
+    return [highlight._snap(text, a, b, spans) for a, b in chosen]
+
+
+def test_choosing_snippet_windows_answers_as_before():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        text = " ".join(rng.choice(["ab", "cde", "f", "ghij", "k"]) for _ in range(rng.randint(1, 400)))
+        spans, pos = [], 0
+        for word in text.split(" "):
+            if rng.random() < 0.3:
+                spans.append(Span(pos, pos + len(word) + (rng.random() < 0.1) * 3, word))  # some phrases
+            pos += len(word) + 1
+        spans = highlight._merge(spans)
+        size, count = rng.choice([20, 40, 220]), rng.choice([1, 2, 3])
+        assert choose_windows(text, spans, size, count) == _reference_windows(text, spans, size, count)
+
+
+class _CountingList(list):
+    """Counts the elements that slicing hands out (the work of choosing windows)."""
+
+    sliced = 0
+
+    def __getitem__(self, key):
+        out = super().__getitem__(key)
+        if isinstance(key, slice):
+            _CountingList.sliced += len(out)
+        return out
+
+
+def test_choosing_windows_does_not_grow_with_the_square_of_the_matches():
+    # Before: every match looked at every other one. A 3.4 MB document matching every eighth word
+    # (75,000 matches) took 546 s of one worker for a search of 3 hits: past gunicorn's timeout.
+    n = 4000
+    text = " ".join("okapi" if i % 2 == 0 else "filler" for i in range(2 * n))
+    spans = _CountingList(Span(m.start(), m.end(), "okapi") for m in re.finditer("okapi", text))
+    assert len(spans) == n
+    _CountingList.sliced = 0
+    choose_windows(text, spans, 220, 2)
+    assert _CountingList.sliced <= 40 * n  # the old way: ~n * n = 16,000,000
+
+
+def test_snippets_come_from_the_first_50000_characters():
+    marks = Marks()
+    marks.add_term(("body",), "okapi")
+    hl = highlight.Highlighter(marks)
+    early = hl.snippet("okapi " + "filler " * (MAX_ANALYZED_CHARS // 7 + 10))
+    late = hl.snippet("filler " * (MAX_ANALYZED_CHARS // 7 + 10) + "okapi")
+    assert "<mark>okapi</mark>" in early and early.endswith(" …")
+    assert "<mark>" not in late and late.endswith(" …")
+
+
+def test_once_the_deadline_passes_the_other_hits_come_without_snippets(engine: SearchEngine,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    built = []
+    real_hit, real_passed = SearchEngine._hit, Deadline.passed
+
+    def counting_hit(self, *args, **kwargs):
+        built.append(1)
+        return real_hit(self, *args, **kwargs)
+
+    monkeypatch.setattr(SearchEngine, "_hit", counting_hit)
+    # The limit runs out once two hits are built.
+    monkeypatch.setattr(Deadline, "passed", lambda self: len(built) >= 2 or real_passed(self))
+    r = engine.search("markets OR zebra OR putin", match="any", limit=10)
+    assert len(r.hits) >= 4
+    assert [bool(h.snippet) for h in r.hits] == [True, True] + [False] * (len(r.hits) - 2)
+    assert all(h.title for h in r.hits)
+    assert r.warnings == ["some snippets left out: the query reached its time limit"]
+
+
+@pytest.mark.slow
+def test_a_search_over_huge_documents_full_of_matches(tmp_path: Path):
+    import random
+
+    rng = random.Random(3)
+    words = ["market", "oil", "price", "bank", "okapi", "trade", "deal", "talks"]
+    docs = [{"id": f"huge{i}", "title": f"Huge {i}", "body": " ".join(rng.choice(words) for _ in range(180_000)),
+             "people": [], "dates": []} for i in range(4)]
+    src = tmp_path / "huge.jsonl"
+    src.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    from searchsvc.indexer import rebuild
+
+    rebuild(tmp_path / "ix", [src])
+    with SearchEngine(tmp_path / "ix") as e:
+        for q in ("okapi", '"oil price"', "okapi market oil", "okap*"):
+            r = e.search(q, limit=100)
+            assert r.total == 4 and len(r.hits) == 4
+            assert all("<mark>" in h.snippet for h in r.hits), q
