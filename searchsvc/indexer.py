@@ -300,7 +300,7 @@ def _split_units(units: list[Unit], n: int) -> list[list[Unit]]:
 
 def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: bool) -> None:
     """An id already written by an earlier part is a duplicate: an error, or deleted when skipping."""
-    first: dict[str, str] = {}
+    first: dict[str, tuple[str, int | None]] = {}
     for part in parts:
         for segment, ids in zip(part.segments, part.ids):
             for local, doc_id in enumerate(ids):

@@ -100,7 +100,7 @@ from .corpus import articles, write_corpus  # noqa: E402
 
 TRIALS = 24  # per operation: half at a random time, half at a random I/O boundary
 IO_CALLS = ("fsync", "rename", "replace")
-FAULT_QUERIES = QUERIES + [("market oil", "relevance"), ("syn*", "relevance"), ("okapi", "relevance")]
+FAULT_QUERIES = [*QUERIES, ("market oil", "relevance"), ("syn*", "relevance"), ("okapi", "relevance")]
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def run_killed(operation, kill: KillPoint | None) -> tuple[str, int]:
             _count_io(counter, kill)
             operation()
             os.write(write, str(counter[0]).encode())
-        except BaseException:  # noqa: BLE001
+        except BaseException:
             traceback.print_exc()
             code = 1
         finally:
@@ -539,9 +539,9 @@ def test_a_read_only_file_system(small_disk: SmallDisk, corpus_file: Path, fault
     client = falcon.testing.TestClient(create_app(Settings({"index": str(ix), "api_key": "k"}, environ={})))
     small_disk.mount("8m", "ro")
     try:
-        with pytest.raises(RebuildError, match="Read-only file system.*previous generation is still live"):
+        with pytest.raises(RebuildError, match=r"Read-only file system.*previous generation is still live"):
             rebuild(ix, [fault_sources[1]])
-        with pytest.raises(IndexWriteError, match="Read-only file system.*was not applied"):
+        with pytest.raises(IndexWriteError, match=r"Read-only file system.*was not applied"):
             IndexWriter(ix).put([Document.from_record({"id": "ro", "title": "Read-only"})])
         r = client.simulate_put("/documents/ro", json={"title": "Read-only"}, headers={"Authorization": "Bearer k"})
         assert r.status_code == 503 and r.json["error"]["code"] == "index_unwritable"
@@ -625,4 +625,5 @@ def test_every_io_call_of_a_rebuild_and_a_write_failing(tmp_path: Path, corpus_f
             assert e.search("wombat").total in (0, 1) and e.search("okapi").total == 2
     assert failed["rebuild"] >= rebuild_calls - 3 and failed["write"] >= 2, (failed, rebuild_calls, write_calls)
     assert 1 <= failed["after the switch"] <= 2, failed
-    print(f"\n{errno.errorcode[code]} at each of {rebuild_calls} rebuild and {write_calls} write I/O calls: {dict(failed)}")
+    print(f"\n{errno.errorcode[code]} at each of {rebuild_calls} rebuild and {write_calls} write I/O calls: "
+          f"{dict(failed)}")

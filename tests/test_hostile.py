@@ -137,7 +137,7 @@ KINDS: dict[str, tuple[int, st.SearchStrategy[str]]] = {
     # any text, control characters included
     "text": (14, st.text(TEXT, max_size=80)),
     # fuzzy on every word (the costliest kind: kept rarer)
-    "fuzzy": (4, st.lists(st.tuples(st.sampled_from(WORDS + ["pipelin", "marekt", "kremln"]),
+    "fuzzy": (4, st.lists(st.tuples(st.sampled_from([*WORDS, "pipelin", "marekt", "kremln"]),
                                      st.sampled_from(["~", "~1", "~2", "~2/1"])), min_size=1, max_size=6)
               .map(lambda ws: " ".join(w + f for w, f in ws))),
     "wildcards and ranges": (10, st.sampled_from([
@@ -149,7 +149,8 @@ KINDS: dict[str, tuple[int, st.SearchStrategy[str]]] = {
                               st.sampled_from(["", "~0", "~1", "~3", "~999999999999", "~-1"]),
                               st.sampled_from(["", "^2", "^0", "^-3", "^99999999999999999999"]))),
     # unbalanced or deep nesting, up to the 4,000-character cap
-    "nesting": (6, st.builds(lambda opener, depth, word, close: (opener * depth)[:3990] + word + ")" * (depth * close // 4),
+    "nesting": (6, st.builds(lambda opener, depth, word, close:
+                             (opener * depth)[:3990] + word + ")" * (depth * close // 4),
                              st.sampled_from(["(", "NOT (", "-(", "+(", '"(', "[("]), st.integers(1, 1999),
                              st.sampled_from(WORDS), st.integers(0, 4))),
     # many terms: near, at and over the 256-term cap, up to 1,000
@@ -408,9 +409,7 @@ def test_caps_answer_400_with_a_clear_message_under_gunicorn(fresh_index: Path):
 
 from urllib.parse import urlencode  # noqa: E402
 
-
 # -- snippets of huge documents ------------------------------------------------------------
-
 from searchsvc import highlight  # noqa: E402
 from searchsvc.highlight import MAX_ANALYZED_CHARS, Span, choose_windows  # noqa: E402
 from searchsvc.matching import Deadline, Marks  # noqa: E402
