@@ -49,8 +49,8 @@ class Document:
     source: str = ""
     #: People/dates came from the record itself (not extracted) when True.
     given: frozenset[str] = field(default_factory=frozenset, compare=False)
-    #: Line of the record in its source file, for error messages (not part of the document).
-    line: int | None = field(default=None, compare=False, repr=False)
+    #: Where the record was read (file, line), for error messages; not part of the article.
+    origin: tuple[str, int | None] = field(default=("", None), compare=False)
 
     @classmethod
     def from_record(cls, rec: Mapping[str, Any], *, source: str = "", line: int | None = None,
@@ -109,7 +109,7 @@ class Document:
             given.add("dates")
         return cls(id=doc_id, title=text["title"], body=text["body"], section=text["section"].strip(),
                    published=published, people=people, dates=dates, source=text["source"],
-                   given=frozenset(given), line=line)
+                   given=frozenset(given), origin=(source, line))
 
     def with_extraction(self, people: list[str], dates: list[str]) -> Document:
         """Fill in what the record did not carry.

@@ -129,16 +129,14 @@ class SearchEngine:
     def refresh(self) -> bool:
         """Open the latest generation/commit if ``CURRENT`` changed; True when it did."""
         with self._lock:
-            for attempt in range(REFRESH_ATTEMPTS):
+            for attempt in range(1, REFRESH_ATTEMPTS):
                 try:
                     return self._refresh()
                 except FileNotFoundError:
                     # A commit removed the table of contents or a merged segment we were opening,
                     # or a rebuild removed an old generation: read CURRENT again (as Whoosh does).
-                    if attempt == REFRESH_ATTEMPTS - 1:
-                        raise
-                    time.sleep(0.01 * (attempt + 1))
-            raise AssertionError("unreachable")
+                    time.sleep(0.01 * attempt)
+            return self._refresh()
 
     def _refresh(self) -> bool:
         with self._lock:
@@ -216,7 +214,7 @@ class SearchEngine:
             deadline.check()
             page = order(view, docs, scores, sort, offset + limit)[offset:offset + limit]
             highlighter = Highlighter(ev.marks, fragment_chars=s.snippet_chars, fragments=s.snippet_fragments)
-            hits = [self._hit(view, int(docs[i]), float(scores[i]), highlighter, snippets) for i in page]
+            hits = self._hits(view, docs, scores, page, highlighter, snippets, deadline, ev.warnings)
             results = SearchResults(
                 query=query, match=match, sort=sort, total=len(docs), offset=offset, limit=limit, hits=hits,
                 facets=facet_counts(view, mask) if facets else {}, relaxed=relaxed,
@@ -232,6 +230,17 @@ class SearchEngine:
                     self._results.popitem(last=False)
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
         return results
+
+    def _hits(self, view: IndexView, docs: np.ndarray, scores: np.ndarray, page: np.ndarray, hl: Highlighter,
+              snippets: bool, deadline: Deadline, warnings: list[str]) -> list[Hit]:
+        """The page's hits; once the deadline has passed, the rest come without snippets (and a warning)."""
+        hits = []
+        for i in page:
+            if snippets and deadline.passed():
+                snippets = False
+                warnings.append("some snippets left out: the query reached its time limit")
+            hits.append(self._hit(view, int(docs[i]), float(scores[i]), hl, snippets))
+        return hits
 
     def _hit(self, view: IndexView, docnum: int, score: float, hl: Highlighter, snippets: bool) -> Hit:
         stored = view.stored(docnum)
@@ -307,16 +316,16 @@ class SearchEngine:
             from whoosh import query as wq
 
             q = wq.AndNot(wq.Or([wq.Term("text", t) for t in top]), wq.Term("id", doc_id)) if top else wq.NullQuery
-            ev = Evaluator(view, max_expansions=self.settings.max_expansions,
-                           deadline=Deadline(self.settings.query_time_limit)).run(q)
+            deadline = Deadline(self.settings.query_time_limit)
+            ev = Evaluator(view, max_expansions=self.settings.max_expansions, deadline=deadline).run(q)
             docs = np.flatnonzero(ev.mask)
             scores = bm25f(view, ev.terms, docs, self.params)
             page = order(view, docs, scores, "relevance", limit)
             hl = Highlighter(ev.marks, fragment_chars=self.settings.snippet_chars,
                              fragments=self.settings.snippet_fragments)
-            hits = [self._hit(view, int(docs[i]), float(scores[i]), hl, True) for i in page]
+            hits = self._hits(view, docs, scores, page, hl, True, deadline, ev.warnings)
             return SearchResults(query=f"similar:{doc_id}", match="any", sort="relevance", total=len(docs),
-                                 offset=0, limit=limit, hits=hits, generation=view.generation,
+                                 offset=0, limit=limit, hits=hits, generation=view.generation, warnings=ev.warnings,
                                  took_ms=round((time.perf_counter() - started) * 1000, 3))
 
     def suggest(self, prefix: str, *, limit: int = 10) -> list[dict[str, Any]]:

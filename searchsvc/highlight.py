@@ -36,6 +36,9 @@ _PHRASE_GAP = re.compile(r"(?:['’`](?:s|m|d|re|ve|ll))?[\W_]*", re.IGNORECASE)
 ELLIPSIS = " … "
 #: Windows are tried around the first this many marks only (long documents repeat themselves).
 MAX_ANCHORS = 24
+#: Snippets come from the first this many characters of a body (Lucene's default is 51,200),
+#: so a hit costs the same however long its document is.
+MAX_ANALYZED_CHARS = 50_000
 
 
 class Span(NamedTuple):
@@ -70,7 +73,8 @@ class Highlighter:
         return render(text, self._spans(text, "title"))
 
     def snippet(self, body: str) -> str:
-        text = " ".join(body.split())
+        cut = len(body) > MAX_ANALYZED_CHARS
+        text = " ".join(body[:MAX_ANALYZED_CHARS].split())
         spans = self._spans(text, "body")
         if not spans:
             return _lead(text, self.fragment_chars)
@@ -82,7 +86,7 @@ class Highlighter:
             piece = render(text[a:b], [Span(s.start - a, s.end - a, s.term) for s in inside])
             parts.append(piece)
         lead = "" if windows[0][0] == 0 else "… "
-        tail = "" if windows[-1][1] >= len(text) else " …"
+        tail = "" if windows[-1][1] >= len(text) and not cut else " …"
         return lead + ELLIPSIS.join(parts) + tail
 
     # -- finding the marks ---------------------------------------------------

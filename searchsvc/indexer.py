@@ -78,7 +78,7 @@ class _Part:
 
     segments: list[Any] = field(default_factory=list)
     ids: list[list[tuple[int, str]]] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> (file, line)
     errors: list[tuple[int, InputError]] = field(default_factory=list)
     skipped: int = 0
     #: stem -> (the word to show for it, how often it occurs)
@@ -286,8 +286,8 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
     for number, unit in units:
         for rec in read_unit(unit, max_chars):
             if isinstance(rec, Document) and rec.id in seen:
-                rec = InputError(f"duplicate id (first seen in {part.sources.get(rec.id, '?')})",
-                                 source=unit.path, line=rec.line, record_id=rec.id, field="id")
+                rec = InputError(f"duplicate id (first seen at {_where(part.sources[rec.id])})",
+                                 source=rec.origin[0], line=rec.origin[1], record_id=rec.id, field="id")
             if isinstance(rec, InputError):
                 part.errors.append((number, rec))
                 part.skipped += 1
@@ -298,7 +298,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
             if rec.id in skip_ids:
                 continue  # the API journal has a newer version (or a delete)
             seen.add(rec.id)
-            part.sources[rec.id] = f"{unit.path}:{rec.line}" if rec.line else unit.path
+            part.sources[rec.id] = rec.origin
             writer.add(enrich(rec))
             ids.append((number, rec.id))
             if writer.count >= SEGMENT_DOCS:
@@ -318,16 +318,21 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
     return part
 
 
+def _where(origin: tuple[str, int | None]) -> str:
+    source, line = origin
+    return f"{source}:{line}" if line is not None else source or "?"
+
+
 def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: bool) -> None:
     """An id written by two parts is a duplicate: the copy from the earlier input unit stays;
     the later is an error, or deleted from its segment when skipping bad records."""
-    first: dict[str, tuple[int, str]] = {}
+    first: dict[str, tuple[int, tuple[str, int | None]]] = {}
     seen_at: dict[str, tuple[Any, Any, int, str]] = {}
     later = []
     for part in parts:
         for segment, ids in zip(part.segments, part.ids):
             for local, (number, doc_id) in enumerate(ids):
-                here = (number, part.sources.get(doc_id, ""))
+                here = (number, part.sources[doc_id])
                 seen = first.get(doc_id)
                 if seen is None or number < seen[0]:
                     if seen is not None:
@@ -337,7 +342,8 @@ def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: boo
                 else:
                     later.append((part, segment, local, doc_id))
     for part, segment, local, doc_id in later:
-        err = InputError(f"duplicate id (first seen in {first[doc_id][1]})", source=part.sources.get(doc_id, ""),
+        source, line = part.sources[doc_id]
+        err = InputError(f"duplicate id (first seen at {_where(first[doc_id][1])})", source=source, line=line,
                          record_id=doc_id, field="id")
         if not skip_bad:
             raise err

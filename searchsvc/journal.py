@@ -100,8 +100,8 @@ class Journal:
         """
         state: dict[str, Document | None] = {}
         end = start
-        for entry, entry_end in self._entries(start):
-            end = entry_end
+        for entry, after in self._entries(start):
+            end = after
             if entry["op"] == "put":
                 # Already validated when it was accepted; no size cap on replay.
                 doc = Document.from_record(entry["doc"], max_chars=1 << 62)

@@ -74,8 +74,11 @@ class Deadline:
         self.at = time.monotonic() + seconds if seconds else None
         self.seconds = seconds
 
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() > self.at
+
     def check(self) -> None:
-        if self.at is not None and time.monotonic() > self.at:
+        if self.passed():
             raise QueryTimeoutError(f"query stopped after the {self.seconds:g}s time limit "
                                     "(setting query_time_limit); simplify it or try again")
 

@@ -28,6 +28,7 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -47,6 +48,8 @@ class Outcome:
     latencies: list[float] = field(default_factory=list)     # seconds, every answered request
     generations: set[str] = field(default_factory=set)
     acks: list[tuple[float, str, str | None]] = field(default_factory=list)  # (time, id, token or None)
+    #: Writes whose connection dropped (a worker killed mid-request): applied or not, nobody knows.
+    uncertain: dict[str, set[str | None]] = field(default_factory=dict)
     read_your_writes: int = 0                                 # acknowledged puts found by the next search
 
     @property
@@ -57,7 +60,7 @@ class Outcome:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 class Client:
@@ -67,6 +70,7 @@ class Client:
         self.out = outcome
         self.lock = lock
         self.timeout = timeout
+        self.dropped = False  # the last call got no answer at all
 
     def call(self, method: str, path: str, body: Any = None, route: str = "", ok: tuple[int, ...] = (200,),
              content_type: str = "application/json") -> tuple[int, Any] | None:
@@ -79,6 +83,7 @@ class Client:
         elif method in ("DELETE", "PUT", "POST"):
             headers = dict(self.auth)
         started = time.perf_counter()
+        self.dropped = False
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
         try:
             conn.request(method, path, body=data, headers=headers)
@@ -88,6 +93,7 @@ class Client:
             retry_after = resp.getheader("Retry-After")
             ctype = resp.getheader("Content-Type") or ""
         except Exception as e:  # a refused or dropped connection is a failed request
+            self.dropped = True
             self._record(f"{method} {route or path}", type(e).__name__, None,
                          f"{method} {path[:80]}: {type(e).__name__}: {e}")
             return None
@@ -163,6 +169,13 @@ def writer(client: Client, rng: random.Random, stop: threading.Event, name: str,
         with client.lock:
             client.out.acks.append((time.monotonic(), doc_id, token))
 
+    def unknown(doc_id: str, token: str | None) -> None:
+        """No answer: the write may or may not have happened; leave the id alone from now on."""
+        if client.dropped:
+            mine.pop(doc_id, None)
+            with client.lock:
+                client.out.uncertain.setdefault(doc_id, set()).add(token)
+
     def token() -> str:
         nonlocal n
         n += 1
@@ -182,16 +195,22 @@ def writer(client: Client, rng: random.Random, stop: threading.Event, name: str,
             if got:
                 ack(doc_id, tok)
                 _read_your_write(client, tok, doc_id, check_reads)
+            else:
+                unknown(doc_id, tok)
         elif r < 0.70:  # replace one of mine
             doc_id, tok = rng.choice(live), token()
             got = client.call("PUT", f"/documents/{doc_id}", document(tok), "/documents/{id}", ok=(200,))
             if got:
                 ack(doc_id, tok)
                 _read_your_write(client, tok, doc_id, check_reads)
+            else:
+                unknown(doc_id, tok)
         elif r < 0.85:  # delete one of mine
             doc_id = rng.choice(live)
             if client.call("DELETE", f"/documents/{doc_id}", None, "/documents/{id}"):
                 ack(doc_id, None)
+            else:
+                unknown(doc_id, None)
         else:  # a bulk of three new ones, as JSON Lines
             toks = [token() for _ in range(3)]
             lines = b"".join(json.dumps({"id": f"{name}-b{t}", **document(t)}).encode() + b"\n" for t in toks)
@@ -201,6 +220,9 @@ def writer(client: Client, rng: random.Random, stop: threading.Event, name: str,
                     ack(f"{name}-b{t}", t)
             elif got:
                 client._record("POST /documents", "partial", None, f"bulk wrote {got[1]}")
+            else:
+                for t in toks:
+                    unknown(f"{name}-b{t}", t)
 
 
 def _read_your_write(client: Client, tok: str, doc_id: str, check: bool) -> None:
@@ -218,10 +240,10 @@ def _read_your_write(client: Client, tok: str, doc_id: str, check: bool) -> None
 
 
 def run(port: int, key: str, *, clients: int, writers: int, seconds: float, seed: int, known_ids: list[str],
-        until: threading.Event | None = None, max_seconds: float | None = None,
-        check_reads: bool = True) -> Outcome:
-    """Run ``clients`` threads (``writers`` of them writing) for ``seconds``, or until ``until`` is set
-    (but at least ``seconds`` and at most ``max_seconds``)."""
+        until: threading.Event | None = None, enough: Callable[[Outcome], bool] | None = None,
+        max_seconds: float | None = None, check_reads: bool = True) -> Outcome:
+    """Run ``clients`` threads (``writers`` of them writing) for at least ``seconds``, then until ``until`` is
+    set and ``enough(outcome)`` holds, for at most ``max_seconds``."""
     out = Outcome()
     lock = threading.Lock()
     stop = threading.Event()
@@ -241,7 +263,10 @@ def run(port: int, key: str, *, clients: int, writers: int, seconds: float, seed
         while True:
             elapsed = time.monotonic() - started
             if elapsed >= seconds and (until is None or until.is_set()):
-                break
+                with lock:
+                    satisfied = enough is None or enough(out)
+                if satisfied:
+                    break
             if max_seconds is not None and elapsed >= max_seconds:
                 break
             time.sleep(0.1)
@@ -274,6 +299,12 @@ def verify(port: int, key: str, out: Outcome) -> list[str]:
             problems.append(f"{doc_id}: no answer")
             continue
         status, body = got
+        if doc_id in out.uncertain:  # the last acknowledged state, or one of the unanswered writes
+            states = {tok} | out.uncertain[doc_id]
+            now = None if status == 404 else next((t for t in states if t and t in body.get("title", "")), "?")
+            if now not in states:
+                problems.append(f"{doc_id}: {status} {str(body)[:80]} is none of {states}")
+            continue
         if tok is None:
             if status != 404:
                 problems.append(f"{doc_id}: deleted but still there")

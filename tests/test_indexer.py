@@ -59,7 +59,7 @@ def test_skip_bad_goes_on_and_counts(tmp_path: Path):
     report = rebuild(tmp_path / "ix", [bad], skip_bad=True)
     assert (report.documents, report.skipped) == (2, 3)
     assert [e.line for e in report.errors] == [2, 3, 4]
-    assert f"duplicate id (first seen in {bad}:1)" in str(report.errors[2])
+    assert f"duplicate id (first seen at {bad}:1)" in str(report.errors[2])
     assert search_ids(tmp_path / "ix", "alpha") == {"1", "2"}  # the first "1" wins
 
 

@@ -119,7 +119,7 @@ def test_a_write_waiting_for_the_lock_while_the_rebuild_switches_lands_in_the_ne
     def writer():
         try:
             w.put([doc("waiting")])
-        except BaseException as e:  # noqa: BLE001 - reported below
+        except BaseException as e:
             errors.append(e)
         done.set()
 

@@ -66,7 +66,7 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
     published = _published(inner)
     slugs = tuple(_slug_name(s) for s in _list(inner, "PEOPLE"))
     return Document(id=doc.id, title=doc.title, body=doc.body, section=doc.section,
-                    published=published, people=slugs, source=provenance, line=line)
+                    published=published, people=slugs, source=provenance, origin=(source, line))
 
 
 def _element(inner: str, name: str) -> str | None:
