@@ -166,13 +166,32 @@ class IndexDir:
         for stale in self.path.glob(".build-*"):
             shutil.rmtree(stale, ignore_errors=True)
             removed.append(stale.name)
-        for tmp in self.path.glob(f".{CURRENT}.*.tmp"):
-            # A writer may be between writing its temporary pointer and renaming it:
-            # only files too old for that are leftovers of a crash.
+        self._clean_pointer_files()
+        return removed
+
+    def _clean_pointer_files(self) -> None:
+        """Remove temporary pointer files that a killed writer left behind.
+
+        Pointers are only written under the write lock: if we can take it now, no
+        writer is between writing its temporary pointer and renaming it, so every
+        one of them is a leftover. If a writer is busy, only files too old to be
+        its own are removed.
+        """
+        leftovers = list(self.path.glob(f".{CURRENT}.*.tmp"))
+        if not leftovers:
+            return
+        try:
+            with self.write_lock(0):
+                for tmp in leftovers:
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+                return
+        except IndexBusyError:
+            pass
+        for tmp in leftovers:
             with contextlib.suppress(OSError):
                 if time.time() - tmp.stat().st_mtime > STALE_SECONDS:
                     tmp.unlink()
-        return removed
 
     # -- locks ---------------------------------------------------------------
 

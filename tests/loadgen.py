@@ -252,9 +252,10 @@ def run(port: int, key: str, *, clients: int, writers: int, seconds: float, seed
         client = Client(port, key, out, lock)
         rng = random.Random(seed * 1000 + i)
         if i < writers:
-            t = threading.Thread(target=writer, args=(client, rng, stop, f"w{seed}c{i}", check_reads))
+            t = threading.Thread(target=writer, args=(client, rng, stop, f"w{seed}c{i}", check_reads),
+                                 daemon=True)
         else:
-            t = threading.Thread(target=searcher, args=(client, rng, stop, known_ids))
+            t = threading.Thread(target=searcher, args=(client, rng, stop, known_ids), daemon=True)
         threads.append(t)
     for t in threads:
         t.start()

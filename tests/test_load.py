@@ -68,7 +68,7 @@ def test_32_clients_while_two_rebuilds_swap_the_generation_and_writes_land(tmp_p
             finally:
                 done.set()
 
-        t = threading.Thread(target=rebuilds)
+        t = threading.Thread(target=rebuilds, daemon=True)
         t.start()
         # At least 20 s and both rebuilds; longer if a slow machine has not yet reached the minimums below.
         out = loadgen.run(server.port, KEY, clients=32, writers=6, seconds=20, seed=1, known_ids=known,
@@ -118,7 +118,8 @@ def test_a_worker_killed_mid_write_is_replaced_and_the_other_keeps_answering(tmp
     bulk = [{"id": f"bulk{i}", "title": f"Bulk okapi {i}", "body": "An okapi was seen near the market. " * 20}
             for i in range(4000)]
     body = b"".join(json.dumps(d).encode() + b"\n" for d in bulk)
-    with LiveServer(ix, workers=2, api_key=KEY, lock_timeout=30) as server:
+    # One bulk big enough to be caught mid-commit: the per-request cap is raised to let it in.
+    with LiveServer(ix, workers=2, api_key=KEY, lock_timeout=30, max_bulk_documents=len(bulk)) as server:
         workers = server.worker_pids()
         assert len(workers) == 2
         search = loadgen.Outcome()
@@ -139,10 +140,11 @@ def test_a_worker_killed_mid_write_is_replaced_and_the_other_keeps_answering(tmp
             except Exception as e:
                 bulk_result.append(e)
 
-        searchers = [threading.Thread(target=searching) for _ in range(3)]
+        # Daemon threads: a failed assertion below must not leave the test process unable to exit.
+        searchers = [threading.Thread(target=searching, daemon=True) for _ in range(3)]
         for t in searchers:
             t.start()
-        poster = threading.Thread(target=posting)
+        poster = threading.Thread(target=posting, daemon=True)
         poster.start()
         # The worker that holds the index write lock is in the middle of committing the bulk.
         lock_path = str(ix / "write.lock")
@@ -151,7 +153,7 @@ def test_a_worker_killed_mid_write_is_replaced_and_the_other_keeps_answering(tmp
         while victim is None and time.monotonic() < deadline and poster.is_alive():
             victim = next((p for p in workers if lock_path in _open_files(p)), None)
             time.sleep(0.01)
-        assert victim is not None, "no worker was seen holding the write lock"
+        assert victim is not None, f"no worker was seen holding the write lock; the bulk answered {bulk_result}"
         os.kill(victim, signal.SIGKILL)
         poster.join(60)
         assert isinstance(bulk_result[0], Exception), bulk_result  # the killed request itself fails

@@ -79,7 +79,7 @@ def test_rebuild_while_serving_is_picked_up_without_failed_requests(server: Live
             if status != 200:
                 failures.append(f"{status} {raw[:200]!r}")
 
-    threads = [threading.Thread(target=client) for _ in range(4)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(4)]
     for t in threads:
         t.start()
     try:

@@ -46,6 +46,29 @@ def test_clean_removes_stale_builds_and_old_generations(tmp_path: Path):
     assert store.generations() == ["gen-000002", "gen-000003"]
 
 
+@pytest.mark.parametrize("writer_busy, age, removed", [
+    (False, 0, True),     # a killed writer's pointer: no writer holds the lock, so it is a leftover
+    (True, 0, False),     # a busy writer may be about to rename it
+    (True, 3600, True),   # ... but not an hour later
+])
+def test_clean_removes_leftover_pointer_files(tmp_path: Path, writer_busy: bool, age: int, removed: bool):
+    import os
+
+    store = IndexDir(tmp_path)
+    (tmp_path / "gen-000001").mkdir()
+    store.write_pointer(Pointer("gen-000001", 0))
+    tmp = tmp_path / ".CURRENT.4242.tmp"
+    tmp.write_text("gen-000001 1\n")
+    os.utime(tmp, (time.time() - age, time.time() - age))
+    if writer_busy:
+        with store.write_lock(0):
+            store.clean()
+    else:
+        store.clean()
+    assert tmp.exists() is not removed
+    assert store.pointer() == Pointer("gen-000001", 0)
+
+
 def test_file_lock_excludes_and_times_out(tmp_path: Path):
     held = threading.Event()
     release = threading.Event()
