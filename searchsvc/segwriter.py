@@ -157,13 +157,12 @@ class BulkSegmentWriter:
     def _term_ids(self, text: str) -> list[int]:
         """Word ids of the text's tokens (mapped to term ids when the segment is written)."""
         ws = words(text)
-        get = self._word_id.get
-        ids = [get(w, -1) for w in ws]
-        if -1 in ids:
+        ids = list(map(self._word_id.get, ws))  # a C loop: this runs for every word indexed
+        if None in ids:
             for i, wid in enumerate(ids):
-                if wid == -1:
+                if wid is None:
                     ids[i] = self._new_word(ws[i])
-        return ids
+        return ids  # type: ignore[return-value]
 
     def _new_word(self, word: str) -> int:
         s = stem(word)
