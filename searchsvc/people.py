@@ -31,7 +31,7 @@ def extract_people(text: str, title: str = "") -> list[str]:
         text = ""
     if not isinstance(title, str):
         title = ""
-    cls = WordClasses()
+    cls = _word_classes()
     joined = restored_text(text, title)
     runs = runs_of(joined, cls)
     found = {i: candidates(run, cls) for i, run in enumerate(runs)}
@@ -42,6 +42,20 @@ def extract_people(text: str, title: str = "") -> list[str]:
     people = _confirmed(found)
     _promote_lists(runs, joined, people, teams, cls)
     return canonical_names([people[i] for i in sorted(people)])
+
+
+#: Token classes do not depend on the document: one memo serves them all (extraction of all
+#: Reuters 8.0-8.4 s CPU instead of 8.2-9.2 s, alternating runs), emptied at this size so
+#: hostile input cannot grow it for good.
+#: Filling a missing key is a plain dict store: threads at worst classify a token twice.
+_CLASSES_MAX = 200_000
+_CLASSES = WordClasses()
+
+
+def _word_classes() -> WordClasses:
+    if len(_CLASSES) > _CLASSES_MAX:
+        _CLASSES.clear()
+    return _CLASSES
 
 
 def _folded(c: Candidate) -> list[str]:

@@ -236,10 +236,10 @@ def _classify_marked(tok: str) -> int:
 
 
 class WordClasses(dict):
-    """Per-document memo of :func:`classify`: ``classes[token]`` -> class bits.
+    """Memo of :func:`classify`: ``classes[token]`` -> class bits.
 
-    A dict subclass so that a repeated token costs a plain dict lookup; one is
-    made per call, so nothing is shared between threads.
+    A dict subclass so that a repeated token costs a plain dict lookup. A token's
+    class depends on the token alone, so one memo may serve many documents.
     """
 
     def __missing__(self, tok: str) -> int:
