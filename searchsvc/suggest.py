@@ -55,19 +55,30 @@ def write_vocabulary(folder: Path, best: dict[str, str]) -> None:
 
 
 def vocabulary(view: IndexView) -> dict[str, str]:
-    """The generation's stem -> word table, read once per generation (it never changes)."""
-    cached = _VOCABULARIES.get(view.path)
+    """The generation's stem -> word table, read once per generation (it never changes).
+
+    Cached by the file's identity, not by its path alone: an index folder that is removed
+    and built again reuses generation names, and a path-keyed cache then served the old
+    words (found by the kill trials of tests/test_faults.py).
+    """
+    path = Path(view.path) / VOCAB_NAME
+    try:
+        st = path.stat()
+    except OSError:
+        return {}
+    key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
+    cached = _VOCABULARIES.get(key)
     if cached is None:
         try:
-            cached = json.loads((Path(view.path) / VOCAB_NAME).read_text(encoding="utf-8"))
+            cached = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            cached = {}
+            return {}
         _VOCABULARIES.clear()  # one generation at a time is live
-        _VOCABULARIES[view.path] = cached
+        _VOCABULARIES[key] = cached
     return cached
 
 
-_VOCABULARIES: dict[str, dict[str, str]] = {}
+_VOCABULARIES: dict[tuple[str, int, int, int], dict[str, str]] = {}
 
 
 #: Title terms looked at for one completion (a one-letter prefix matches thousands).

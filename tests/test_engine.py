@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -222,3 +225,19 @@ def test_phrase_slop_agrees_with_whoosh(tmp_path, words, slop, expected):
         whoosh_hits = list(wq.Phrase("body", ["kilo", "lima", "mike"], slop=slop).docs(Searcher(seg.reader)))
         assert bool(whoosh_hits) is expected
 
+
+
+def test_did_you_mean_words_come_from_the_index_at_that_path_now(tmp_path: Path):
+    # An index folder removed and built again reuses its generation names: the words shown
+    # for stems must come from the new index, not a cache of the old one at the same path.
+    from searchsvc.indexer import rebuild
+
+    ix = tmp_path / "ix"
+    for word in ("marketing", "market"):
+        shutil.rmtree(ix, ignore_errors=True)
+        source = tmp_path / f"{word}.jsonl"
+        source.write_text("".join(json.dumps({"id": f"d{i}", "title": f"The {word} report {i}", "body": f"{word} news"})
+                                  + "\n" for i in range(30)), encoding="utf-8")
+        rebuild(ix, [source])
+        with SearchEngine(ix) as e:
+            assert e.search("markett").did_you_mean == word

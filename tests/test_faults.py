@@ -184,6 +184,14 @@ def kill_points(operation, rng: random.Random, trials: int) -> list[KillPoint]:
     return timed + io
 
 
+def _diff(live: list, before: list, after: list) -> str:
+    """The first query whose answer is neither the old nor the new one, for the failure message."""
+    for (q, s), got, old, new in zip(FAULT_QUERIES, live, before, after):
+        if got != old and got != new:
+            return f"{q!r} ({s}) answered {got!r:.400}; old {old!r:.400}; new {new!r:.400}"
+    return "?"
+
+
 def answers(path: Path, engine: SearchEngine | None = None) -> list:
     with (engine or SearchEngine(path)) if engine is None else _keep(engine) as e:
         return [page(e.search(q, sort=s, limit=20)) for q, s in FAULT_QUERIES]
@@ -317,7 +325,8 @@ def test_sigkill_at_random_points_of_a_rebuild(tmp_path: Path, fault_sources: tu
         live = answers(ix)  # a fresh reader
         state = "old" if live == before else "new" if live == after else "corrupt"
         outcomes[(outcome, state)] += 1
-        assert state != "corrupt", f"killed {point}: neither the old nor the complete new index"
+        assert state != "corrupt", (f"killed {point}: neither the old nor the complete new index: "
+                                    f"{_diff(live, before, after)}")
         assert answers(ix, serving) == live, f"killed {point}: a serving reader disagrees with a fresh one"
         assert assert_sound(ix) == counts[state]
         # No clean-up by hand: the locks were released by the kernel; the next rebuild

@@ -32,6 +32,16 @@ def test_seed_format_with_metadata(tmp_path: Path):
     assert doc.published == dt.datetime(2025, 5, 8)
 
 
+def test_seed_metadata_is_read_again_when_the_file_changes(tmp_path: Path):
+    # One process (an app embedding the engine) rebuilding after the file was edited.
+    (tmp_path / "s1.txt").write_text("World\nA title\nBody.\n", encoding="utf-8")
+    meta = tmp_path / "metadata.json"
+    for published in ("2025-05-08", "2024-01-31"):
+        meta.write_text(json.dumps({"s1": {"published": published}}), encoding="utf-8")
+        [doc] = list(iter_records([tmp_path]))
+        assert doc.published == dt.datetime.fromisoformat(published)
+
+
 def test_the_project_seed_loads():
     [doc] = list(iter_records([Path(__file__).parent.parent / "seeds"]))
     assert doc.section == "Russia" and doc.title.startswith("Xi, Putin meet in Moscow")

@@ -54,11 +54,19 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
         yield e
 
 
-@lru_cache(maxsize=64)
 def _metadata(folder: Path) -> dict[str, dict[str, Any]] | InputError:
     path = folder / METADATA_NAME
-    if not path.is_file():
+    try:
+        st = path.stat()
+    except OSError:
         return {}
+    # Keyed by the file's identity too: a process that rebuilds again after the file was
+    # edited must read the new dates.
+    return _metadata_at(path, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _metadata_at(path: Path, inode: int, mtime_ns: int, size: int) -> dict[str, dict[str, Any]] | InputError:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
