@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,15 @@ class Gunicorn:
         self.env = {**os.environ, **env, "SEARCHSVC_HOST": "127.0.0.1", "SEARCHSVC_PORT": str(self.port),
                     "SEARCHSVC_WORKERS": str(workers), "PYTHONPATH": f"{ROOT}:{ROOT / 'scripts'}"}
         self.proc: subprocess.Popen[bytes] | None = None
+        self._peak_mb = 0.0
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        # gunicorn recycles a worker after max_requests: its peak must be read before it goes,
+        # so the peak is sampled all along, not only at the end.
+        while not self._stop.wait(0.25):
+            self._peak_mb = max(self._peak_mb, self._current_peak_mb())
 
     def __enter__(self) -> Gunicorn:
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--access-logfile",
@@ -54,12 +64,14 @@ class Gunicorn:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                     pass
                 time.sleep(0.5)  # let every worker finish booting and warming up
+                self._sampler.start()
                 return self
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"gunicorn for {self.app} did not start")
 
     def __exit__(self, *exc: object) -> None:
+        self._stop.set()
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(20)
@@ -70,7 +82,11 @@ class Gunicorn:
         return [int(p) for p in out.split()]
 
     def peak_rss_mb(self) -> float:
-        """Largest VmHWM (peak resident set) among the workers, in MB."""
+        """Largest VmHWM (peak resident set) of any worker so far, recycled ones included, in MB."""
+        self._peak_mb = max(self._peak_mb, self._current_peak_mb())
+        return self._peak_mb
+
+    def _current_peak_mb(self) -> float:
         peaks = []
         for pid in self.worker_pids():
             try:
