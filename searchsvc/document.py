@@ -70,8 +70,8 @@ class Document:
         if isinstance(doc_id, int) and not isinstance(doc_id, bool):
             doc_id = str(doc_id)
         problem = id_problem(doc_id)
-        if problem:
-            raise fail(problem, "id")
+        if problem or not isinstance(doc_id, str):
+            raise fail(problem or "must be a string", "id")
         text = {}
         for name in ("title", "body", "section", "source"):
             value = rec.get(name)
@@ -213,7 +213,10 @@ def date_bounds(value: str) -> tuple[int, int]:
     m = _DATE_VALUE.match(value)
     if not m:
         raise ValueError(f"{value[:40]!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (int(g) if g else None for g in m.groups())
+    year_text, month_text, day_text = m.groups()
+    year = int(year_text)
+    month = int(month_text) if month_text else None
+    day = int(day_text) if day_text else None
     if year == 0:
         raise ValueError(f"{value!r}: year 0 is not a calendar year")
     try:
@@ -222,7 +225,8 @@ def date_bounds(value: str) -> tuple[int, int]:
         if day is None:
             last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
             return dt.date(year, month, 1).toordinal(), dt.date(year, month, last).toordinal()
-        return (dt.date(year, month, day).toordinal(),) * 2  # type: ignore[return-value]
+        ordinal = dt.date(year, month, day).toordinal()
+        return ordinal, ordinal
     except ValueError as e:
         raise ValueError(f"{value!r} is not a calendar date: {e}") from None
 

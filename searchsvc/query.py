@@ -59,7 +59,7 @@ class ParsedQuery:
     words: tuple[str, ...]
 
 
-def _parse_schema():  # type: ignore[no-untyped-def]
+def _parse_schema():
     schema = build_schema()
     schema.add(DEFAULT_FIELD, NewsText())
     # `published` is a column, not indexed; give the parser a term field so

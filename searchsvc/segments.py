@@ -180,7 +180,7 @@ class SegmentView:
         key = (self.key, field, term, "pos")
         hit = self.cache.get(key)
         if hit is not None:
-            return hit  # type: ignore[return-value]
+            return hit
         values: list[bytes] = []
         try:
             info = self.reader.term_info(field, term)

@@ -259,8 +259,8 @@ def _exact_postings(table: dict[str, array]) -> tuple[Any, ...]:
         ranges.append((btext, at, at + len(docs)))
         parts.append(np.frombuffer(docs, dtype=np.uint32))
         at += len(docs)
-    docs = np.concatenate(parts).astype(np.int64)
-    return ranges, docs, np.ones(len(docs), dtype=np.int64), None, None
+    all_docs = np.concatenate(parts).astype(np.int64)
+    return ranges, all_docs, np.ones(len(all_docs), dtype=np.int64), None, None
 
 
 def _encode_positions(pos: np.ndarray, post_start: np.ndarray, freq: np.ndarray) -> list[bytes]:

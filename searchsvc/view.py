@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -208,7 +208,7 @@ class IndexView:
             ids, tf = ids[keep], tf[keep]
         return ids, tf
 
-    def df(self, term: str, fields: tuple[str, ...] = ("title", "body")) -> int:
+    def df(self, term: str, fields: Sequence[str] = ("title", "body")) -> int:
         """Live documents with ``term`` in any of ``fields`` (BM25F's document frequency)."""
         if len(fields) == 1:
             return len(self.postings(fields[0], term)[0])

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import falcon
@@ -81,7 +82,9 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTT
     message = ex.description or _DEFAULT_MESSAGES.get(status, "{title}").format(
         title=ex.title, method=req.method, path=req.path[:200])
     send_error(resp, status, code, message, param=getattr(ex, "param", None))
-    for name, value in (ex.headers or {}).items():
+    headers = ex.headers or {}
+    pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)  # falcon allows both
+    for name, value in pairs:
         resp.set_header(name, value)
 
 

@@ -40,7 +40,7 @@ def _param(name: str, schema: dict[str, Any], description: str, where: str = "qu
 
 DOC_ID = _param("doc_id", {"type": "string", "maxLength": 200}, "Document id.", "path")
 DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 def build_spec(settings: Settings) -> dict[str, Any]:
