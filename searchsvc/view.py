@@ -124,8 +124,6 @@ class IndexView:
         self.mentioned  # noqa: B018
         for field in ("person", "section"):
             self.pairs(field, key=str.casefold)
-        for seg in self.segments:
-            seg.all_ids()
 
     # -- documents -----------------------------------------------------------
 
