@@ -216,7 +216,14 @@ def choose_windows(text: str, spans: list[Span], size: int, count: int) -> list[
                 del counts[term]
             lo += 1
         scored.append((-len(counts), -(hi - lo), start, end))
-    scored.sort()
+    return pick_windows(text, spans, scored, count)
+
+
+def pick_windows(text: str, spans: list[Span], scored: list[tuple[int, int, int, int]],
+                 count: int) -> list[tuple[int, int]]:
+    """The best ``count`` non-overlapping windows of ``scored`` ((-distinct terms, -marks, start,
+    end) each), in text order, their edges moved to spaces."""
+    scored = sorted(scored)
     chosen: list[tuple[int, int]] = []
     for _, _, start, end in scored:
         if len(chosen) == count:

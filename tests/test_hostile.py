@@ -426,17 +426,7 @@ def _reference_windows(text, spans, size, count):
         start = max(0, end - size) if end == len(text) else start
         inside = [s for s in considered if s.start >= start and s.end <= end]
         scored.append((-len({s.term for s in inside}), -len(inside), start, end))
-    scored.sort()
-    chosen = []
-    for _, _, start, end in scored:
-        if len(chosen) == count:
-            break
-        if any(start < b and a < end for a, b in chosen):
-            continue
-        chosen.append((start, end))
-    chosen.sort()
-    starts = [s.start for s in spans]
-    return [highlight._snap(text, a, b, spans, starts) for a, b in chosen]
+    return highlight.pick_windows(text, spans, scored, count)  # the choice among scored windows is shared
 
 
 def test_choosing_snippet_windows_answers_as_before():
