@@ -42,6 +42,7 @@ from .segments import PostingsCache, SegmentView
 from .settings import Settings
 from .store import IndexDir
 from .suggest import did_you_mean, suggest
+from .suggest import warm as warm_suggestions
 from .view import IndexView, date_bounds
 
 #: With fewer results than this, a did-you-mean is computed (only rare query words are checked).
@@ -168,6 +169,12 @@ class SearchEngine:
             self._stamp = stamp
             self._results.clear()
             return True
+
+    def warm(self) -> None:
+        """Open the index and build now what queries would otherwise build on first use
+        (per-segment arrays, did-you-mean's lexicon): a server worker's start-up."""
+        with self._lock:
+            warm_suggestions(self.view())
 
     # -- searching -----------------------------------------------------------
 

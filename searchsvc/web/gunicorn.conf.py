@@ -58,7 +58,7 @@ def post_worker_init(worker):
     engine = getattr(worker.wsgi, "engine", None)
     if engine is not None:
         try:
-            engine.search("", limit=1)  # open the index and build the per-segment arrays now
+            engine.warm()  # open the index and build what the first queries would otherwise pay for
         except Exception as e:  # no index yet: requests will say so (503)
             worker.log.warning("searchsvc: index not ready: %s", e)
 
