@@ -28,8 +28,30 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path: Path, corpus_file: Path):
     levels = report["http"]["searchsvc"]
     assert [x["concurrency"] for x in levels] == [1, 8] and all(x["errors"] == 0 and x["rps"] > 0 for x in levels)
     assert all(x["inproc"]["cpu_ms_per_query"] > 0 for x in levels)
+    for ceiling in ("trivial", "busy"):  # the two reference endpoints ran at the same levels, error-free
+        assert [(x["concurrency"], x["errors"]) for x in report["http"][ceiling]] == [(1, 0), (8, 0)], ceiling
     assert report["updates"]["updates"] == 5
     for name in ("full rebuild ÷ FTS5 build", "in-process p50 ÷ FTS5 p50", "HTTP p50 at 1 − in-process p50 (ms)",
+                 "  same-CPU endpoint p50 at 1 − its CPU ms (ms)", "  same, for an endpoint that only burns that CPU",
                  "single update until searchable, p50 ms"):
         assert name in report["ratios"], name
     assert "summary (ratios within this run)" in done.stdout
+
+
+@pytest.mark.parametrize(("query", "at_least_ms"), [("ms=0", 0.0), ("ms=15", 15.0), ("ms=-3", None), ("ms=x", None)])
+def test_same_cpu_endpoint_spends_what_it_is_asked(query: str, at_least_ms: float | None):
+    import time
+
+    import falcon.testing
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_trivial_app import app
+
+    start = time.process_time()
+    got = falcon.testing.TestClient(app).simulate_get("/busy", query_string=query)
+    spent_ms = (time.process_time() - start) * 1000
+    if at_least_ms is None:
+        assert got.status_code == 400
+    else:
+        assert got.status_code == 200 and got.json == {"ok": True, "hits": []}
+        assert spent_ms >= at_least_ms
