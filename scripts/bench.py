@@ -256,7 +256,7 @@ def bench_http(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path) -
             out["trivial"].append(load(g.port, lambda i: "/search", c, a.http_seconds))
         for ours_ in out["searchsvc"]:
             busy_path = f"/busy?ms={ours_['inproc']['cpu_ms_per_query']:.3f}"
-            out["busy"].append(load(g.port, lambda i: busy_path, ours_["concurrency"], a.http_seconds))
+            out["busy"].append(load(g.port, lambda i, p=busy_path: p, ours_["concurrency"], a.http_seconds))
     rows = []
     for ours_, triv, busy in zip(out["searchsvc"], out["trivial"], out["busy"]):
         rows.append([ours_["concurrency"], ours_["rps"], ours_["p50_ms"], ours_["p99_ms"], ours_["errors"],
