@@ -26,12 +26,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import random
 import statistics
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,12 +46,16 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ir"
 
 def parse_grid(spec: str) -> list[dict[str, str]]:
     """``"a=1,2 b=x"`` -> every combination, as settings overrides checked against the registry."""
-    axes = []
+    axes, names = [], set()
     for item in spec.split():
         name, sep, values = item.partition("=")
-        if not sep or not values:
+        axis = [(name, v) for v in values.split(",") if v]
+        if not sep or not axis:
             raise SystemExit(f"--grid: expected name=v1,v2,..., got {item!r}")
-        axes.append([(name, v) for v in values.split(",") if v])
+        if name in names:
+            raise SystemExit(f"--grid: {name} given twice")
+        names.add(name)
+        axes.append(axis)
     configs = [dict(combo) for combo in itertools.product(*axes)] if axes else []
     for c in configs:
         ev.parse_overrides(",".join(f"{k}={v}" for k, v in c.items()))  # names and ranges, with a clear message
@@ -58,24 +64,25 @@ def parse_grid(spec: str) -> list[dict[str, str]]:
 
 def cross_validated(scores: Sequence[Mapping[str, float]], splits: int, seed: int) -> tuple[float, float]:
     """Mean held-out score of the configuration chosen on the other half, and of ``scores[0]``
-    (the defaults) on the same halves; ``scores`` are per-query values, one mapping per configuration."""
+    (the defaults) on the same held-out queries; ``scores`` are per-query values, one mapping
+    per configuration. Every query is held out once per split, so the second figure is the
+    defaults' plain mean. NaN for fewer than two queries or no split."""
     queries = sorted(scores[0])
     rng = random.Random(seed)
-    chosen, base = [], []
-    for _ in range(splits):
+    chosen: list[float] = []
+    base: list[float] = []
+    half = len(queries) // 2
+    for _ in range(splits if half else 0):
         rng.shuffle(queries)
-        half = len(queries) // 2
         for train, test in ((queries[:half], queries[half:]), (queries[half:], queries[:half])):
-            if not train or not test:
-                continue
-            # ties go to the earlier configuration, so the defaults win a draw
-            best = max(range(len(scores)), key=lambda i: (sum(scores[i][q] for q in train), -i))
-            chosen.append(statistics.fmean(scores[best][q] for q in test))
-            base.append(statistics.fmean(scores[0][q] for q in test))
-    return (statistics.fmean(chosen), statistics.fmean(base)) if chosen else (0.0, 0.0)
+            # max() keeps the first of equals: the defaults win a draw
+            best = max(range(len(scores)), key=lambda i: sum(scores[i][q] for q in train))
+            chosen += [scores[best][q] for q in test]
+            base += [scores[0][q] for q in test]
+    return (statistics.fmean(chosen), statistics.fmean(base)) if chosen else (math.nan, math.nan)
 
 
-def tune(folder: Path, configs: list[dict[str, str]], splits: int, seed: int) -> dict:
+def tune(folder: Path, configs: list[dict[str, str]], splits: int, seed: int) -> dict[str, Any]:
     """Evaluate the defaults and every configuration on one collection; the in-sample and CV figures."""
     queries = ev.read_queries(folder / "queries.jsonl")
     qrels = ev.read_qrels(folder / "qrels.tsv")
@@ -91,6 +98,13 @@ def tune(folder: Path, configs: list[dict[str, str]], splits: int, seed: int) ->
             "configs": [{"label": r.label, **{k: round(v, 4) for k, v in r.mean.items()}} for r in reports]}
 
 
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n
+
+
 def _label(overrides: Mapping[str, str]) -> str:
     return ",".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
 
@@ -100,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--grid", required=True, help='e.g. "rm3_docs=1,2,3 rm3_query_weight=0.5,0.9"')
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
     p.add_argument("--collections", default="time,cacm")
-    p.add_argument("--splits", type=int, default=20, help="random two-way splits of the queries")
+    p.add_argument("--splits", type=_positive, default=20, help="random two-way splits of the queries")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", type=Path)
     a = p.parse_args(argv)

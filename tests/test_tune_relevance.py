@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -13,28 +14,41 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from tune_relevance import cross_validated, main, parse_grid  # noqa: E402
 
+from searchsvc.errors import QueryError  # noqa: E402
+
 QS = [str(i) for i in range(10)]
 FLAT = dict.fromkeys(QS, 0.5)
+
+
+ODD = [str(i) for i in range(11)]
+STEPS = {q: i / 10 for i, q in enumerate(ODD)}  # defaults that differ per query, odd count
 
 
 @pytest.mark.parametrize(("scores", "expected_cv", "expected_base"), [
     # only the defaults: chosen on every half, so the two figures are the defaults' mean
     ([FLAT], 0.5, 0.5),
+    ([STEPS], 0.5, 0.5),
     # a configuration better on every query is chosen on every half: its whole gain holds out
     ([FLAT, dict.fromkeys(QS, 0.7)], 0.7, 0.5),
+    ([STEPS, {q: v + 0.1 for q, v in STEPS.items()}], 0.6, 0.5),
     # worse everywhere: never chosen
     ([FLAT, dict.fromkeys(QS, 0.3)], 0.5, 0.5),
+    # equal to the defaults but better on one query: a draw on the halves without that query
+    # goes to the defaults; the halves with it pick it, and on the other half it is no better
+    ([FLAT, {**FLAT, "0": 0.9}], 0.5, 0.5),
     # one lucky query: whichever half holds it picks the configuration, and the other half
-    # (where it is only worse) pays: held out it is never better than the defaults
-    ([FLAT, {**dict.fromkeys(QS, 0.45), "0": 1.0}], None, 0.5),
+    # (where it is only worse) pays; held out it is below the defaults
+    ([FLAT, {**dict.fromkeys(QS, 0.45), "0": 1.0}], 0.475, 0.5),
 ])
 def test_cross_validated(scores, expected_cv, expected_base):
     cv, base = cross_validated(scores, splits=10, seed=3)
     assert base == pytest.approx(expected_base)
-    if expected_cv is None:
-        assert cv < base
-    else:
-        assert cv == pytest.approx(expected_cv)
+    assert cv == pytest.approx(expected_cv)
+
+
+@pytest.mark.parametrize(("scores", "splits"), [([{"a": 0.5}], 5), ([FLAT], 0)])
+def test_cross_validation_needs_two_queries_and_a_split(scores, splits):
+    assert all(math.isnan(x) for x in cross_validated(scores, splits=splits, seed=1))
 
 
 @pytest.mark.parametrize(("spec", "expected"), [
@@ -45,9 +59,12 @@ def test_parse_grid(spec: str, expected: list):
     assert parse_grid(spec) == expected
 
 
-@pytest.mark.parametrize("spec", ["rm3_docs", "no_such_setting=1", "bm25_k1=-1"])
-def test_bad_grid_is_refused_with_its_name(spec: str):
-    with pytest.raises((SystemExit, Exception), match=spec.split("=")[0]):
+@pytest.mark.parametrize(("spec", "message"), [
+    ("rm3_docs", "rm3_docs"), ("rm3_docs=,", "rm3_docs"), ("rm3_docs=1 rm3_docs=2", "rm3_docs given twice"),
+    ("no_such_setting=1", "no_such_setting"), ("bm25_k1=-1", "bm25_k1"),
+])
+def test_bad_grid_is_refused_with_its_name(spec: str, message: str):
+    with pytest.raises((SystemExit, QueryError), match=message):
         parse_grid(spec)
 
 
