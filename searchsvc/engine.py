@@ -195,7 +195,7 @@ class SearchEngine:
         cost). The view-wide id order is left to the first query that needs it: it sorts
         every id again after each commit (5 ms on Reuters-21578, far more on big indexes)."""
         for seg in view.segments:
-            seg.all_ids()
+            seg.id_array()
         warm_suggestions(view)
 
     # -- searching -----------------------------------------------------------

@@ -164,10 +164,11 @@ class IndexView:
     @cached_property
     def id_rank(self) -> np.ndarray:
         """Position of each document's id in sorted id order (ties in ranking break by id)."""
-        ids: list[str] = []
-        for seg in self.segments:
-            ids.extend(seg.all_ids())
-        order = np.argsort(np.array(ids, dtype=object), kind="stable")
+        parts = [seg.id_array() for seg in self.segments]
+        if any(p.dtype == object for p in parts):  # one segment with very long ids: compare as str
+            parts = [p if p.dtype == object else np.char.decode(p, "utf-8").astype(object) for p in parts]
+        ids = np.concatenate(parts) if parts else np.zeros(0, dtype="S1")
+        order = np.argsort(ids, kind="stable")
         rank = np.empty(self.size, dtype=np.int64)
         rank[order] = np.arange(self.size)
         return rank

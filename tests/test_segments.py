@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import numpy as np
+import json
 
+import numpy as np
+import pytest
+
+from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
+from searchsvc.indexer import IndexWriter, rebuild
 from searchsvc.matching import decode_positions
 
 
@@ -40,3 +45,29 @@ def test_lengths_and_published_columns(built_index):
             assert seg.lengths("body")[n] == (seg.reader.doc_field_length(n, "body") or 0)
         published = {view.doc_id(n): int(k) for n, k in enumerate(view.published)}
         assert published["a6"] == 0 and published["a1"] > published["a3"] > 0
+
+
+@pytest.mark.parametrize(("first", "later"), [
+    (["b", "a10", "a9", "a"], ["ab", "0"]),                           # lengths differ across segments
+    (["zürich", "zurich", "żuraw", "é"], ["z", "Zed"]),               # non-ASCII: code point order
+    (["short", "x" * 100, "mid"], ["y" * 3]),                         # one very long id: compared as str
+    (["only"], []),
+])
+def test_id_order_across_segments_is_sorted_string_order(tmp_path, first: list[str], later: list[str]):
+    # Ties in ranking break by id: the order must be Python's string order whatever the
+    # segments and whichever way a segment keeps its ids (packed bytes or str).
+    ix = tmp_path / "ix"
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "title": "walrus", "body": "walrus"}) + "\n" for i in first),
+                   encoding="utf-8")
+    rebuild(ix, [src])
+    if later:
+        IndexWriter(ix).put([Document(id=i, title="walrus", body="walrus") for i in later])
+    with SearchEngine(ix) as e:
+        view = e.view()
+        assert len(view.segments) == (2 if later else 1)
+        ids = [view.doc_id(d) for d in range(view.size)]
+        by_rank = [ids[d] for d in np.argsort(view.id_rank)]
+        assert by_rank == sorted(first + later)
+        # and the engine's tie-break shows it: every hit scores the same
+        assert [h.id for h in e.search("walrus", limit=10).hits] == sorted(first + later)
