@@ -27,6 +27,8 @@ import Stemmer
 from whoosh.analysis import Analyzer, Token
 
 _WORD = re.compile(r"[^\W_]+")
+#: Every ASCII byte that is not a letter or digit -> space (what [^\W_] leaves out, on ASCII).
+_ASCII_SEPARATORS = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 # English possessive and contracted auxiliaries after a word: "Putin's", "I'm", "we've".
 # Applied to lower-cased text, without a look-behind: that made the scan five times slower.
 _POSSESSIVE = re.compile(r"['’`](?:s|m|d|re|ve|ll)\b")
@@ -73,10 +75,11 @@ def words(text: str) -> list[str]:
         text = _POSSESSIVE.sub("", text)
     if "." in text:
         text = join_acronyms(text)
-    found = _WORD.findall(text)
-    if not text.isascii():
-        found = [fold(w) for w in found]
-    return found
+    if text.isascii():
+        # The same words as _WORD.findall (ASCII letters and digits), three times faster:
+        # byte translation and split are single C passes; the tokeniser runs on every word indexed.
+        return text.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
+    return [fold(w) for w in _WORD.findall(text)]
 
 
 def acronyms(text: str) -> list[re.Match[str]]:

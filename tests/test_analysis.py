@@ -1,0 +1,40 @@
+"""The tokeniser: its fast ASCII path gives exactly the words of the regular expression."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchsvc import analysis
+from searchsvc.analysis import words
+
+
+def reference_words(text: str) -> list[str]:
+    """words() as it was before the ASCII fast path: one regular expression for every text."""
+    text = text.lower()
+    if "'" in text or "’" in text or "`" in text:
+        text = analysis._POSSESSIVE.sub("", text)
+    if "." in text:
+        text = analysis.join_acronyms(text)
+    return [analysis.fold(w) for w in analysis._WORD.findall(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a_b c\x1cd\x0be\x00f", ["a", "b", "c", "d", "e", "f"]),   # underscore and control bytes separate
+    ("Tab\there\r\nnewline", ["tab", "here", "newline"]),
+    ("$1,000.50 (approx.)", ["1", "000", "50", "approx"]),
+    ("", []),
+    ("Müller's café", ["muller", "cafe"]),                          # not ASCII: the regex path, folded
+    ("naïve_x ＡＢ", ["naive", "x", "ab"]),                          # full-width letters fold to ASCII
+])
+def test_words_table(text: str, expected: list[str]):
+    assert words(text) == expected == reference_words(text)
+
+
+@settings(max_examples=1500, derandomize=True, database=None, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+       | st.text(alphabet="aZ9 _.'-,\t\x1f\x7f’", max_size=40)
+       | st.text(max_size=40))
+def test_words_agree_with_the_regular_expression(text: str):
+    assert words(text) == reference_words(text)
