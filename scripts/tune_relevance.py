@@ -89,7 +89,7 @@ def tune(folder: Path, configs: list[dict[str, str]], splits: int, seed: int) ->
     with tempfile.TemporaryDirectory(prefix="searchsvc-tune-") as tmp:
         index = Path(tmp) / "index"
         rebuild(index, [folder / "corpus.jsonl"])
-        reports = [ev.evaluate(index, queries, qrels, overrides=c, label=_label(c)) for c in [{}, *configs]]
+        reports = [ev.evaluate(index, queries, qrels, overrides=c, label=ev.config_label(c)) for c in [{}, *configs]]
     per = [{q: v[ev.PRIMARY] for q, v in r.per_query.items()} for r in reports]
     cv, base = cross_validated(per, splits, seed)
     best = max(range(len(reports)), key=lambda i: (reports[i].mean[ev.PRIMARY], -i))
@@ -103,10 +103,6 @@ def _positive(text: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return n
-
-
-def _label(overrides: Mapping[str, str]) -> str:
-    return ",".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
 
 
 def main(argv: list[str] | None = None) -> int:

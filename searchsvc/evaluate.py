@@ -196,9 +196,9 @@ def compare(index: str | Path, queries: Mapping[str, str], qrels: Qrels, overrid
             depth: int = DEPTH) -> tuple[Report, Report]:
     """The base configuration (defaults + ``base``) and the same with ``overrides`` on top."""
     base = dict(base or {})
-    a = evaluate(index, queries, qrels, match=match, overrides=base, label=_label(base, "defaults"), depth=depth)
+    a = evaluate(index, queries, qrels, match=match, overrides=base, label=config_label(base), depth=depth)
     b = evaluate(index, queries, qrels, match=match, overrides={**base, **overrides},
-                 label=_label(overrides, ""), depth=depth)
+                 label=config_label(overrides, ""), depth=depth)
     return a, b
 
 
@@ -251,7 +251,8 @@ def format_comparison(a: Report, b: Report, *, per_query: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _label(overrides: Mapping[str, str], default: str) -> str:
+def config_label(overrides: Mapping[str, str], default: str = "defaults") -> str:
+    """``"k1=v1,k2=v2"`` for a configuration of setting overrides, ``default`` when there are none."""
     return ",".join(f"{k}={v}" for k, v in overrides.items()) or default
 
 
@@ -287,7 +288,7 @@ def cli(args: Any) -> int:
         raise QueryError("depth must be from 1 to 10000", param="depth")
     if args.compare is None:
         reports = [evaluate(index, queries, qrels, match=args.match, overrides=base,
-                            label=_label(base, "defaults"), depth=args.depth)]
+                            label=config_label(base, "defaults"), depth=args.depth)]
     else:
         reports = list(compare(index, queries, qrels, parse_overrides(args.compare), base=base,
                                match=args.match, depth=args.depth))

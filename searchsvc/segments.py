@@ -335,9 +335,11 @@ class SegmentView:
             raw = [v if isinstance(v, bytes) else str(v).encode("utf-8")
                    for v in self.reader.column_reader("id")]
             width = max(map(len, raw), default=1)
-            if width <= MAX_PACKED_ID_BYTES and all(v[-1:] != b"\0" for v in raw):
+            # NumPy byte strings drop trailing NULs: ids never hold one (document.id_problem
+            # refuses control characters), so packing keeps every id whole.
+            if width <= MAX_PACKED_ID_BYTES:
                 ids = np.array(raw, dtype=f"S{max(width, 1)}")
-            else:  # NumPy's byte strings drop trailing NULs and have one width for all
+            else:  # one width for all: a few very long ids would make every slot that wide
                 ids = np.array([v.decode("utf-8") for v in raw], dtype=object)
             self.__dict__["_id_array"] = ids
         return ids
