@@ -31,7 +31,7 @@ from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
 from .document import Document, format_published
-from .errors import NotFoundError, QueryError, QueryTimeoutError
+from .errors import IndexBusyError, NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
 from .matching import Deadline, Evaluator, date_mask
@@ -51,6 +51,26 @@ DID_YOU_MEAN_BELOW = 50
 REFRESH_ATTEMPTS = 10
 SIMILAR_TERMS = 25
 MAX_SUGGESTIONS = 50
+
+
+class _Superseded(Exception):
+    """A newer table of contents appeared while a view was being opened (see refresh)."""
+
+
+def _check_still_listed(storage: FileStorage, generation: int, segids: set[str]) -> None:
+    """Raise _Superseded if a segment just opened may have lost files while it was being opened.
+
+    A commit writes its table of contents before deleting the segments it merged. So if
+    the newest table of contents (read after the opening) still lists a segment, nothing
+    of it was deleted during the opening; if it does not, a file may have gone before it
+    was open, and Whoosh reads a missing column as an empty one (zero lengths, no dates).
+    """
+    latest = TOC._latest_generation(storage, "MAIN")
+    if latest == generation:
+        return
+    listed = {seg.segid for seg in TOC.read(storage, "MAIN", gen=latest).segments} if latest >= 0 else set()
+    if not segids <= listed:
+        raise _Superseded
 
 
 @dataclass
@@ -130,16 +150,21 @@ class SearchEngine:
             return self._view
 
     def refresh(self) -> bool:
-        """Open the latest generation/commit if ``CURRENT`` changed; True when it did."""
+        """Open the latest generation/commit if ``CURRENT`` changed; True when it did.
+
+        A commit writes its table of contents and then deletes the segments it merged; a
+        rebuild removes old generations. Opening races with both: a file gone (or a newer
+        table of contents, which means files of ours may be going) starts it again. An
+        index that keeps changing faster than it can be opened is busy (503, try again).
+        """
         with self._lock:
-            for attempt in range(1, REFRESH_ATTEMPTS):
+            for attempt in range(1, REFRESH_ATTEMPTS + 1):
                 try:
                     return self._refresh()
-                except FileNotFoundError:
-                    # A commit removed the table of contents or a merged segment we were opening,
-                    # or a rebuild removed an old generation: read CURRENT again (as Whoosh does).
+                except (FileNotFoundError, _Superseded):
                     time.sleep(0.01 * attempt)
-            return self._refresh()
+            raise IndexBusyError(f"the index at {self.path} changed {REFRESH_ATTEMPTS} times while it was "
+                                 "being opened; try again")
 
     def _refresh(self) -> bool:
         with self._lock:
@@ -151,21 +176,29 @@ class SearchEngine:
             storage = FileStorage(folder, readonly=True)
             schema = build_schema()
             toc = TOC.read(storage, "MAIN", schema=schema)
-            segments, seen = [], set()
-            for seg in toc.segments:
-                key = (folder, seg.segid)
-                seen.add(key)
-                sv = self._segments.get(key)
-                if sv is None:
-                    reader = SegmentReader(storage, toc.schema, seg, generation=toc.generation)
-                    sv = self._segments[key] = SegmentView(reader, self._cache)
-                segments.append(sv)
-            if self._view is None or self._view.generation != pointer.generation:
-                self._codebooks = {}  # a new generation numbers its values afresh
-            view = IndexView(segments, list(toc.segments), pointer.generation, folder, self._codebooks)
-            view.warm()
-            if self._warm_all:  # per-segment parts are cached: after a commit only new segments cost
-                self._warm(view)
+            segments, seen, opened = [], set(), []
+            try:
+                for seg in toc.segments:
+                    key = (folder, seg.segid)
+                    seen.add(key)
+                    sv = self._segments.get(key)
+                    if sv is None:
+                        reader = SegmentReader(storage, toc.schema, seg, generation=toc.generation)
+                        sv = self._segments[key] = SegmentView(reader, self._cache)
+                        opened.append(key)
+                    segments.append(sv)
+                if opened:
+                    _check_still_listed(storage, toc.generation, {key[1] for key in opened})
+                if self._view is None or self._view.generation != pointer.generation:
+                    self._codebooks = {}  # a new generation numbers its values afresh
+                view = IndexView(segments, list(toc.segments), pointer.generation, folder, self._codebooks)
+                view.warm()
+                if self._warm_all:  # per-segment parts are cached: after a commit only new segments cost
+                    self._warm(view)
+            except BaseException:
+                for key in opened:  # half-read segments must not be reused by the next attempt
+                    self._segments.pop(key).close()
+                raise
             # Only now that the new view is whole: a failure above leaves the old one serving.
             for key in [k for k in self._segments if k not in seen]:
                 self._segments.pop(key).close()

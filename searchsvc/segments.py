@@ -147,6 +147,9 @@ class SegmentView:
         # file outlives its unlinking; a column opened later would be missing (Whoosh then
         # reads it as absent: zero lengths, no dates) or fail.
         if self.size:
+            if not reader._perdoc.has_column("_stored"):
+                # Whoosh reads a missing column as absent; every segment with documents has this one.
+                raise FileNotFoundError(f"segment {self.segment.segid} of {reader._storage.folder} was removed")
             reader.stored_fields(0)
             for field in TEXT_FIELDS:
                 self.lengths(field)

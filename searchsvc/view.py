@@ -17,6 +17,7 @@ concatenates. A refresh after a one-document commit costs little.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ from .segments import EMPTY_TF, SegmentView
 POSTINGS_MEMO_BYTES = 32 << 20
 
 
+_SERIALS = itertools.count()
+
+
 class Codebook:
     """An append-only numbering of one exact field's values, shared by successive views.
 
@@ -46,6 +50,10 @@ class Codebook:
 
     def __init__(self, key: Any = None) -> None:
         self.key = key
+        # Segments cache their mapping under this, not id(self): a codebook dropped by a refresh
+        # that failed half-way (a new generation's segments already mapped into it) leaves its
+        # address to the next codebook, which then took those stale codes for its own.
+        self.serial = next(_SERIALS)
         self.code_of: dict[str, int] = {}
         self._spellings: list[dict[str, int]] = []
         self._names: list[str] | None = None
@@ -53,7 +61,7 @@ class Codebook:
     def map_segment(self, seg: SegmentView, field: str) -> np.ndarray:
         """Local term number -> code (-1 where ``key`` rejects the value), cached on the segment."""
         cache = seg.__dict__.setdefault("_codebook_maps", {})
-        ck = (field, id(self))
+        ck = (field, self.serial)
         if ck not in cache:
             _, local_codes, names = seg.exact_pairs(field)
             counts = np.bincount(local_codes, minlength=len(names)).tolist()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,6 +28,10 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+#: An access-log line or one of gunicorn's [INFO] lines.
+_ROUTINE = re.compile(r"\d+\.\d+\.\d+\.\d+ |\[[^\]]+\] \[\d+\] \[INFO\]")
 
 
 class LiveServer:
@@ -75,6 +80,13 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:] if self.log_path.exists() else ""
+
+    def tracebacks(self) -> str:
+        """What the server logged besides access lines and gunicorn's info lines: tracebacks, warnings."""
+        if not self.log_path.exists():
+            return ""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(line for line in lines if not _ROUTINE.match(line))[-8000:]
 
     def worker_pids(self) -> list[int]:
         assert self.proc

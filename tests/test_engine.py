@@ -274,3 +274,57 @@ def test_warm_builds_what_first_queries_would_pay_for(fresh_index: Path, monkeyp
         assert cold.search("kremlinn").did_you_mean == "kremlin"
         assert built, "without warm() the first typo builds the lexicon"
         assert "id_rank" not in cold.view().__dict__
+
+
+@pytest.mark.parametrize("moment", ["postings_open", "stored_open"])
+def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index: Path, moment: str,
+                                                                      monkeypatch: pytest.MonkeyPatch):
+    # A commit writes its table of contents, then deletes the segments it merged. A reader that
+    # had read the previous table and was opening one of those segments found some files but
+    # not the rest, which Whoosh reads as absent columns: with the stored fields gone, a
+    # TypeError (a 500 in the load test of CI); with only the lengths gone, silently wrong
+    # scores. The opening must start again from the new table of contents instead.
+    import mmap as real_mmap
+    import types
+
+    from whoosh import index as whoosh_index
+
+    from searchsvc import segments
+    from searchsvc.document import Document
+    from searchsvc.indexer import IndexWriter
+
+    merged = []
+
+    def merge_once() -> None:
+        if not merged:  # the first segment opened after the put: the new one
+            generation = fresh_index / e.store.pointer().generation
+            whoosh_index.open_dir(str(generation)).writer(compound=False).commit(optimize=True)
+            merged.append(True)
+
+    class MergeAfterOpening(real_mmap.mmap):
+        def __new__(cls, *args: object, **kw: object) -> real_mmap.mmap:
+            m = super().__new__(cls, *args, **kw)
+            merge_once()
+            return m
+
+    real_lengths = segments.SegmentView.lengths
+
+    def merge_before_lengths(self: segments.SegmentView, field: str) -> object:
+        merge_once()
+        return real_lengths(self, field)
+
+    with SearchEngine(fresh_index) as e:
+        e.warm()
+        assert e.search("wombat").total == 0
+        IndexWriter(fresh_index).put([Document(id="w1", title="Wombat census", body="Wombats counted")])
+        if moment == "postings_open":
+            monkeypatch.setattr(segments, "mmap", types.SimpleNamespace(mmap=MergeAfterOpening,
+                                                                         ACCESS_READ=real_mmap.ACCESS_READ))
+        else:
+            monkeypatch.setattr(segments.SegmentView, "lengths", merge_before_lengths)
+        results = e.search("wombat")
+        assert merged and results.total == 1 and results.hits[0].id == "w1"
+        assert len(e.view().segments) == 1  # the merged segment, not the deleted one
+        monkeypatch.undo()
+        with SearchEngine(fresh_index) as fresh:
+            assert results.hits[0].score == fresh.search("wombat").hits[0].score

@@ -78,7 +78,7 @@ def test_32_clients_while_two_rebuilds_swap_the_generation_and_writes_land(tmp_p
         assert len(windows) == 2, "the two rebuilds did not finish within the run"
 
         # Zero failed requests: only documented 503s with Retry-After besides the expected answers.
-        assert out.failures == [], f"{len(out.failures)} failures, first: {out.failures[:5]}"
+        assert out.failures == [], f"{len(out.failures)} failures, first: {out.failures[:5]}\n{server.tracebacks()}"
         assert set(out.statuses) <= {200, 201, 503}, out.statuses
         assert out.total >= 1000, out.statuses
         assert out.statuses[200] >= 0.9 * out.total

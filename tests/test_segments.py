@@ -75,3 +75,22 @@ def test_id_order_across_segments_is_sorted_string_order(tmp_path, monkeypatch: 
         # sets sort their own ids, so the limit is lowered to make this one use the id order
         monkeypatch.setattr("searchsvc.ranking.LOCAL_TIE_LIMIT", 0)
         assert [h.id for h in e.search("walrus", limit=10).hits] == sorted(set(first + later))
+
+
+def test_a_new_codebook_never_takes_an_old_ones_mapping(built_index):
+    # A refresh that fails half-way drops a codebook after mapping segments into it; the next
+    # one often gets the same address. Keyed by id(), the segments handed it the stale codes
+    # (no names registered: facets and the people filter then named nothing or the wrong people).
+    from searchsvc.view import Codebook
+
+    with SearchEngine(built_index) as e:
+        seg = e.view().segments[0]
+        expected = None
+        for _ in range(50):
+            book = Codebook(str.casefold)
+            book.map_segment(seg, "person")
+            names = sorted(book.names)
+            assert names, "the segment has people"
+            assert expected is None or names == expected
+            expected = names
+            del book
