@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC
+from whoosh.index import TOC, EmptyIndexError
 from whoosh.reading import SegmentReader
 
 from .document import Document, format_published
@@ -57,18 +57,20 @@ class _Superseded(Exception):
     """A newer table of contents appeared while a view was being opened (see refresh)."""
 
 
-def _check_still_listed(storage: FileStorage, generation: int, segids: set[str]) -> None:
+def _check_still_listed(storage: FileStorage, toc: TOC, segids: set[str]) -> None:
     """Raise _Superseded if a segment just opened may have lost files while it was being opened.
 
-    A commit writes its table of contents before deleting the segments it merged. So if
-    the newest table of contents (read after the opening) still lists a segment, nothing
-    of it was deleted during the opening; if it does not, a file may have gone before it
-    was open, and Whoosh reads a missing column as an empty one (zero lengths, no dates).
+    A Whoosh commit renames its new table of contents into place before it deletes the
+    segments it merged (``clean_files``), and segment ids are never reused. So if the
+    newest table of contents, read after the opening, still lists a segment, nothing of it
+    was deleted during the opening; if it does not, a file may have gone before it was
+    open, and Whoosh reads a missing column as an empty one (zero lengths, no dates).
     """
     latest = TOC._latest_generation(storage, "MAIN")
-    if latest == generation:
+    if latest == toc.generation:
         return
-    listed = {seg.segid for seg in TOC.read(storage, "MAIN", gen=latest).segments} if latest >= 0 else set()
+    listed = {seg.segid for seg in TOC.read(storage, "MAIN", gen=latest, schema=toc.schema).segments} \
+        if latest >= 0 else set()
     if not segids <= listed:
         raise _Superseded
 
@@ -161,7 +163,7 @@ class SearchEngine:
             for attempt in range(1, REFRESH_ATTEMPTS + 1):
                 try:
                     return self._refresh()
-                except (FileNotFoundError, _Superseded):
+                except (FileNotFoundError, EmptyIndexError, _Superseded):  # Empty: a generation being removed
                     time.sleep(0.01 * attempt)
             raise IndexBusyError(f"the index at {self.path} changed {REFRESH_ATTEMPTS} times while it was "
                                  "being opened; try again")
@@ -184,11 +186,19 @@ class SearchEngine:
                     sv = self._segments.get(key)
                     if sv is None:
                         reader = SegmentReader(storage, toc.schema, seg, generation=toc.generation)
-                        sv = self._segments[key] = SegmentView(reader, self._cache)
+                        try:
+                            sv = SegmentView(reader, self._cache)
+                        except BaseException:
+                            reader.close()
+                            raise
+                        self._segments[key] = sv
                         opened.append(key)
                     segments.append(sv)
                 if opened:
-                    _check_still_listed(storage, toc.generation, {key[1] for key in opened})
+                    _check_still_listed(storage, toc, {key[1] for key in opened})
+                    if self.store.pointer().generation != pointer.generation:
+                        # Two rebuilds since: this generation may be going (rmtree, file by file).
+                        raise _Superseded
                 if self._view is None or self._view.generation != pointer.generation:
                     self._codebooks = {}  # a new generation numbers its values afresh
                 view = IndexView(segments, list(toc.segments), pointer.generation, folder, self._codebooks)

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.codec.whoosh3 import STORED_COLUMN, W3TermInfo
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
@@ -146,15 +146,21 @@ class SegmentView:
         # reader still serves, and a commit's merge removes the segments it merged. An open
         # file outlives its unlinking; a column opened later would be missing (Whoosh then
         # reads it as absent: zero lengths, no dates) or fail.
-        if self.size:
-            if not reader._perdoc.has_column("_stored"):
-                # Whoosh reads a missing column as absent; every segment with documents has this one.
-                raise FileNotFoundError(f"segment {self.segment.segid} of {reader._storage.folder} was removed")
-            reader.stored_fields(0)
-            for field in TEXT_FIELDS:
-                self.lengths(field)
-            self.published()
-            self.__dict__["_id_column"] = reader.column_reader("id")
+        try:
+            if self.size:
+                # Opened by name once: a vanished file raises FileNotFoundError here, where Whoosh's
+                # stored_fields() would look the column up again and fail on an absent one.
+                perdoc = reader._perdoc
+                perdoc._readers["_stored"] = perdoc.column_reader("_stored", STORED_COLUMN)
+                reader.stored_fields(0)
+                for field in TEXT_FIELDS:
+                    self.lengths(field)
+                self.published()
+                self.__dict__["_id_column"] = reader.column_reader("id")
+        except BaseException:
+            if isinstance(self._map, mmap.mmap):
+                self._map.close()
+            raise
 
     # -- postings ------------------------------------------------------------
 
@@ -335,8 +341,10 @@ class SegmentView:
         """
         ids = self.__dict__.get("_id_array")
         if ids is None:
-            raw = [v if isinstance(v, bytes) else str(v).encode("utf-8")
-                   for v in self.reader.column_reader("id")]
+            column = self.__dict__.get("_id_column")  # opened at start: by name now it may be gone
+            if column is None:
+                column = self.reader.column_reader("id")
+            raw = [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in column]
             width = max(map(len, raw), default=1)
             # NumPy byte strings drop trailing NULs: ids never hold one (document.id_problem
             # refuses control characters), so packing keeps every id whole.

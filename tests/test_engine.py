@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -276,7 +277,7 @@ def test_warm_builds_what_first_queries_would_pay_for(fresh_index: Path, monkeyp
         assert "id_rank" not in cold.view().__dict__
 
 
-@pytest.mark.parametrize("moment", ["postings_open", "stored_open"])
+@pytest.mark.parametrize("moment", ["postings_open", "stored_column", "lengths_column"])
 def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index: Path, moment: str,
                                                                       monkeypatch: pytest.MonkeyPatch):
     # A commit writes its table of contents, then deletes the segments it merged. A reader that
@@ -288,6 +289,7 @@ def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index
     import types
 
     from whoosh import index as whoosh_index
+    from whoosh.codec.whoosh3 import W3PerDocReader
 
     from searchsvc import segments
     from searchsvc.document import Document
@@ -297,9 +299,9 @@ def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index
 
     def merge_once() -> None:
         if not merged:  # the first segment opened after the put: the new one
+            merged.append(True)  # first: the merge itself reads columns
             generation = fresh_index / e.store.pointer().generation
             whoosh_index.open_dir(str(generation)).writer(compound=False).commit(optimize=True)
-            merged.append(True)
 
     class MergeAfterOpening(real_mmap.mmap):
         def __new__(cls, *args: object, **kw: object) -> real_mmap.mmap:
@@ -307,11 +309,15 @@ def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index
             merge_once()
             return m
 
-    real_lengths = segments.SegmentView.lengths
-
-    def merge_before_lengths(self: segments.SegmentView, field: str) -> object:
-        merge_once()
-        return real_lengths(self, field)
+    def merging(real: Any, column: str, after: bool = False) -> Any:
+        def hooked(self: Any, name: str, *args: Any) -> Any:
+            if name == column and not after:
+                merge_once()
+            result = real(self, name, *args)
+            if name == column and after:
+                merge_once()
+            return result
+        return hooked
 
     with SearchEngine(fresh_index) as e:
         e.warm()
@@ -320,11 +326,39 @@ def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index
         if moment == "postings_open":
             monkeypatch.setattr(segments, "mmap", types.SimpleNamespace(mmap=MergeAfterOpening,
                                                                          ACCESS_READ=real_mmap.ACCESS_READ))
+        elif moment == "stored_column":  # just after a check that it exists, or just before opening it
+            monkeypatch.setattr(W3PerDocReader, "has_column", merging(W3PerDocReader.has_column, "_stored", True))
+            monkeypatch.setattr(W3PerDocReader, "column_reader", merging(W3PerDocReader.column_reader, "_stored"))
         else:
-            monkeypatch.setattr(segments.SegmentView, "lengths", merge_before_lengths)
+            monkeypatch.setattr(W3PerDocReader, "has_column", merging(W3PerDocReader.has_column, "_body_len"))
         results = e.search("wombat")
         assert merged and results.total == 1 and results.hits[0].id == "w1"
         assert len(e.view().segments) == 1  # the merged segment, not the deleted one
+        assert set(e._segments) == {seg.key for seg in e.view().segments}  # nothing half-open kept
         monkeypatch.undo()
         with SearchEngine(fresh_index) as fresh:
             assert results.hits[0].score == fresh.search("wombat").hits[0].score
+
+
+def test_an_index_that_changes_on_every_attempt_to_open_it_is_busy(fresh_index: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch):
+    # Not a 500: a 503 with Retry-After. The old view keeps serving nothing half-opened.
+    from searchsvc import engine as engine_module
+    from searchsvc.document import Document
+    from searchsvc.errors import IndexBusyError
+    from searchsvc.indexer import IndexWriter
+
+    def always_superseded(*args: Any) -> None:
+        raise engine_module._Superseded
+
+    with SearchEngine(fresh_index) as e:
+        before = e.search("kremlin").total
+        known = set(e._segments)
+        IndexWriter(fresh_index).put([Document(id="w1", title="Wombat census")])
+        monkeypatch.setattr(engine_module, "_check_still_listed", always_superseded)
+        monkeypatch.setattr(engine_module.time, "sleep", lambda s: None)
+        with pytest.raises(IndexBusyError, match="changed 10 times"):
+            e.search("wombat")
+        assert set(e._segments) == known
+        monkeypatch.undo()
+        assert e.search("wombat").total == 1 and e.search("kremlin").total == before
