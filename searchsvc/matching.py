@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import pickle
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +32,12 @@ from whoosh import query as wq
 
 from .analysis import STOP_STEMS, fold, prefix_stem, stem
 from .errors import QueryError, QueryTimeoutError
+from .positions import adjacent_docs, decode_positions, in_sequence
 from .schema import TEXT_FIELDS, published_key
 from .view import IndexView, date_bounds
 
+#: Candidates of an exact phrase checked between two looks at the deadline.
+PHRASE_CHUNK = 4096
 #: Expansions of one prefix/wildcard/fuzzy term that take part in scoring (the most frequent).
 SCORED_EXPANSIONS = 16
 #: Longest word a fuzzy term may have (longer ones are refused: see Evaluator._expanded).
@@ -201,14 +203,21 @@ class Evaluator:
                 return cand
         positions = [self.view.positions(fieldname, w) for w in words]
         index = [np.searchsorted(ids, cand) for ids, _ in positions]
-        keep = []
+        if slop == 1:
+            keep = np.zeros(len(cand), dtype=bool)
+            for lo in range(0, len(cand), PHRASE_CHUNK):
+                self.deadline.check()
+                hi = lo + PHRASE_CHUNK
+                keep[lo:hi] = adjacent_docs([[vals[i] for i in idx[lo:hi]] for (_, vals), idx in zip(positions, index)])
+            return cand[keep]
+        found = []
         for j, doc in enumerate(cand):
             if j % 256 == 0:
                 self.deadline.check()
             plists = [decode_positions(vals[idx[j]]) for (_, vals), idx in zip(positions, index)]
             if in_sequence(plists, slop):
-                keep.append(doc)
-        return np.array(keep, dtype=np.int64)
+                found.append(doc)
+        return np.array(found, dtype=np.int64)
 
     def _expanded(self, q: Any, positive: bool, boost: float) -> np.ndarray:
         if not _text_fields(q.fieldname):
@@ -341,32 +350,3 @@ def _text_fields(fieldname: str) -> tuple[str, ...]:
     if fieldname in TEXT_FIELDS:
         return (fieldname,)
     return ()
-
-
-
-def decode_positions(value: bytes) -> list[int]:
-    # Whoosh's Positions format: 4-byte count, then a pickled list of deltas.
-    deltas = pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-    out, pos = [], 0
-    for d in deltas:
-        pos += d
-        out.append(pos)
-    return out
-
-
-def in_sequence(plists: list[list[int]], slop: int) -> bool:
-    """True when some position of each list follows one of the previous list's, at most ``slop`` later.
-
-    Every reachable position is carried forward (not only the first that fits): with
-    "kilo lima lima xray mike" and ``"kilo lima mike"~2`` the second "lima" is the one
-    that lets "mike" fit, as in Whoosh's own phrase matcher.
-    """
-    if slop == 1:
-        later = [set(p) for p in plists[1:]]
-        return any(all(start + k in later[k - 1] for k in range(1, len(plists))) for start in plists[0])
-    frontier = plists[0]
-    for plist in plists[1:]:
-        frontier = [p for p in plist if any(c < p <= c + slop for c in frontier)]
-        if not frontier:
-            return False
-    return True

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .matching import ScoreTerm, decode_positions
+from .matching import ScoreTerm
+from .positions import decode_positions
 from .scoring import idf, length_norm, neighbour_accumulators, proximity_score
 from .view import IndexView
 

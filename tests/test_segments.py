@@ -10,7 +10,7 @@ import pytest
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
 from searchsvc.indexer import IndexWriter, rebuild
-from searchsvc.matching import decode_positions
+from searchsvc.positions import decode_positions
 
 
 def test_decoded_postings_equal_whoosh_matcher(built_index):

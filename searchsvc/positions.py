@@ -1,0 +1,91 @@
+"""Word positions: decoding Whoosh's stored positions and checking phrases against them.
+
+Whoosh keeps, per (term, document), a 4-byte count and a pickled list of position
+deltas. A phrase query first intersects its words' posting lists (matching.py);
+the documents left need a positional check:
+
+* :func:`adjacent_docs` (an exact phrase, the common case) decodes the
+  candidates' positions in one pass per word and checks every document at once
+  with NumPy: a word at position ``p`` that is the ``k``-th of the phrase votes
+  for a phrase starting at ``p - k``; a start voted for by every word is a match.
+  On Reuters-21578, ``"net loss"`` checks some 2,400 documents.
+* :func:`in_sequence` (a phrase with slop, ``"a b"~3``) walks one document's lists.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Sequence
+from functools import reduce
+from itertools import chain
+
+import numpy as np
+
+#: A key packs (candidate number, phrase start) into one int64; positions stay below this.
+_STRIDE = 1 << 32
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """Positions of one (term, document) from Whoosh's Positions format: a 4-byte count, then
+    a pickled list of deltas (written without pickle's final STOP by some Whoosh versions)."""
+    out, pos = [], 0
+    for d in _deltas(value):
+        pos += d
+        out.append(pos)
+    return out
+
+
+def _deltas(value: bytes) -> list[int]:
+    return pickle.loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+
+
+def in_sequence(plists: list[list[int]], slop: int) -> bool:
+    """True when some position of each list follows one of the previous list's, at most ``slop`` later.
+
+    Every reachable position is carried forward (not only the first that fits): with
+    "kilo lima lima xray mike" and ``"kilo lima mike"~2`` the second "lima" is the one
+    that lets "mike" fit, as in Whoosh's own phrase matcher.
+    """
+    if slop == 1:
+        later = [set(p) for p in plists[1:]]
+        return any(all(start + k in later[k - 1] for k in range(1, len(plists))) for start in plists[0])
+    frontier = plists[0]
+    for plist in plists[1:]:
+        frontier = [p for p in plist if any(c < p <= c + slop for c in frontier)]
+        if not frontier:
+            return False
+    return True
+
+
+def adjacent_docs(values: Sequence[Sequence[bytes]]) -> np.ndarray:
+    """Which candidates hold the words one right after another (an exact phrase).
+
+    ``values[k][j]`` is the encoded positions of the phrase's ``k``-th word in the
+    ``j``-th candidate document; the result is a boolean mask over the candidates,
+    the same as :func:`in_sequence` with ``slop`` 1 for each of them.
+    """
+    n = len(values[0])
+    keys = []
+    for k, per_doc in enumerate(values):
+        doc, pos = _flat_positions(per_doc)
+        start = pos - k
+        ok = start >= 0
+        keys.append(np.unique(doc[ok] * _STRIDE + start[ok]))
+    common = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), keys)
+    mask = np.zeros(n, dtype=bool)
+    mask[common // _STRIDE] = True
+    return mask
+
+
+def _flat_positions(per_doc: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate number, absolute position) of every stored position, as two arrays."""
+    lists = [_deltas(v) for v in per_doc]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    total = int(lengths.sum())
+    running = np.cumsum(np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=total))
+    # Deltas restart at each document: subtract the running sum reached before it.
+    ends = np.cumsum(lengths)
+    before = np.zeros(len(lists), dtype=np.int64)
+    before[1:] = np.where(ends[:-1] > 0, running[np.maximum(ends[:-1] - 1, 0)] if total else 0, 0)
+    doc = np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
+    return doc, running - np.repeat(before, lengths)
