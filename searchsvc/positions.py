@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Sequence
-from functools import reduce
 from itertools import chain
 
 import numpy as np
@@ -65,16 +64,27 @@ def adjacent_docs(values: Sequence[Sequence[bytes]]) -> np.ndarray:
     the same as :func:`in_sequence` with ``slop`` 1 for each of them.
     """
     n = len(values[0])
-    keys = []
+    common = None
     for k, per_doc in enumerate(values):
         doc, pos = _flat_positions(per_doc)
         start = pos - k
         ok = start >= 0
-        keys.append(np.unique(doc[ok] * _STRIDE + start[ok]))
-    common = reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), keys)
+        # Sorted already: candidates in order, positions ascending within each.
+        keys = doc[ok] * _STRIDE + start[ok]
+        common = keys if common is None else _sorted_intersection(common, keys)
     mask = np.zeros(n, dtype=bool)
-    mask[common // _STRIDE] = True
+    if common is not None:
+        mask[common // _STRIDE] = True
     return mask
+
+
+def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values of sorted ``a`` that sorted ``b`` holds (a binary search each, no re-sorting)."""
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return a[b[at] == a]
 
 
 def _flat_positions(per_doc: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
