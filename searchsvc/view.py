@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ class IndexView:
         self.path = path
         self.offsets = np.cumsum([0] + [s.size for s in segments]).astype(np.int64)
         self.size = int(self.offsets[-1])  # documents including deleted ones
+        self._starts: list[int] = self.offsets[:-1].tolist()
         self._memo: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._memo_bytes = 0
 
@@ -151,8 +153,9 @@ class IndexView:
         return bool(self.live.all())
 
     def locate(self, docnum: int) -> tuple[SegmentView, int]:
-        i = int(np.searchsorted(self.offsets, docnum, side="right")) - 1
-        return self.segments[i], docnum - int(self.offsets[i])
+        # bisect over a list: a NumPy call per hit cost more than the search itself
+        i = bisect_right(self._starts, docnum) - 1
+        return self.segments[i], docnum - self._starts[i]
 
     def stored(self, docnum: int) -> dict[str, Any]:
         seg, local = self.locate(docnum)
