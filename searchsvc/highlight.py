@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from .analysis import acronyms, fold, stem
@@ -45,6 +46,11 @@ class Span(NamedTuple):
     start: int
     end: int
     term: str
+
+
+#: (start, end, term): a Span or a plain tuple, which is what the highlighter itself makes
+#: (building a NamedTuple per mark was a twentieth of a snippet's cost).
+Mark = tuple[int, int, str]
 
 
 class Highlighter:
@@ -78,7 +84,7 @@ class Highlighter:
         spans = self._spans(text, "body")
         if not spans:
             return _lead(text, self.fragment_chars)
-        starts = [s.start for s in spans]
+        starts = [s[0] for s in spans]
         windows = choose_windows(text, spans, self.fragment_chars, self.fragments, starts)
         parts = [render(text, spans[bisect_left(starts, a):bisect_right(starts, b)], a, b) for a, b in windows]
         lead = "" if windows[0][0] == 0 else "… "
@@ -87,12 +93,12 @@ class Highlighter:
 
     # -- finding the marks ---------------------------------------------------
 
-    def _spans(self, text: str, fieldname: str) -> list[Span]:
+    def _spans(self, text: str, fieldname: str) -> list[Mark]:
         terms, phrases = self._fields[fieldname]
         if not (terms or phrases) or not self._heads:
             return []
         tokens = self._tokens(text)
-        spans = [Span(s, e, t) for s, e, t in tokens if t in terms]
+        spans = [token for token in tokens if token[2] in terms]
         if not phrases:
             return spans  # already in order and disjoint
         for phrase in phrases:
@@ -158,7 +164,7 @@ def _with_acronyms(text: str, tokens: list[tuple[int, int, str]],
     return sorted(inside + found)
 
 
-def _phrase_spans(text: str, tokens: list[tuple[int, int, str]], phrase: tuple[str, ...]) -> list[Span]:
+def _phrase_spans(text: str, tokens: list[Mark], phrase: tuple[str, ...]) -> list[Mark]:
     n = len(phrase)
     found = []
     for i in range(len(tokens) - n + 1):
@@ -171,22 +177,22 @@ def _phrase_spans(text: str, tokens: list[tuple[int, int, str]], phrase: tuple[s
                 ok = False
                 break
         if ok:
-            found.append(Span(tokens[i][0], tokens[i + n - 1][1], " ".join(phrase)))
+            found.append((tokens[i][0], tokens[i + n - 1][1], " ".join(phrase)))
     return found
 
 
-def _merge(spans: list[Span]) -> list[Span]:
+def _merge(spans: list[Mark]) -> list[Mark]:
     """Sort and drop spans inside or overlapping an earlier (longer) one."""
-    spans.sort(key=lambda s: (s.start, -s.end))
-    out: list[Span] = []
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    out: list[Mark] = []
     for s in spans:
-        if out and s.start < out[-1].end:
+        if out and s[0] < out[-1][1]:
             continue
         out.append(s)
     return out
 
 
-def choose_windows(text: str, spans: list[Span], size: int, count: int,
+def choose_windows(text: str, spans: Sequence[Mark], size: int, count: int,
                    starts: list[int] | None = None) -> list[tuple[int, int]]:
     """Up to ``count`` non-overlapping windows with the most distinct terms, in text order.
 
@@ -221,7 +227,7 @@ def choose_windows(text: str, spans: list[Span], size: int, count: int,
     return pick_windows(text, spans, scored, count, starts)
 
 
-def pick_windows(text: str, spans: list[Span], scored: list[tuple[int, int, int, int]],
+def pick_windows(text: str, spans: Sequence[Mark], scored: list[tuple[int, int, int, int]],
                  count: int, starts: list[int] | None = None) -> list[tuple[int, int]]:
     """The best ``count`` non-overlapping windows of ``scored`` ((-distinct terms, -marks, start,
     end) each), in text order, their edges moved to spaces."""
@@ -235,17 +241,17 @@ def pick_windows(text: str, spans: list[Span], scored: list[tuple[int, int, int,
         chosen.append((start, end))
     chosen.sort()
     if starts is None:
-        starts = [s.start for s in spans]
+        starts = [s[0] for s in spans]
     return [_snap(text, a, b, spans, starts) for a, b in chosen]
 
 
-def _covering(spans: list[Span], starts: list[int], pos: int) -> Span | None:
+def _covering(spans: Sequence[Mark], starts: list[int], pos: int) -> Mark | None:
     """The span with start <= pos < end, if any (spans do not overlap)."""
     i = bisect_right(starts, pos) - 1
-    return spans[i] if i >= 0 and spans[i].start <= pos < spans[i].end else None
+    return spans[i] if i >= 0 and spans[i][0] <= pos < spans[i][1] else None
 
 
-def _snap(text: str, start: int, end: int, spans: list[Span], starts: list[int]) -> tuple[int, int]:
+def _snap(text: str, start: int, end: int, spans: Sequence[Mark], starts: list[int]) -> tuple[int, int]:
     """Move window edges to spaces without cutting a mark."""
     if start > 0:
         space = text.find(" ", start, start + 30)
@@ -256,21 +262,21 @@ def _snap(text: str, start: int, end: int, spans: list[Span], starts: list[int])
         if space != -1 and _covering(spans, starts, space - 1) is None:
             end = space
     cut = _covering(spans, starts, end - 1) if end > 0 else None
-    if cut is not None and cut.end > end:  # never end inside a mark
-        end = cut.end
+    if cut is not None and cut[1] > end:  # never end inside a mark
+        end = cut[1]
     return start, end
 
 
-def render(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> str:
+def render(text: str, spans: Sequence[Mark], start: int = 0, end: int | None = None) -> str:
     """``text[start:end]`` escaped, with the spans that lie wholly inside it marked."""
     end = len(text) if end is None else end
     out, pos = [], start
-    for s in spans:
-        if s.end > end:
+    for s_start, s_end, _ in spans:
+        if s_end > end:
             break
-        out.append(_escape(text[pos:s.start]))
-        out.append("<mark>" + _escape(text[s.start:s.end]) + "</mark>")
-        pos = s.end
+        out.append(_escape(text[pos:s_start]))
+        out.append("<mark>" + _escape(text[s_start:s_end]) + "</mark>")
+        pos = s_end
     out.append(_escape(text[pos:end]))
     return "".join(out)
 
