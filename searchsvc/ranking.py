@@ -236,9 +236,8 @@ def _tie_rank(view: IndexView, docs: np.ndarray, keys: list[np.ndarray]) -> np.n
     """An array that orders documents by id; zeros when no two candidates tie on ``keys``."""
     if len(docs) < 2:
         return np.zeros(len(docs), dtype=np.int64)
-    combined = np.rec.fromarrays(keys) if len(keys) > 1 else keys[0]
-    _, counts = np.unique(combined, return_counts=True)
-    if counts.max() == 1:
+    combined = np.sort(np.rec.fromarrays(keys) if len(keys) > 1 else keys[0])
+    if not (combined[1:] == combined[:-1]).any():  # no two equal (np.unique cost 3x as much)
         return np.zeros(len(docs), dtype=np.int64)
     if len(docs) > LOCAL_TIE_LIMIT:
         return view.id_rank[docs]
