@@ -41,8 +41,23 @@ def _pair_counts(view: IndexView, field: str, mask: np.ndarray, limit: int) -> l
         # Only values that can make the top `limit` (ties with the last one included) get sorted.
         kth = np.partition(counts[nonzero], len(nonzero) - limit)[len(nonzero) - limit]
         nonzero = nonzero[counts[nonzero] >= kth]
-    top = sorted(nonzero.tolist(), key=lambda c: (-counts[c], pairs.names[c].casefold()))[:limit]
+    # Most frequent first, then by case-folded name: in NumPy, with each name's rank in that
+    # order computed once per codebook (a sparse match ties hundreds of names at count 1).
+    top = nonzero[np.lexsort((_name_rank(pairs.book)[nonzero], -counts[nonzero]))[:limit]].tolist()
     return [{"value": pairs.names[c], "count": int(counts[c])} for c in top]
+
+
+def _name_rank(book: Any) -> np.ndarray:
+    """Each code's place among the codebook's display names in case-folded order; rebuilt when
+    the names change (the codebook grows or a spelling becomes the most frequent)."""
+    names = book.names
+    cached = book.__dict__.get("_facet_rank")
+    if cached is None or cached[0] is not names:
+        folded = np.array([n.casefold() for n in names], dtype=object)
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[np.argsort(folded, kind="stable")] = np.arange(len(names))
+        cached = book.__dict__["_facet_rank"] = (names, rank)
+    return cached[1]
 
 
 def _year_counts(years: np.ndarray, limit: int) -> list[dict[str, Any]]:
@@ -55,17 +70,23 @@ def _year_counts(years: np.ndarray, limit: int) -> list[dict[str, Any]]:
 
 
 def _mentioned_years(view: IndexView, mask: np.ndarray, limit: int) -> list[dict[str, Any]]:
-    docs, starts, _ = view.mentioned
+    docs, years = _document_years(view)
     if not len(docs):
         return []
-    keep = mask[docs]
-    if not keep.any():
-        return []
-    cache = view.__dict__.setdefault("_start_years", {})
-    if "y" not in cache:
-        lookup = {o: dt.date.fromordinal(int(o)).year for o in np.unique(starts)}
-        cache["y"] = np.array([lookup[o] for o in starts], dtype=np.int64)
-    years = cache["y"][keep]
-    # A document counts once per year however many dates of that year it mentions.
-    unique_pairs = np.unique(docs[keep] * 100_000 + years)
-    return _year_counts((unique_pairs % 100_000).astype(np.int32), limit)
+    return _year_counts(years[mask[docs]], limit)
+
+
+def _document_years(view: IndexView) -> tuple[np.ndarray, np.ndarray]:
+    """(document, year) once per year a document mentions (however many dates of that year),
+    built once per view: a query then only selects its documents' pairs."""
+    cache = view.__dict__.setdefault("_document_years", [])
+    if not cache:
+        docs, starts, _ = view.mentioned
+        if not len(docs):
+            cache.append((docs, docs))
+        else:
+            lookup = {o: dt.date.fromordinal(int(o)).year for o in np.unique(starts)}
+            years = np.array([lookup[o] for o in starts], dtype=np.int64)
+            unique_pairs = np.unique(docs * 100_000 + years)
+            cache.append((unique_pairs // 100_000, (unique_pairs % 100_000).astype(np.int32)))
+    return cache[0]

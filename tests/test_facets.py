@@ -1,0 +1,49 @@
+"""Facet order and counts: most frequent first, ties by case-folded name, per matched document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from searchsvc.document import Document
+from searchsvc.engine import SearchEngine
+from searchsvc.indexer import IndexWriter, rebuild
+
+from .conftest import write_jsonl
+
+
+def _index(tmp_path: Path, records: list[dict]) -> Path:
+    ix = tmp_path / "ix"
+    rebuild(ix, [write_jsonl(tmp_path / "d.jsonl", records)])
+    return ix
+
+
+def test_people_ties_break_by_case_folded_name_and_the_limit_cuts_in_that_order(tmp_path: Path):
+    # "émile" sorts after "zed" by code point, as Python compares the case-folded names.
+    names = ["zed Quill", "Anna Ames", "Émile Zola", "bob Bright", "Carl Cole"]
+    records = [{"id": f"d{i}", "title": "harbour", "body": "harbour news", "people": [name]}
+               for i, name in enumerate(names)]
+    records += [{"id": "x1", "title": "harbour", "body": "harbour", "people": ["Carl Cole", "zed Quill"]}]
+    with SearchEngine(_index(tmp_path, records)) as e:
+        people = e.search("harbour", facets=True).facets["people"]
+        assert [(p["value"], p["count"]) for p in people] == [
+            ("Carl Cole", 2), ("zed Quill", 2), ("Anna Ames", 1), ("bob Bright", 1), ("Émile Zola", 1)]
+        # The order is cached per codebook: it must follow a new name and a new spelling.
+        IndexWriter(e.path).put([Document(id=f"n{i}", title="harbour", body="harbour",
+                                          people=("ANNA AMES", "Aaron Abbot") if i else ("ANNA AMES",),
+                                          given=frozenset({"people"})) for i in range(3)])
+        e.refresh()
+        people = e.search("harbour", facets=True).facets["people"]
+        # Anna Ames now has 4 documents, three of them spelt in capitals: that spelling is shown.
+        assert [(p["value"], p["count"]) for p in people] == [
+            ("ANNA AMES", 4), ("Aaron Abbot", 2), ("Carl Cole", 2), ("zed Quill", 2), ("bob Bright", 1),
+            ("Émile Zola", 1)]
+
+
+def test_mentioned_years_count_each_document_once_per_year(tmp_path: Path):
+    records = [{"id": "a", "title": "summit", "body": "summit", "dates": ["2024-01-02", "2024-05-06", "2023-01-01"]},
+               {"id": "b", "title": "summit", "body": "summit", "dates": ["2024-03-03"]},
+               {"id": "c", "title": "other", "body": "other", "dates": ["2022-02-02"]}]
+    with SearchEngine(_index(tmp_path, records)) as e:
+        years = e.search("summit", facets=True).facets["mentioned_years"]
+        assert years == [{"value": "2024", "count": 2}, {"value": "2023", "count": 1}]
+        assert e.search("zzzz", facets=True).facets["mentioned_years"] == []
