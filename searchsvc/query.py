@@ -120,7 +120,22 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
     n = count_leaves(q)
     if n > settings.max_query_terms:
         raise QueryError(f"query has {n:,} terms; the limit is {settings.max_query_terms:,}", param="q")
+    boost = largest_boost(q)
+    if not boost <= MAX_BOOST:  # also NaN: an overflowing ^999... made every score NaN
+        raise QueryError(f"boosts may multiply to at most {MAX_BOOST:,.0f}", param="q")
     return ParsedQuery(text, match, q, surface)
+
+
+#: The largest weight ``^boost`` marks may give a term (nested groups multiply).
+MAX_BOOST = 1e6
+
+
+def largest_boost(q: wq.Query, outer: float = 1.0) -> float:
+    """The largest absolute product of boosts from the root to any part of ``q``."""
+    here = abs(outer * getattr(q, "boost", 1.0))
+    if q.is_leaf():
+        return here
+    return max([here, *(largest_boost(c, here) for c in q.children())])
 
 
 def is_plain(text: str) -> bool:

@@ -237,7 +237,10 @@ def _tie_rank(view: IndexView, docs: np.ndarray, keys: list[np.ndarray]) -> np.n
     if len(docs) < 2:
         return np.zeros(len(docs), dtype=np.int64)
     combined = np.sort(np.rec.fromarrays(keys) if len(keys) > 1 else keys[0])
-    if not (combined[1:] == combined[:-1]).any():  # no two equal (np.unique cost 3x as much)
+    same = combined[1:] == combined[:-1]  # neighbours once sorted (np.unique cost 3x as much)
+    if combined.dtype.kind == "f":
+        same |= np.isnan(combined[1:]) & np.isnan(combined[:-1])  # as np.unique, NaNs tie
+    if not same.any():
         return np.zeros(len(docs), dtype=np.int64)
     if len(docs) > LOCAL_TIE_LIMIT:
         return view.id_rank[docs]

@@ -34,6 +34,8 @@ def test_parse(text, match, expected):
     ("x" * 101, {"max_query_chars": 100}, "characters"),
     ("v w x y z", {"max_query_terms": 4}, "terms"),
     ('"a b c d e"', {"max_query_terms": 4}, "terms"),
+    ("oil^" + "9" * 400, {}, "boosts"),           # overflows to inf: every score was NaN
+    ("oil^1000001 gas", {}, "boosts"),
 ])
 def test_caps(text, settings, message):
     with pytest.raises(QueryError, match=message) as exc:
@@ -45,3 +47,8 @@ def test_bad_match_mode():
     with pytest.raises(QueryError) as exc:
         parse_query("x", "most")
     assert exc.value.param == "match"
+
+
+@pytest.mark.parametrize("text", ["oil^1000000", "oil^2 gas^0.5", "title:(oil^2 OR gas)^3", "oil^0"])
+def test_boosts_within_the_cap_are_kept(text):
+    assert parse_query(text, "all").query is not None

@@ -139,3 +139,25 @@ def test_options_leave_other_sorts_alone(options_index: Path):
     with SearchEngine(options_index, Settings({"recency_half_life_days": 365.0, "proximity_weight": 1.0},
                                               environ={})) as e:
         assert [h.id for h in e.search("comet", sort="oldest").hits] == ["r1", "r2", "r0"]
+
+
+@pytest.mark.parametrize("keys, tied", [
+    ([[3.0, 1.0, 2.0]], False),
+    ([[3.0, 1.0, 3.0]], True),
+    ([[float("nan"), 1.0, float("nan")]], True),   # NaNs tie, as np.unique counts them
+    ([[1.0, 1.0], [2.0, 3.0]], False),             # the second key separates them
+    ([[1.0, 1.0], [2.0, 2.0]], True),
+    ([[5.0]], False),
+])
+def test_tie_rank_orders_by_id_only_when_keys_tie(built_index, keys, tied):
+    from searchsvc.ranking import _tie_rank
+
+    with SearchEngine(built_index) as e:
+        view = e.view()
+        docs = np.arange(len(keys[0]))[::-1]      # reversed docnums: id order is then not docnum order
+        rank = _tie_rank(view, docs, [np.array(k) for k in keys])
+        if not tied:
+            assert not rank.any()
+        else:
+            ids = [view.doc_id(int(d)) for d in docs]
+            assert [ids[i] for i in np.argsort(rank)] == sorted(ids)
