@@ -3,7 +3,7 @@
 Every node of the Whoosh query tree becomes a boolean mask over all documents:
 terms and exact values from their posting lists, ``And``/``Or``/``Not`` by
 element-wise logic, phrases by intersecting posting lists and then checking
-positions only for the surviving documents, prefix/wildcard/fuzzy terms by
+positions only for the surviving documents (:mod:`.positions`), prefix/wildcard/fuzzy terms by
 expanding them against the lexicon (capped by ``max_expansions``). Date values
 are intervals: ``dates:2025-05`` matches a document that mentions any day of
 May 2025 or May 2025 itself, and ``dates:[2025-05-01 to 2025-05-31]`` matches
