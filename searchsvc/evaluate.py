@@ -288,7 +288,7 @@ def cli(args: Any) -> int:
         raise QueryError("depth must be from 1 to 10000", param="depth")
     if args.compare is None:
         reports = [evaluate(index, queries, qrels, match=args.match, overrides=base,
-                            label=config_label(base, "defaults"), depth=args.depth)]
+                            label=config_label(base), depth=args.depth)]
     else:
         reports = list(compare(index, queries, qrels, parse_overrides(args.compare), base=base,
                                match=args.match, depth=args.depth))

@@ -79,14 +79,12 @@ def _mentioned_years(view: IndexView, mask: np.ndarray, limit: int) -> list[dict
 def _document_years(view: IndexView) -> tuple[np.ndarray, np.ndarray]:
     """(document, year) once per year a document mentions (however many dates of that year),
     built once per view: a query then only selects its documents' pairs."""
-    cache = view.__dict__.setdefault("_document_years", [])
-    if not cache:
+    cached = view.__dict__.get("_document_years")
+    if cached is None:
         docs, starts, _ = view.mentioned
-        if not len(docs):
-            cache.append((docs, docs))
-        else:
-            lookup = {o: dt.date.fromordinal(int(o)).year for o in np.unique(starts)}
-            years = np.array([lookup[o] for o in starts], dtype=np.int64)
-            unique_pairs = np.unique(docs * 100_000 + years)
-            cache.append((unique_pairs // 100_000, (unique_pairs % 100_000).astype(np.int32)))
-    return cache[0]
+        lookup = {o: dt.date.fromordinal(int(o)).year for o in np.unique(starts)}
+        years = np.array([lookup[o] for o in starts], dtype=np.int64)
+        unique_pairs = np.unique(docs * 100_000 + years)
+        cached = view.__dict__["_document_years"] = (unique_pairs // 100_000,
+                                                      (unique_pairs % 100_000).astype(np.int32))
+    return cached

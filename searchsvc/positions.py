@@ -20,9 +20,6 @@ from itertools import chain
 
 import numpy as np
 
-#: A key packs (candidate number, phrase start) into one int64; positions stay below this.
-_STRIDE = 1 << 32
-
 
 def decode_positions(value: bytes) -> list[int]:
     """Positions of one (term, document) from Whoosh's Positions format: a 4-byte count, then
@@ -64,21 +61,23 @@ def adjacent_docs(values: Sequence[Sequence[bytes]]) -> np.ndarray:
     the same as :func:`in_sequence` with ``slop`` 1 for each of them.
     """
     n = len(values[0])
+    flat = [_flat_positions(per_doc) for per_doc in values]
+    # A key packs (candidate, phrase start) into one int64: candidate * stride + start.
+    stride = max((int(pos.max()) for _, pos in flat if len(pos)), default=0) + 1
     common = None
-    for k, per_doc in enumerate(values):
-        doc, pos = _flat_positions(per_doc)
+    for k, (doc, pos) in enumerate(flat):
         start = pos - k
         ok = start >= 0
         # Sorted already: candidates in order, positions ascending within each.
-        keys = doc[ok] * _STRIDE + start[ok]
-        common = keys if common is None else _sorted_intersection(common, keys)
+        keys = doc[ok] * stride + start[ok]
+        common = keys if common is None else sorted_intersection(common, keys)
     mask = np.zeros(n, dtype=bool)
     if common is not None:
-        mask[common // _STRIDE] = True
+        mask[common // stride] = True
     return mask
 
 
-def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The values of sorted ``a`` that sorted ``b`` holds (a binary search each, no re-sorting)."""
     if not len(a) or not len(b):
         return a[:0]

@@ -30,6 +30,7 @@ from whoosh import query as wq
 from whoosh.automata.lev import levenshtein_automaton
 
 from .document import Document, date_bounds
+from .positions import sorted_intersection
 from .schema import build_schema, document_from_stored
 from .segments import EMPTY_TF, SegmentView
 
@@ -230,9 +231,7 @@ class IndexView:
             # Posting lists are sorted and unique: |a ∪ b| = |a| + |b| - |a ∩ b|, by binary search
             # (np.unique sorted the concatenation: most of did-you-mean's cost for common words).
             a, b = sorted(nonempty, key=len)
-            at = np.searchsorted(b, a)
-            at[at == len(b)] = 0
-            return len(a) + len(b) - int(np.count_nonzero(b[at] == a))
+            return len(a) + len(b) - len(sorted_intersection(a, b))
         return len(np.unique(np.concatenate(nonempty)))
 
     def positions(self, field: str, term: str) -> tuple[np.ndarray, list[bytes]]:

@@ -4,7 +4,7 @@ import pytest
 from whoosh import query as wq
 
 from searchsvc.errors import QueryError
-from searchsvc.query import parse_query
+from searchsvc.query import largest_boost, parse_query
 from searchsvc.settings import Settings
 
 
@@ -49,6 +49,7 @@ def test_bad_match_mode():
     assert exc.value.param == "match"
 
 
-@pytest.mark.parametrize("text", ["oil^1000000", "oil^2 gas^0.5", "title:(oil^2 OR gas)^3", "oil^0"])
-def test_boosts_within_the_cap_are_kept(text):
-    assert parse_query(text, "all").query is not None
+@pytest.mark.parametrize("text, largest", [("oil^1000000", 1e6), ("oil^2 gas^0.5", 2.0),
+                                           ("title:(oil^2 OR gas)^3", 2.0), ("oil^0", 0.0), ("oil gas", 1.0)])
+def test_boosts_within_the_cap_are_kept(text, largest):
+    assert largest_boost(parse_query(text, "all").query) == largest
