@@ -160,7 +160,7 @@ def test_disk_full_keeps_the_old_generation(tmp_path: Path, corpus_file: Path, m
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(segwriter, "_write_field", full)
+    monkeypatch.setattr(segwriter, "write_field", full)
     with pytest.raises(RebuildError, match="disk full"):
         rebuild(ix, [corpus_file])
     assert IndexDir(ix).pointer().generation == "gen-000001" and search_ids(ix, "kremlin") == {"a1"}
