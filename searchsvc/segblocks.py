@@ -27,7 +27,6 @@ would pay the decompression). The block info says so; any reader loads both.
 
 from __future__ import annotations
 
-import struct
 from typing import Any
 
 import numpy as np
@@ -37,7 +36,6 @@ from .pickled import PositionValues, int_widths, offsets, put_const, put_floats,
 
 BLOCK = 128
 MAGIC = b"W3Bl"
-_HASH_LENGTHS = struct.Struct("!ii")  # whoosh.filedb.filetables: key and value lengths of a record
 _LENGTH_BYTES = np.array(_length_byte_cache, dtype=np.int64)
 #: W3TermInfo's struct "!BfIBBfII", then the list's offset (long) and length (int)
 _TERM_INFO = np.dtype([("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"), ("maxlen", "u1"),
@@ -80,8 +78,7 @@ def write_field(fw: Any, key_prefix: bytes, ranges: list[tuple[bytes, int, int]]
     info["length"] = block.at[np.append(first_block[1:], len(starts))] - block.at[first_block]
     blob = info.tobytes()
     width = _TERM_INFO.itemsize
-    _add_term_infos(fw._tindex, [(key_prefix + key, blob[i * width:(i + 1) * width])
-                                 for i, (key, _, _) in enumerate(ranges)])
+    fw._tindex.add_sorted([(key_prefix + key, blob[i * width:(i + 1) * width]) for i, (key, _, _) in enumerate(ranges)])
 
 
 class Blocks:
@@ -195,25 +192,3 @@ def _length_bytes(lengths: np.ndarray, *, none_is_zero: bool) -> np.ndarray:
     if none_is_zero:
         codes = np.where(lengths == 0, 0, codes)
     return codes
-
-
-def _add_term_infos(tindex: Any, infos: list[tuple[bytes, bytes]]) -> None:
-    """``OrderedHashWriter.add`` for every (key, value) at once: the records go out in one
-    write; the hash buckets and the key-position index are filled as ``add`` would."""
-    dbfile = tindex.dbfile
-    pos = dbfile.tell()
-    buf = bytearray()
-    hashfn, buckets, index = tindex.hashfn, tindex.buckets, tindex.index
-    for key, value in infos:
-        at = pos + len(buf)
-        index.append(at)
-        h = hashfn(key)
-        buckets[h & 255].append((h, at))
-        buf += _HASH_LENGTHS.pack(len(key), len(value))
-        buf += key
-        buf += value
-    if infos:
-        if infos[0][0] <= tindex.lastkey:
-            raise ValueError("term keys must increase")
-        tindex.lastkey = infos[-1][0]
-    dbfile.write(bytes(buf))

@@ -43,6 +43,7 @@ from .document import Document
 from .pickled import PositionValues
 from .schema import NAME_GAP, whoosh_fields
 from .segblocks import write_field
+from .termhash import BulkTermIndex
 
 _STORED_BLOCK = struct.Struct("<BHH")
 _ADLER = struct.Struct(">I")
@@ -176,6 +177,7 @@ class BulkSegmentWriter:
             np.concatenate([np.frombuffer(tf.tids, dtype=np.uint32) for tf in self._text.values()] or
                            [np.zeros(0, np.uint32)]).astype(np.int64), minlength=len(self._words))
         fw = self.codec.field_writer(self.storage, self.segment)
+        BulkTermIndex.adopt(fw._tindex)
         for name in self._fields:
             if name in self._text:
                 lists = self._text_postings(self._text[name])
