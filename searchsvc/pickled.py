@@ -53,7 +53,7 @@ def int_widths(x: np.ndarray) -> np.ndarray:
     """Bytes that pickle takes for each non-negative int (opcode included)."""
     if len(x) and int(x.min()) < 0:
         raise ValueError("only non-negative ints are encoded here")
-    w = np.where(x <= 0xFF, 2, np.where(x <= 0xFFFF, 3, 5))
+    w = np.where(x <= 0xFF, 2, np.where(x <= 0xFFFF, 3, 5)).astype(np.int8)
     huge = x > 0x7FFFFFFF
     if huge.any():
         w[huge] = 2 + _long1_bytes(x[huge])
@@ -108,9 +108,8 @@ class PositionValues:
 
     def __init__(self, pos: np.ndarray, post_start: np.ndarray, freq: np.ndarray) -> None:
         self.post_start, self.freq = post_start, freq
-        owner = np.repeat(np.arange(len(post_start), dtype=np.int64), freq)
-        k = np.arange(len(pos), dtype=np.int64) - post_start[owner]  # index within its posting
-        f = freq[owner]
+        k = np.arange(len(pos), dtype=np.int64) - np.repeat(post_start, freq)  # index within its posting
+        f = np.repeat(freq, freq)
         self.deltas = pos.astype(np.int64, copy=True)
         self.deltas[1:] -= pos[:-1]
         self.deltas[post_start] = pos[post_start]
@@ -141,12 +140,13 @@ class PositionValues:
         for i in range(4):
             out[body + i] = count[:, i]
         put_const(out, body + 4, _LIST_HEAD)
-        # Items: each posting's run starts right after its head.
+        # Items: each posting's run starts right after its head; one offset array walks each item.
         shift = at + self.head_w - self.item_at[self.post_start]
         item = self.item_at[:-1] + np.repeat(shift, self.freq)
         out[item[self.opens]] = _MARK
-        code = item + self.opens
-        put_ints(out, code, self.deltas)
-        end = code + self.int_w
-        out[end[self.closes]] = np.where(self.appends, _APPENDS, _APPEND)
-        out[(end + self.closes)[self.last]] = _STOP
+        item += self.opens
+        put_ints(out, item, self.deltas)
+        item += self.int_w
+        out[item[self.closes]] = np.where(self.appends, _APPENDS, _APPEND)
+        item += self.closes
+        out[item[self.last]] = _STOP

@@ -103,7 +103,7 @@ class Blocks:
         maxw, minw = self.stats["maxw"], self.stats["minw"]
         self.ones = (maxw == minw) & (maxw == 1)  # weights None
         self.tupled = maxw != minw  # a tuple of every weight; otherwise one float
-        self.ids_w = np.add.reduceat(self.id_w, starts) if len(starts) else np.zeros(0, dtype=np.int64)
+        self.ids_w = np.add.reduceat(self.id_w, starts, dtype=np.int64) if len(starts) else np.zeros(0, dtype=np.int64)
         self.weights_w = np.where(self.ones, 1, np.where(self.tupled, 2 + 9 * self.count, 9))
         if positions is None:
             self.values_w = np.ones(len(starts), dtype=np.int64)
