@@ -46,7 +46,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 from bench_baselines import Fts5, NaiveWhoosh  # noqa: E402
 from bench_http import Gunicorn, load  # noqa: E402
 
-from searchsvc import Document, IndexWriter, SearchEngine, Settings, iter_records, rebuild  # noqa: E402
+from searchsvc import (  # noqa: E402
+    Document,
+    IndexWriter,
+    SearchEngine,
+    Settings,
+    iter_records,
+    native,
+    rebuild,
+)
 from searchsvc.indexer import directory_size  # noqa: E402
 
 #: Idle time before each query of the "paused" in-process figure: at one client a worker waits
@@ -66,7 +74,9 @@ def main() -> None:
         docs = read_corpus(a)
         report["read_s"] = time.perf_counter() - started
         report["documents"] = len(docs)
-        print(f"corpus: {a.corpus} ({len(docs):,} documents), {len(queries)} queries, workdir {work}")
+        report["extraction"] = native.status()
+        print(f"corpus: {a.corpus} ({len(docs):,} documents), {len(queries)} queries, workdir {work}; "
+              f"extraction: {report['extraction']}")
         ix = work / "searchsvc"
         report["rebuild"] = bench_rebuild(a, docs, ix, work, report["read_s"])
         report["query"] = bench_queries(a, queries, ix, work)

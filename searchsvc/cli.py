@@ -283,8 +283,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from .engine import SearchEngine
 
+    from .native import status
+
     settings = _settings(args)
-    print(json.dumps(SearchEngine(settings.index, settings).info(), indent=1))
+    info = SearchEngine(settings.index, settings).info()
+    info["extraction"] = status()  # this install's extractors: compiled (mypyc) or pure Python
+    print(json.dumps(info, indent=1))
     return 0
 
 

@@ -2,7 +2,8 @@
 
 The indexer, ``searchsvc extract`` and the evaluation scripts all call
 :func:`extract`; the actual work lives in :mod:`searchsvc.people` and
-:mod:`searchsvc.dates`. It is deterministic and never raises on odd input
+:mod:`searchsvc.dates` (or their mypyc-compiled copies, see
+:mod:`searchsvc.native`). It is deterministic and never raises on odd input
 (empty, binary-ish or huge text): whatever goes wrong inside yields fewer
 results, not an exception.
 """
@@ -13,7 +14,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from .dates import extract_dates
+from . import native
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,9 @@ def extract(text: str, *, title: str = "", published: dt.date | None = None) -> 
     ``YYYY-MM`` or ``YYYY-MM-DD`` strings.
     """
     # The people word lists (~40 MB in memory) load on the first call, not on import:
-    # service workers that only search never need them.
-    from .people import extract_people
-
+    # service workers that only search never need them. The compiled extractors are
+    # used when built and current (see searchsvc/native.py).
+    extract_people, extract_dates = native.extractors()
     text = (text or "")[:MAX_EXTRACT_CHARS]
     title = (title or "")[:10_000]
     try:

@@ -78,6 +78,8 @@ SETTINGS: tuple[Setting, ...] = (
             float, 0.0, 3600),
     Setting("extract_workers", 0, "Worker processes of a rebuild (reading, extracting, indexing; 0: one per core).",
             int, 0, 256),
+    Setting("compiled_extraction", True, "Use the mypyc-compiled people/dates extractors when the install built "
+            "them (same results, ~1.6x faster; see searchsvc/native.py). Read from the environment only.", bool),
     # Service
     Setting("index", "index", "Index directory the service and CLI use."),
     Setting("host", "127.0.0.1", "Address `searchsvc serve` binds."),

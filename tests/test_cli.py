@@ -76,7 +76,7 @@ def test_add_delete_info_and_missing_index(tmp_path: Path, seed_index: Path):
     ix = tmp_path / "ix"
     assert run("add", "--index", str(ix), str(docs)).returncode == 0
     info = json.loads(run("info", "--index", str(ix)).stdout)
-    assert info["documents"] == 1
+    assert info["documents"] == 1 and info["extraction"] in ("compiled (mypyc)", "pure Python")
     assert "deleted 1 of 1" in run("delete", "--index", str(ix), "n1").stdout
     r = run("search", "--index", str(tmp_path / "none"), "x")
     assert r.returncode == 3 and "no index" in r.stderr
