@@ -136,11 +136,14 @@ class BulkSegmentWriter:
     def _term_ids(self, text: str) -> list[int]:
         """Word ids of the text's tokens (mapped to term ids when the segment is written)."""
         ws = words(text)
-        ids = list(map(self._word_id.get, ws))  # a C loop: this runs for every word indexed
+        word_id = self._word_id
+        ids = list(map(word_id.get, ws))  # a C loop: this runs for every word indexed
         if None in ids:
-            for i, wid in enumerate(ids):
-                if wid is None:
-                    ids[i] = self._new_word(ws[i])
+            # Each new word gets one id (a word new twice in a text used to get two), in order
+            # of first occurrence; then the lookup is redone as a C loop.
+            for word in dict.fromkeys([w for w, i in zip(ws, ids) if i is None]):
+                self._new_word(word)
+            ids = list(map(word_id.__getitem__, ws))
         return ids  # type: ignore[return-value]
 
     def _new_word(self, word: str) -> int:

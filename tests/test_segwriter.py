@@ -97,3 +97,16 @@ def test_zlib_stored_streams_decompress_to_their_data():
         data = bytes(range(256)) * (size // 256 + 1)
         data = data[:size]
         assert zlib.decompress(zlib_stored(data)) == data
+
+
+def test_a_word_new_twice_in_one_text_is_one_word(tmp_path: Path):
+    # It used to get two word ids, which split its count for did-you-mean's display words.
+    storage = FileStorage(str(tmp_path))
+    storage.create_index(build_schema())
+    bw = BulkSegmentWriter(storage, build_schema())
+    bw.add_all([Document(id="z1", title="Zebras", body="zebra zebra Zebra crossing"),
+                Document(id="z2", title="More", body="zebra")])
+    bw.finish()
+    words = bw.display_words()
+    assert words["zebra"] == ("zebra", 4)
+    assert words["cross"] == ("crossing", 1)
