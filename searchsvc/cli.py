@@ -282,7 +282,6 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_info(args: argparse.Namespace) -> int:
     from .engine import SearchEngine
-
     from .native import status
 
     settings = _settings(args)
