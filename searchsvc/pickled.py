@@ -63,23 +63,25 @@ def int_widths(x: np.ndarray) -> np.ndarray:
 def put_ints(out: np.ndarray, at: np.ndarray, x: np.ndarray) -> None:
     """Write each int of ``x`` at ``out[at[i]:]`` as pickle does (widths: :func:`int_widths`)."""
     x = np.asarray(x, dtype=np.int64)
-    small, medium = x <= 0xFF, x <= 0xFFFF
-    huge = x > 0x7FFFFFFF
-    out[at] = np.where(small, _K, np.where(medium, _M, np.where(huge, _LONG1, _J)))
-    le = x.astype("<u8").view(np.uint8).reshape(-1, 8)
-    plain = ~huge
-    out[at[plain] + 1] = le[plain, 0]
-    wider = ~small & plain
-    out[at[wider] + 2] = le[wider, 1]
-    widest = ~medium & plain
+    small = x <= 0xFF
+    out[at] = np.where(small, _K, np.where(x <= 0xFFFF, _M, np.where(x > 0x7FFFFFFF, _LONG1, _J)))
+    out[at + 1] = x.astype(np.uint8)  # the low byte (a LONG1's length byte is written below)
+    wide = np.flatnonzero(~small)  # most ints here are small: index the few others
+    if not len(wide):
+        return
+    xw, aw = x[wide], at[wide]
+    out[aw + 2] = (xw >> 8).astype(np.uint8)
+    four = (xw > 0xFFFF) & (xw <= 0x7FFFFFFF)
     for i in (2, 3):
-        out[at[widest] + 1 + i] = le[widest, i]
-    if huge.any():  # LONG1: a length byte, then that many little-endian bytes
-        n = _long1_bytes(x[huge])
-        out[at[huge] + 1] = n
+        out[aw[four] + 1 + i] = (xw[four] >> (8 * i)).astype(np.uint8)
+    huge = np.flatnonzero(xw > 0x7FFFFFFF)
+    if len(huge):  # LONG1: a length byte, then that many little-endian bytes
+        xh, ah = xw[huge], aw[huge]
+        n = _long1_bytes(xh)
+        out[ah + 1] = n
         for i in range(8):
             has = n > i
-            out[at[huge][has] + 2 + i] = le[huge][has, i]
+            out[ah[has] + 2 + i] = (xh[has] >> (8 * i)).astype(np.uint8)
 
 
 def put_floats(out: np.ndarray, at: np.ndarray, x: np.ndarray) -> None:

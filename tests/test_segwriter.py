@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
 from searchsvc.document import Document
 from searchsvc.schema import build_schema, whoosh_fields
-from searchsvc.segwriter import BulkSegmentWriter, write_toc
+from searchsvc.segwriter import BulkSegmentWriter, stable_order, write_toc
 
 from .conftest import CORPUS
 
@@ -110,3 +112,11 @@ def test_a_word_new_twice_in_one_text_is_one_word(tmp_path: Path):
     words = bw.display_words()
     assert words["zebra"] == ("zebra", 4)
     assert words["cross"] == ("crossing", 1)
+
+
+@pytest.mark.parametrize("n_keys", [1, 300, 1 << 16, (1 << 16) + 1, 5_000_000])
+def test_stable_order_is_numpys_stable_argsort(n_keys: int):
+    rng = np.random.default_rng(n_keys)
+    keys = rng.integers(0, n_keys, 20_000)
+    keys[:50] = n_keys - 1  # the largest key, repeated: ties keep their order
+    assert np.array_equal(stable_order(keys, n_keys), np.argsort(keys, kind="stable"))
