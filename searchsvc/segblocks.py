@@ -181,12 +181,12 @@ def _stats(starts: np.ndarray, freqs: np.ndarray, lengths: np.ndarray | None) ->
         nonzero = np.where(lengths > 0, lengths, np.iinfo(np.int64).max)
         shortest = np.minimum.reduceat(nonzero, starts)
         shortest = np.where(shortest == np.iinfo(np.int64).max, 0, shortest)
-        out["minlen"] = _length_bytes(shortest, none_is_zero=True)
-        out["maxlen"] = _length_bytes(np.maximum.reduceat(lengths, starts), none_is_zero=False)
+        out["minlen"] = length_bytes(shortest, none_is_zero=True)
+        out["maxlen"] = length_bytes(np.maximum.reduceat(lengths, starts), none_is_zero=False)
     return out
 
 
-def _length_bytes(lengths: np.ndarray, *, none_is_zero: bool) -> np.ndarray:
+def length_bytes(lengths: np.ndarray, *, none_is_zero: bool) -> np.ndarray:
     """Whoosh's ``length_to_byte`` for an array (a length of 0 stands for "none" where asked)."""
     codes = np.searchsorted(_LENGTH_BYTES, lengths).clip(0, 255)
     if none_is_zero:

@@ -24,9 +24,6 @@ folder; the caller lists them in one table of contents (:func:`write_toc`).
 
 from __future__ import annotations
 
-import contextlib
-import struct
-import zlib
 from array import array
 from collections.abc import Iterable
 from typing import Any
@@ -43,10 +40,8 @@ from .document import Document
 from .pickled import PositionValues
 from .schema import NAME_GAP, whoosh_fields
 from .segblocks import write_field
+from .segcolumns import PerDocColumns
 from .termhash import BulkTermIndex
-
-_STORED_BLOCK = struct.Struct("<BHH")
-_ADLER = struct.Struct(">I")
 
 
 class _TextField:
@@ -66,12 +61,10 @@ class BulkSegmentWriter:
         self.schema = schema
         self.codec = W3Codec()
         self.segment = self.codec.new_segment(storage, indexname)
-        self._perdoc = self.codec.per_document_writer(storage, self.segment)
-        # Whoosh deflates each document's stored fields at level 3; here zlib's set-up per
-        # call cost more than the rest of storing a document. A zlib stream of stored
-        # (uncompressed) blocks is read back by the same zlib.decompress (see zlib_stored).
-        self._perdoc._colwriters["_stored"]._child._compress = zlib_stored
+        self._columns = PerDocColumns(schema)
         self._fields = sorted(schema.names())
+        # (name, stored, column type or None) in field order: what each document puts where
+        self._plan = [(n, schema[n].stored, schema[n].column_type is not None, schema[n]) for n in self._fields]
         self._text = {n: _TextField(n == "people") for n in self._fields
                       if schema[n].indexed and schema[n].format.fixed_value_size() is None}
         self._exact: dict[str, dict[str, array]] = {n: {} for n in self._fields
@@ -89,14 +82,12 @@ class BulkSegmentWriter:
     def add(self, doc: Document) -> None:
         values = whoosh_fields(doc)
         docnum = self.count
-        perdoc = self._perdoc
-        perdoc.start_doc(docnum)
-        for name in self._fields:
+        stored: dict[str, Any] = {}
+        column_values: dict[str, Any] = {}
+        for name, is_stored, has_column, field in self._plan:
             value = values.get(name)
-            field = self.schema[name]
-            length = 0
             if name in self._text:
-                length = self._add_text(self._text[name], value)
+                self._add_text(self._text[name], value)
             elif value is not None and name in self._exact:
                 table = self._exact[name]
                 for term in dict.fromkeys([value] if isinstance(value, str) else value):
@@ -104,10 +95,11 @@ class BulkSegmentWriter:
                         table.setdefault(term, array("I")).append(docnum)
             if value is None:
                 continue
-            perdoc.add_field(name, field, value if field.stored else None, length)
-            if field.column_type is not None:
-                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
-        perdoc.finish_doc()
+            if is_stored:
+                stored[name] = value
+            if has_column:
+                column_values[name] = field.to_column_value(value)
+        self._columns.add(docnum, stored, column_values)
         self.count += 1
 
     def add_all(self, docs: Iterable[Document]) -> None:
@@ -175,7 +167,9 @@ class BulkSegmentWriter:
 
     def finish(self) -> Any:
         """Write the postings and columns; returns the finished (not yet listed) segment."""
-        self._perdoc.close()
+        self._columns.write(self.storage, self.segment, self.count,
+                            {name: np.frombuffer(tf.lengths, dtype=np.uint32).astype(np.int64)
+                             for name, tf in self._text.items()})
         self._word_counts = np.bincount(
             np.concatenate([np.frombuffer(tf.tids, dtype=np.uint32) for tf in self._text.values()] or
                            [np.zeros(0, np.uint32)]).astype(np.int64), minlength=len(self._words))
@@ -236,8 +230,10 @@ class BulkSegmentWriter:
         return ranges, post_doc, freq, values, lengths[post_doc]
 
     def cancel(self) -> None:
-        with contextlib.suppress(Exception):
-            self._perdoc.close()
+        """Drop what was collected (nothing is on disk before :meth:`finish`)."""
+        self._text.clear()
+        self._exact.clear()
+        self._columns = PerDocColumns(self.schema)
 
 
 def stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
@@ -265,22 +261,6 @@ def _exact_postings(table: dict[str, array]) -> tuple[Any, ...]:
         at += len(docs)
     all_docs = np.concatenate(parts).astype(np.int64)
     return ranges, all_docs, np.ones(len(all_docs), dtype=np.int64), None, None
-
-
-def zlib_stored(data: bytes, level: int = 0) -> bytes:
-    """A valid zlib stream (RFC 1950) holding ``data`` in stored deflate blocks (RFC 1951 §3.2.4).
-
-    Costs a checksum instead of a compressor: about 1.5 µs for a 1 KB document
-    against 7-100 µs for ``zlib.compress`` here, for 12 % more bytes on disk.
-    """
-    out = [b"\x78\x01"]
-    n = len(data)
-    for i in range(0, max(n, 1), 0xFFFF):
-        chunk = data[i:i + 0xFFFF]
-        out.append(_STORED_BLOCK.pack(1 if i + 0xFFFF >= n else 0, len(chunk), len(chunk) ^ 0xFFFF))
-        out.append(chunk)
-    out.append(_ADLER.pack(zlib.adler32(data)))
-    return b"".join(out)
 
 
 def write_toc(storage: Storage, schema: Schema, segments: list[Any], indexname: str = "MAIN") -> None:

@@ -69,6 +69,11 @@ def test_same_terms_postings_positions_lengths_and_stored_fields(tmp_path: Path)
         for field in ("title", "body", "people"):
             assert whoosh_r.doc_field_length(n, field) == bulk_r.doc_field_length(n, field)
     assert whoosh_r.field_length("body") == bulk_r.field_length("body")
+    for field in ("title", "body", "people"):
+        assert whoosh_r.field_length(field) == bulk_r.field_length(field)
+        assert whoosh_r.max_field_length(field) == bulk_r.max_field_length(field)
+    for column in ("id", "published"):  # the sortable columns, document by document
+        assert list(whoosh_r.column_reader(column)) == list(bulk_r.column_reader(column)), column
 
 
 def test_whoosh_can_update_and_merge_a_bulk_segment(tmp_path: Path):
@@ -93,7 +98,7 @@ def test_whoosh_can_update_and_merge_a_bulk_segment(tmp_path: Path):
 def test_zlib_stored_streams_decompress_to_their_data():
     import zlib
 
-    from searchsvc.segwriter import zlib_stored
+    from searchsvc.segcolumns import zlib_stored
 
     for size in (0, 1, 1000, 0xFFFF, 0xFFFF + 1, 200_000):
         data = bytes(range(256)) * (size // 256 + 1)
