@@ -54,7 +54,7 @@ def extensions() -> list:
     paths = native_sources.write_copies(ROOT / "searchsvc")
     try:
         return mypycify([str(p.relative_to(ROOT)) for p in paths], opt_level="3", group_name="searchsvc_fast")
-    except Exception as e:  # mypyc refused the code: run it as Python
+    except (Exception, SystemExit) as e:  # mypyc refused the code (it exits on a type error): run it as Python
         print(f"searchsvc: mypyc failed ({e}); using pure Python", file=sys.stderr)
         return []
 

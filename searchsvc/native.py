@@ -8,9 +8,9 @@ pure-Python modules, which give the same results, more slowly:
   turns it off; it is read from the environment, as extraction has no settings
   object);
 * the compiled copies import (a build without a C compiler has none);
-* they were made from the sources beside them (``SOURCE_SHA``): after an edit to
-  an extraction module, a stale build is ignored, with a warning, until the
-  package is installed again.
+* they were made from the sources beside them (``SOURCE_SHA``, which also covers
+  the pure modules they call): after an edit to an extraction module, a stale
+  build is ignored, with a warning, until the package is installed again.
 """
 
 from __future__ import annotations
@@ -41,7 +41,11 @@ def compiled(module: str) -> Any | None:
         return None
     if not getattr(fast, "__file__", "").endswith((".so", ".pyd")):
         return None  # the generated Python copy, not a compiled build: no gain
-    if getattr(fast, "SOURCE_SHA", None) != _current_sha():
+    try:
+        current = _current_sha()
+    except OSError:  # sources not installed beside the build: nothing to check it against
+        return None
+    if getattr(fast, "SOURCE_SHA", None) != current:
         _warn_stale()
         return None
     return fast

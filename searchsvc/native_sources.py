@@ -17,15 +17,18 @@ from pathlib import Path
 #: the date grammar (people_lexicon, dates_lexicon, dates_patterns) are data and stay Python.
 MODULES = ("people", "people_text", "people_rules", "people_tables", "people_resolve",
            "dates", "dates_scan", "dates_resolve", "dates_relative", "dates_context")
+#: Pure modules the compiled code calls into: compiled code checks the types of what they
+#: return, so an edit to them can break a build made before it; they are in the hash too.
+USED = ("people_lexicon", "dates_lexicon", "dates_patterns")
 PREFIX = "_fast_"
 _IMPORT = re.compile(r"^(\s*from \.)(" + "|".join(MODULES) + r")( import )", re.M)
 _IMPORT_MODULE = re.compile(r"^(\s*from \. import )(" + "|".join(MODULES) + r")\b", re.M)
 
 
 def source_sha(package: Path) -> str:
-    """SHA-256 over the original modules, in a fixed order."""
+    """SHA-256 over the original modules and the pure ones they use, in a fixed order."""
     h = hashlib.sha256()
-    for name in MODULES:
+    for name in (*MODULES, *USED):
         h.update(name.encode())
         h.update((package / f"{name}.py").read_bytes())
     return h.hexdigest()

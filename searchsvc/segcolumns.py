@@ -11,7 +11,8 @@ lists and writes each file once, in the layouts of ``whoosh/columns.py``:
   whose value is not the column's default (a reader gives the default past the
   end);
 * byte strings (``VarBytesColumn``: ``id``; ``CompressedBytesColumn`` under
-  ``PickleColumn``: the stored fields): the values end to end, then their lengths
+  ``PickleColumn``: the stored fields, streamed to their file as documents come,
+  as Whoosh's writer does): the values end to end, then their lengths
   as a big-endian array of the narrowest of B/H/i/I that holds them (as
   ``GrowableArray`` ends up), the offsets too above 32,768 documents, then the
   arrays' type codes ("X" marks the offsets).
@@ -23,9 +24,11 @@ writer; ``segment._fieldlengths`` gets each text field's total length.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import struct
 import zlib
+from array import array
 from collections import defaultdict
 from typing import Any
 
@@ -46,8 +49,13 @@ _ADLER = struct.Struct(">I")
 class PerDocColumns:
     """The stored fields and column values of a segment's documents, in document order."""
 
-    def __init__(self, schema: Schema) -> None:
-        self.stored: list[bytes] = []
+    def __init__(self, schema: Schema, storage: Storage, segment: Any) -> None:
+        # Stored fields are most of a segment's bytes: they go to their file as they come
+        # (as Whoosh's writer spills them), only their lengths stay in memory.
+        self._storage, self._segment = storage, segment
+        self._stored_name = W3Codec.column_filename(segment, "_stored")
+        self._stored_file = storage.create_file(self._stored_name)
+        self.stored_lengths = array("I")
         self.numeric: dict[str, tuple[str, int, list[int]]] = {}
         self.varbytes: dict[str, list[bytes]] = {}
         self._kinds: dict[str, str] = {}
@@ -65,7 +73,9 @@ class PerDocColumns:
 
     def add(self, docnum: int, stored: dict[str, Any], values: dict[str, Any]) -> None:
         """One document's stored fields and column values (``values``: field -> column value)."""
-        self.stored.append(zlib_stored(pickle.dumps(stored, 2)) if stored else b"")
+        data = zlib_stored(pickle.dumps(stored, 2)) if stored else b""
+        self._stored_file.write(data)
+        self.stored_lengths.append(len(data))
         for name, value in values.items():
             if self._kinds[name] == "numeric":
                 col = self._schema[name].column_type
@@ -77,27 +87,37 @@ class PerDocColumns:
                 rows_b.extend([b""] * (docnum - len(rows_b)))
                 rows_b.append(value)
 
-    def write(self, storage: Storage, segment: Any, doccount: int, lengths: dict[str, np.ndarray]) -> None:
-        """Write every column file of ``segment`` and set its field lengths.
+    def write(self, doccount: int, lengths: dict[str, np.ndarray]) -> None:
+        """Finish the stored fields' file, write every other column file, set the field lengths.
 
         ``lengths``: each text field's token count per document (its length column
         is made when some document has a non-zero length).
         """
-        files: dict[str, bytes] = {"_stored": varbytes_file(self.stored, doccount)}
+        stored = np.zeros(doccount, dtype=np.int64)
+        stored[:len(self.stored_lengths)] = np.frombuffer(self.stored_lengths, dtype=np.uint32)
+        self._stored_file.write(varbytes_tail(stored))
+        self._stored_file.close()
         field_totals: defaultdict[str, int] = defaultdict(int)
         for name, per_doc in lengths.items():
             if per_doc.any():
-                files[f"_{name}_len"] = numeric_file(length_bytes(per_doc, none_is_zero=True), "B", 0)
+                self._write_file(f"_{name}_len", numeric_file(length_bytes(per_doc, none_is_zero=True), "B", 0))
                 field_totals[name] = int(per_doc.sum())
         for name, (typecode, default, rows) in self.numeric.items():
-            files[name] = numeric_file(np.array(rows), typecode, default)
+            self._write_file(name, numeric_file(np.array(rows), typecode, default))
         for name, rows_b in self.varbytes.items():
-            files[name] = varbytes_file(rows_b, doccount)
-        for name, data in files.items():
-            f = storage.create_file(W3Codec.column_filename(segment, name))
-            f.write(data)
-            f.close()
-        segment._fieldlengths = field_totals
+            self._write_file(name, varbytes_file(rows_b, doccount))
+        self._segment._fieldlengths = field_totals
+
+    def cancel(self) -> None:
+        """Close and remove the stored fields' file of a segment that will not be finished."""
+        with contextlib.suppress(OSError):
+            self._stored_file.close()
+            self._storage.delete_file(self._stored_name)
+
+    def _write_file(self, name: str, data: bytes) -> None:
+        f = self._storage.create_file(W3Codec.column_filename(self._segment, name))
+        f.write(data)
+        f.close()
 
 
 def numeric_file(values: np.ndarray, typecode: str, default: int) -> bytes:
@@ -111,9 +131,14 @@ def varbytes_file(values: list[bytes], doccount: int) -> bytes:
     """A VarBytesColumn's file for ``values`` (documents past the list have an empty value)."""
     lengths = np.zeros(doccount, dtype=np.int64)
     lengths[:len(values)] = [len(v) for v in values]
-    parts = [b"".join(values), _array_bytes(lengths)]
+    return b"".join(values) + varbytes_tail(lengths)
+
+
+def varbytes_tail(lengths: np.ndarray) -> bytes:
+    """What follows a VarBytesColumn's values: their lengths (and offsets), then the type codes."""
+    parts = [_array_bytes(lengths)]
     codes = [_typecode(lengths)]
-    if doccount > OFFSETS_CUTOFF:
+    if len(lengths) > OFFSETS_CUTOFF:
         offsets = np.cumsum(lengths) - lengths
         parts.append(_array_bytes(offsets))
         codes += [_typecode(offsets), "X"]

@@ -15,9 +15,10 @@ with assertions): about 30 µs a posting, most of a minute for Reuters-21578.
   all blocks of a field at once (:mod:`segblocks`), and its term info goes into
   Whoosh's own ``OrderedHashWriter``.
 
-Stored fields and columns go through Whoosh's per-document writer, which is
-cheap per document. The result is an ordinary segment: Whoosh reads, merges
-and updates it, and ``tests/test_segwriter.py`` checks it equals what
+Stored fields stream to their column file as documents are added; the other
+columns are written once at the end (:mod:`segcolumns`). The result is an
+ordinary segment: Whoosh reads, merges and updates it, and
+``tests/test_segwriter.py`` checks it equals what
 ``SegmentWriter`` writes. Several processes may each write a segment into one
 folder; the caller lists them in one table of contents (:func:`write_toc`).
 """
@@ -61,7 +62,7 @@ class BulkSegmentWriter:
         self.schema = schema
         self.codec = W3Codec()
         self.segment = self.codec.new_segment(storage, indexname)
-        self._columns = PerDocColumns(schema)
+        self._columns = PerDocColumns(schema, storage, self.segment)
         self._fields = sorted(schema.names())
         # (name, stored, column type or None) in field order: what each document puts where
         self._plan = [(n, schema[n].stored, schema[n].column_type is not None, schema[n]) for n in self._fields]
@@ -167,9 +168,8 @@ class BulkSegmentWriter:
 
     def finish(self) -> Any:
         """Write the postings and columns; returns the finished (not yet listed) segment."""
-        self._columns.write(self.storage, self.segment, self.count,
-                            {name: np.frombuffer(tf.lengths, dtype=np.uint32).astype(np.int64)
-                             for name, tf in self._text.items()})
+        self._columns.write(self.count, {name: np.frombuffer(tf.lengths, dtype=np.uint32).astype(np.int64)
+                                         for name, tf in self._text.items()})
         self._word_counts = np.bincount(
             np.concatenate([np.frombuffer(tf.tids, dtype=np.uint32) for tf in self._text.values()] or
                            [np.zeros(0, np.uint32)]).astype(np.int64), minlength=len(self._words))
@@ -233,7 +233,7 @@ class BulkSegmentWriter:
         """Drop what was collected (nothing is on disk before :meth:`finish`)."""
         self._text.clear()
         self._exact.clear()
-        self._columns = PerDocColumns(self.schema)
+        self._columns.cancel()
 
 
 def stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:

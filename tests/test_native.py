@@ -42,13 +42,16 @@ def test_copies_import_each_other(source: str, copied: str):
 
 
 def test_every_compiled_module_exists_and_the_hash_follows_the_sources(tmp_path: Path):
-    for name in native_sources.MODULES:
+    names = (*native_sources.MODULES, *native_sources.USED)
+    for name in names:
         assert (PACKAGE / f"{name}.py").is_file()
-        (tmp_path / f"{name}.py").write_bytes((PACKAGE / f"{name}.py").read_bytes())
-    assert native_sources.source_sha(tmp_path) == native_sources.source_sha(PACKAGE)
-    with open(tmp_path / "dates_scan.py", "a", encoding="utf-8") as f:
-        f.write("# an edit\n")
-    assert native_sources.source_sha(tmp_path) != native_sources.source_sha(PACKAGE)
+    for edited in ("dates_scan", "people_lexicon"):  # a compiled module, and a pure one it calls
+        for name in names:
+            (tmp_path / f"{name}.py").write_bytes((PACKAGE / f"{name}.py").read_bytes())
+        assert native_sources.source_sha(tmp_path) == native_sources.source_sha(PACKAGE)
+        with open(tmp_path / f"{edited}.py", "a", encoding="utf-8") as f:
+            f.write("# an edit\n")
+        assert native_sources.source_sha(tmp_path) != native_sources.source_sha(PACKAGE)
 
 
 TEXTS = [(r.get("body", ""), r.get("title", "")) for r in CORPUS] + [
@@ -83,6 +86,7 @@ def test_a_stale_build_is_not_used(monkeypatch: pytest.MonkeyPatch):
     with pytest.warns(UserWarning, match="older than their sources"):
         assert native.compiled("people") is None
     assert native.status() == "pure Python"
+    assert native.extractors() == (extract_people, extract_dates)
     assert extract("Alan Shearer scored.").people == ["Alan Shearer"]
 
 
