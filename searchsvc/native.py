@@ -71,11 +71,16 @@ def _warn_stale() -> None:  # once per process, not once per module
                   "used; reinstall the package (pip install -e .) to rebuild them", stacklevel=3)
 
 
+def _compiled_pair() -> tuple[Any, Any] | None:
+    people, dates = compiled("people"), compiled("dates")
+    return (people, dates) if people is not None and dates is not None else None
+
+
 def extractors() -> tuple[Callable[..., list[str]], Callable[..., list[str]]]:
     """(extract_people, extract_dates) to use."""
-    people, dates = compiled("people"), compiled("dates")
-    if people is not None and dates is not None:
-        return people.extract_people, dates.extract_dates
+    pair = _compiled_pair()
+    if pair is not None:
+        return pair[0].extract_people, pair[1].extract_dates
     from .dates import extract_dates
     from .people import extract_people
 
@@ -84,4 +89,4 @@ def extractors() -> tuple[Callable[..., list[str]], Callable[..., list[str]]]:
 
 def status() -> str:
     """``compiled`` or ``pure Python``, for ``searchsvc info`` and the benchmark's header."""
-    return "compiled (mypyc)" if compiled("people") is not None and compiled("dates") is not None else "pure Python"
+    return "compiled (mypyc)" if _compiled_pair() is not None else "pure Python"

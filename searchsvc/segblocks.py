@@ -11,14 +11,14 @@ Each term's list in the postings file is::
 
 Ids are delta-coded within a block from an absolute first id; weights are None
 when all are 1, one float when all are equal, else a tuple; values are the
-encoded positions (:func:`pickled.position_items`), or None for a field without.
+encoded positions (:class:`pickled.PositionValues`), or None for a field without.
 A term info (``W3TermInfo``: statistics, then the offset and length of the list)
-goes into Whoosh's own ``OrderedHashWriter``.
+goes into the term index (:mod:`termhash`).
 
-Blocks are built in the postings' order (terms by id), as rows of
-:class:`pickled.Rows` for the fixed parts and whole runs of ids, weights and
-values in between, each placed at its block's offset once the blocks are laid
-out in term byte order. Two deliberate differences from Whoosh: block data is
+The postings come in term byte order, so the blocks are laid out end to end in
+that order: :class:`Blocks` computes every block's size from the widths of its
+pieces, then writes each kind of piece (sizes, headers, ids, weights, values)
+for all blocks at once. Two deliberate differences from Whoosh: block data is
 a protocol 4 pickle (Whoosh's protocol 2 stores each position value as a call to
 ``codecs.encode``: ten times slower to write and to read, twice the size) and is
 not compressed (zlib's set-up per call costs more than it saves, and every query

@@ -56,20 +56,17 @@ class PerDocColumns:
         self._stored_name = W3Codec.column_filename(segment, "_stored")
         self._stored_file = storage.create_file(self._stored_name)
         self.stored_lengths = array("I")
-        self.numeric: dict[str, tuple[str, int, list[int]]] = {}
+        # A column's rows (numbers or bytes, one per document so far) appear with its first value.
+        self.numeric: dict[str, list[int]] = {}
         self.varbytes: dict[str, list[bytes]] = {}
-        self._kinds: dict[str, str] = {}
+        self._numeric_types: dict[str, tuple[str, int]] = {}  # typecode, default
         for name in schema.names():
             col = schema[name].column_type
-            if col is None:
+            if col is None or type(col) is columns.VarBytesColumn:
                 continue
-            if isinstance(col, columns.NumericColumn):
-                self._kinds[name] = "numeric"
-            elif type(col) is columns.VarBytesColumn:
-                self._kinds[name] = "varbytes"
-            else:
+            if not isinstance(col, columns.NumericColumn):
                 raise TypeError(f"column type {type(col).__name__} of {name!r} is not written in bulk")
-        self._schema = schema
+            self._numeric_types[name] = (col._typecode, col._default)
 
     def add(self, docnum: int, stored: dict[str, Any], values: dict[str, Any]) -> None:
         """One document's stored fields and column values (``values``: field -> column value)."""
@@ -77,15 +74,11 @@ class PerDocColumns:
         self._stored_file.write(data)
         self.stored_lengths.append(len(data))
         for name, value in values.items():
-            if self._kinds[name] == "numeric":
-                col = self._schema[name].column_type
-                _, default, rows = self.numeric.setdefault(name, (col._typecode, col._default, []))
-                rows.extend([default] * (docnum - len(rows)))
-                rows.append(value)
-            else:
-                rows_b = self.varbytes.setdefault(name, [])
-                rows_b.extend([b""] * (docnum - len(rows_b)))
-                rows_b.append(value)
+            numeric = self._numeric_types.get(name)
+            rows: list[Any] = (self.numeric if numeric else self.varbytes).setdefault(name, [])
+            if len(rows) < docnum:  # documents without a value: the column's default
+                rows.extend([numeric[1] if numeric else b""] * (docnum - len(rows)))
+            rows.append(value)
 
     def write(self, doccount: int, lengths: dict[str, np.ndarray]) -> None:
         """Finish the stored fields' file, write every other column file, set the field lengths.
@@ -102,8 +95,8 @@ class PerDocColumns:
             if per_doc.any():
                 self._write_file(f"_{name}_len", numeric_file(length_bytes(per_doc, none_is_zero=True), "B", 0))
                 field_totals[name] = int(per_doc.sum())
-        for name, (typecode, default, rows) in self.numeric.items():
-            self._write_file(name, numeric_file(np.array(rows), typecode, default))
+        for name, rows in self.numeric.items():
+            self._write_file(name, numeric_file(np.array(rows), *self._numeric_types[name]))
         for name, rows_b in self.varbytes.items():
             self._write_file(name, varbytes_file(rows_b, doccount))
         self._segment._fieldlengths = field_totals

@@ -64,7 +64,7 @@ class BulkSegmentWriter:
         self.segment = self.codec.new_segment(storage, indexname)
         self._columns = PerDocColumns(schema, storage, self.segment)
         self._fields = sorted(schema.names())
-        # (name, stored, column type or None) in field order: what each document puts where
+        # (name, stored?, has a column?, field) in field order: what each document puts where
         self._plan = [(n, schema[n].stored, schema[n].column_type is not None, schema[n]) for n in self._fields]
         self._text = {n: _TextField(n == "people") for n in self._fields
                       if schema[n].indexed and schema[n].format.fixed_value_size() is None}
@@ -175,9 +175,10 @@ class BulkSegmentWriter:
                            [np.zeros(0, np.uint32)]).astype(np.int64), minlength=len(self._words))
         fw = self.codec.field_writer(self.storage, self.segment)
         BulkTermIndex.adopt(fw._tindex)
+        keys, rank = self._terms_in_byte_order()
         for name in self._fields:
             if name in self._text:
-                lists = self._text_postings(self._text[name])
+                lists = self._text_postings(self._text[name], keys, rank)
             elif self._exact.get(name):
                 lists = _exact_postings(self._exact[name])
             else:
@@ -193,19 +194,22 @@ class BulkSegmentWriter:
         self._exact.clear()
         return self.segment
 
-    def _text_postings(self, tf: _TextField) -> tuple[Any, ...] | None:
+    def _terms_in_byte_order(self) -> tuple[list[bytes], np.ndarray]:
+        """Every stem's UTF-8 bytes in byte order, and each word id's rank among them.
+
+        Postings sorted by that rank come out in the order the term index needs.
+        """
+        encoded = [s.encode("utf-8") for s in self._stems]
+        by_bytes = sorted(range(len(encoded)), key=encoded.__getitem__)
+        stem_rank = np.empty(len(encoded), dtype=np.int64)
+        stem_rank[by_bytes] = np.arange(len(encoded))
+        return [encoded[i] for i in by_bytes], stem_rank[np.frombuffer(self._word_term, dtype=np.uint32)]
+
+    def _text_postings(self, tf: _TextField, keys: list[bytes], word_term: np.ndarray) -> tuple[Any, ...] | None:
         """All postings of a text field, grouped by term, as flat arrays (see segblocks.write_field)."""
         if not len(tf.tids):
             return None
         lengths = np.frombuffer(tf.lengths, dtype=np.uint32).astype(np.int64)
-        # Terms are numbered in byte order, so that sorting postings by term puts them in the
-        # order the term index needs.
-        encoded = [s.encode("utf-8") for s in self._stems]
-        by_bytes = sorted(range(len(encoded)), key=encoded.__getitem__)
-        keys = [encoded[i] for i in by_bytes]
-        rank = np.empty(len(encoded), dtype=np.int64)
-        rank[by_bytes] = np.arange(len(encoded))
-        word_term = rank[np.frombuffer(self._word_term, dtype=np.uint32).astype(np.int64)]
         terms = word_term[np.frombuffer(tf.tids, dtype=np.uint32)]
         n = len(terms)
         docs = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
@@ -230,7 +234,7 @@ class BulkSegmentWriter:
         return ranges, post_doc, freq, values, lengths[post_doc]
 
     def cancel(self) -> None:
-        """Drop what was collected (nothing is on disk before :meth:`finish`)."""
+        """Drop what was collected, and the stored fields' file written so far."""
         self._text.clear()
         self._exact.clear()
         self._columns.cancel()

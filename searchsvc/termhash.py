@@ -29,6 +29,8 @@ import struct
 import numpy as np
 from whoosh.filedb.filetables import OrderedHashWriter
 
+from .pickled import offsets
+
 _LENGTHS = struct.Struct("!ii")
 _SLOT = np.dtype([("hash", ">u4"), ("pos", ">i8")])
 _MD5 = 0  # HashWriter's hashtype of md5_hash
@@ -74,18 +76,18 @@ class BulkTermIndex(OrderedHashWriter):
                               for bucket in self.buckets for h, p in bucket]  # any added by ``add``
         hashes = np.concatenate([h for h, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
         positions = np.concatenate([p for _, p in parts]) if parts else np.zeros(0, dtype=np.int64)
-        slots = 2 * np.bincount(hashes & 255, minlength=256)
+        table, base, slots = hash_tables(hashes, positions)
         start = self.dbfile.tell()
-        self.directory = list(zip((start + _SLOT.itemsize * (np.cumsum(slots) - slots)).tolist(), slots.tolist()))
-        self.dbfile.write(hash_tables(hashes, positions).tobytes())
+        self.directory = list(zip((start + _SLOT.itemsize * base).tolist(), slots.tolist()))
+        self.dbfile.write(table.tobytes())
 
 
-def hash_tables(hashes: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """All 256 tables end to end (table ``b`` holds the keys whose hash has low byte ``b``)."""
+def hash_tables(hashes: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All 256 tables end to end (table ``b`` holds the keys whose hash has low byte ``b``),
+    and each table's first slot and number of slots (two per key)."""
     bucket = hashes & 255
-    counts = np.bincount(bucket, minlength=256)
-    slots = 2 * counts
-    base = np.concatenate([[0], np.cumsum(slots)[:-1]])
+    slots = 2 * np.bincount(bucket, minlength=256)
+    base = offsets(slots)[:-1]
     table = np.zeros(int(slots.sum()), dtype=_SLOT)
     taken = np.zeros(len(table), dtype=bool)
     size = slots[bucket]
@@ -106,4 +108,4 @@ def hash_tables(hashes: np.ndarray, positions: np.ndarray) -> np.ndarray:
         taken[slot] = True
         waiting = waiting[~wins]
         step += 1
-    return table
+    return table, base, slots

@@ -51,8 +51,9 @@ def test_md5_is_whooshs_hash():
 def test_keys_that_collide_probe_past_each_other():
     # the same table (low byte) and the same home slot: each takes the next free slot
     hashes = np.array([0x100 * 3 + 7, 0x100 * 5 + 7, 0x100 * 3 + 7, 0x200 + 9], dtype=np.int64)
-    table = hash_tables(hashes, np.arange(10, 14, dtype=np.int64))
+    table, base, slots = hash_tables(hashes, np.arange(10, 14, dtype=np.int64))
     assert len(table) == 8  # two slots per key; tables in low-byte order: table 7, then table 9
+    assert (base[7], slots[7], base[9], slots[9]) == (0, 6, 6, 2)
     seven = table[:6]
     assert sorted(seven["pos"][seven["pos"] > 0].tolist()) == [10, 11, 12]
     homes = [(int(h) >> 8) % 6 for h in hashes[:3]]
