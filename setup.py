@@ -11,6 +11,9 @@ see. Each copy carries the SHA-256 of the sources it was made from;
 module is never shadowed by a stale build. Nothing here is required: without a C
 compiler (or with SEARCHSVC_PURE_PYTHON=1) the build skips the extensions and
 searchsvc runs the pure-Python extractors.
+
+The build also saves the people flags table (``people_lexicon.write_flags_cache``),
+so a rebuild worker loads it instead of building it from the word lists.
 """
 
 from __future__ import annotations
@@ -59,4 +62,14 @@ def extensions() -> list:
         return []
 
 
+def save_lexicon() -> None:
+    try:
+        import people_lexicon  # searchsvc/people_lexicon.py imports only the standard library
+
+        people_lexicon.write_flags_cache()
+    except Exception as e:  # an optimisation: searchsvc builds the table itself without it
+        print(f"searchsvc: people flags table not saved ({e})", file=sys.stderr)
+
+
+save_lexicon()
 setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

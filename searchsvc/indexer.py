@@ -55,8 +55,9 @@ from .suggest import merge_display_words, write_vocabulary
 PARALLEL_MIN_BYTES = 2_000_000
 #: A worker starts a new segment after this many documents (bounds its memory).
 SEGMENT_DOCS = 200_000
-#: JSONL files are split into pieces of about this size so workers share them.
-SPLIT_BYTES = 8_000_000
+#: Large JSONL and Reuters files are read in pieces of about this size, so that workers
+#: share them and finish together: the last piece is what one worker may do alone.
+SPLIT_BYTES = 512_000
 
 
 @dataclass

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from searchsvc.document import Document
 from searchsvc.errors import InputError
-from searchsvc.loaders import iter_records, plan, read_unit
+from searchsvc.loaders import iter_records, plan, read_unit, reuters
 
 # Synthetic Reuters-21578-shaped SGML: latin-1 text, &#N; wire codes, a PEOPLE slug.
 SGML = (
@@ -94,6 +96,50 @@ def test_reuters_sgml(tmp_path: Path):
     assert doc.people == ("James Baker",) and "people" not in doc.given
     assert unproc.body == "Unprocessed wire text here." and unproc.published == dt.datetime(1987, 3, 2, 9)
     assert isinstance(empty, InputError) and empty.line == 19 and "no text" in str(empty)
+
+
+# What the article scanner must find: the matches of the regular expression it replaced.
+ARTICLE_RE = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
+
+
+@pytest.mark.parametrize("text", [
+    SGML,
+    "",
+    "<REUTERS>bare</REUTERS>",
+    '<REUTERS NEWID="1">a</REUTERS><REUTERS NEWID="2">b</REUTERS>',
+    '<REUTERSX NEWID="1">not one</REUTERSX><REUTERS NEWID="2">b</REUTERS>',
+    '<REUTERS_ x><REUTERS NEWID="3">c</REUTERS>',
+    '<REUTERS NEWID="1">no end tag',
+    '<REUTERS NEWID="1">a</REUTERS><REUTERS NEWID="2">no end',
+    '<REUTERS NEWID="1" no closing bracket',
+    '<REUTERS\nNEWID="4"\n>multi\nline</REUTERS>',
+    '<REUTERS NEWID="5"><REUTERS NEWID="6">nested</REUTERS></REUTERS>',
+    '<REUTERS NEWID="7">a</REUTERS >then</REUTERS>',
+    "<REUTERS\u00e9>unicode word char</REUTERS><REUTERS>x</REUTERS>",
+    "<REUTERS NEWID=\"8\"></REUTERS>",
+])
+def test_reuters_articles_are_the_regular_expression_matches(text: str):
+    want = [(m.start(), m.end(1), m.end(2)) for m in ARTICLE_RE.finditer(text)]
+    assert list(reuters._articles(text)) == want
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 60, 250, 10_000])
+def test_reuters_pieces_read_every_article_once(tmp_path: Path, chunk: int):
+    # Workers share a large file by byte ranges cut anywhere, even inside an article or a tag.
+    path = tmp_path / "reut2-000.sgm"
+    path.write_bytes((SGML + '<REUTERS NEWID="10">\n<TEXT><BODY>Last one.</BODY></TEXT>\n</REUTERS>\n')
+                     .encode("latin-1"))
+    whole = list(reuters.read(path, 10_000))
+    size = path.stat().st_size
+    units = plan([path], split_bytes=chunk)
+    assert len(units) == (-(-size // chunk) if chunk < size else 1)
+    assert units[0].start == 0 and units[-1].end in (size, None)
+    assert all(a.end == b.start for a, b in itertools.pairwise(units))
+    pieces = [rec for u in units for rec in read_unit(u)]
+    assert [repr(r) for r in pieces] == [repr(r) for r in whole]
+    assert [r.line if isinstance(r, InputError) else r.origin for r in pieces] == \
+        [r.line if isinstance(r, InputError) else r.origin for r in whole]
+    assert len(whole) == 4
 
 
 def test_folders_recurse_in_order_and_skip_what_is_not_an_article(tmp_path: Path):

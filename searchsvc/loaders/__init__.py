@@ -37,13 +37,15 @@ READERS: dict[str, Reader] = {
     "reuters": reuters.read,
 }
 EXTENSIONS = {".txt": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".sgm": "reuters"}
+#: Formats whose files are read in pieces, so that rebuild workers share a large file.
+_SPLITTERS = {"jsonl": jsonl.split, "reuters": reuters.split}
 #: Files a folder walk passes over without complaint.
 IGNORED_NAMES = {seedtext.METADATA_NAME, "README", "README.md", "README.txt", "LICENSE"}
 
 
 @dataclass(frozen=True)
 class Unit:
-    """A piece of input one worker reads: a whole file, or a line-aligned byte range of a JSONL file."""
+    """A piece of input one worker reads: a whole file, or a byte range of a JSONL or Reuters file."""
 
     path: str
     format: str
@@ -68,7 +70,7 @@ def iter_records(paths: Iterable[str | os.PathLike[str]], *, format: str | None 
 
 def plan(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
          split_bytes: int = 0) -> list[Unit | InputError]:
-    """The input as units in reading order; JSONL files larger than ``split_bytes`` are split."""
+    """The input as units in reading order; JSONL and Reuters files larger than ``split_bytes`` are split."""
     if format is not None and format not in READERS:
         raise InputError(f"unknown format {format!r}; known: {', '.join(READERS)}")
     units: list[Unit | InputError] = []
@@ -89,8 +91,8 @@ def plan(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
                 continue
             size = file.stat().st_size
             label = _label(file, path)
-            if fmt == "jsonl" and split_bytes and size > split_bytes:
-                units.extend(replace(u, label=label) for u in jsonl.split(str(file), size, split_bytes))
+            if fmt in _SPLITTERS and split_bytes and size > split_bytes:
+                units.extend(replace(u, label=label) for u in _SPLITTERS[fmt](str(file), size, split_bytes))
             else:
                 units.append(Unit(str(file), fmt, size=size, label=label))
     return units
@@ -103,6 +105,8 @@ def read_unit(unit: Unit, max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterat
         if unit.format == "jsonl":
             yield from jsonl.read(path, max_chars, start=unit.start, end=unit.end, first_line=unit.first_line,
                                   label=label)
+        elif unit.format == "reuters":
+            yield from reuters.read(path, max_chars, label=label, start=unit.start, end=unit.end)
         else:
             yield from READERS[unit.format](path, max_chars, label=label)
     except OSError as e:
