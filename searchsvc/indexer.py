@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import gc
 import json
 import multiprocessing
 import os
@@ -49,7 +50,7 @@ from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
 from .store import IndexDir
-from .suggest import merge_display_words, write_vocabulary
+from .suggest import display_words, merge_word_counts, write_vocabulary
 
 #: Inputs smaller than this are built in-process: forking costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -82,7 +83,7 @@ class _Part:
     sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> (file, line)
     errors: list[tuple[int, InputError]] = field(default_factory=list)
     skipped: int = 0
-    #: stem -> (the word to show for it, how often it occurs)
+    #: word -> (its stem, how often it occurs), for the words shown for stems (suggest.display_words)
     words: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
@@ -163,17 +164,17 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     report.errors = errors[:max_errors_kept]
     words: dict[str, tuple[str, int]] = {}
     for p in parts:
-        merge_display_words(words, p.words)
+        merge_word_counts(words, p.words)
     puts = [d for d in overrides.values() if d is not None]
     if puts:
         writer = BulkSegmentWriter(storage, schema)
         writer.add_all(puts)
         segments.append(writer.finish())
-        merge_display_words(words, writer.display_words())
+        merge_word_counts(words, writer.word_counts())
     report.api_writes_applied = len(overrides)
     write_toc(storage, schema, segments)
     ix = storage.open_index(schema=schema)
-    write_vocabulary(build, {s: w for s, (w, _) in words.items()})
+    write_vocabulary(build, display_words(words))
     with store.write_lock(settings.lock_timeout):
         # API writes that arrived while this build ran: apply them too, then go live. A discarding
         # rebuild drops the writes made before it started, not those acknowledged while it ran.
@@ -237,6 +238,11 @@ def _init_worker(counter: Any, queue: Any, abort: Any, parent: int) -> None:
     global _WORKER
     _WORKER = (counter, queue, abort)
     _die_with_parent(parent)
+    # A worker makes millions of short-lived objects and keeps few. With the default
+    # thresholds a one-process build of Reuters ran 738 young and 5 full collections
+    # (0.30 s of 16 s CPU, 0.19 s of it the full ones); with these, 45 young ones (0.10 s).
+    # Only in the forked workers: an application embedding the engine keeps its own.
+    gc.set_threshold(10_000, 50, 100)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -304,7 +310,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
             ids.append((number, rec.id))
             if writer.count >= SEGMENT_DOCS:
                 part.segments.append(writer.finish())
-                merge_display_words(part.words, writer.display_words())
+                merge_word_counts(part.words, writer.word_counts())
                 part.ids.append(ids)
                 writer, ids = BulkSegmentWriter(storage, schema), []
             if counter is not None and writer.count and writer.count % 100 == 0:
@@ -312,7 +318,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
                     counter.value += 100
     if writer.count:
         part.segments.append(writer.finish())
-        merge_display_words(part.words, writer.display_words())
+        merge_word_counts(part.words, writer.word_counts())
         part.ids.append(ids)
     else:
         writer.cancel()

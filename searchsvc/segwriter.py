@@ -150,19 +150,12 @@ class BulkSegmentWriter:
         self._word_term.append(tid)
         return wid
 
-    def display_words(self) -> dict[str, tuple[str, int]]:
-        """stem -> (its most frequent word, that word's count) over the text of this segment."""
-        counts = self._word_counts
-        best: dict[str, tuple[str, int]] = {}
-        for wid, word in enumerate(self._words):
-            if word.isdigit():
-                continue
-            s = self._stems[self._word_term[wid]]
-            n = int(counts[wid]) if wid < len(counts) else 0
-            cur = best.get(s)
-            if cur is None or (n, -len(word)) > (cur[1], -len(cur[0])):
-                best[s] = (word, n)
-        return best
+    def word_counts(self) -> dict[str, tuple[str, int]]:
+        """word -> (its stem, how often it occurs) over the text of this segment; numbers left out."""
+        counts = self._word_counts.tolist()
+        stems, word_term = self._stems, self._word_term
+        return {word: (stems[word_term[wid]], counts[wid] if wid < len(counts) else 0)
+                for wid, word in enumerate(self._words) if not word.isdigit()}
 
     # -- writing -------------------------------------------------------------
 

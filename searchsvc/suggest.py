@@ -40,12 +40,24 @@ MAYBE_TYPO_DF = 50
 COMMONER = 20
 
 
-def merge_display_words(into: dict[str, tuple[str, int]], more: dict[str, tuple[str, int]]) -> None:
-    """Keep, per stem, the word seen most often (the shorter one on a tie): "president", not "presides"."""
-    for s, (word, n) in more.items():
-        cur = into.get(s)
-        if cur is None or (n, -len(word)) > (cur[1], -len(cur[0])):
-            into[s] = (word, n)
+def merge_word_counts(into: dict[str, tuple[str, int]], more: dict[str, tuple[str, int]]) -> None:
+    """Add ``more``'s counts (word -> (stem, count), from one segment) to ``into``."""
+    for word, (s, n) in more.items():
+        cur = into.get(word)
+        into[word] = (s, cur[1] + n) if cur else (s, n)
+
+
+def display_words(counts: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """stem -> the word seen most often for it ("president", not "presides"); on a tie the
+    shorter, then the first in alphabetical order. Counts are summed over the whole build
+    first, so the choice does not depend on how the input was shared among the workers."""
+    best: dict[str, tuple[int, int, str]] = {}
+    for word, (s, n) in counts.items():
+        key = (-n, len(word), word)
+        cur = best.get(s)
+        if cur is None or key < cur:
+            best[s] = key
+    return {s: key[2] for s, key in best.items()}
 
 
 def write_vocabulary(folder: Path, best: dict[str, str]) -> None:

@@ -1,0 +1,52 @@
+"""The words shown for stems: chosen from counts summed over the whole build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchsvc import indexer
+from searchsvc.indexer import rebuild
+from searchsvc.suggest import VOCAB_NAME, display_words, merge_word_counts
+
+
+@pytest.mark.parametrize("parts, want", [
+    ([{"president": ("presid", 3), "presides": ("presid", 1)}], {"presid": "president"}),
+    # split over two segments: "presides" wins in one, "president" in the sum
+    ([{"president": ("presid", 1), "presides": ("presid", 2)}, {"president": ("presid", 4)}],
+     {"presid": "president"}),
+    # ties: the shorter, then the first alphabetically, whatever the order of the input
+    ([{"meetings": ("meet", 2), "meet": ("meet", 2)}], {"meet": "meet"}),
+    ([{"rises": ("rise", 2)}, {"riser": ("rise", 2)}], {"rise": "riser"}),
+    ([{"riser": ("rise", 2)}, {"rises": ("rise", 2)}], {"rise": "riser"}),
+    ([], {}),
+])
+def test_display_words(parts: list[dict[str, tuple[str, int]]], want: dict[str, str]):
+    counts: dict[str, tuple[str, int]] = {}
+    for part in parts:
+        merge_word_counts(counts, part)
+    assert display_words(counts) == want
+
+
+def test_the_vocabulary_does_not_depend_on_how_workers_share_the_input(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    # "president" is in 60 documents; "presides" 45 times in one. Summed, "president" wins;
+    # the worker that reads the "presides" document sees fewer than 45 "president"s, and
+    # its choice of "presides" used to win the merge.
+    docs = [{"id": f"d{i}", "title": f"Report {i}", "body": f"the president spoke on day {i} " + "filler " * 40}
+            for i in range(60)]
+    docs.insert(30, {"id": "x", "title": "Rules", "body": "presides " * 45})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+
+    def vocab(name: str) -> dict[str, str]:
+        report = rebuild(tmp_path / name, [path])
+        return json.loads((tmp_path / name / report.generation / VOCAB_NAME).read_text(encoding="utf-8"))
+
+    one = vocab("one")  # under PARALLEL_MIN_BYTES: one segment, in-process
+    assert one["presid"] == "president"
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(indexer, "SPLIT_BYTES", 2_000)  # many pieces shared by the workers
+    assert vocab("many") == one
