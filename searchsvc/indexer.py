@@ -164,7 +164,10 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     report.errors = errors[:max_errors_kept]
     words: dict[str, tuple[str, int]] = {}
     for p in parts:
-        merge_word_counts(words, p.words)
+        if words:
+            merge_word_counts(words, p.words)
+        else:
+            words = p.words  # the first counts as they are: no copy in the rebuild's serial end
     puts = [d for d in overrides.values() if d is not None]
     if puts:
         writer = BulkSegmentWriter(storage, schema)
