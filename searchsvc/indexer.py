@@ -336,12 +336,23 @@ def _where(origin: tuple[str, int | None]) -> str:
 def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: bool) -> None:
     """An id written by two parts is a duplicate: the copy from the earlier input unit stays;
     the later is an error, or deleted from its segment when skipping bad records."""
+    # A worker already refuses an id twice in its own part: only ids of two parts need a look
+    # (a set operation instead of a Python step per document at the rebuild's serial end).
+    seen_ids: set[str] = set()
+    shared: set[str] = set()
+    for part in parts:
+        shared |= seen_ids.intersection(part.sources)
+        seen_ids.update(part.sources)
+    if not shared:
+        return
     first: dict[str, tuple[int, tuple[str, int | None]]] = {}
     seen_at: dict[str, tuple[Any, Any, int, str]] = {}
     later = []
     for part in parts:
         for segment, ids in zip(part.segments, part.ids):
             for local, (number, doc_id) in enumerate(ids):
+                if doc_id not in shared:
+                    continue
                 here = (number, part.sources[doc_id])
                 seen = first.get(doc_id)
                 if seen is None or number < seen[0]:
