@@ -18,8 +18,9 @@ All lookups are on casefolded words.
 Building the flags table from the lists takes ~0.3 s, once in every rebuild
 worker. The build (``setup.py``) saves the finished table as
 ``data/people/flags.marshal``, which loads in about a third of that; it is used
-only when it was made from the current lists and this module's current source,
-so an edit never runs against a stale table (it is rebuilt from the lists).
+only when it was made from the current lists, this module's current source and
+the running Python and Unicode versions, and is intact, so an edit never runs
+against a stale table (it is rebuilt from the lists).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import hashlib
 import marshal
 import os
 import re
+import sys
+import unicodedata
 from pathlib import Path
 
 _DATA = Path(__file__).resolve().parent / "data" / "people"
@@ -104,36 +107,49 @@ def _derive(f: int) -> int:
     return f
 
 
-#: The built table, saved at install time (see the module docstring).
+#: The built table, saved at install time (see the module docstring): a header (magic, the
+#: SHA-256 of what the table is built from, the SHA-256 of the payload), then the table as a
+#: marshal payload. Both hashes are checked before the payload is unmarshalled, so a stale or
+#: damaged file is never loaded (a damaged length field could ask marshal for gigabytes).
 FLAGS_CACHE = _DATA / "flags.marshal"
-_CACHE_FORMAT = 1
+_MAGIC = b"SSFLAGS1"
 
 
-def _sources_sha() -> str:
-    """SHA-256 of what the table is built from: this module (the bits, :func:`_derive`) and the lists."""
-    h = hashlib.sha256(Path(__file__).read_bytes())
+def _sources_sha() -> bytes:
+    """SHA-256 of what the table is built from: this module (the bits, :func:`_derive`), the
+    lists, and the Python and Unicode versions (``casefold`` and marshal follow them)."""
+    h = hashlib.sha256(f"{sys.version_info[:2]} {unicodedata.unidata_version}".encode())
+    h.update(Path(__file__).read_bytes())
     for path in sorted(_DATA.glob("*.txt")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
-    return h.hexdigest()
+    return h.digest()
 
 
 def _load_flags() -> dict[str, int]:
-    """The saved table when it is current, else the table built from the lists."""
+    """The saved table when it is current and intact, else the table built from the lists."""
     try:
-        fmt, made_from, table = marshal.loads(FLAGS_CACHE.read_bytes())
-        if fmt == _CACHE_FORMAT and made_from == _sources_sha() and isinstance(table, dict):
-            return table
-    except (OSError, ValueError, EOFError, TypeError):  # none yet, or unreadable: build it
+        raw = FLAGS_CACHE.read_bytes()
+        head = len(_MAGIC) + 64
+        if (raw[:len(_MAGIC)] == _MAGIC and raw[len(_MAGIC):len(_MAGIC) + 32] == _sources_sha()
+                and raw[len(_MAGIC) + 32:head] == hashlib.sha256(raw[head:]).digest()):
+            table = marshal.loads(raw[head:])
+            if isinstance(table, dict):
+                return table
+    except Exception:  # none yet, unreadable: an optimisation only, so build the table
         pass
     return _flag_table()
 
 
 def write_flags_cache() -> Path:
     """Save the current table for :func:`_load_flags` (setup.py runs this at build time)."""
+    payload = marshal.dumps(_flag_table())
     tmp = FLAGS_CACHE.with_name(f".{FLAGS_CACHE.name}.{os.getpid()}")
-    tmp.write_bytes(marshal.dumps((_CACHE_FORMAT, _sources_sha(), _flag_table())))
-    os.replace(tmp, FLAGS_CACHE)  # a concurrent loader sees the old file or the new one
+    try:
+        tmp.write_bytes(_MAGIC + _sources_sha() + hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, FLAGS_CACHE)  # a concurrent loader sees the old file or the new one
+    finally:
+        tmp.unlink(missing_ok=True)
     return FLAGS_CACHE
 
 

@@ -120,26 +120,42 @@ ARTICLE_RE = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
 ])
 def test_reuters_articles_are_the_regular_expression_matches(text: str):
     want = [(m.start(), m.end(1), m.end(2)) for m in ARTICLE_RE.finditer(text)]
-    assert list(reuters._articles(text)) == want
+    assert list(reuters._articles(text.encode("latin-1"))) == want
 
 
+def test_reuters_tag_ends_where_the_regular_expression_sees_a_word_boundary():
+    for b in range(256):  # "<REUTERS" + every latin-1 character
+        text = f"<REUTERS{chr(b)} x>body</REUTERS>"
+        want = [(m.start(), m.end(1), m.end(2)) for m in ARTICLE_RE.finditer(text)]
+        assert list(reuters._articles(text.encode("latin-1"))) == want, b
+
+
+READS = SGML + '<REUTERS NEWID="10">\n<TEXT><BODY>Last one.</BODY></TEXT>\n</REUTERS>\n'
+
+
+@pytest.mark.parametrize("text", [
+    READS,
+    # a tag inside an article's text is text: no piece may start there
+    '<REUTERS NEWID="1">\n<TEXT><BODY>quoted <REUTERS NEWID="9"> tag</BODY></TEXT>\n</REUTERS>\n' + READS,
+    "junk before\n" + READS + "junk after, <REUTERS NEWID=\"11\"> never closed\n",
+])
 @pytest.mark.parametrize("chunk", [1, 7, 60, 250, 10_000])
-def test_reuters_pieces_read_every_article_once(tmp_path: Path, chunk: int):
-    # Workers share a large file by byte ranges cut anywhere, even inside an article or a tag.
+def test_reuters_pieces_read_every_article_once(tmp_path: Path, text: str, chunk: int):
+    # Workers share a large file by pieces; each starts where an article does and knows its line.
     path = tmp_path / "reut2-000.sgm"
-    path.write_bytes((SGML + '<REUTERS NEWID="10">\n<TEXT><BODY>Last one.</BODY></TEXT>\n</REUTERS>\n')
-                     .encode("latin-1"))
+    path.write_bytes(text.encode("latin-1"))
     whole = list(reuters.read(path, 10_000))
     size = path.stat().st_size
     units = plan([path], split_bytes=chunk)
-    assert len(units) == (-(-size // chunk) if chunk < size else 1)
     assert units[0].start == 0 and units[-1].end in (size, None)
     assert all(a.end == b.start for a, b in itertools.pairwise(units))
+    assert all(text.encode("latin-1")[u.start:].startswith(b"<REUTERS") for u in units[1:])
+    if chunk < size:
+        assert len(units) > 1
     pieces = [rec for u in units for rec in read_unit(u)]
     assert [repr(r) for r in pieces] == [repr(r) for r in whole]
     assert [r.line if isinstance(r, InputError) else r.origin for r in pieces] == \
         [r.line if isinstance(r, InputError) else r.origin for r in whole]
-    assert len(whole) == 4
 
 
 def test_folders_recurse_in_order_and_skip_what_is_not_an_article(tmp_path: Path):

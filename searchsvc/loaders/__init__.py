@@ -106,7 +106,8 @@ def read_unit(unit: Unit, max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterat
             yield from jsonl.read(path, max_chars, start=unit.start, end=unit.end, first_line=unit.first_line,
                                   label=label)
         elif unit.format == "reuters":
-            yield from reuters.read(path, max_chars, label=label, start=unit.start, end=unit.end)
+            yield from reuters.read(path, max_chars, label=label, start=unit.start, end=unit.end,
+                                    first_line=unit.first_line)
         else:
             yield from READERS[unit.format](path, max_chars, label=label)
     except OSError as e:

@@ -21,7 +21,9 @@ from typing import Any
 from ..document import Document
 from ..errors import InputError
 
-_WORD_CHAR = re.compile(r"\w")
+_TAG_LEN = len(b"<REUTERS")
+#: Bytes whose latin-1 character is a regular-expression word character (``\\w``: alphanumeric or _).
+_WORD_BYTES = frozenset(b for b in range(256) if chr(b).isalnum() or b == ord("_"))
 _NEWID = re.compile(r'\bNEWID="(\d+)"')
 _DATE = re.compile(r"<DATE>\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d{1,2}):(\d{2}):(\d{2}))?")
 _TEXT = re.compile(r"<TEXT[^>]*>(.*?)</TEXT>", re.S)
@@ -32,56 +34,65 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
-def read(path: Path, max_chars: int, label: str | None = None, *, start: int = 0,
-         end: int | None = None) -> Iterator[Document | InputError]:
-    """The articles of the file, or those whose ``<REUTERS`` tag starts in bytes [start, end).
-
-    A piece is found by scanning the file from its beginning (finding the tags is cheap;
-    building the articles is not), so pieces cut anywhere give exactly the articles of
-    the whole file, each once.
-    """
-    text = path.read_bytes().decode("latin-1")  # one byte per character: offsets are byte offsets
+def read(path: Path, max_chars: int, label: str | None = None, *, start: int = 0, end: int | None = None,
+         first_line: int = 1) -> Iterator[Document | InputError]:
+    """The articles of the file, or of the piece [start, end) that :func:`split` cut."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read() if end is None else f.read(max(end - start, 0))
     source = str(path)
     provenance = label or path.name
-    stop = len(text) if end is None else end
-    line, last = 1, 0
-    for at, gt, close in _articles(text):
-        if at >= stop:
-            return
-        if at < start:
-            continue
-        line += text.count("\n", last, at)
+    line, last = first_line, 0
+    for at, gt, close in _articles(data):
+        line += data.count(b"\n", last, at)
         last = at
-        yield _article(text[at + len("<REUTERS"):gt], text[gt + 1:close], source=source, line=line,
-                       max_chars=max_chars, provenance=provenance)
+        # latin-1: one byte per character, so byte offsets are character offsets
+        yield _article(data[at + _TAG_LEN:gt].decode("latin-1"), data[gt + 1:close].decode("latin-1"),
+                       source=source, line=line, max_chars=max_chars, provenance=provenance)
 
 
 def split(path: str, size: int, chunk: int) -> list[Any]:
-    """Byte ranges of about ``chunk`` bytes, so that workers share a file (see :func:`read`)."""
+    """Pieces of about ``chunk`` bytes, each starting where an article does, with its first line.
+
+    The file is scanned once here, and each piece is cut where the scan of the whole file
+    finds an article: a piece then holds exactly the articles the whole file gives from
+    there on (between two articles the scan meets no other ``<REUTERS`` tag), and a worker
+    reads only its own bytes.
+    """
     from . import Unit
 
-    return [Unit(path, "reuters", at, min(at + chunk, size), 1, min(chunk, size - at))
-            for at in range(0, size, chunk)]
+    with open(path, "rb") as f:
+        data = f.read(size)
+    cuts = [0]
+    for at, _, _ in _articles(data):
+        if at >= cuts[-1] + chunk:
+            cuts.append(at)
+    units, line = [], 1
+    for a, b in zip(cuts, [*cuts[1:], len(data)]):
+        units.append(Unit(path, "reuters", a, b, line, b - a))
+        line += data.count(b"\n", a, b)
+    return units
 
 
-def _articles(text: str) -> Iterator[tuple[int, int, int]]:
+def _articles(data: bytes) -> Iterator[tuple[int, int, int]]:
     """Where each ``<REUTERS attrs>inner</REUTERS>`` is: its start, the start tag's ``>``, the end tag.
 
-    The matches of ``<REUTERS\\b([^>]*)>(.*?)</REUTERS>`` (re.S), found with str.find: the
-    regular expression's lazy scan for the end tag was a quarter of the reading time.
+    The matches of ``<REUTERS\\b([^>]*)>(.*?)</REUTERS>`` (re.S) on the latin-1 text, found
+    with bytes.find: the regular expression's lazy scan for the end tag was a quarter of
+    the reading time.
     """
     at = 0
-    while (start := text.find("<REUTERS", at)) != -1:
-        after = start + len("<REUTERS")
-        if _WORD_CHAR.match(text, after):  # <REUTERSX: another tag
+    while (start := data.find(b"<REUTERS", at)) != -1:
+        after = start + _TAG_LEN
+        if after < len(data) and data[after] in _WORD_BYTES:  # <REUTERSX: another tag
             at = after
             continue
-        gt = text.find(">", after)
-        end = text.find("</REUTERS>", gt + 1) if gt != -1 else -1
+        gt = data.find(b">", after)
+        end = data.find(b"</REUTERS>", gt + 1) if gt != -1 else -1
         if end == -1:  # no complete article from here on
             return
         yield start, gt, end
-        at = end + len("</REUTERS>")
+        at = end + len(b"</REUTERS>")
 
 
 def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
