@@ -62,9 +62,14 @@ class LiveServer:
                 raise RuntimeError(f"gunicorn exited: {self.log()}")
             try:
                 self.request("GET", "/openapi.json")
-                return self
             except OSError:
                 time.sleep(0.1)
+                continue
+            # One worker answers; gunicorn may not have forked the others yet (it pauses up to
+            # 0.1 s between spawns), and tests compare worker pids before and after.
+            if len(self.worker_pids()) >= self.workers:
+                return self
+            time.sleep(0.05)
         self.__exit__()
         raise RuntimeError(f"gunicorn did not answer within 30 s: {self.log()}")
 
