@@ -152,6 +152,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         raise bad_units[0]
     good = [u for u in units if isinstance(u, Unit)]
     parts = _run_parts(str(build), good, set(overrides), skip_bad, settings, progress)
+    _name_first_copies(parts, good)
 
     # The first bad record in input order (workers finish in any order).
     errors = bad_units + [e for _, e in sorted((pe for p in parts for pe in p.errors),
@@ -296,8 +297,7 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
     for number, unit in units:
         for rec in read_unit(unit, max_chars):
             if isinstance(rec, Document) and rec.id in seen:
-                rec = InputError(f"duplicate id (first seen at {_where(part.sources[rec.id])})",
-                                 source=rec.origin[0], line=rec.origin[1], record_id=rec.id, field="id")
+                rec = _duplicate_error(rec.id, part.sources[rec.id], rec.origin[0], rec.origin[1])
             if isinstance(rec, InputError):
                 part.errors.append((number, rec))
                 part.skipped += 1
@@ -333,6 +333,39 @@ def _where(origin: tuple[str, int | None]) -> str:
     return f"{source}:{line}" if line is not None else source or "?"
 
 
+_DUPLICATE = "duplicate id (first seen at "
+
+
+def _name_first_copies(parts: list[_Part], units: list[Unit]) -> None:
+    """A worker names the first copy of a duplicate id in its own share of the input; another
+    worker may have read an earlier copy. Point those messages at the earliest copy of all."""
+    wanted = {e.record_id for p in parts for _, e in p.errors
+              if e.field == "id" and e.record_id and e.message.startswith(_DUPLICATE)}
+    if len(parts) < 2 or not wanted:
+        return
+    rank: dict[str, int] = {}
+    for i, unit in enumerate(units):  # files in input order (the pieces of a file follow each other)
+        rank.setdefault(unit.path, i)
+
+    def order(origin: tuple[str, int | None]) -> tuple[int, int]:
+        return rank.get(origin[0], len(units)), origin[1] or 0
+
+    first: dict[str, tuple[str, int | None]] = {}
+    for part in parts:
+        for doc_id in wanted.intersection(part.sources):
+            origin = part.sources[doc_id]
+            if doc_id not in first or order(origin) < order(first[doc_id]):
+                first[doc_id] = origin
+    for part in parts:
+        for i, (n, e) in enumerate(part.errors):
+            if e.field == "id" and e.record_id in first and e.message.startswith(_DUPLICATE):
+                part.errors[i] = (n, _duplicate_error(e.record_id, first[e.record_id], e.source, e.line))
+
+
+def _duplicate_error(doc_id: str, first: tuple[str, int | None], source: str, line: int | None) -> InputError:
+    return InputError(f"{_DUPLICATE}{_where(first)})", source=source, line=line, record_id=doc_id, field="id")
+
+
 def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: bool) -> None:
     """An id written by two parts is a duplicate: the copy from the earlier input unit stays;
     the later is an error, or deleted from its segment when skipping bad records."""
@@ -364,8 +397,7 @@ def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: boo
                     later.append((part, segment, local, doc_id))
     for part, segment, local, doc_id in later:
         source, line = part.sources[doc_id]
-        err = InputError(f"duplicate id (first seen at {_where(first[doc_id][1])})", source=source, line=line,
-                         record_id=doc_id, field="id")
+        err = _duplicate_error(doc_id, first[doc_id][1], source, line)
         if not skip_bad:
             raise err
         errors.append(err)

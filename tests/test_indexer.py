@@ -76,6 +76,22 @@ def test_duplicates_across_parallel_parts(tmp_path: Path, monkeypatch: pytest.Mo
     assert search_ids(tmp_path / "ix", "beta") == {str(i) for i in range(50, 60)}
 
 
+def test_a_duplicate_names_the_earliest_copy_whichever_worker_read_it(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    from searchsvc import indexer
+
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    a = write_jsonl(tmp_path / "a.jsonl", [doc("x", "first"), doc(1)])
+    b = write_jsonl(tmp_path / "b.jsonl", [doc("x", "second"), doc("x", "third"), doc(2)])
+    # Two units for two workers: the one reading b.jsonl refuses its second "x" itself, and used
+    # to name its own first copy (b.jsonl:1) rather than the earliest one (a.jsonl:1).
+    report = rebuild(tmp_path / "ix", [a, b], skip_bad=True)
+    assert report.documents == 3 and report.skipped == 2
+    assert sorted((e.line, e.message) for e in report.errors) == [
+        (1, f"duplicate id (first seen at {a}:1)"), (2, f"duplicate id (first seen at {a}:1)")]
+    assert search_ids(tmp_path / "ix", "first") == {"x"} and not search_ids(tmp_path / "ix", "third")
+
+
 def test_incremental_put_update_delete(fresh_index: Path):
     w = IndexWriter(fresh_index)
     with SearchEngine(fresh_index) as e:
