@@ -76,9 +76,7 @@ def write_field(fw: Any, key_prefix: bytes, ranges: list[tuple[bytes, int, int]]
     info["minid"], info["maxid"] = docs[term_starts], docs[term_ends - 1]
     info["offset"] = base + block.at[first_block]
     info["length"] = block.at[np.append(first_block[1:], len(starts))] - block.at[first_block]
-    blob = info.tobytes()
-    width = _TERM_INFO.itemsize
-    fw._tindex.add_sorted([(key_prefix + key, blob[i * width:(i + 1) * width]) for i, (key, _, _) in enumerate(ranges)])
+    fw._tindex.add_sorted_fixed(key_prefix, [key for key, _, _ in ranges], info.tobytes(), _TERM_INFO.itemsize)
 
 
 class Blocks:

@@ -24,14 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import struct
+from array import array
 
 import numpy as np
 from whoosh.filedb.filetables import OrderedHashWriter
 
 from .pickled import offsets
 
-_LENGTHS = struct.Struct("!ii")
 _SLOT = np.dtype([("hash", ">u4"), ("pos", ">i8")])
 _MD5 = 0  # HashWriter's hashtype of md5_hash
 
@@ -59,16 +58,45 @@ class BulkTermIndex(OrderedHashWriter):
 
     def add_sorted(self, items: list[tuple[bytes, bytes]]) -> None:
         """``add`` for every (key, value), keys increasing, in one write."""
-        if not items:
+        if items:
+            self.add_sorted_fixed(b"", [k for k, _ in items], [v for _, v in items])
+
+    def add_sorted_fixed(self, prefix: bytes, keys: list[bytes], values: list[bytes] | bytes,
+                         width: int = 0) -> None:
+        """``add`` for every ``prefix + keys[i]``, keys increasing, in one write; the values are
+        a list, or one string of ``len(keys)`` values of ``width`` bytes each."""
+        if not keys:
             return
-        if items[0][0] <= self.lastkey or any(a[0] >= b[0] for a, b in itertools.pairwise(items)):
+        full = [prefix + k for k in keys] if prefix else keys
+        if full[0] <= self.lastkey or any(a >= b for a, b in itertools.pairwise(full)):
             raise ValueError("term keys must increase")
-        sizes = np.array([8 + len(k) + len(v) for k, v in items], dtype=np.int64)
-        at = self.dbfile.tell() + np.cumsum(sizes) - sizes
-        self.dbfile.write(b"".join(_LENGTHS.pack(len(k), len(v)) + k + v for k, v in items))
-        self.index.extend(at.tolist())
-        self._bulk.append((np.array([_md5(k) for k, _ in items], dtype=np.int64), at))
-        self.lastkey = items[-1][0]
+        key_lens = np.fromiter(map(len, full), dtype=np.int64, count=len(full))
+        if isinstance(values, bytes):
+            value_lens = np.full(len(keys), width, dtype=np.int64)
+            value_bytes = values
+        else:
+            value_lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+            value_bytes = b"".join(values)
+        records = _records(b"".join(full), key_lens, value_bytes, value_lens)
+        at = self.dbfile.tell() + offsets(8 + key_lens + value_lens)[:-1]
+        self.dbfile.write(records)
+        self._extend_index(at)
+        self._bulk.append((np.array([_md5(k) for k in full], dtype=np.int64), at))
+        self.lastkey = full[-1]
+
+    def _extend_index(self, at: np.ndarray) -> None:
+        # Whoosh's GrowableArray.extend appends one position at a time in Python. Positions
+        # increase, so the last one decides the array's type; then they go in at once.
+        index = self.index
+        last = int(at[-1])
+        try:
+            array(index.typecode, [last])
+        except OverflowError:
+            index._retype(last)
+        if isinstance(index.array, array):
+            index.array.frombytes(at.astype(np.dtype(index.array.typecode)).tobytes())
+        else:  # past every array type: Whoosh keeps a list
+            index.array.extend(at.tolist())
 
     def _write_hashes(self) -> None:
         # In place of HashWriter._write_hashes: the 256 tables of every record, in one write.
@@ -80,6 +108,21 @@ class BulkTermIndex(OrderedHashWriter):
         start = self.dbfile.tell()
         self.directory = list(zip((start + _SLOT.itemsize * base).tolist(), slots.tolist()))
         self.dbfile.write(table.tobytes())
+
+
+def _records(keys: bytes, key_lens: np.ndarray, values: bytes, value_lens: np.ndarray) -> bytes:
+    """HashWriter's records end to end: ``!ii`` (key length, value length), the key, the value."""
+    sizes = 8 + key_lens + value_lens
+    start = offsets(sizes)
+    out = np.empty(int(start[-1]), dtype=np.uint8)
+    head = np.empty((len(sizes), 2), dtype=">i4")
+    head[:, 0], head[:, 1] = key_lens, value_lens
+    out[np.repeat(start[:-1], 8) + np.tile(np.arange(8), len(sizes))] = head.view(np.uint8).ravel()
+    for data, lens, skip in ((keys, key_lens, 8), (values, value_lens, 8 + key_lens)):
+        # each record's piece goes to its start + skip, the pieces being laid end to end in data
+        lead = offsets(lens)
+        out[np.arange(lead[-1]) + np.repeat(start[:-1] + skip - lead[:-1], lens)] = np.frombuffer(data, np.uint8)
+    return out.tobytes()
 
 
 def hash_tables(hashes: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
