@@ -42,19 +42,19 @@ _TERM_INFO = np.dtype([("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minl
                        ("maxweight", ">f4"), ("minid", ">u4"), ("maxid", ">u4"), ("offset", ">i8"), ("length", ">i4")])
 
 
-def write_field(fw: Any, key_prefix: bytes, ranges: list[tuple[bytes, int, int]], docs: np.ndarray,
+def write_field(fw: Any, key_prefix: bytes, keys: list[bytes], term_starts: np.ndarray, docs: np.ndarray,
                 freqs: np.ndarray, positions: PositionValues | None, lengths: np.ndarray | None) -> None:
     """Write every posting list of one field, and their term infos, through Whoosh's field writer ``fw``.
 
     ``docs``/``freqs``/``positions``/``lengths`` (the document's field length) hold all
-    postings of the field grouped by term, the terms in byte order; ``ranges`` gives
-    each term's bytes and slice of them.
+    postings of the field grouped by term, the terms in byte order; term ``keys[i]``'s
+    postings start at ``term_starts[i]`` and run to the next term's start.
     """
     n = len(docs)
-    term_starts = np.array([a for _, a, _ in ranges], dtype=np.int64)
+    if len(keys) != len(term_starts) or (len(term_starts) and (
+            term_starts[0] != 0 or np.any(np.diff(term_starts) <= 0) or term_starts[-1] >= n)):
+        raise ValueError("posting lists must follow each other in term order, none empty")
     term_ends = np.append(term_starts[1:], n)
-    if len(term_starts) and (term_starts[0] != 0 or np.any(term_ends != [e for _, _, e in ranges])):
-        raise ValueError("posting lists must follow each other in term order")
     owner = np.zeros(n, dtype=np.int64)  # each posting's term, as the term's first posting
     owner[term_starts] = term_starts
     owner = np.maximum.accumulate(owner)
@@ -70,13 +70,13 @@ def write_field(fw: Any, key_prefix: bytes, ranges: list[tuple[bytes, int, int]]
 
     t = _stats(term_starts, freqs, lengths)
     first_block = np.searchsorted(starts, term_starts)
-    info = np.zeros(len(ranges), dtype=_TERM_INFO)
+    info = np.zeros(len(keys), dtype=_TERM_INFO)
     info["weight"], info["df"], info["maxweight"] = t["sum"], term_ends - term_starts, t["maxw"]
     info["minlen"], info["maxlen"] = t["minlen"], t["maxlen"]
     info["minid"], info["maxid"] = docs[term_starts], docs[term_ends - 1]
     info["offset"] = base + block.at[first_block]
     info["length"] = block.at[np.append(first_block[1:], len(starts))] - block.at[first_block]
-    fw._tindex.add_sorted_fixed(key_prefix, [key for key, _, _ in ranges], info.tobytes(), _TERM_INFO.itemsize)
+    fw._tindex.add_sorted_fixed(key_prefix, keys, info.tobytes(), _TERM_INFO.itemsize)
 
 
 class Blocks:

@@ -38,7 +38,7 @@ from whoosh.system import pack_ushort
 
 from .analysis import stem, words
 from .document import Document
-from .pickled import PositionValues
+from .pickled import PositionValues, offsets
 from .schema import NAME_GAP, whoosh_fields
 from .segblocks import write_field
 from .segcolumns import PerDocColumns
@@ -220,11 +220,9 @@ class BulkSegmentWriter:
         values = PositionValues(pos, post_start, freq)
         post_term = terms[post_start]
         post_doc = docs[post_start]
-        ranks = np.arange(len(keys))
-        first = np.searchsorted(post_term, ranks)
-        last = np.searchsorted(post_term, ranks, side="right")
-        ranges = [(keys[r], int(first[r]), int(last[r])) for r in np.flatnonzero(last > first).tolist()]
-        return ranges, post_doc, freq, values, lengths[post_doc]
+        present = np.flatnonzero(np.bincount(post_term, minlength=len(keys)))  # terms of this field
+        term_starts = np.searchsorted(post_term, present)
+        return [keys[r] for r in present.tolist()], term_starts, post_doc, freq, values, lengths[post_doc]
 
     def cancel(self) -> None:
         """Drop what was collected, and the stored fields' file written so far."""
@@ -249,15 +247,13 @@ def stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
 
 
 def _exact_postings(table: dict[str, array]) -> tuple[Any, ...]:
-    ranges, parts = [], []
-    at = 0
+    keys, parts = [], []
     for btext, term in sorted((t.encode("utf-8"), t) for t in table):
-        docs = table[term]
-        ranges.append((btext, at, at + len(docs)))
-        parts.append(np.frombuffer(docs, dtype=np.uint32))
-        at += len(docs)
+        keys.append(btext)
+        parts.append(np.frombuffer(table[term], dtype=np.uint32))
+    term_starts = offsets(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))[:-1]
     all_docs = np.concatenate(parts).astype(np.int64)
-    return ranges, all_docs, np.ones(len(all_docs), dtype=np.int64), None, None
+    return keys, term_starts, all_docs, np.ones(len(all_docs), dtype=np.int64), None, None
 
 
 def write_toc(storage: Storage, schema: Schema, segments: list[Any], indexname: str = "MAIN") -> None:
