@@ -142,8 +142,12 @@ def _load_flags() -> dict[str, int]:
 
 
 def write_flags_cache() -> Path:
-    """Save the current table for :func:`_load_flags` (setup.py runs this at build time)."""
-    payload = marshal.dumps(_flag_table())
+    """Save the current table for :func:`_load_flags` (setup.py runs this at build time).
+
+    It saves the table this import loaded: built from the lists, or a saved one whose hashes
+    match them (the same table), so the install does not build it a second time.
+    """
+    payload = marshal.dumps(_FLAGS)
     tmp = FLAGS_CACHE.with_name(f".{FLAGS_CACHE.name}.{os.getpid()}")
     try:
         tmp.write_bytes(_MAGIC + _sources_sha() + hashlib.sha256(payload).digest() + payload)
