@@ -20,7 +20,10 @@ Sections (each printed as a table, all written to --out as JSON):
    before each query, since a worker idles between requests and an idle core is slow to
    resume;
 4. peak RSS of a serving worker, index size on disk, time to open the index;
-5. single-document updates: time until searchable, and query p50 after N updates.
+5. single-document updates: time until searchable, and query p50 after N updates;
+6. serving while a full rebuild runs on the same machine: HTTP queries with no rebuild, then
+   during a rebuild of the corpus into another folder with its workers at ``rebuild_nice`` 0
+   and at the default (alternating rounds), and how long the rebuild took meanwhile.
 
 Ratios compare numbers taken in this same run, so they survive a noisy machine.
 """
@@ -33,6 +36,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,6 +87,8 @@ def main() -> None:
         if a.http_seconds > 0:
             report["http"] = bench_http(a, queries, ix)
         report["updates"] = bench_updates(a, queries, ix, docs)
+        if a.http_seconds > 0 and a.rebuild_clients > 0:
+            report["during_rebuild"] = bench_during_rebuild(a, queries, ix, work, report["rebuild"]["searchsvc_s"])
     finally:
         shutil.rmtree(work, ignore_errors=True)
     ratios(report)
@@ -102,6 +108,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--http-seconds", type=float, default=10.0)
     p.add_argument("--concurrency", default="1,8,32")
     p.add_argument("--updates", type=int, default=1000)
+    p.add_argument("--rebuild-clients", type=int, default=2,
+                   help="closed-loop HTTP clients while a rebuild runs (section 6; 0: skip it)")
     p.add_argument("--skip-naive", action="store_true", help="skip naive Whoosh (slow to build)")
     p.add_argument("--workdir", default=None)
     p.add_argument("--out", default=str(ROOT / "bench-results" / "bench.json"))
@@ -250,14 +258,19 @@ def bench_queries(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path
 # -- 3. HTTP ---------------------------------------------------------------------------
 
 
-def bench_http(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path) -> dict:
+def search_paths(queries: list[dict[str, Any]]) -> Any:
+    """``path_of(i)``: the HTTP path of the i-th request, cycling through the query set."""
     def path_of(i: int) -> str:
         q = queries[i % len(queries)]
         params = {"q": q["text"], "facets": "false"}
         params.update({k2: q[k1] for k1, k2 in (("people", "people"), ("date_from", "from"), ("date_to", "to"))
                        if q.get(k1)})
         return "/search?" + urlencode(params)
+    return path_of
 
+
+def bench_http(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path) -> dict:
+    path_of = search_paths(queries)
     out: dict[str, Any] = {"searchsvc": [], "trivial": [], "busy": []}
     env = {"SEARCHSVC_INDEX": str(ix), "SEARCHSVC_RESULT_CACHE": "0"}
     levels = [int(c) for c in a.concurrency.split(",")]
@@ -336,6 +349,73 @@ def bench_updates(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path
     return out
 
 
+# -- 6. serving during a rebuild --------------------------------------------------------
+
+
+_REBUILD = """
+import json, sys
+from searchsvc import rebuild
+report = rebuild(sys.argv[1], [sys.argv[2]], format=sys.argv[3] or None, skip_bad=True)
+print(json.dumps({"seconds": report.seconds, "documents": report.documents}))
+"""
+
+
+def bench_during_rebuild(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path, work: Path,
+                         idle_rebuild_s: float) -> dict[str, Any]:
+    """HTTP queries while ``searchsvc index`` rebuilds the corpus into another folder.
+
+    The load starts a second after the rebuild and lasts 80 % of the idle rebuild time of
+    section 1 less that second, so it falls inside the rebuild (which only gets slower
+    with the service busy). Rounds alternate the two ``rebuild_nice`` values.
+    """
+    default_nice = Settings(environ={}).rebuild_nice
+    nices = [0, default_nice] if default_nice else [0]
+    seconds = max(1.0, 0.8 * idle_rebuild_s - 1.0)
+    path_of = search_paths(queries)
+    env = {"SEARCHSVC_INDEX": str(ix), "SEARCHSVC_RESULT_CACHE": "0"}
+    target = work / "rebuild-while-serving"
+    # rebuild() in a process of its own, as an operator's script would run it; it reports the seconds
+    # rebuild() took, comparable with section 1 (interpreter start-up left out).
+    command = [sys.executable, "-c", _REBUILD, str(target), str(a.corpus), a.format or ""]
+    runs: dict[str, list[dict[str, Any]]] = {"none": [], **{f"nice {n}": [] for n in nices}}
+    with Gunicorn("searchsvc.wsgi:app", env) as g:
+        for i in range(2):
+            runs["none"].append(load(g.port, path_of, a.rebuild_clients, seconds))
+            for nice in nices if i % 2 == 0 else reversed(nices):
+                shutil.rmtree(target, ignore_errors=True)
+                proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        env={**os.environ, "SEARCHSVC_REBUILD_NICE": str(nice)})
+                time.sleep(1.0)
+                served = load(g.port, path_of, a.rebuild_clients, seconds)
+                served["overlap"] = proc.poll() is None  # the rebuild outlasted the load
+                stdout, stderr = proc.communicate(timeout=600)
+                if proc.returncode:
+                    raise RuntimeError(f"the rebuild during section 6 failed: {stderr.decode()[-1000:]}")
+                served["rebuild_s"] = json.loads(stdout)["seconds"]
+                runs[f"nice {nice}"].append(served)
+    shutil.rmtree(target, ignore_errors=True)
+    out: dict[str, Any] = {"clients": a.rebuild_clients, "load_seconds": seconds, "default_nice": default_nice,
+                           "runs": runs}
+    rows = []
+    for name, results in runs.items():
+        med = {k: statistics.median(r[k] for r in results) for k in ("rps", "p50_ms", "p99_ms")}
+        med["errors"] = sum(r["errors"] for r in results)
+        if name != "none":
+            med["rebuild_s"] = statistics.median(r["rebuild_s"] for r in results)
+            med["overlap"] = all(r["overlap"] for r in results)
+        out[name] = med
+        label = "no rebuild" if name == "none" else f"rebuild, rebuild_nice {name.split()[1]}" + (
+            " (default)" if name == f"nice {default_nice}" else "")
+        rows.append([label, med["rps"], med["p50_ms"], med["p99_ms"], med["errors"], med.get("rebuild_s")])
+    print_table(f"6. HTTP queries while a full rebuild runs ({a.rebuild_clients} clients, gunicorn 2 workers)",
+                ["", "req/s", "p50 ms", "p99 ms", "errors", "rebuild s"], rows)
+    print(f"   medians of 2 alternating rounds; {seconds:.1f} s of load from 1 s after the rebuild started; "
+          f"the rebuild alone took {idle_rebuild_s:.2f} s (section 1)"
+          + ("" if all(out[n]["overlap"] for n in runs if n != "none") else
+             "; some rebuilds ended before the load did (a small corpus): the figures mix both"))
+    return out
+
+
 # -- summary ---------------------------------------------------------------------------
 
 
@@ -382,6 +462,13 @@ def ratios(report: dict[str, Any]) -> None:
     u = report["updates"]
     rows.append(["single update until searchable, p50 ms", u["searchable_p50_ms"], "≤ 50"])
     rows.append([f"query p50 after {u['updates']} updates ÷ before", u["after_over_before"], "≤ 1.2"])
+    if "during_rebuild" in report:
+        d = report["during_rebuild"]
+        for name in [n for n in d["runs"] if n != "none"][::-1]:
+            rows.append([f"HTTP req/s during a rebuild ÷ without, rebuild_nice {name.split()[1]}",
+                         d[name]["rps"] / d["none"]["rps"], "context"])
+            rows.append([f"  rebuild with the service busy ÷ alone, rebuild_nice {name.split()[1]}",
+                         d[name]["rebuild_s"] / r["searchsvc_s"], "context"])
     report["ratios"] = {name: value for name, value, _ in rows}
     print_table("summary (ratios within this run)", ["measure", "value", "target"], rows)
 

@@ -78,6 +78,9 @@ SETTINGS: tuple[Setting, ...] = (
             float, 0.0, 3600),
     Setting("extract_workers", 0, "Worker processes of a rebuild (reading, extracting, indexing; 0: one per core).",
             int, 0, 256),
+    Setting("rebuild_nice", 10, "Niceness a rebuild adds to its worker processes (0-19), so that a service on the "
+            "same machine keeps answering while it runs; on an idle machine the workers still get all the CPU.",
+            int, 0, 19),
     Setting("compiled_extraction", True, "Use the mypyc-compiled people/dates extractors when the install built "
             "them (same results, ~1.6x faster; see searchsvc/native.py). Read from the environment only.", bool),
     # Service

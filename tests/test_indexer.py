@@ -92,6 +92,33 @@ def test_a_duplicate_names_the_earliest_copy_whichever_worker_read_it(tmp_path: 
     assert search_ids(tmp_path / "ix", "first") == {"x"} and not search_ids(tmp_path / "ix", "third")
 
 
+@pytest.mark.parametrize("nice", [0, 5])
+def test_rebuild_workers_run_niced_and_the_caller_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           nice: int):
+    from searchsvc import indexer
+    from searchsvc.settings import Settings
+
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    seen = tmp_path / "niceness"
+    enrich = indexer.enrich
+
+    def recording_enrich(d: Document) -> Document:  # runs in the forked workers
+        with open(seen, "a") as f:
+            f.write(f"{os.getpid()} {os.nice(0)}\n")
+        return enrich(d)
+
+    monkeypatch.setattr(indexer, "enrich", recording_enrich)
+    a = write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(20)])
+    b = write_jsonl(tmp_path / "b.jsonl", [doc(i) for i in range(20, 40)])
+    before = os.nice(0)
+    report = rebuild(tmp_path / "ix", [a, b], settings=Settings({"extract_workers": 2, "rebuild_nice": nice}))
+    assert report.documents == 40
+    workers = {line.split()[0]: int(line.split()[1]) for line in seen.read_text().splitlines()}
+    assert str(os.getpid()) not in workers  # the documents were read in workers ...
+    assert set(workers.values()) == {min(before + nice, 19)}  # ... at the caller's niceness plus the setting
+    assert os.nice(0) == before
+
+
 def test_incremental_put_update_delete(fresh_index: Path):
     w = IndexWriter(fresh_index)
     with SearchEngine(fresh_index) as e:
@@ -215,6 +242,50 @@ def test_killed_rebuild_leaves_the_previous_generation_serving(tmp_path: Path, c
     assert report.generation == "gen-000002" and not list(ix.glob(".build-*"))
     with SearchEngine(ix) as e:
         assert e.search("quokka").total == 200
+
+
+INTERRUPTED = """
+import sys, time
+from searchsvc import cli, indexer
+real = indexer.enrich
+def slow_enrich(doc):
+    with open(sys.argv[3], "a") as f:
+        f.write(doc.id + "\\n")
+    time.sleep(0.02)
+    return real(doc)
+indexer.enrich = slow_enrich
+sys.exit(cli.main(["index", "--index", sys.argv[1], sys.argv[2]]))
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_parallel_rebuild_whose_workers_run_in_their_own_sessions(tmp_path: Path,
+                                                                                    corpus_file: Path):
+    ix, seen = tmp_path / "ix", tmp_path / "enriched"
+    rebuild(ix, [corpus_file])
+    # 2.6 MB in 5 KB articles: a parallel rebuild (over PARALLEL_MIN_BYTES) in units of ~100 articles.
+    big = write_jsonl(tmp_path / "big.jsonl", [doc(i, "quokka " * 700) for i in range(500)])
+    proc = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(ix), str(big), str(seen)],
+                            cwd=Path(__file__).parent.parent, start_new_session=True,
+                            env={**os.environ, "SEARCHSVC_EXTRACT_WORKERS": "2", "SEARCHSVC_REBUILD_NICE": "10"})
+    deadline = time.monotonic() + 60
+    while not (seen.exists() and seen.read_text().count("\n") >= 4) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends its foreground job on Ctrl-C
+    assert proc.wait(60) == 130
+    # The workers never got the SIGINT (sessions of their own); they stopped after their current unit
+    # instead of reading everything, left no process and no build folder behind.
+    assert seen.read_text().count("\n") < 400
+    assert not [p for p in Path("/proc").glob("[0-9]*") if _cmdline_has(p, str(seen))]
+    assert not list(ix.glob(".build-*"))
+    assert IndexDir(ix).pointer().generation == "gen-000001" and search_ids(ix, "kremlin") == {"a1"}
+
+
+def _cmdline_has(proc: Path, text: str) -> bool:
+    try:
+        return text in (proc / "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
 
 
 def test_deleting_an_absent_id_does_not_hide_it_from_later_rebuilds(tmp_path: Path, corpus_file: Path):
