@@ -364,9 +364,12 @@ def bench_during_rebuild(a: argparse.Namespace, queries: list[dict[str, Any]], i
                          idle_rebuild_s: float) -> dict[str, Any]:
     """HTTP queries while ``searchsvc index`` rebuilds the corpus into another folder.
 
-    The load starts a second after the rebuild and lasts 80 % of the idle rebuild time of
-    section 1 less that second, so it falls inside the rebuild (which only gets slower
-    with the service busy). Rounds alternate the two ``rebuild_nice`` values.
+    The load starts a second after the rebuild's process and lasts 80 % of the idle rebuild
+    time of section 1 less that second, so it falls inside the rebuild (which only gets
+    slower with the service busy); the rest of the rebuild runs beside an idle service.
+    Rounds alternate the two ``rebuild_nice`` values. The rebuild's process is in this
+    script's session and gunicorn in one of its own, as when an operator starts a rebuild
+    from a shell: with ``rebuild_nice`` 0 the two sessions share the CPU half and half.
     """
     default_nice = Settings(environ={}).rebuild_nice
     nices = [0, default_nice] if default_nice else [0]
@@ -467,7 +470,8 @@ def ratios(report: dict[str, Any]) -> None:
         for name in [n for n in d["runs"] if n != "none"][::-1]:
             rows.append([f"HTTP req/s during a rebuild ÷ without, rebuild_nice {name.split()[1]}",
                          d[name]["rps"] / d["none"]["rps"], "context"])
-            rows.append([f"  rebuild with the service busy ÷ alone, rebuild_nice {name.split()[1]}",
+            nice = name.split()[1]
+            rows.append([f"  rebuild ÷ alone (serving for {d['load_seconds']:.1f} s of it), rebuild_nice {nice}",
                          d[name]["rebuild_s"] / r["searchsvc_s"], "context"])
     report["ratios"] = {name: value for name, value, _ in rows}
     print_table("summary (ratios within this run)", ["measure", "value", "target"], rows)

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -206,48 +206,74 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
                progress: Callable[[int], None] | None) -> list[_Part]:
     """Build segments from ``units``: in-process when small, else one worker process per core.
 
-    Workers take units from a shared queue as they finish the previous one, so a
-    core never idles while another still has a long tail of work.
+    Workers take the next unit as they finish the previous one, so a core never
+    idles while another still has a long tail of work.
     """
     workers = settings.extract_workers or _cores()
     numbered = list(enumerate(units))
     if workers <= 1 or sum(u.size for u in units) < PARALLEL_MIN_BYTES or len(units) < 2:
         return [_build_part(build, iter(numbered), skip_ids, skip_bad, settings.max_document_chars)]
     ctx = multiprocessing.get_context("fork")
-    queue = ctx.SimpleQueue()
-    for item in numbered:
-        queue.put(item)
-    for _ in range(workers):
-        queue.put(None)
-    shared = (ctx.Value("q", 0), queue, ctx.Event())
+    # The workers are forked and so inherit ``numbered``; each takes the next unit number from a
+    # shared counter. (A queue filled before the workers started blocked for good once its pipe
+    # was full: a folder of some 300 files hung the rebuild; found by review.)
+    shared = _Shared(progress=ctx.Value("q", 0), next_unit=ctx.Value("q", 0), abort=ctx.Event(),
+                     pids=ctx.Array("i", workers))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(*shared, os.getpid(), settings.rebuild_nice)) as pool:
-        futures: list[Future[_Part]] = [
-            pool.submit(_build_queued_part, build, skip_ids, skip_bad, settings.max_document_chars)
-            for _ in range(workers)]
-        pending = set(futures)
+                             initargs=(shared, numbered, os.getpid(), settings.rebuild_nice)) as pool:
+        futures: list[Future[_Part]] = []
         try:
+            for _ in range(workers):
+                futures.append(pool.submit(_build_worker_part, build, skip_ids, skip_bad,
+                                           settings.max_document_chars))
+            pending = set(futures)
             while pending:
                 _, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
                 if progress:
-                    progress(shared[0].value)
+                    progress(shared.progress.value)
                 if any(f.done() and f.exception() for f in futures):
-                    shared[2].set()
+                    shared.abort.set()
                     break
         except BaseException:
-            # Ctrl-C reaches only this process (the workers run in sessions of their own, see
-            # _lower_priority): they stop after their current unit, and the pool's exit waits for that.
-            shared[2].set()
+            _stop_workers(shared, futures)
             raise
         return [f.result() for f in futures]
 
 
-_WORKER: tuple[Any, Any, Any] | None = None  # (progress counter, unit queue, abort event) in a worker
+class _Shared(NamedTuple):
+    """What a rebuild's parent and workers share (inherited across the fork)."""
+
+    progress: Any  # documents added so far, for the progress bar
+    next_unit: Any  # the number of the next unit to take
+    abort: Any  # set: the rebuild is given up, stop after the current unit
+    pids: Any  # the workers' pids, for _stop_workers
 
 
-def _init_worker(counter: Any, queue: Any, abort: Any, parent: int, nice: int = 0) -> None:
+def _stop_workers(shared: _Shared, futures: list[Future[_Part]]) -> None:
+    """The rebuild is given up (Ctrl-C reaches only this process: the workers run in sessions
+    of their own, see _lower_priority). They stop after their current unit; this waits for
+    that, and a second interrupt meanwhile kills them instead of waiting."""
+    shared.abort.set()
+    try:
+        wait(futures)
+    except BaseException:
+        for pid in list(shared.pids):
+            if pid:  # still our unreaped child, so the pid cannot belong to anyone else
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        raise
+
+
+_WORKER: tuple[_Shared, list[tuple[int, Unit]]] | None = None  # (shared state, numbered units) in a worker
+
+
+def _init_worker(shared: _Shared, numbered: list[tuple[int, Unit]], parent: int, nice: int = 0) -> None:
     global _WORKER
-    _WORKER = (counter, queue, abort)
+    _WORKER = (shared, numbered)
+    with shared.pids.get_lock():
+        free = [i for i, pid in enumerate(shared.pids) if not pid]
+        if free:
+            shared.pids[free[0]] = os.getpid()
     _die_with_parent(parent)
     _lower_priority(nice)
     # A worker makes millions of short-lived objects and keeps few. With the default
@@ -299,25 +325,53 @@ def _lower_priority(nice: int) -> None:
         os.setsid()
     except (OSError, AttributeError):  # not a Unix that has sessions
         return
-    # No autogroups (a kernel option; not Linux; /proc read-only): the nice value is all there is.
-    with contextlib.suppress(OSError), open("/proc/self/autogroup", "w") as f:
-        f.write(str(nice))
+    _nice_autogroup(nice)
 
 
-def _build_queued_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> _Part:
+def _nice_autogroup(nice: int, patience: float = 2.0) -> None:
+    """Set this session's autogroup nice value; without autogroups (a kernel option; not Linux;
+    a read-only /proc) the process's nice value is all there is.
+
+    An unprivileged process may set it once per 100 ms machine-wide (the kernel answers EAGAIN
+    meanwhile), and a rebuild's workers start together: without retrying, only the first of
+    them was niced (found by review, running as ``nobody``).
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            fd = os.open("/proc/self/autogroup", os.O_WRONLY)
+        except OSError:
+            return
+        try:
+            os.write(fd, str(nice).encode())
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return
+        except OSError:
+            return
+        finally:
+            os.close(fd)
+        time.sleep(0.02)
+
+
+def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> _Part:
+    """A worker's part: the units it takes, one after another, until none are left."""
     assert _WORKER is not None
-    counter, queue, abort = _WORKER
+    shared, numbered = _WORKER
 
     def units() -> Iterator[tuple[int, Unit]]:
-        while not abort.is_set():
-            item = queue.get()
-            if item is None:
+        while not shared.abort.is_set():
+            with shared.next_unit.get_lock():
+                taken = shared.next_unit.value
+                shared.next_unit.value = taken + 1
+            if taken >= len(numbered):
                 return
-            yield item
+            yield numbered[taken]
 
-    part = _build_part(build, units(), skip_ids, skip_bad, max_chars, counter, stopped=abort.is_set)
+    part = _build_part(build, units(), skip_ids, skip_bad, max_chars, shared.progress, stopped=shared.abort.is_set)
     if part.errors and not skip_bad:
-        abort.set()  # the rebuild stops: the other workers need not finish
+        shared.abort.set()  # the rebuild stops: the other workers need not finish
     return part
 
 

@@ -33,7 +33,9 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path: Path, corpus_file: Path):
     for ceiling in ("trivial", "busy"):  # the two reference endpoints ran at the same levels, error-free
         assert [(x["concurrency"], x["errors"]) for x in report["http"][ceiling]] == [(1, 0), (8, 0)], ceiling
     assert report["updates"]["updates"] == 5
-    during = report["during_rebuild"]  # served with no rebuild, and during one at each rebuild_nice
+    # Served with no rebuild, and during one at each rebuild_nice (on this tiny corpus the rebuild runs
+    # in-process, so no worker is niced: this checks the plumbing, not the effect).
+    during = report["during_rebuild"]
     assert [n for n in during["runs"]] == ["none", "nice 0", "nice 10"]
     assert all(r["errors"] == 0 and r["rps"] > 0 for rs in during["runs"].values() for r in rs)
     assert all(r["rebuild_s"] > 0 for n in ("nice 0", "nice 10") for r in during["runs"][n])
@@ -42,7 +44,7 @@ def test_bench_runs_on_a_tiny_corpus(tmp_path: Path, corpus_file: Path):
                  "  in-process p50 with 5 ms idle before each query − without (ms)",
                  "  same, for an endpoint that only burns that CPU",
                  "single update until searchable, p50 ms", "HTTP req/s during a rebuild ÷ without, rebuild_nice 10",
-                 "  rebuild with the service busy ÷ alone, rebuild_nice 0"):
+                 "HTTP req/s during a rebuild ÷ without, rebuild_nice 0"):
         assert name in report["ratios"], name
     assert "summary (ratios within this run)" in done.stdout
 
