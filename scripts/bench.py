@@ -362,7 +362,7 @@ print(json.dumps({"seconds": report.seconds, "documents": report.documents}))
 
 def bench_during_rebuild(a: argparse.Namespace, queries: list[dict[str, Any]], ix: Path, work: Path,
                          idle_rebuild_s: float) -> dict[str, Any]:
-    """HTTP queries while ``searchsvc index`` rebuilds the corpus into another folder.
+    """HTTP queries while another process rebuilds the corpus into another folder.
 
     The load starts a second after the rebuild's process and lasts 80 % of the idle rebuild
     time of section 1 less that second, so it falls inside the rebuild (which only gets
@@ -388,10 +388,14 @@ def bench_during_rebuild(a: argparse.Namespace, queries: list[dict[str, Any]], i
                 shutil.rmtree(target, ignore_errors=True)
                 proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         env={**os.environ, "SEARCHSVC_REBUILD_NICE": str(nice)})
-                time.sleep(1.0)
-                served = load(g.port, path_of, a.rebuild_clients, seconds)
-                served["overlap"] = proc.poll() is None  # the rebuild outlasted the load
-                stdout, stderr = proc.communicate(timeout=600)
+                try:
+                    time.sleep(1.0)
+                    served = load(g.port, path_of, a.rebuild_clients, seconds)
+                    served["overlap"] = proc.poll() is None  # the rebuild outlasted the load
+                    stdout, stderr = proc.communicate(timeout=600)
+                except BaseException:
+                    proc.kill()  # its workers follow it (they die with their parent)
+                    raise
                 if proc.returncode:
                     raise RuntimeError(f"the rebuild during section 6 failed: {stderr.decode()[-1000:]}")
                 served["rebuild_s"] = json.loads(stdout)["seconds"]
