@@ -310,12 +310,12 @@ def _lower_priority(nice: int) -> None:
     still gives a niced process any CPU nobody else wants, so on an idle machine the
     rebuild is as fast.
 
-    A nice value alone is not enough on Linux with autogroups (the default on desktops
-    and many servers): the scheduler first shares the CPU fairly between *sessions*, and
-    nice only orders processes within one. So the worker also starts a session of its own
-    and nices that session's group (``/proc/self/autogroup``, which an unprivileged process
-    may raise). Only forked workers do this: a niced process cannot be un-niced without
-    privileges, and the caller may be an application's own process.
+    A nice value alone is not enough on Linux with autogroups (a kernel option, often on;
+    they group processes that no CPU-controlled cgroup holds): the scheduler first shares
+    the CPU fairly between *sessions*, and nice only orders processes within one. So the
+    worker also starts a session of its own and nices that session's group
+    (:func:`_nice_autogroup`). Only forked workers do this: a niced process cannot be
+    un-niced without privileges, and the caller may be an application's own process.
     """
     if not nice:
         return
