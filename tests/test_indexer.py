@@ -103,8 +103,9 @@ def test_rebuild_workers_run_niced_and_the_caller_does_not(tmp_path: Path, monke
     enrich = indexer.enrich
 
     def recording_enrich(d: Document) -> Document:  # runs in the forked workers
+        # "/autogroup-N nice K"; empty in the root autogroup (a caller that never started a session, as in CI)
         group = Path("/proc/self/autogroup")
-        group_nice = group.read_text().split()[-1] if group.exists() else "-"
+        group_nice = (group.read_text().split() or ["-"])[-1] if group.exists() else "-"
         with open(seen, "a") as f:
             f.write(f"{os.getpid()} {os.nice(0)} {os.getsid(0)} {group_nice}\n")
         return enrich(d)
