@@ -7,7 +7,9 @@
 1. people, document-level F1 on CoNLL-2003 testa: ``shared/eval/conll_people.py`` run
    exactly as the project is judged (it pipes the texts through ``python -m searchsvc extract``);
 2. dates, document-level F1 on TimeBank + AQUAINT: ``shared/eval/timex_dates.py``, likewise;
-3. speed: :func:`searchsvc.extract.extract` over every Reuters-21578 article (title + body,
+3. people in ALL-CAPS text (old wire copy, telegrams): CoNLL-2003 testa with every document
+   uppercased, scored as in 1 with ``conll_people.py``'s own functions (in this process);
+4. speed: :func:`searchsvc.extract.extract` over every Reuters-21578 article (title + body,
    with its date as ``published``), in this one process on one core.
 """
 
@@ -34,6 +36,7 @@ def main() -> int:
     tbaq = data / "timeml" / "TBAQ-cleaned"
     run([sys.executable, str(evals / "timex_dates.py"), str(tbaq / "TimeBank"), str(tbaq / "AQUAINT"),
          "--project", str(ROOT)], "dates (TimeBank + AQUAINT, document-level)")
+    all_caps(data / "conll2003", evals)
     if not a.skip_speed:
         speed(data / "reuters21578")
     return 0
@@ -45,6 +48,20 @@ def run(cmd: list[str], title: str) -> None:
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     print(out.stdout.strip() or out.stderr.strip()[-2000:])
     print(f"({time.perf_counter() - started:.1f} s)")
+
+
+def all_caps(conll: Path, evals: Path) -> None:
+    from searchsvc.people import extract_people
+
+    print("\n== people in ALL-CAPS text (CoNLL-2003 testa uppercased, document-level)")
+    sys.path.insert(0, str(evals))
+    import conll_people as c  # the shared scorer: its reader, gold names, folding and F1
+
+    docs = c.read_split(str(conll / "eng.testa"))
+    golds = [c.fold([n for s in d for n in c.entities([t for t, _ in s], [g for _, g in s])]) for d in docs]
+    preds = [c.fold(extract_people(c.doc_text(d).upper())) for d in docs]
+    p, r, f = c.score(golds, preds)
+    print(f"docs={len(docs)}\nproject      P={p:.3f} R={r:.3f} F1={f:.3f}")
 
 
 def speed(corpus: Path) -> None:

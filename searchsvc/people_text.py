@@ -64,8 +64,10 @@ def restored_text(text: str, title: str) -> str:
     else:
         capset = set(caps)
         mixed = "\n".join(line for i, line in enumerate(lines) if i not in capset)
-    words = {w for i in caps for w in _CAPS_WORD.findall(lines[i])}
-    forms = _document_forms(mixed, words) if mixed.strip() else None
+    if mixed.strip():
+        forms = _document_forms(mixed, {w for i in caps for w in _CAPS_WORD.findall(lines[i])})
+    else:
+        forms = _list_forms([lines[i] for i in caps])
     for i in caps:
         lines[i] = _restore(lines[i], forms)
     return "\n".join(lines)
@@ -109,12 +111,135 @@ def _document_forms(mixed: str, words: set[str]) -> dict[str, str]:
 _MAX_LOOKS = 8
 
 
-def _restore(line: str, forms: dict[str, str] | None) -> str:
-    """Lowercase an ALL-CAPS line except the words the document (or, lacking it, the name lists) capitalise."""
-    if forms is None:
-        # no mixed-case text anywhere: trust the name lists, not the dictionary
-        forms = {w: w.capitalize() for w in _CAPS_WORD.findall(line)
-                 if lex.flags(w) & (lex.GIVEN | lex.SURNAME) and not lex.flags(w) & lex.STOP}
+# What a word of an ALL-CAPS document is, for :func:`_list_forms`.
+_OTHER, _NAME, _AMBIGUOUS, _UNKNOWN, _PARTICLE_WORD, _TITLE_WORD = range(6)
+_LISTED = (lex.GIVEN | lex.SURNAME | lex.ENGLISH | lex.PLACE | lex.TITLE | lex.TITLE_MODIFIER | lex.NATIONALITY
+           | lex.ORG | lex.NON_NAME | lex.PARTICLE | lex.FACILITY | lex.CUE)
+
+
+_BEFORE_CUE = re.compile(rf"({_CAPS_WORD.pattern}) ([{_UP}]+)\b")
+_INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(]))[{_UP}] ?\. $")  # "M. BUTCHER", "JOHN F . KENNEDY"
+
+
+def _kind(word: str) -> tuple[int, int]:
+    """(kind, list flags) of one ALL-CAPS word, its possessive ("KENNEDY'S") looked up without it."""
+    f = lex.flags(word[:-2] if word.endswith(("'S", "’S")) else word)
+    if f & lex.STOP or (f & (lex.ORG | lex.PLACE) and not f & (lex.GIVEN | lex.SURNAME)):
+        return _OTHER, f
+    if f & lex.TITLE and not f & (lex.GIVEN | lex.SURNAME):  # "PRESIDENT"; not "SEN" (Amartya Sen)
+        return _TITLE_WORD, f
+    if f & lex.PARTICLE:  # "de", "van", "al" (also surnames): lowercase inside a name, as written
+        return _PARTICLE_WORD, f
+    if f & (lex.GIVEN | lex.SURNAME):
+        if f & lex.ENGLISH:
+            return (_OTHER if f & lex.CUE else _AMBIGUOUS), f  # "SAID" is a name far less often than a verb
+        return _NAME, f
+    return (_UNKNOWN if not f & _LISTED else _OTHER), f
+
+
+def _list_forms(lines: list[str]) -> dict[str, str]:
+    """Which words of a document with no mixed-case text at all to capitalise.
+
+    The name lists decide, helped by each word's neighbours on its line (words
+    separated by one blank, or by name particles: "CHARLES DE GAULLE"):
+
+    * a listed name that is no plain English word is a name ("KENNEDY");
+    * a word no list knows is one beside a name, or after a title or an initial
+      ("DIEM" in "NGO DINH DIEM", "ADOULA" in "PREMIER CYRILLE ADOULA");
+    * a name that is also a plain word only after a title, an initial ("M.
+      BUTCHER") or a given name (one word between them at most: "GEORGE BROWN",
+      "HENRY CABOT LODGE"), before a surname that is no given name, or as a
+      given name before a surname that the document has say something ("JOHN
+      SMITH ... SMITH SAID"), or as a surname saying something ("BAKER SAYS");
+      not "WILL SOON", "WILL FALL", "WILL SAY" nor "MACMILLAN SAID".
+
+    A word capitalised once is capitalised everywhere in the document, as a
+    writer would ("DIEM SAID" after "NGO DINH DIEM").
+    """
+    capital: set[str] = set()
+    cued = {m.group(1) for line in lines for m in _BEFORE_CUE.finditer(line) if lex.flags(m.group(2)) & lex.CUE}
+    for line in lines:
+        found = list(_CAPS_WORD.finditer(line))
+        kinds = [_kind(m.group(0)) for m in found]
+        between = [line[found[i].end():found[i + 1].start()] for i in range(len(found) - 1)]
+        abbreviated = [i > 0 and between[i - 1] == ". " and bool(kinds[i - 1][1] & lex.TITLE)
+                       for i in range(len(found))]
+        words = _Words(kinds, [b == " " for b in between] + [False],
+                       [a or bool(_INITIAL_BEFORE.search(line[max(0, m.start() - 5):m.start()]))
+                        for a, m in zip(abbreviated, found)],
+                       [m.group(0) in cued for m in found])
+        # A sweep each way lets a name spread to both sides; two rounds at most keep the work
+        # linear in the line on odd input (a megabyte of unknown words beside one name).
+        order = list(range(len(found)))
+        for _ in range(2):
+            changed = False
+            for i in order + order[::-1]:
+                if not words.cap[i] and words.names(i):
+                    words.cap[i] = changed = True
+            if not changed:
+                break
+        for i in range(1, len(found)):  # "Mr. Erhard", as written: the rules read the title
+            if abbreviated[i] and words.cap[i]:
+                words.cap[i - 1] = True
+        capital.update(m.group(0) for m, c in zip(found, words.cap) if c)
+    return {w: w.capitalize() for w in capital}
+
+
+class _Words:
+    """The words of one ALL-CAPS line: kinds, blanks between them, initials before them, and
+    which are capitalised so far (at first the listed names that are no plain words)."""
+
+    def __init__(self, kinds: list[tuple[int, int]], joined: list[bool], initialled: list[bool],
+                 cued: list[bool]) -> None:
+        self.kinds = kinds
+        self.joined = joined  # joined[i]: word i and the next are one blank apart
+        self.initialled = initialled  # after an initial or a title's abbreviation ("M. BUTCHER", "MR. ERHARD")
+        self.cued = cued  # somewhere in the document the word stands before "SAID", "TOLD", ...
+        self.cap = [k == _NAME for k, _ in kinds]
+
+    def names(self, i: int) -> bool:
+        """Whether word i, an unknown or ambiguous word, is part of a name (see :func:`_list_forms`)."""
+        kind, f = self.kinds[i]
+        if kind == _PARTICLE_WORD:  # last in a name it is capitalised ("KONG LE"), else not ("DE GAULLE")
+            return (i > 0 and self.joined[i - 1] and self.cap[i - 1]
+                    and not (self.joined[i] and self.kinds[i + 1][0] in (_NAME, _AMBIGUOUS, _UNKNOWN, _PARTICLE_WORD)))
+        if kind not in (_AMBIGUOUS, _UNKNOWN):
+            return False
+        left, right = self.beside(i, -1), self.beside(i, 1)
+        if self.initialled[i] or (left >= 0 and self.kinds[left][0] == _TITLE_WORD):
+            return True
+        if kind == _UNKNOWN:
+            return (left >= 0 and self.cap[left]) or (right >= 0 and self.cap[right])
+        if f & (lex.GIVEN | lex.SURNAME) == lex.SURNAME and self.joined[i] and self.kinds[i + 1][1] & lex.CUE:
+            return True  # "BAKER SAYS" (not "WILL SAY")
+        # the third word of a name is no given name ("JONATHAN EDWARDS WILL ...")
+        before = self.beside(left, -1) if left >= 0 and self.cap[left] and not f & lex.GIVEN else -1
+        if any(j >= 0 and self.cap[j] and self.kinds[j][1] & lex.GIVEN for j in (left, before)):
+            return True
+        if right < 0:
+            return False
+        rkind, rf = self.kinds[right]
+        if self.cap[right] and rf & (lex.GIVEN | lex.SURNAME) == lex.SURNAME:
+            return True
+        # a given name, then a surname, both listed, the surname a plain word too only where the
+        # document has it say something ("JOHN SMITH ... SMITH SAID"; not "WILL FALL", "LONG BOND")
+        return bool(f & lex.GIVEN) and bool(rf & lex.SURNAME) and (rkind == _NAME or (
+            rkind == _AMBIGUOUS and self.cued[right]))
+
+    def beside(self, i: int, step: int) -> int:
+        """The index of word i's neighbour on the side ``step``, across name particles; -1 if none."""
+        j = i
+        while True:
+            linked = self.joined[j] if step > 0 else j > 0 and self.joined[j - 1]
+            if not linked:
+                return -1
+            j += step
+            if self.kinds[j][0] != _PARTICLE_WORD:
+                return j
+
+
+def _restore(line: str, forms: dict[str, str]) -> str:
+    """Lowercase an ALL-CAPS line except the words the document (or the name lists) capitalise."""
     if not forms:
         return line.lower()
     return _CAPS_WORD.sub(lambda m: forms.get(m.group(0)) or m.group(0).lower(), line)

@@ -81,9 +81,29 @@ def test_seed_article_exact_answer() -> None:
     assert not {"Red Square", "Kremlin", "Power of Siberia", "Victory Day"} & set(got)
 
 
-def test_all_caps_document_uses_the_name_lists() -> None:
-    text = "JOHN SMITH MET MARY JONES IN LONDON ON MONDAY\nTHE TALKS WENT WELL, SMITH SAID"
-    assert extract_people(text) == ["John Smith", "Mary Jones"]
+# Documents with no mixed-case text at all (old wire copy, telegrams): the name lists and each
+# word's neighbours decide which words are names.
+ALL_CAPS_CASES = [
+    ("JOHN SMITH MET MARY JONES IN LONDON ON MONDAY\nTHE TALKS WENT WELL, SMITH SAID", ["John Smith", "Mary Jones"]),
+    # words no list knows, beside a name or after a title; particles stay lowercase
+    ("PRESIDENT CHARLES DE GAULLE MET CHANCELLOR KONRAD ADENAUER IN BONN.", ["Charles de Gaulle", "Konrad Adenauer"]),
+    ("PRESSURE ON NGO DINH DIEM GREW. DIEM SAID NOTHING.", ["Ngo Dinh Diem"]),
+    ("THE CONGO'S PREMIER CYRILLE ADOULA FLEW HOME.", ["Cyrille Adoula"]),
+    # a name that is also a plain word needs a given name, a title or an initial beside it
+    ("AMBASSADOR HENRY CABOT LODGE AND GEORGE BROWN SPOKE.", ["Henry Cabot Lodge", "George Brown"]),
+    ("SURREY 300 (M. BUTCHER 57, A. SMITH 40).", ["M. Butcher", "A. Smith"]),
+    ("MACMILLAN WILL SOON GO TO WASHINGTON, MACMILLAN SAID.", ["Macmillan"]),
+    ("PRICES WILL FALL AND THE LONG BOND WILL HURT.", []),
+    ("U.S. TREASURY'S BAKER SAYS PARIS PACT ONLY A START", ["Baker"]),
+    # a possessive name is still a name
+    ("PRESIDENT KENNEDY'S PLAN WAS DEBATED.", ["Kennedy"]),
+    ("THE PLAN OF MR. ADENAUER FAILED.", ["Adenauer"]),  # a title's abbreviation point: still beside it
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ALL_CAPS_CASES, ids=[c[0][:40] for c in ALL_CAPS_CASES])
+def test_all_caps_document(text: str, expected: list[str]) -> None:
+    assert extract_people(text) == expected
 
 
 def test_title_is_read_in_all_caps() -> None:
@@ -93,6 +113,7 @@ def test_title_is_read_in_all_caps() -> None:
 @pytest.mark.parametrize("text", [
     "", " ", "\n\n\n", "\x00\x01\x02\xff\ufffd" * 100, "A" * 5000, "Mr.", "al-", "'s", "(((((", "U.S. U.N.",
     bytes(range(256)).decode("latin-1") * 50, "Xi " * 10000, "Mr. " * 3000 + "Smith",
+    "KENNEDY " + "QXZW " * 100_000 + "KENNEDY",  # one line of unknown words beside names: linear, not quadratic
 ])
 def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(extract_people(text, title=text[:100]), list)
