@@ -254,6 +254,8 @@ class SearchEngine:
         s = self.settings
         _check_int("limit", limit, 0, s.max_limit)
         _check_int("offset", offset, 0, s.max_offset)
+        _check_types(people, section=section, date_from=date_from, date_to=date_to, mentions_from=mentions_from,
+                     mentions_to=mentions_to, facets=facets, snippets=snippets, relax=relax)
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", param="sort")
         parsed = parse_query(query, match, s)
@@ -403,6 +405,8 @@ class SearchEngine:
     def suggest(self, prefix: str, *, limit: int = 10) -> list[dict[str, Any]]:
         """Completions of ``prefix``: people names and title words, most frequent first."""
         _check_int("limit", limit, 1, MAX_SUGGESTIONS)
+        if not isinstance(prefix, str):
+            raise QueryError("q must be a string", param="q")
         if len(prefix) > 200:
             raise QueryError("prefix longer than 200 characters", param="q")
         with self._lock:
@@ -452,6 +456,20 @@ def _folder_bytes(folder: Path) -> int:
 def _check_int(name: str, value: int, low: int, high: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise QueryError(f"{name} must be an integer from {low} to {high}", param=name)
+
+
+def _check_types(people: object, **named: object) -> None:
+    """Python callers' arguments (HTTP ones are strings by then): a clear QueryError naming the
+    parameter instead of a TypeError from deep inside a search."""
+    if people is not None and not isinstance(people, str) and not (
+            isinstance(people, (list, tuple)) and all(isinstance(p, str) for p in people)):
+        raise QueryError("people must be a name or a list of names", param="people")
+    for name, value in named.items():
+        if name in ("facets", "snippets", "relax"):
+            if not isinstance(value, bool):
+                raise QueryError(f"{name} must be True or False", param=name)
+        elif value is not None and not isinstance(value, str):
+            raise QueryError(f"{name} must be a string", param=name)
 
 
 def _bound(value: str, param: str, which: int) -> int:

@@ -83,6 +83,10 @@ def test_filters(engine: SearchEngine, kwargs: dict, expected: set[str]):
     ({"limit": 101}, "limit"), ({"limit": -1}, "limit"), ({"offset": 10**7}, "offset"),
     ({"sort": "random"}, "sort"), ({"match": "some"}, "match"), ({"date_from": "soon"}, "date_from"),
     ({"mentions_to": "2025-13"}, "mentions_to"),
+    # Python callers' wrong types: a QueryError naming the parameter, not a TypeError from inside
+    ({"people": 123}, "people"), ({"people": ["Putin", 2]}, "people"), ({"section": 5}, "section"),
+    ({"date_from": 20200101}, "date_from"), ({"mentions_from": ["2020"]}, "mentions_from"),
+    ({"facets": ["people"]}, "facets"), ({"snippets": "no"}, "snippets"), ({"relax": None}, "relax"),
 ])
 def test_bad_parameters_name_themselves(engine: SearchEngine, kwargs: dict, param: str):
     with pytest.raises(QueryError) as exc:
@@ -167,6 +171,9 @@ def test_get_similar_suggest(engine: SearchEngine):
     assert ("putin", "word") in kinds
     assert engine.suggest("xi")[0]["text"] == "Xi Jinping"
     assert engine.suggest("") == []
+    with pytest.raises(QueryError) as exc:
+        engine.suggest(None)  # type: ignore[arg-type]
+    assert exc.value.param == "q"
 
 
 @pytest.mark.parametrize("query", [
