@@ -121,9 +121,13 @@ _BEFORE_CUE = re.compile(rf"({_CAPS_WORD.pattern}) ([{_UP}]+)\b")
 _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(]))[{_UP}] ?\. $")  # "M. BUTCHER", "JOHN F . KENNEDY"
 
 
+def _unpossessed(word: str) -> str:
+    return word[:-2] if word.endswith(("'S", "’S")) else word
+
+
 def _kind(word: str) -> tuple[int, int]:
     """(kind, list flags) of one ALL-CAPS word, its possessive ("KENNEDY'S") looked up without it."""
-    f = lex.flags(word[:-2] if word.endswith(("'S", "’S")) else word)
+    f = lex.flags(_unpossessed(word))
     if f & lex.STOP or (f & (lex.ORG | lex.PLACE) and not f & (lex.GIVEN | lex.SURNAME)):
         return _OTHER, f
     if f & lex.TITLE and not f & (lex.GIVEN | lex.SURNAME):  # "PRESIDENT"; not "SEN" (Amartya Sen)
@@ -162,6 +166,10 @@ def _list_forms(lines: list[str]) -> dict[str, str]:
         found = list(_CAPS_WORD.finditer(line))
         kinds = [_kind(m.group(0)) for m in found]
         between = [line[found[i].end():found[i + 1].start()] for i in range(len(found) - 1)]
+        for i, b in enumerate(between):  # "VIET NAM('S)", "SRI LANKA": a listed place, no name in it
+            if b == " " and lex.flags(f"{found[i].group(0)} {_unpossessed(found[i + 1].group(0))}") & (
+                    lex.PLACE | lex.ORG):
+                kinds[i] = kinds[i + 1] = (_OTHER, 0)
         abbreviated = [i > 0 and between[i - 1] == ". " and bool(kinds[i - 1][1] & lex.TITLE)
                        for i in range(len(found))]
         words = _Words(kinds, [b == " " for b in between] + [False],
@@ -242,7 +250,11 @@ def _restore(line: str, forms: dict[str, str]) -> str:
     """Lowercase an ALL-CAPS line except the words the document (or the name lists) capitalise."""
     if not forms:
         return line.lower()
-    return _CAPS_WORD.sub(lambda m: forms.get(m.group(0)) or m.group(0).lower(), line)
+    # the article "A" is no initial ("IN A ROADBLOCK"); _CAPS_WORD leaves one-letter words alone
+    return _ARTICLE.sub("a", _CAPS_WORD.sub(lambda m: forms.get(m.group(0)) or m.group(0).lower(), line))
+
+
+_ARTICLE = re.compile(r"(?<![\w.'’-])A(?= [a-z])")
 
 
 def runs_of(text: str, cls: lex.WordClasses) -> list[Run]:

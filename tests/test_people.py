@@ -89,6 +89,8 @@ ALL_CAPS_CASES = [
     ("PRESIDENT CHARLES DE GAULLE MET CHANCELLOR KONRAD ADENAUER IN BONN.", ["Charles de Gaulle", "Konrad Adenauer"]),
     ("PRESSURE ON NGO DINH DIEM GREW. DIEM SAID NOTHING.", ["Ngo Dinh Diem"]),
     ("THE CONGO'S PREMIER CYRILLE ADOULA FLEW HOME.", ["Cyrille Adoula"]),
+    # a listed place of two words is no name, possessive or not; the article "A" is no initial
+    ("SOUTH VIET NAM'S PRESIDENT NGO DINH DIEM MET A VIET CONG DEFECTOR IN SRI LANKA.", ["Ngo Dinh Diem"]),
     # a name that is also a plain word needs a given name, a title or an initial beside it
     ("AMBASSADOR HENRY CABOT LODGE AND GEORGE BROWN SPOKE.", ["Henry Cabot Lodge", "George Brown"]),
     ("SURREY 300 (M. BUTCHER 57, A. SMITH 40).", ["M. Butcher", "A. Smith"]),
