@@ -117,7 +117,7 @@ _LISTED = (lex.GIVEN | lex.SURNAME | lex.ENGLISH | lex.PLACE | lex.TITLE | lex.T
            | lex.ORG | lex.NON_NAME | lex.PARTICLE | lex.FACILITY | lex.CUE)
 
 
-_BEFORE_CUE = re.compile(rf"({_CAPS_WORD.pattern}) ([{_UP}]+)\b")
+_BEFORE_CUE = re.compile(rf"({_CAPS_WORD.pattern}) (?=([{_UP}]+)\b)")  # the next word is not consumed
 _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(]))[{_UP}] ?\. $")  # "M. BUTCHER", "JOHN F . KENNEDY"
 
 

@@ -85,6 +85,7 @@ def test_seed_article_exact_answer() -> None:
 # word's neighbours decide which words are names.
 ALL_CAPS_CASES = [
     ("JOHN SMITH MET MARY JONES IN LONDON ON MONDAY\nTHE TALKS WENT WELL, SMITH SAID", ["John Smith", "Mary Jones"]),
+    ("JOHN SMITH MET MARY JONES\nTALKS ENDED AND SMITH SAID SO", ["John Smith", "Mary Jones"]),
     # words no list knows, beside a name or after a title; particles stay lowercase
     ("PRESIDENT CHARLES DE GAULLE MET CHANCELLOR KONRAD ADENAUER IN BONN.", ["Charles de Gaulle", "Konrad Adenauer"]),
     ("PRESSURE ON NGO DINH DIEM GREW. DIEM SAID NOTHING.", ["Ngo Dinh Diem"]),
@@ -116,6 +117,7 @@ def test_title_is_read_in_all_caps() -> None:
     "", " ", "\n\n\n", "\x00\x01\x02\xff\ufffd" * 100, "A" * 5000, "Mr.", "al-", "'s", "(((((", "U.S. U.N.",
     bytes(range(256)).decode("latin-1") * 50, "Xi " * 10000, "Mr. " * 3000 + "Smith",
     "KENNEDY " + "QXZW " * 100_000 + "KENNEDY",  # one line of unknown words beside names: linear, not quadratic
+    "QXZW " + "DE " * 100_000 + "KENNEDY",
 ])
 def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(extract_people(text, title=text[:100]), list)
