@@ -244,7 +244,7 @@ class SearchEngine:
     # -- searching -----------------------------------------------------------
 
     def search(self, query: str = "", *, match: str = "all", limit: int = 10, offset: int = 0,
-               people: list[str] | str | None = None, section: str | None = None,
+               people: list[str] | tuple[str, ...] | str | None = None, section: str | None = None,
                date_from: str | None = None, date_to: str | None = None,
                mentions_from: str | None = None, mentions_to: str | None = None,
                sort: str = "relevance", facets: bool = True, snippets: bool = True,
@@ -330,7 +330,7 @@ class SearchEngine:
             section=stored.get("section", ""),
         )
 
-    def _filters(self, view: IndexView, people: list[str] | str | None, section: str | None,
+    def _filters(self, view: IndexView, people: list[str] | tuple[str, ...] | str | None, section: str | None,
                  date_from: str | None, date_to: str | None, mentions_from: str | None,
                  mentions_to: str | None) -> np.ndarray | None:
         masks = []
@@ -459,14 +459,15 @@ def _check_int(name: str, value: int, low: int, high: int) -> None:
 
 
 def _check_types(people: object, **named: object) -> None:
-    """Python callers' arguments (HTTP ones are strings by then): a clear QueryError naming the
-    parameter instead of a TypeError from deep inside a search."""
+    """Python callers' arguments (the HTTP layer and the CLI pass them already typed): a clear
+    QueryError naming the parameter instead of a TypeError from deep inside a search. Flags take
+    booleans or 0/1, not strings: ``snippets="no"`` would have meant yes."""
     if people is not None and not isinstance(people, str) and not (
             isinstance(people, (list, tuple)) and all(isinstance(p, str) for p in people)):
         raise QueryError("people must be a name or a list of names", param="people")
     for name, value in named.items():
         if name in ("facets", "snippets", "relax"):
-            if not isinstance(value, bool):
+            if not isinstance(value, int) or value not in (0, 1):
                 raise QueryError(f"{name} must be True or False", param=name)
         elif value is not None and not isinstance(value, str):
             raise QueryError(f"{name} must be a string", param=name)

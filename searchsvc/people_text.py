@@ -6,8 +6,9 @@ Two moving parts:
   carry no capitalisation signal.  Each word of such a line takes the case
   the rest of the document gives it mid-sentence ("SHEARER" -> "Shearer" when
   the body says "striker Alan Shearer"); other words are lowercased, so they
-  are simply not candidates.  A document with no mixed-case text at all keeps
-  its name-list words capitalised instead.
+  are simply not candidates.  A document with no mixed-case text at all
+  capitalises its names by the name lists and each word's neighbours
+  ("CHARLES DE GAULLE", "PREMIER CYRILLE ADOULA"; see :func:`_list_forms`).
 * **Runs.**  One regex over the whole text finds maximal sequences of
   capitalised words, initials ("P.", "J.R.") and name particles ("van der",
   "al-", "bin") within a line.  Each run comes with its line number and a
@@ -64,7 +65,7 @@ def restored_text(text: str, title: str) -> str:
     else:
         capset = set(caps)
         mixed = "\n".join(line for i, line in enumerate(lines) if i not in capset)
-    if mixed.strip():
+    if mixed.upper() != mixed:  # lowercase letters somewhere (not only "1996-08-30" lines)
         forms = _document_forms(mixed, {w for i in caps for w in _CAPS_WORD.findall(lines[i])})
     else:
         forms = _list_forms([lines[i] for i in caps])
@@ -117,7 +118,11 @@ _LISTED = (lex.GIVEN | lex.SURNAME | lex.ENGLISH | lex.PLACE | lex.TITLE | lex.T
            | lex.ORG | lex.NON_NAME | lex.PARTICLE | lex.FACILITY | lex.CUE)
 
 
-_BEFORE_CUE = re.compile(rf"({_CAPS_WORD.pattern}) (?=([{_UP}]+)\b)")  # the next word is not consumed
+# A whole word (the look-behind keeps the scan linear) and the next, not consumed.
+_BEFORE_CUE = re.compile(rf"(?<![{_UP}'’-])({_CAPS_WORD.pattern}) (?=([{_UP}]+)\b)")
+#: Titles abbreviated with a point ("MR. ERHARD"); a sentence ending "... PRESIDENT." is no abbreviation.
+_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr lt fr gen col maj sgt rev gov sen rep adm mme capt prof cmdr brig"
+                           " messrs".split())
 _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(]))[{_UP}] ?\. $")  # "M. BUTCHER", "JOHN F . KENNEDY"
 
 
@@ -128,6 +133,8 @@ def _unpossessed(word: str) -> str:
 def _kind(word: str) -> tuple[int, int]:
     """(kind, list flags) of one ALL-CAPS word, its possessive ("KENNEDY'S") looked up without it."""
     f = lex.flags(_unpossessed(word))
+    if f & lex.TITLE and f & lex.NON_NAME:  # "MR", "MRS": never a name, but a title
+        return _TITLE_WORD, f
     if f & lex.STOP or (f & (lex.ORG | lex.PLACE) and not f & (lex.GIVEN | lex.SURNAME)):
         return _OTHER, f
     if f & lex.TITLE and not f & (lex.GIVEN | lex.SURNAME):  # "PRESIDENT"; not "SEN" (Amartya Sen)
@@ -138,7 +145,9 @@ def _kind(word: str) -> tuple[int, int]:
         if f & lex.ENGLISH:
             return (_OTHER if f & lex.CUE else _AMBIGUOUS), f  # "SAID" is a name far less often than a verb
         return _NAME, f
-    return (_UNKNOWN if not f & _LISTED else _OTHER), f
+    if f & _LISTED or ("-" in word and any(lex.flags(p) & (lex.ENGLISH | lex.STOP) for p in word.split("-"))):
+        return _OTHER, f  # a plain word, or a compound of one ("HARD-LINE", "SINO-SOVIET")
+    return _UNKNOWN, f
 
 
 def _list_forms(lines: list[str]) -> dict[str, str]:
@@ -149,13 +158,20 @@ def _list_forms(lines: list[str]) -> dict[str, str]:
 
     * a listed name that is no plain English word is a name ("KENNEDY");
     * a word no list knows is one beside a name, or after a title or an initial
-      ("DIEM" in "NGO DINH DIEM", "ADOULA" in "PREMIER CYRILLE ADOULA");
-    * a name that is also a plain word only after a title, an initial ("M.
-      BUTCHER") or a given name (one word between them at most: "GEORGE BROWN",
-      "HENRY CABOT LODGE"), before a surname that is no given name, or as a
-      given name before a surname that the document has say something ("JOHN
-      SMITH ... SMITH SAID"), or as a surname saying something ("BAKER SAYS");
-      not "WILL SOON", "WILL FALL", "WILL SAY" nor "MACMILLAN SAID".
+      ("DIEM" in "NGO DINH DIEM", "ADOULA" in "PREMIER CYRILLE ADOULA"); a
+      compound of plain words ("HARD-LINE") is no such word;
+    * a surname that is also a plain word is one after a title or an initial
+      ("PRESIDENT BROWN", "M. BUTCHER"), after a given name (one word between
+      them at most: "GEORGE BROWN", "HENRY CABOT LODGE") or before a cue ("BAKER
+      SAYS");
+    * a given name that is also a plain word only opens a name, before a listed
+      surname; before one that is a plain word too, only where the document has
+      that surname say something ("JOHN SMITH ... SMITH SAID"). Not "WILL SOON",
+      "KENNEDY WILL MEET" nor "PRESIDENT WILL VISIT";
+    * particles stay lowercase inside a name ("Charles de Gaulle").
+
+    A name ends at a possessive; a major place of two words ("VIET NAM", "SRI
+    LANKA") holds none.
 
     A word capitalised once is capitalised everywhere in the document, as a
     writer would ("DIEM SAID" after "NGO DINH DIEM").
@@ -166,13 +182,15 @@ def _list_forms(lines: list[str]) -> dict[str, str]:
         found = list(_CAPS_WORD.finditer(line))
         kinds = [_kind(m.group(0)) for m in found]
         between = [line[found[i].end():found[i + 1].start()] for i in range(len(found) - 1)]
-        for i, b in enumerate(between):  # "VIET NAM('S)", "SRI LANKA": a listed place, no name in it
+        for i, b in enumerate(between):  # "VIET NAM('S)", "SRI LANKA": a major place, no name in it
             if b == " " and lex.flags(f"{found[i].group(0)} {_unpossessed(found[i + 1].group(0))}") & (
-                    lex.PLACE | lex.ORG):
+                    lex.MAJOR_PLACE | lex.ORG):
                 kinds[i] = kinds[i + 1] = (_OTHER, 0)
-        abbreviated = [i > 0 and between[i - 1] == ". " and bool(kinds[i - 1][1] & lex.TITLE)
+        abbreviated = [i > 0 and between[i - 1] == ". " and found[i - 1].group(0).lower() in _ABBREVIATIONS
                        for i in range(len(found))]
-        words = _Words(kinds, [b == " " for b in between] + [False],
+        # a name ends at a possessive: "KENNEDY'S HARD-LINE STANCE"
+        words = _Words(kinds, [b == " " and _unpossessed(m.group(0)) == m.group(0)
+                               for b, m in zip(between, found)] + [False],
                        [a or bool(_INITIAL_BEFORE.search(line[max(0, m.start() - 5):m.start()]))
                         for a, m in zip(abbreviated, found)],
                        [m.group(0) in cued for m in found])
@@ -206,33 +224,44 @@ class _Words:
         self.cap = [k == _NAME for k, _ in kinds]
 
     def names(self, i: int) -> bool:
-        """Whether word i, an unknown or ambiguous word, is part of a name (see :func:`_list_forms`)."""
+        """Whether word i, an unknown or ambiguous word or a particle, is part of a name (see
+        :func:`_list_forms`)."""
         kind, f = self.kinds[i]
-        if kind == _PARTICLE_WORD:  # last in a name it is capitalised ("KONG LE"), else not ("DE GAULLE")
-            return (i > 0 and self.joined[i - 1] and self.cap[i - 1]
-                    and not (self.joined[i] and self.kinds[i + 1][0] in (_NAME, _AMBIGUOUS, _UNKNOWN, _PARTICLE_WORD)))
+        if kind == _PARTICLE_WORD:
+            return self._particle_names(i, f)
         if kind not in (_AMBIGUOUS, _UNKNOWN):
             return False
         left, right = self.beside(i, -1), self.beside(i, 1)
-        if self.initialled[i] or (left >= 0 and self.kinds[left][0] == _TITLE_WORD):
-            return True
+        right_cap = right >= 0 and self.cap[right]
         if kind == _UNKNOWN:
-            return (left >= 0 and self.cap[left]) or (right >= 0 and self.cap[right])
-        if f & (lex.GIVEN | lex.SURNAME) == lex.SURNAME and self.joined[i] and self.kinds[i + 1][1] & lex.CUE:
-            return True  # "BAKER SAYS" (not "WILL SAY")
-        # the third word of a name is no given name ("JONATHAN EDWARDS WILL ...")
-        before = self.beside(left, -1) if left >= 0 and self.cap[left] and not f & lex.GIVEN else -1
+            return (self.initialled[i] or (left >= 0 and (self.cap[left] or self.kinds[left][0] == _TITLE_WORD))
+                    or right_cap)
+        rkind, rf = self.kinds[right] if right >= 0 else (_OTHER, 0)
+        if f & lex.GIVEN:
+            # A given name that is also a plain word ("WILL", "JOHN") only opens a name: before a
+            # listed surname, a plain-word one only where the document has it say something
+            # ("JOHN SMITH ... SMITH SAID"); not "KENNEDY WILL MEET", "PRESIDENT WILL VISIT", "WILL FALL".
+            return bool(rf & lex.SURNAME) and (rkind == _NAME or right_cap or (
+                rkind == _AMBIGUOUS and self.cued[right]))
+        # a surname that is also a plain word ("BROWN", "LODGE", "BAKER")
+        if self.initialled[i] or (left >= 0 and self.kinds[left][0] == _TITLE_WORD):
+            return True  # "M. BUTCHER", "PRESIDENT BROWN"
+        if self.joined[i] and self.kinds[i + 1][1] & lex.CUE:
+            return True  # "BAKER SAYS"
+        # a given name before it, or two words before it ("GEORGE BROWN", "HENRY CABOT LODGE")
+        before = self.beside(left, -1) if left >= 0 and self.cap[left] else -1
         if any(j >= 0 and self.cap[j] and self.kinds[j][1] & lex.GIVEN for j in (left, before)):
             return True
-        if right < 0:
-            return False
-        rkind, rf = self.kinds[right]
-        if self.cap[right] and rf & (lex.GIVEN | lex.SURNAME) == lex.SURNAME:
-            return True
-        # a given name, then a surname, both listed, the surname a plain word too only where the
-        # document has it say something ("JOHN SMITH ... SMITH SAID"; not "WILL FALL", "LONG BOND")
-        return bool(f & lex.GIVEN) and bool(rf & lex.SURNAME) and (rkind == _NAME or (
-            rkind == _AMBIGUOUS and self.cued[right]))
+        return right_cap and rf & (lex.GIVEN | lex.SURNAME) == lex.SURNAME
+
+    def _particle_names(self, i: int, f: int) -> bool:
+        """Particles are lowercase inside a name ("DE GAULLE"), capitalised last in one ("KONG LE")
+        or first when they are given names too ("AL GORE", "LE DUC THO")."""
+        next_name = self.joined[i] and self.kinds[i + 1][0] in (_NAME, _AMBIGUOUS, _UNKNOWN, _PARTICLE_WORD)
+        after_name = i > 0 and self.joined[i - 1] and self.cap[i - 1]
+        if after_name:
+            return not next_name
+        return bool(f & lex.GIVEN) and self.joined[i] and self.cap[i + 1]
 
     def beside(self, i: int, step: int) -> int:
         """The index of word i's neighbour on the side ``step``, across name particles; -1 if none."""

@@ -87,6 +87,7 @@ def test_filters(engine: SearchEngine, kwargs: dict, expected: set[str]):
     ({"people": 123}, "people"), ({"people": ["Putin", 2]}, "people"), ({"section": 5}, "section"),
     ({"date_from": 20200101}, "date_from"), ({"mentions_from": ["2020"]}, "mentions_from"),
     ({"facets": ["people"]}, "facets"), ({"snippets": "no"}, "snippets"), ({"relax": None}, "relax"),
+    ({"facets": 2}, "facets"),
 ])
 def test_bad_parameters_name_themselves(engine: SearchEngine, kwargs: dict, param: str):
     with pytest.raises(QueryError) as exc:

@@ -96,6 +96,9 @@ ALL_CAPS_CASES = [
     ("AMBASSADOR HENRY CABOT LODGE AND GEORGE BROWN SPOKE.", ["Henry Cabot Lodge", "George Brown"]),
     ("SURREY 300 (M. BUTCHER 57, A. SMITH 40).", ["M. Butcher", "A. Smith"]),
     ("MACMILLAN WILL SOON GO TO WASHINGTON, MACMILLAN SAID.", ["Macmillan"]),
+    ("THE PRESIDENT WILL VISIT BONN. MARY JONES WILL SPEAK.", ["Mary Jones"]),
+    ("MRS THATCHER MET VAN MORRISON.", ["Thatcher", "Van Morrison"]),
+    ("KENNEDY'S HARD-LINE STANCE WORRIED LODGE.", []),  # a name ends at a possessive; compounds are words
     ("PRICES WILL FALL AND THE LONG BOND WILL HURT.", []),
     ("U.S. TREASURY'S BAKER SAYS PARIS PACT ONLY A START", ["Baker"]),
     # a possessive name is still a name
@@ -117,7 +120,7 @@ def test_title_is_read_in_all_caps() -> None:
     "", " ", "\n\n\n", "\x00\x01\x02\xff\ufffd" * 100, "A" * 5000, "Mr.", "al-", "'s", "(((((", "U.S. U.N.",
     bytes(range(256)).decode("latin-1") * 50, "Xi " * 10000, "Mr. " * 3000 + "Smith",
     "KENNEDY " + "QXZW " * 100_000 + "KENNEDY",  # one line of unknown words beside names: linear, not quadratic
-    "QXZW " + "DE " * 100_000 + "KENNEDY",
+    "QXZW " + "DE " * 100_000 + "KENNEDY", "QXZW" * 100_000,  # a particle chain; one huge word
 ])
 def test_odd_input_never_raises(text: str) -> None:
     assert isinstance(extract_people(text, title=text[:100]), list)
