@@ -126,6 +126,11 @@ _ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr lt fr gen col maj sgt rev gov 
 _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(]))[{_UP}] ?\. $")  # "M. BUTCHER", "JOHN F . KENNEDY"
 
 
+#: Particles written with a capital inside a name ("Gamal Abdel Nasser", "Ahmed Ben Bella", "Jean-Marie
+#: Le Pen"): beside a name they are read like words no list knows.
+_CAPITAL_PARTICLES = frozenset({"abd", "abdel", "abu", "ben", "le", "la"})
+
+
 def _unpossessed(word: str) -> str:
     return word[:-2] if word.endswith(("'S", "’S")) else word
 
@@ -140,7 +145,7 @@ def _kind(word: str) -> tuple[int, int]:
     if f & lex.TITLE and not f & (lex.GIVEN | lex.SURNAME):  # "PRESIDENT"; not "SEN" (Amartya Sen)
         return _TITLE_WORD, f
     if f & lex.PARTICLE:  # "de", "van", "al" (also surnames): lowercase inside a name, as written
-        return _PARTICLE_WORD, f
+        return (_UNKNOWN if word.lower() in _CAPITAL_PARTICLES else _PARTICLE_WORD), f
     if f & (lex.GIVEN | lex.SURNAME):
         if f & lex.ENGLISH:
             return (_OTHER if f & lex.CUE else _AMBIGUOUS), f  # "SAID" is a name far less often than a verb
@@ -208,7 +213,17 @@ def _list_forms(lines: list[str]) -> dict[str, str]:
             if abbreviated[i] and words.cap[i]:
                 words.cap[i - 1] = True
         capital.update(m.group(0) for m, c in zip(found, words.cap) if c)
-    return {w: w.capitalize() for w in capital}
+    return {w: _name_case(w) for w in capital}
+
+
+def _name_case(word: str) -> str:
+    """"O'BRIEN" -> "O'Brien", "KENNEDY'S" -> "Kennedy's", "JEAN-MARIE" -> "Jean-Marie", but
+    "TSE-TUNG" -> "Tse-tung" and "DAE-JUNG" -> "Dae-jung": the syllables of an East Asian given
+    name are short, the given names of a European compound mostly are not (not "Jean-Luc")."""
+    parts = [p[:2] + p[2:].capitalize() if len(p) > 2 and p[1] in "'’" else p.capitalize() for p in word.split("-")]
+    if len(parts) == 2 and (len(parts[0]) < 4 or len(parts[1]) < 4):
+        parts[1] = parts[1].lower()
+    return "-".join(parts)
 
 
 class _Words:

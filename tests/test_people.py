@@ -90,6 +90,10 @@ ALL_CAPS_CASES = [
     ("PRESIDENT CHARLES DE GAULLE MET CHANCELLOR KONRAD ADENAUER IN BONN.", ["Charles de Gaulle", "Konrad Adenauer"]),
     ("PRESSURE ON NGO DINH DIEM GREW. DIEM SAID NOTHING.", ["Ngo Dinh Diem"]),
     ("THE CONGO'S PREMIER CYRILLE ADOULA FLEW HOME.", ["Cyrille Adoula"]),
+    # name particles written with a capital; hyphens and apostrophes as names are written
+    ("PRESIDENT GAMAL ABDEL NASSER MET AHMED BEN BELLA.", ["Gamal Abdel Nasser", "Ahmed Ben Bella"]),
+    ("SEAN O'BRIEN, MAO TSE-TUNG AND KIM DAE-JUNG MET JEAN-PAUL SARTRE.",
+     ["Sean O'Brien", "Mao Tse-tung", "Kim Dae-jung", "Jean-Paul Sartre"]),
     # a listed place of two words is no name, possessive or not; the article "A" is no initial
     ("SOUTH VIET NAM'S PRESIDENT NGO DINH DIEM MET A VIET CONG DEFECTOR IN SRI LANKA.", ["Ngo Dinh Diem"]),
     # a name that is also a plain word needs a given name, a title or an initial beside it
