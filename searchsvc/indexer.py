@@ -45,6 +45,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from .document import Document
 from .errors import IndexMissingError, IndexWriteError, InputError, RebuildError
+from .jobcontrol import forwarding_stops, reset_in_worker, send
 from .journal import Journal
 from .loaders import Unit, plan, read_unit
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
@@ -220,7 +221,8 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
     shared = _Shared(progress=ctx.Value("q", 0), next_unit=ctx.Value("q", 0), abort=ctx.Event(),
                      pids=ctx.Array("i", workers))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(shared, numbered, os.getpid(), settings.rebuild_nice)) as pool:
+                             initargs=(shared, numbered, os.getpid(), settings.rebuild_nice)) as pool, \
+            forwarding_stops(lambda: list(shared.pids)):  # Ctrl-Z stops the workers too
         futures: list[Future[_Part]] = []
         try:
             for _ in range(workers):
@@ -257,10 +259,7 @@ def _stop_workers(shared: _Shared, futures: list[Future[_Part]]) -> None:
     try:
         wait(futures)
     except BaseException:
-        for pid in list(shared.pids):
-            if pid:  # still our unreaped child, so the pid cannot belong to anyone else
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
+        send(list(shared.pids), signal.SIGKILL)
         raise
 
 
@@ -275,6 +274,7 @@ def _init_worker(shared: _Shared, numbered: list[tuple[int, Unit]], parent: int,
         if free:
             shared.pids[free[0]] = os.getpid()
     _die_with_parent(parent)
+    reset_in_worker()
     _lower_priority(nice)
     # A worker makes millions of short-lived objects and keeps few. With the default
     # thresholds a one-process build of Reuters ran 738 young and 5 full collections
