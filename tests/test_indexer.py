@@ -359,8 +359,10 @@ def test_ctrl_z_stops_the_workers_too_and_fg_continues_them(tmp_path: Path, corp
     rebuild(ix, [corpus_file])
     big = write_jsonl(tmp_path / "big.jsonl", [doc(i, "quokka " * 700) for i in range(500)])
     # A job of its own in this session, as a shell starts one (a new session would be an orphaned
-    # process group, where the kernel discards SIGTSTP).
-    proc = subprocess.Popen([sys.executable, "-c", INTERRUPTED, str(ix), str(big), str(seen)],
+    # process group, where the kernel discards SIGTSTP), with SIGTSTP at its default as a shell
+    # leaves it for its jobs (whatever this test runner inherited).
+    script = "import signal\nsignal.signal(signal.SIGTSTP, signal.SIG_DFL)\n" + INTERRUPTED
+    proc = subprocess.Popen([sys.executable, "-c", script, str(ix), str(big), str(seen)],
                             cwd=Path(__file__).parent.parent, process_group=0,
                             env={**os.environ, "SEARCHSVC_EXTRACT_WORKERS": "2", "SEARCHSVC_REBUILD_NICE": "10"})
     deadline = time.monotonic() + 60
