@@ -67,6 +67,15 @@ def test_duplicates_across_parallel_parts(tmp_path: Path, monkeypatch: pytest.Mo
     from searchsvc import indexer
 
     monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    enrich = indexer.enrich
+
+    def slow_enrich(d: Document) -> Document:
+        # Workers take units as they come: without this, one worker could read both files before
+        # the other started (the test failed about 1 time in 8), and no duplicate crossed parts.
+        time.sleep(0.005)
+        return enrich(d)
+
+    monkeypatch.setattr(indexer, "enrich", slow_enrich)
     a = write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(50)])
     b = write_jsonl(tmp_path / "b.jsonl", [doc(i, "beta") for i in range(45, 60)])
     with pytest.raises(InputError, match="duplicate id"):
