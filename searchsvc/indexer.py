@@ -268,13 +268,13 @@ _WORKER: tuple[_Shared, list[tuple[int, Unit]]] | None = None  # (shared state, 
 
 def _init_worker(shared: _Shared, numbered: list[tuple[int, Unit]], parent: int, nice: int = 0) -> None:
     global _WORKER
+    reset_in_worker()
     _WORKER = (shared, numbered)
     with shared.pids.get_lock():
         free = [i for i, pid in enumerate(shared.pids) if not pid]
         if free:
             shared.pids[free[0]] = os.getpid()
     _die_with_parent(parent)
-    reset_in_worker()
     _lower_priority(nice)
     # A worker makes millions of short-lived objects and keeps few. With the default
     # thresholds a one-process build of Reuters ran 738 young and 5 full collections

@@ -363,31 +363,45 @@ def test_ctrl_c_stops_a_parallel_rebuild_whose_workers_run_in_their_own_sessions
 
 
 @pytest.mark.slow
-def test_ctrl_z_stops_the_workers_too_and_fg_continues_them(tmp_path: Path, corpus_file: Path):
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_ctrl_z_stops_the_workers_too_and_fg_continues_them(tmp_path: Path, corpus_file: Path, wrapped: bool):
     ix, seen = tmp_path / "ix", tmp_path / "enriched"
     rebuild(ix, [corpus_file])
     big = write_jsonl(tmp_path / "big.jsonl", [doc(i, "quokka " * 700) for i in range(500)])
     # A job of its own in this session, as a shell starts one (a new session would be an orphaned
     # process group, where the kernel discards SIGTSTP), with SIGTSTP at its default as a shell
-    # leaves it for its jobs (whatever this test runner inherited).
+    # leaves it for its jobs (whatever this test runner inherited); wrapped, as by a script, the
+    # rebuild's parent is not the job's first process.
     script = "import signal\nsignal.signal(signal.SIGTSTP, signal.SIG_DFL)\n" + INTERRUPTED
-    proc = subprocess.Popen([sys.executable, "-c", script, str(ix), str(big), str(seen)],
-                            cwd=Path(__file__).parent.parent, process_group=0,
+    argv = [sys.executable, "-c", script, str(ix), str(big), str(seen)]
+    if wrapped:
+        argv = ["sh", "-c", '"$@"; exit $?', "sh", *argv]
+    proc = subprocess.Popen(argv, cwd=Path(__file__).parent.parent, process_group=0,
                             env={**os.environ, "SEARCHSVC_EXTRACT_WORKERS": "2", "SEARCHSVC_REBUILD_NICE": "10"})
-    deadline = time.monotonic() + 60
-    while not (seen.exists() and seen.read_text().count("\n") >= 4) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGTSTP)  # what a terminal sends its foreground job on Ctrl-Z
-    time.sleep(0.5)
-    # The parent and both workers (forks, so the same command line; sessions of their own) are stopped,
-    # and no article is read meanwhile.
-    procs = [p for p in Path("/proc").glob("[0-9]*") if _cmdline_has(p, str(seen))]
-    assert len(procs) == 3 and all(_state(p) == "T" for p in procs), [(p.name, _state(p)) for p in procs]
-    done = seen.read_text().count("\n")
-    time.sleep(0.5)
-    assert seen.read_text().count("\n") == done < 500
-    os.killpg(proc.pid, signal.SIGCONT)  # fg
-    assert proc.wait(60) == 0
+    try:
+        deadline = time.monotonic() + 60
+        while not (seen.exists() and seen.read_text().count("\n") >= 4) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen.exists() and seen.read_text().count("\n") >= 4
+        os.killpg(proc.pid, signal.SIGTSTP)  # what a terminal sends its foreground job on Ctrl-Z
+        # The rebuild's parent and both workers (forks, so the same command line; sessions of their
+        # own) stop, and no article is read meanwhile.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            procs = [p for p in Path("/proc").glob("[0-9]*") if _cmdline_has(p, str(seen))]
+            if len(procs) >= 3 and all(_state(p) == "T" for p in procs):
+                break
+            time.sleep(0.05)
+        assert len(procs) >= 3 and all(_state(p) == "T" for p in procs), [(p.name, _state(p)) for p in procs]
+        done = seen.read_text().count("\n")
+        time.sleep(0.5)
+        assert seen.read_text().count("\n") == done < 500
+        os.killpg(proc.pid, signal.SIGCONT)  # fg
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:  # a failed check must not leave a stopped job behind
+            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGCONT)
     assert seen.read_text().count("\n") == 500
     with SearchEngine(ix) as engine:
         assert engine.search("quokka", limit=0).total == 500
