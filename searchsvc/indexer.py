@@ -2,8 +2,9 @@
 
 A full rebuild (:func:`rebuild`):
 
-1. plans the input as units (files; big JSONL files in line-aligned pieces) and
-   hands contiguous runs of them to worker processes, one per core;
+1. plans the input as units (files; big JSONL files in line-aligned pieces) for
+   worker processes, one per core, each taking the next unit as it finishes one
+   (how the workers are set up and controlled: :mod:`searchsvc.worker_process`);
 2. each worker reads its records, fills in people and dates through
    :func:`searchsvc.extract.extract`, and writes its own segment(s) into the new
    generation folder with :class:`~searchsvc.segwriter.BulkSegmentWriter`;
@@ -24,8 +25,6 @@ writer (which merges small segments as they pile up).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import errno
 import gc
 import json
@@ -45,7 +44,6 @@ from whoosh.filedb.filestore import FileStorage
 
 from .document import Document
 from .errors import IndexMissingError, IndexWriteError, InputError, RebuildError
-from .jobcontrol import forwarding_stops, reset_in_worker, send
 from .journal import Journal
 from .loaders import Unit, plan, read_unit
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
@@ -53,6 +51,7 @@ from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
 from .store import IndexDir
 from .suggest import display_words, merge_word_counts, write_vocabulary
+from .worker_process import die_with_parent, forwarding_stops, lower_priority, reset_in_worker, send
 
 #: Inputs smaller than this are built in-process: forking costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -253,7 +252,7 @@ class _Shared(NamedTuple):
 
 def _stop_workers(shared: _Shared, futures: list[Future[_Part]]) -> None:
     """The rebuild is given up (Ctrl-C reaches only this process: the workers run in sessions
-    of their own, see _lower_priority). They stop after their current unit; this waits for
+    of their own, see worker_process.lower_priority). They stop after their current unit; this waits for
     that, and a second interrupt meanwhile kills them instead of waiting."""
     shared.abort.set()
     try:
@@ -274,85 +273,13 @@ def _init_worker(shared: _Shared, numbered: list[tuple[int, Unit]], parent: int,
         free = [i for i, pid in enumerate(shared.pids) if not pid]
         if free:
             shared.pids[free[0]] = os.getpid()
-    _die_with_parent(parent)
-    _lower_priority(nice)
+    die_with_parent(parent)
+    lower_priority(nice)
     # A worker makes millions of short-lived objects and keeps few. With the default
     # thresholds a one-process build of Reuters ran 738 young and 5 full collections
     # (0.30 s of 16 s CPU, 0.19 s of it the full ones); with these, 45 young ones (0.10 s).
     # Only in the forked workers: an application embedding the engine keeps its own.
     gc.set_threshold(10_000, 50, 100)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this worker when the rebuild that forked it dies (Linux).
-
-    A rebuild killed mid-way otherwise leaves its workers behind for good (blocked on
-    the result pipe that nobody reads), and with them the rebuild.lock they inherited
-    across the fork: an flock lives while any process holds it, so every later rebuild
-    would fail with "another full rebuild is running".
-    """
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: no such call
-        return
-    if os.getppid() != parent:  # it died before the call took effect
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _lower_priority(nice: int) -> None:
-    """Run this worker at ``nice`` below the caller's priority (setting ``rebuild_nice``).
-
-    A rebuild's workers want every core, and so do the service's: at equal priority, a
-    rebuild on the machine that serves slows every query while it runs. The scheduler
-    still gives a niced process any CPU nobody else wants, so on an idle machine the
-    rebuild is as fast.
-
-    A nice value alone is not enough on Linux with autogroups (a kernel option, often on;
-    they group processes that no CPU-controlled cgroup holds): the scheduler first shares
-    the CPU fairly between *sessions*, and nice only orders processes within one. So the
-    worker also starts a session of its own and nices that session's group
-    (:func:`_nice_autogroup`). Only forked workers do this: a niced process cannot be
-    un-niced without privileges, and the caller may be an application's own process.
-    """
-    if not nice:
-        return
-    with contextlib.suppress(OSError):  # not permitted here: the worker runs at the caller's priority
-        os.nice(nice)
-    try:
-        os.setsid()
-    except (OSError, AttributeError):  # not a Unix that has sessions
-        return
-    _nice_autogroup(nice)
-
-
-def _nice_autogroup(nice: int, patience: float = 2.0) -> None:
-    """Set this session's autogroup nice value; without autogroups (a kernel option; not Linux;
-    a read-only /proc) the process's nice value is all there is.
-
-    An unprivileged process may set it once per 100 ms machine-wide (the kernel answers EAGAIN
-    meanwhile), and a rebuild's workers start together: without retrying, only the first of
-    them was niced (found by review, running as ``nobody``).
-    """
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            fd = os.open("/proc/self/autogroup", os.O_WRONLY)
-        except OSError:
-            return
-        try:
-            os.write(fd, str(nice).encode())
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                return
-        except OSError:
-            return
-        finally:
-            os.close(fd)
-        time.sleep(0.02)
 
 
 def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> _Part:

@@ -140,13 +140,13 @@ def test_rebuild_workers_run_niced_and_the_caller_does_not(tmp_path: Path, monke
 def _as_nobody_then_niced(nice: int) -> None:
     import ctypes
 
-    from searchsvc import indexer
+    from searchsvc import worker_process
 
     if os.geteuid() == 0:  # root is never refused; nobody is, for 100 ms after each write machine-wide
         os.setgid(65534)
         os.setuid(65534)
         ctypes.CDLL(None).prctl(4, 1)  # PR_SET_DUMPABLE: setuid made /proc/self/* root's; make it ours again
-    indexer._lower_priority(nice)
+    worker_process.lower_priority(nice)
 
 
 def _autogroup(_: int) -> str:
