@@ -131,13 +131,9 @@ _INITIAL_BEFORE = re.compile(rf"(?:^|(?<=[\s(]))[{_UP}] ?\. $")  # "M. BUTCHER",
 _CAPITAL_PARTICLES = frozenset({"abd", "abdel", "abu", "ben", "le", "la"})
 
 
-def _unpossessed(word: str) -> str:
-    return word[:-2] if word.endswith(("'S", "’S")) else word
-
-
 def _kind(word: str) -> tuple[int, int]:
     """(kind, list flags) of one ALL-CAPS word, its possessive ("KENNEDY'S") looked up without it."""
-    f = lex.flags(_unpossessed(word))
+    f = lex.flags(strip_possessive(word.lower())[0])
     if f & lex.TITLE and f & lex.NON_NAME:  # "MR", "MRS": never a name, but a title
         return _TITLE_WORD, f
     if f & lex.STOP or (f & (lex.ORG | lex.PLACE) and not f & (lex.GIVEN | lex.SURNAME)):
@@ -188,13 +184,13 @@ def _list_forms(lines: list[str]) -> dict[str, str]:
         kinds = [_kind(m.group(0)) for m in found]
         between = [line[found[i].end():found[i + 1].start()] for i in range(len(found) - 1)]
         for i, b in enumerate(between):  # "VIET NAM('S)", "SRI LANKA": a major place, no name in it
-            if b == " " and lex.flags(f"{found[i].group(0)} {_unpossessed(found[i + 1].group(0))}") & (
+            if b == " " and lex.flags(f"{found[i].group(0)} {strip_possessive(found[i + 1].group(0).lower())[0]}") & (
                     lex.MAJOR_PLACE | lex.ORG):
                 kinds[i] = kinds[i + 1] = (_OTHER, 0)
         abbreviated = [i > 0 and between[i - 1] == ". " and found[i - 1].group(0).lower() in _ABBREVIATIONS
                        for i in range(len(found))]
         # a name ends at a possessive: "KENNEDY'S HARD-LINE STANCE"
-        words = _Words(kinds, [b == " " and _unpossessed(m.group(0)) == m.group(0)
+        words = _Words(kinds, [b == " " and not strip_possessive(m.group(0).lower())[1]
                                for b, m in zip(between, found)] + [False],
                        [a or bool(_INITIAL_BEFORE.search(line[max(0, m.start() - 5):m.start()]))
                         for a, m in zip(abbreviated, found)],
@@ -271,7 +267,8 @@ class _Words:
 
     def _particle_names(self, i: int, f: int) -> bool:
         """Particles are lowercase inside a name ("DE GAULLE"), capitalised last in one ("KONG LE")
-        or first when they are given names too ("AL GORE", "LE DUC THO")."""
+        or first before a listed name when they are given names too ("VAN MORRISON"; not yet "AL
+        GORE": "GORE", a plain word too, waits for a given name that "AL" waits for)."""
         next_name = self.joined[i] and self.kinds[i + 1][0] in (_NAME, _AMBIGUOUS, _UNKNOWN, _PARTICLE_WORD)
         after_name = i > 0 and self.joined[i - 1] and self.cap[i - 1]
         if after_name:
