@@ -97,3 +97,17 @@ def test_rebuild_while_serving_is_picked_up_without_failed_requests(server: Live
             t.join()
     assert failures == []
     assert answered[0] > 20
+
+
+@pytest.mark.parametrize("max_requests", [0, 20])
+def test_workers_are_replaced_after_worker_max_requests_and_not_otherwise(fresh_index: Path, max_requests: int):
+    with LiveServer(fresh_index, workers=1, worker_max_requests=max_requests) as s:
+        before = s.worker_pids()
+        statuses = [s.request("GET", f"/search?q=putin&offset={i % 3}")[0] for i in range(60)]
+        deadline = time.monotonic() + 10
+        while max_requests and s.worker_pids() in (before, []) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        after = s.worker_pids()
+    assert statuses == [200] * 60  # a replacement fails no request
+    # 20 give or take 10 %: after 60 requests the first worker has been replaced
+    assert (after != before) == bool(max_requests), (before, after)
