@@ -26,9 +26,10 @@ from .errors import (
     SearchsvcError,
 )
 from .extract import Extraction, extract
-from .indexer import IndexWriter, RebuildReport, rebuild
+from .indexer import RebuildReport, rebuild
 from .loaders import iter_records
 from .settings import SETTINGS, Settings
+from .writer import IndexWriter, WriteResult
 
 __all__ = [
     "SETTINGS",
@@ -48,6 +49,7 @@ __all__ = [
     "SearchResults",
     "SearchsvcError",
     "Settings",
+    "WriteResult",
     "extract",
     "iter_records",
     "rebuild",

@@ -252,8 +252,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from .document import Document
-    from .indexer import IndexWriter
     from .loaders import iter_records
+    from .writer import IndexWriter
 
     settings = _settings(args)
     docs: list[Document] = []
@@ -272,7 +272,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    from .indexer import IndexWriter
+    from .writer import IndexWriter
 
     settings = _settings(args)
     result = IndexWriter(settings.index, settings).delete(args.ids)

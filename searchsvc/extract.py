@@ -15,6 +15,7 @@ import logging
 from dataclasses import dataclass, field
 
 from . import native
+from .document import Document
 
 log = logging.getLogger(__name__)
 
@@ -53,3 +54,11 @@ def extract(text: str, *, title: str = "", published: dt.date | None = None) -> 
         log.exception("date extraction failed")
         dates = []
     return Extraction(people=people, dates=dates)
+
+
+def enrich(doc: Document) -> Document:
+    """``doc`` with the people and dates it does not carry filled in by :func:`extract`."""
+    if {"people", "dates"} <= doc.given:
+        return doc
+    found = extract(doc.body, title=doc.title, published=doc.published.date() if doc.published else None)
+    return doc.with_extraction(found.people, found.dates)

@@ -1,4 +1,4 @@
-"""Writing the index: full rebuilds into a new generation, and incremental writes.
+"""Full rebuilds: every input read, enriched and indexed into a new generation.
 
 A full rebuild (:func:`rebuild`):
 
@@ -6,7 +6,7 @@ A full rebuild (:func:`rebuild`):
    worker processes, one per core, each taking the next unit as it finishes one
    (how the workers are set up and controlled: :mod:`searchsvc.worker_process`);
 2. each worker reads its records, fills in people and dates through
-   :func:`searchsvc.extract.extract`, and writes its own segment(s) into the new
+   :func:`searchsvc.extract.enrich`, and writes its own segment(s) into the new
    generation folder with :class:`~searchsvc.segwriter.BulkSegmentWriter`;
 3. the parent checks ids across parts (a duplicate id is a bad record), adds the
    documents written through the API since (:mod:`searchsvc.journal`) as one more
@@ -18,16 +18,12 @@ A bad record stops the rebuild before anything is published, unless
 killed rebuild is ever read: its folder is hidden (``.build-*``) and removed by
 the next rebuild.
 
-:class:`IndexWriter` makes incremental changes (put/delete by id) to the live
-generation under the write lock, journalling them first, through Whoosh's own
-writer (which merges small segments as they pile up).
+Incremental changes (put/delete by id) are :mod:`searchsvc.writer`'s.
 """
 
 from __future__ import annotations
 
-import errno
 import gc
-import json
 import multiprocessing
 import os
 import shutil
@@ -39,19 +35,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from .document import Document
-from .errors import IndexMissingError, IndexWriteError, InputError, RebuildError
+from .errors import IndexMissingError, InputError, RebuildError
+from .extract import enrich
 from .journal import Journal
 from .loaders import Unit, plan, read_unit
-from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
+from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
-from .store import IndexDir
+from .store import IndexDir, disk_problem
 from .suggest import display_words, merge_word_counts, write_vocabulary
 from .worker_process import die_with_parent, forwarding_stops, lower_priority, reset_in_worker, send
+from .writer import apply_changes
 
 #: Inputs smaller than this are built in-process: forking costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -88,19 +85,6 @@ class _Part:
     words: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
-def enrich(doc: Document) -> Document:
-    """Fill in the people and dates a record does not carry by extracting them."""
-    if {"people", "dates"} <= doc.given:
-        return doc
-    # Imported here: the people word lists take ~40 MB, which a read-only service
-    # worker never needs (see searchsvc/__init__.py).
-    from .extract import extract
-
-    found = extract(doc.body, title=doc.title,
-                    published=doc.published.date() if doc.published else None)
-    return doc.with_extraction(found.people, found.dates)
-
-
 def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: str | None = None,
             skip_bad: bool = False, discard_api_writes: bool = False, settings: Settings | None = None,
             progress: Callable[[int], None] | None = None, max_errors_kept: int = 100) -> RebuildReport:
@@ -126,7 +110,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     except OSError as e:
         live = _live_generation(store)
         if live != live_before:  # it failed after the switch (syncing the folder, cleaning up)
-            raise RebuildError(f"{_os_problem(e, store.path)}; the new generation {live} is live, "
+            raise RebuildError(f"{disk_problem(e, store.path)}; the new generation {live} is live, "
                                "but the switch may not be on disk yet") from e
         raise RebuildError(_os_message(e, store.path)) from e
     report.seconds = time.perf_counter() - started
@@ -185,7 +169,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         # rebuild drops the writes made before it started, not those acknowledged while it ran.
         late = journal.final_state(replay_from)
         if late:
-            _apply(ix, late)
+            apply_changes(ix, late)
             report.api_writes_applied += len(late)
         if discard:
             journal.drop_before(replay_from)
@@ -195,7 +179,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
             journal.compact()
         doc_count = ix.doc_count()
         report.segments = len(ix._segments())
-        _write_meta(build, doc_count, report)
+        store.write_meta(build, schema_version=SCHEMA_VERSION, documents=doc_count, skipped=report.skipped)
         report.generation = store.publish(build)
     report.documents = doc_count
     if progress:
@@ -423,108 +407,6 @@ def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: boo
         segment.delete_document(local)
 
 
-def _apply(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
-    """Commit puts/deletes by id in one Whoosh write."""
-    writer = ix.writer(timeout=timeout, compound=False)
-    try:
-        _stage(writer, changes)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-
-
-def _stage(writer: Any, changes: dict[str, Document | None]) -> None:
-    for doc_id, doc in changes.items():
-        if doc is None:
-            writer.delete_by_term("id", doc_id)
-        else:
-            writer.update_document(**whoosh_fields(doc))
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    """What an incremental write did: ids written, and which of them already existed."""
-
-    ids: tuple[str, ...]
-    existed: frozenset[str]
-
-    @property
-    def created(self) -> int:
-        return len(self.ids) - len(self.existed)
-
-
-class IndexWriter:
-    """Incremental put/delete by id on the live generation, one writer at a time."""
-
-    def __init__(self, index_path: str | Path, settings: Settings | None = None) -> None:
-        self.settings = settings or Settings()
-        self.store = IndexDir(index_path)
-        self.journal = Journal(self.store.path)
-
-    def put(self, docs: list[Document], *, extract_missing: bool = True) -> WriteResult:
-        """Add or replace documents (the last one wins for a repeated id)."""
-        if extract_missing:
-            docs = [enrich(d) for d in docs]
-        return self._commit({d.id: d for d in docs})
-
-    def delete(self, ids: list[str]) -> WriteResult:
-        """Delete documents by id; ``existed`` tells which were there (only those are journalled:
-        a delete of an id the index does not have must not hide a later source document)."""
-        return self._commit(dict.fromkeys(ids))
-
-    def _commit(self, changes: dict[str, Document | None]) -> WriteResult:
-        if not changes:
-            return WriteResult((), frozenset())
-        applied = False
-        try:
-            with self.store.write_lock(self.settings.lock_timeout):
-                if not self.store.exists():
-                    self._create_empty()
-                ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
-                writer = ix.writer(timeout=0, compound=False)
-                try:
-                    searcher = writer.searcher()  # the writer's own view, shared with update_document
-                    existed = frozenset(i for i in changes if searcher.document_number(id=i) is not None)
-                    todo = {i: d for i, d in changes.items() if d is not None or i in existed}
-                    if not todo:
-                        writer.cancel()
-                        return WriteResult(tuple(changes), existed)
-                    entries = [{"op": "put", "doc": d.to_record()} if d is not None else {"op": "delete", "id": i}
-                               for i, d in todo.items()]
-                    start = self.journal.append(entries)  # durable before it is applied (see journal.py)
-                    try:
-                        _stage(writer, todo)
-                        writer.commit()
-                    except BaseException:
-                        # Not applied: nor may a later rebuild apply it from the journal.
-                        self.journal.truncate(start)
-                        raise
-                except BaseException:
-                    if not writer.is_closed:
-                        writer.cancel()
-                    raise
-                applied = True
-                self.store.bump()
-        except OSError as e:
-            outcome = ("the write was committed, but readers may not see it before the next write" if applied
-                       else "the write was not applied")
-            raise IndexWriteError(f"{_os_problem(e, self.store.path)}; {outcome}") from e
-        return WriteResult(tuple(changes), existed)
-
-    def _create_empty(self) -> None:
-        build = self.store.new_build_dir()
-        FileStorage(str(build)).create_index(build_schema())
-        _write_meta(build, 0, RebuildReport())
-        self.store.publish(build)
-
-
-def _write_meta(build: Path, doc_count: int, report: RebuildReport) -> None:
-    meta = {"schema_version": SCHEMA_VERSION, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "documents": doc_count, "skipped": report.skipped}
-    (build / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-
-
 def directory_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
 
@@ -534,15 +416,7 @@ def _cores() -> int:
 
 
 def _os_message(e: OSError, path: Path) -> str:
-    return f"{_os_problem(e, path)}; the previous generation is still live"
-
-
-def _os_problem(e: OSError, path: Path) -> str:
-    if e.errno == errno.ENOSPC:
-        return f"disk full while writing the index under {path}"
-    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write under {path} ({e.strerror})"
-    return f"writing under {path} failed: {e}"
+    return f"{disk_problem(e, path)}; the previous generation is still live"
 
 
 def _live_generation(store: IndexDir) -> str | None:

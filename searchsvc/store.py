@@ -106,6 +106,11 @@ class IndexDir:
         gens = [p.name for p in self.path.iterdir() if _GEN.match(p.name) and p.is_dir()]
         return sorted(gens, key=lambda name: int(name[4:]))  # by number: gen-1000000 after gen-999999
 
+    def write_meta(self, build: Path, **fields: object) -> None:
+        """Write a build's ``meta.json`` (what ``info`` shows), stamped with the build time."""
+        meta = {**fields, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        (build / META).write_text(json.dumps(meta), encoding="utf-8")
+
     def meta(self, name: str) -> dict[str, object]:
         try:
             return json.loads((self.path / name / META).read_text(encoding="utf-8"))
@@ -225,6 +230,15 @@ def file_lock(path: Path, timeout: float, busy_message: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def disk_problem(e: OSError, path: Path) -> str:
+    """What went wrong writing under ``path``, in words an operator can act on."""
+    if e.errno == errno.ENOSPC:
+        return f"disk full while writing the index under {path}"
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write under {path} ({e.strerror})"
+    return f"writing under {path} failed: {e}"
 
 
 def fsync_dir(path: Path) -> None:

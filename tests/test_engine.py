@@ -201,8 +201,8 @@ def test_info(engine: SearchEngine):
 
 def test_result_cache_is_per_index_version(fresh_index):
     from searchsvc.document import Document
-    from searchsvc.indexer import IndexWriter
     from searchsvc.settings import Settings
+    from searchsvc.writer import IndexWriter
 
     with SearchEngine(fresh_index, Settings({"result_cache": 8}, environ={})) as e:
         first = e.search("quokka")
@@ -258,7 +258,7 @@ def test_warm_builds_what_first_queries_would_pay_for(fresh_index: Path, monkeyp
     # nor the first browse query the id order; and a warmed engine warms each new segment.
     from searchsvc import suggest
     from searchsvc.document import Document
-    from searchsvc.indexer import IndexWriter
+    from searchsvc.writer import IndexWriter
 
     built = []
     original = suggest.FuzzyIndex.__init__
@@ -301,7 +301,7 @@ def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index
 
     from searchsvc import segments
     from searchsvc.document import Document
-    from searchsvc.indexer import IndexWriter
+    from searchsvc.writer import IndexWriter
 
     merged = []
 
@@ -354,7 +354,7 @@ def test_an_index_that_changes_on_every_attempt_to_open_it_is_busy(fresh_index: 
     from searchsvc import engine as engine_module
     from searchsvc.document import Document
     from searchsvc.errors import IndexBusyError
-    from searchsvc.indexer import IndexWriter
+    from searchsvc.writer import IndexWriter
 
     def always_superseded(*args: Any) -> None:
         raise engine_module._Superseded

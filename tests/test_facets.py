@@ -6,7 +6,8 @@ from pathlib import Path
 
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
-from searchsvc.indexer import IndexWriter, rebuild
+from searchsvc.indexer import rebuild
+from searchsvc.writer import IndexWriter
 
 from .conftest import write_jsonl
 

@@ -20,9 +20,10 @@ import pytest
 
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
-from searchsvc.indexer import IndexWriter, rebuild
+from searchsvc.indexer import rebuild
 from searchsvc.settings import Settings
 from searchsvc.store import IndexDir
+from searchsvc.writer import IndexWriter
 
 from .conftest import CORPUS
 

@@ -19,9 +19,10 @@ import pytest
 from searchsvc import indexer
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
-from searchsvc.indexer import IndexWriter, rebuild
+from searchsvc.indexer import rebuild
 from searchsvc.journal import Journal
 from searchsvc.store import IndexDir
+from searchsvc.writer import IndexWriter
 
 from .conftest import CORPUS
 

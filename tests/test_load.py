@@ -188,7 +188,7 @@ def test_a_worker_killed_mid_write_is_replaced_and_the_other_keeps_answering(tmp
 
 def _commit_loop(ix: Path, seconds: float, results) -> None:
     from searchsvc.document import Document
-    from searchsvc.indexer import IndexWriter
+    from searchsvc.writer import IndexWriter
 
     w = IndexWriter(ix)
     n, end = 0, time.monotonic() + seconds

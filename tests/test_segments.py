@@ -9,8 +9,9 @@ import pytest
 
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
-from searchsvc.indexer import IndexWriter, rebuild
+from searchsvc.indexer import rebuild
 from searchsvc.positions import decode_positions
+from searchsvc.writer import IndexWriter
 
 
 def test_decoded_postings_equal_whoosh_matcher(built_index):

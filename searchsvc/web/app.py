@@ -1,7 +1,7 @@
 """The WSGI application: ``create_app(engine_or_settings)``.
 
 The factory wires one :class:`~searchsvc.engine.SearchEngine` and one
-:class:`~searchsvc.indexer.IndexWriter` into the resources, installs the error
+:class:`~searchsvc.writer.IndexWriter` into the resources, installs the error
 handlers (errors.py), metrics, security headers and optional CORS, and returns
 a plain ``falcon.App`` that gunicorn serves (``searchsvc.wsgi:app``) or another
 WSGI application mounts.
@@ -21,8 +21,8 @@ import orjson
 
 from ..engine import SearchEngine
 from ..errors import SearchsvcError
-from ..indexer import IndexWriter
 from ..settings import Settings
+from ..writer import IndexWriter
 from . import errors, resources
 from .metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from .openapi import build_spec

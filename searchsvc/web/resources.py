@@ -14,10 +14,10 @@ import falcon
 from ..document import Document, id_problem
 from ..engine import MAX_SUGGESTIONS, SearchEngine
 from ..errors import InputError, NotFoundError, QueryError
-from ..indexer import IndexWriter
 from ..loaders.jsonl import parse_line
 from ..ranking import SORTS
 from ..settings import Settings
+from ..writer import IndexWriter
 from . import params
 from .auth import require_key
 from .errors import error_body

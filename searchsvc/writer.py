@@ -1,0 +1,131 @@
+"""Incremental writes: put and delete documents by id in the live generation.
+
+:class:`IndexWriter` is what ``searchsvc add``/``delete``, ``PUT``/``DELETE
+/documents`` and embedding apps call. Each call is one commit:
+
+1. take the index directory's write lock (a full rebuild takes it only to publish);
+2. open the live generation and let Whoosh's own writer stage the changes (it
+   merges small segments as they pile up, which keeps queries fast after many
+   single updates);
+3. append the changes to the journal *before* committing them, so that a full
+   rebuild running meanwhile re-applies them (:mod:`searchsvc.journal`), and
+   take them back out if the commit fails;
+4. bump the pointer's counter, which is how every serving worker learns of the
+   change (:mod:`searchsvc.store`).
+
+Missing people and dates are extracted first (:func:`searchsvc.extract.enrich`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from .document import Document
+from .errors import IndexWriteError
+from .extract import enrich
+from .journal import Journal
+from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
+from .settings import Settings
+from .store import IndexDir, disk_problem
+
+
+def apply_changes(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
+    """Commit puts/deletes by id in one Whoosh write (a rebuild uses it for the API writes that
+    arrived while it ran)."""
+    writer = ix.writer(timeout=timeout, compound=False)
+    try:
+        _stage(writer, changes)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _stage(writer: Any, changes: dict[str, Document | None]) -> None:
+    for doc_id, doc in changes.items():
+        if doc is None:
+            writer.delete_by_term("id", doc_id)
+        else:
+            writer.update_document(**whoosh_fields(doc))
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What an incremental write did: ids written, and which of them already existed."""
+
+    ids: tuple[str, ...]
+    existed: frozenset[str]
+
+    @property
+    def created(self) -> int:
+        return len(self.ids) - len(self.existed)
+
+
+class IndexWriter:
+    """Incremental put/delete by id on the live generation, one writer at a time."""
+
+    def __init__(self, index_path: str | Path, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store = IndexDir(index_path)
+        self.journal = Journal(self.store.path)
+
+    def put(self, docs: list[Document], *, extract_missing: bool = True) -> WriteResult:
+        """Add or replace documents (the last one wins for a repeated id)."""
+        if extract_missing:
+            docs = [enrich(d) for d in docs]
+        return self._commit({d.id: d for d in docs})
+
+    def delete(self, ids: list[str]) -> WriteResult:
+        """Delete documents by id; ``existed`` tells which were there (only those are journalled:
+        a delete of an id the index does not have must not hide a later source document)."""
+        return self._commit(dict.fromkeys(ids))
+
+    def _commit(self, changes: dict[str, Document | None]) -> WriteResult:
+        if not changes:
+            return WriteResult((), frozenset())
+        applied = False
+        try:
+            with self.store.write_lock(self.settings.lock_timeout):
+                if not self.store.exists():
+                    self._create_empty()
+                ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
+                writer = ix.writer(timeout=0, compound=False)
+                try:
+                    searcher = writer.searcher()  # the writer's own view, shared with update_document
+                    existed = frozenset(i for i in changes if searcher.document_number(id=i) is not None)
+                    todo = {i: d for i, d in changes.items() if d is not None or i in existed}
+                    if not todo:
+                        writer.cancel()
+                        return WriteResult(tuple(changes), existed)
+                    entries = [{"op": "put", "doc": d.to_record()} if d is not None else {"op": "delete", "id": i}
+                               for i, d in todo.items()]
+                    start = self.journal.append(entries)  # durable before it is applied (see journal.py)
+                    try:
+                        _stage(writer, todo)
+                        writer.commit()
+                    except BaseException:
+                        # Not applied: nor may a later rebuild apply it from the journal.
+                        self.journal.truncate(start)
+                        raise
+                except BaseException:
+                    if not writer.is_closed:
+                        writer.cancel()
+                    raise
+                applied = True
+                self.store.bump()
+        except OSError as e:
+            outcome = ("the write was committed, but readers may not see it before the next write" if applied
+                       else "the write was not applied")
+            raise IndexWriteError(f"{disk_problem(e, self.store.path)}; {outcome}") from e
+        return WriteResult(tuple(changes), existed)
+
+    def _create_empty(self) -> None:
+        build = self.store.new_build_dir()
+        FileStorage(str(build)).create_index(build_schema())
+        self.store.write_meta(build, schema_version=SCHEMA_VERSION, documents=0, skipped=0)
+        self.store.publish(build)

@@ -1,0 +1,57 @@
+"""Incremental writes: put, replace and delete by id, seen at once; a busy lock is a clear error.
+
+How API writes survive a full rebuild is tested with rebuilds (test_indexer.py, test_journal.py).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from searchsvc.document import Document
+from searchsvc.engine import SearchEngine
+from searchsvc.errors import IndexBusyError
+from searchsvc.store import IndexDir
+from searchsvc.writer import IndexWriter
+
+from .conftest import CORPUS
+from .test_indexer import doc, search_ids
+
+
+def test_incremental_put_update_delete(fresh_index: Path):
+    w = IndexWriter(fresh_index)
+    with SearchEngine(fresh_index) as e:
+        assert e.search("quokka").total == 0
+        w.put([Document.from_record(doc("n1", "quokka"))])
+        assert [h.id for h in e.search("quokka").hits] == ["n1"]  # searchable as soon as put returns
+        w.put([Document.from_record(doc("a1", "wombat"))])  # replaces a corpus document
+        assert e.search("kremlin").total == 0 and e.get("a1").body.startswith("wombat")
+        assert w.delete(["n1", "missing"]).existed == {"n1"}
+        assert e.search("quokka").total == 0
+        assert e.info()["documents"] == len(CORPUS) + 1 - 1 + 0
+
+
+def test_writer_lock_timeout_is_a_clear_error(fresh_index: Path):
+    store = IndexDir(fresh_index)
+    with store.write_lock(1):
+        w = IndexWriter(fresh_index)
+        w.settings = w.settings.replace(lock_timeout=0.2)
+        started = time.monotonic()
+        with pytest.raises(IndexBusyError, match="another writer"):
+            w.put([Document.from_record(doc("z"))])
+        assert time.monotonic() - started >= 0.2
+    assert search_ids(fresh_index, "alpha") == set()  # nothing half-written
+
+
+def test_the_first_put_creates_the_index(tmp_path: Path):
+    ix = tmp_path / "ix"
+    result = IndexWriter(ix).put([Document.from_record(doc("n1", "quokka"))])
+    assert result.ids == ("n1",) and result.created == 1
+    store = IndexDir(ix)
+    generation = store.pointer().generation
+    meta = store.meta(generation)
+    assert meta["documents"] == 0 and meta["skipped"] == 0  # what the empty generation was built with
+    assert {"schema_version", "built_at"} <= meta.keys()
+    assert search_ids(ix, "quokka") == {"n1"}
