@@ -65,11 +65,13 @@ def test_jsonl_good_and_bad_lines(tmp_path: Path):
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(b'{"id": "1", "title": "ok"}\n\n{"id": "2", "title": \n'
                      b'{"id": "3", "title": "caf\xe9"}\n[1, 2]\n{"id": "4", "title": "t", "extra": 1}\n'
-                     b'{"id": "5", "body": "fine", "people": ["A B"], "dates": ["2020-01"]}\n')
+                     b'{"id": "5", "body": "fine", "people": ["A B"], "dates": ["2020-01"]}\n'
+                     b'{"id": "6", "title": "t", "n": ' + b"9" * 5000 + b'}\n')
     recs = list(iter_records([path]))
     kinds = [(type(r).__name__, r.id if isinstance(r, Document) else r.line) for r in recs]
     assert kinds == [("Document", "1"), ("InputError", 3), ("InputError", 4), ("InputError", 5),
-                     ("InputError", 6), ("Document", "5")]
+                     ("InputError", 6), ("Document", "5"), ("InputError", 8)]
+    assert "invalid JSON" in str(recs[6]) and "4300 digits" in str(recs[6])
     assert "invalid JSON" in str(recs[1]) and "UTF-8" in str(recs[2]) and "JSON object" in str(recs[3])
     assert recs[4].field == "extra"
     assert recs[5].given == frozenset({"people", "dates"})

@@ -284,11 +284,14 @@ def live(fresh_index: Path):
         yield s
 
 
-def raw_request(port: int, data: bytes, timeout: float = 10) -> bytes:
-    """Send raw bytes, return what comes back (the server may answer and close before reading them all)."""
+def raw_request(port: int, data: bytes, timeout: float = 10, half_close: bool = False) -> bytes:
+    """Send raw bytes, return what comes back (the server may answer and close before reading them all).
+    ``half_close``: then stop sending (a client that gives up in the middle of its body)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             s.sendall(data)
+            if half_close:
+                s.shutdown(socket.SHUT_WR)
         chunks = []
         try:
             while True:
@@ -377,3 +380,30 @@ def test_ids_decoded_by_gunicorn_are_validated(live: LiveServer, fresh_index: Pa
     assert statuses.count(400) >= 10
     assert live.json("GET", "/health")[1]["documents"] == before
     assert sorted(p.name for p in fresh_index.parent.iterdir()) == outside  # nothing written beside the index
+
+
+@pytest.mark.slow
+def test_a_broken_or_cut_body_is_a_400_and_writes_nothing(live: LiveServer):
+    head = f"Host: x\r\nAuthorization: Bearer {KEY}\r\n"
+    two_lines = b'{"id": "cut1", "title": "Okapi"}\n{"id": "cut2", "title": "Okapi"}\n'
+    third = b'{"id": "cut3", "title": "Okapi"}\n'
+    requests = [
+        # chunk sizes that are no hex numbers, a chunk without its CRLF, a stream that stops mid-chunk
+        (f"PUT /documents/ch1 HTTP/1.1\r\n{head}Content-Type: application/json\r\n"
+         "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n").encode(),
+        (f"PUT /documents/ch2 HTTP/1.1\r\n{head}Content-Type: application/json\r\n"
+         'Transfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n').encode(),
+        (f"POST /documents HTTP/1.1\r\n{head}Content-Type: application/x-ndjson\r\n"
+         "Transfer-Encoding: chunked\r\n\r\n").encode() + b"%x\r\n" % 1000 + two_lines,
+        # Content-Length announces three records; the client sends two and stops
+        (f"POST /documents HTTP/1.1\r\n{head}Content-Type: application/x-ndjson\r\n"
+         f"Content-Length: {len(two_lines + third)}\r\n\r\n").encode() + two_lines,
+        (f"PUT /documents/cut4 HTTP/1.1\r\n{head}Content-Type: application/json\r\n"
+         "Content-Length: 40\r\n\r\n").encode() + b'{"title": "Okapi"}',
+    ]
+    for raw in requests:
+        answer = raw_request(live.port, raw, half_close=True)
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:300]
+        assert b'"param":"body"' in answer.replace(b" ", b""), answer[-300:]
+    assert live.json("GET", "/search?q=okapi")[1]["total"] == 0
+    assert "Traceback" not in live.tracebacks()

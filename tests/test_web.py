@@ -177,6 +177,22 @@ def test_put_rejects_bad_documents_by_name(client, body, param_or_field):
     assert client.simulate_get("/health").json["documents"] == 8  # nothing lost, nothing added
 
 
+@pytest.mark.parametrize("content_type, body", [
+    ("application/json", b'{"title": "t", "n": ' + b"1" * 4400 + b"}"),
+    ("application/json", b'[{"title": "t", "n": ' + b"1" * 4400 + b"}]"),
+    ("application/x-ndjson", b'{"id": "a", "title": "t", "n": ' + b"1" * 4400 + b"}\n"),
+])
+def test_numbers_past_the_int_digit_limit_are_a_400(fresh_index: Path, content_type: str, body: bytes):
+    # Python refuses to convert integers of more than 4,300 digits with a ValueError that is no
+    # JSONDecodeError; it was a 500 (found by review).
+    client = falcon.testing.TestClient(create_app(Settings({"index": str(fresh_index), "api_key": KEY}, environ={})))
+    method = client.simulate_put if content_type == "application/json" and body[:1] == b"{" else client.simulate_post
+    path = "/documents/x" if method == client.simulate_put else "/documents"
+    r = method(path, body=body, headers={**AUTH, "Content-Type": content_type})
+    assert r.status_code == 400 and "4300 digits" in r.text, r.text
+    assert client.simulate_get("/health").json["documents"] == 8
+
+
 def test_body_limit_is_413(client):
     r = client.simulate_put("/documents/x", json={"title": "t", "body": "x" * 5000}, headers=AUTH)
     assert_error(r, 413, "payload_too_large")

@@ -69,6 +69,8 @@ def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int,
         return InputError("JSON nested too deeply", source=source, line=line)
     except json.JSONDecodeError as e:
         return InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=line)
+    except ValueError as e:  # a number of more than 4,300 digits (Python's int conversion limit)
+        return InputError(f"invalid JSON: {str(e).split(';')[0]}", source=source, line=line)
     if not isinstance(rec, dict):
         return InputError(f"expected a JSON object, got {type(rec).__name__}", source=source, line=line)
     if provenance and "source" not in rec:

@@ -74,10 +74,16 @@ def body_bytes(req: falcon.Request, max_bytes: int) -> bytes:
     # A chunked body has no Content-Length: Falcon's bounded_stream then reads nothing, but a
     # server that ends the stream with the body (gunicorn: wsgi.input_terminated) can be read.
     chunked = length is None and req.env.get("wsgi.input_terminated")
-    data = (req.stream if chunked else req.bounded_stream).read(max_bytes + 1)
+    try:
+        data = (req.stream if chunked else req.bounded_stream).read(max_bytes + 1)
+    except Exception as e:  # the server's own framing errors (gunicorn: a bad chunk size, a cut stream)
+        raise QueryError(f"the body could not be read: {type(e).__name__}", param="body") from None
     if len(data) > max_bytes:
         raise falcon.HTTPContentTooLarge(description=f"the body is over the limit of {max_bytes:,} bytes "
                                                      "(setting max_body_bytes)")
+    if length is not None and len(data) < length:  # the client stopped sending: never write part of it
+        raise QueryError(f"the body ended after {len(data):,} of the {length:,} bytes its Content-Length "
+                         "announced", param="body")
     return data
 
 
@@ -92,6 +98,8 @@ def json_value(data: bytes, max_depth: int, what: str = "body") -> Any:
     except json.JSONDecodeError as e:
         raise QueryError(f"{what} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}",
                          param=what) from None
+    except ValueError as e:  # a number of more than 4,300 digits (Python's int conversion limit)
+        raise QueryError(f"{what} is not valid JSON: {str(e).split(';')[0]}", param=what) from None
     if depth(value) > max_depth:
         raise QueryError(f"{what} is nested deeper than {max_depth} levels (setting max_json_depth)", param=what)
     return value
