@@ -118,6 +118,15 @@ def test_documents_get_similar_suggest_health(readonly):
     check(r.json, "Health")
 
 
+@pytest.mark.parametrize("path", ["/", "/health", "/search?q=putin", "/suggest?q=pu", "/documents/a1",
+                                  "/documents/a1/similar", "/documents/nothere", "/search?limit=-1", "/openapi.json",
+                                  "/metrics"])
+def test_head_answers_like_get_without_a_body(readonly, path):
+    got, head = readonly.simulate_get(path), readonly.simulate_head(path)
+    assert head.status_code == got.status_code and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
 @pytest.mark.parametrize("method, path, status, code", [
     ("GET", "/nowhere", 404, "not_found"),
     ("POST", "/search", 405, "method_not_allowed"),

@@ -89,6 +89,8 @@ class MetricsResource:
         resp.content_type = CONTENT_TYPE
         resp.data = self.metrics.render()
 
+    on_head = on_get
+
 
 class OpenAPI:
     def __init__(self, spec: dict[str, Any]) -> None:
@@ -97,11 +99,15 @@ class OpenAPI:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.media = self.spec
 
+    on_head = on_get
+
 
 class Page:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         resp.content_type = falcon.MEDIA_HTML
         resp.data = (STATIC / "index.html").read_bytes()
+
+    on_head = on_get
 
 
 class SecurityHeaders:

@@ -2,7 +2,9 @@
 
 Each resource gets its collaborators through its constructor (the app factory
 wires them); none holds state of its own. Library errors pass through untouched
-and become HTTP errors in one place (errors.py).
+and become HTTP errors in one place (errors.py). Every GET route answers HEAD as
+well (``on_head = on_get``: the same status and headers, and Falcon drops the
+body), as HTTP requires and as monitors probing ``/health`` expect.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Search:
                 e.param = self.PARAMS[e.param]
             raise
 
+    on_head = on_get
+
     def _search(self, req: falcon.Request) -> Any:
         s = self.settings
         return self.engine.search(
@@ -67,6 +71,8 @@ class Suggest:
         limit = params.integer(req, "limit", 10, 1, MAX_SUGGESTIONS)
         resp.media = {"q": prefix, "suggestions": self.engine.suggest(prefix, limit=limit)}
 
+    on_head = on_get
+
 
 class Similar:
     def __init__(self, engine: SearchEngine, settings: Settings) -> None:
@@ -77,6 +83,8 @@ class Similar:
         _check_id(doc_id)
         limit = params.integer(req, "limit", 10, 0, self.settings.max_limit)
         resp.media = self.engine.similar(doc_id, limit=limit).to_dict()
+
+    on_head = on_get
 
 
 class DocumentItem:
@@ -90,6 +98,8 @@ class DocumentItem:
     def on_get(self, req: falcon.Request, resp: falcon.Response, doc_id: str) -> None:
         _check_id(doc_id)
         resp.media = self.engine.get(doc_id).to_record()
+
+    on_head = on_get
 
     def on_put(self, req: falcon.Request, resp: falcon.Response, doc_id: str) -> None:
         require_key(req, self.settings.api_key)
@@ -190,6 +200,8 @@ class Health:
                       # Clients (the search page) page and cap requests by these.
                       "limits": {"max_limit": s.max_limit, "max_offset": s.max_offset,
                                  "max_query_chars": s.max_query_chars}}
+
+    on_head = on_get
 
 
 def _check_id(doc_id: str) -> None:
