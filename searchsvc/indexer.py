@@ -88,7 +88,15 @@ class _Part:
 def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: str | None = None,
             skip_bad: bool = False, discard_api_writes: bool = False, settings: Settings | None = None,
             progress: Callable[[int], None] | None = None, max_errors_kept: int = 100) -> RebuildReport:
-    """Build a new generation from ``sources`` and make it live; the old one serves until then."""
+    """Build a new generation from ``sources`` and make it live; the old one serves until then.
+
+    ``sources`` are files and folders (one path alone is taken as such, not as its characters).
+    Sources from which not one document is read publish nothing (:class:`RebuildError`):
+    ``rebuild(path, [])`` is how to build an empty index.
+    """
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    sources = list(sources)
     settings = settings or Settings()
     store = IndexDir(index_path)
     report = RebuildReport()
@@ -102,7 +110,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
             build = store.new_build_dir()
             try:
                 _build(store, build, units, skip_bad, discard_api_writes, settings, progress, report,
-                       max_errors_kept)
+                       max_errors_kept, bool(sources))
             except BaseException:
                 shutil.rmtree(build, ignore_errors=True)
                 raise
@@ -112,7 +120,8 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
         if live != live_before:  # it failed after the switch (syncing the folder, cleaning up)
             raise RebuildError(f"{disk_problem(e, store.path)}; the new generation {live} is live, "
                                "but the switch may not be on disk yet") from e
-        raise RebuildError(_os_message(e, store.path)) from e
+        kept = f"the live generation {live} is unchanged" if live else "nothing was published"
+        raise RebuildError(f"{disk_problem(e, store.path)}; {kept}") from e
     report.seconds = time.perf_counter() - started
     report.size_bytes = directory_size(store.generation_path(report.generation))
     return report
@@ -120,7 +129,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
 
 def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_bad: bool, discard: bool,
            settings: Settings, progress: Callable[[int], None] | None, report: RebuildReport,
-           max_errors_kept: int) -> None:
+           max_errors_kept: int, sources_given: bool) -> None:
     journal = Journal(store.path)
     # Under the write lock: an append that is then refused (and truncated) must not be
     # half in this snapshot.
@@ -145,6 +154,11 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     if errors and not skip_bad:
         raise errors[0]
     _drop_duplicates(parts, errors, skip_bad)
+    if sources_given and not any(p.sources for p in parts):
+        # An empty folder, a wrong --format, a typo in a path with --skip-bad: publishing would
+        # replace the live index with an empty one. rebuild(path, []) still builds an empty index.
+        skipped = f" ({len(errors):,} bad input(s) skipped, the first: {errors[0]})" if errors else ""
+        raise RebuildError(f"no document was read from the sources{skipped}; nothing was published")
     segments = [s for p in parts for s in p.segments]
     report.skipped = len(bad_units) + sum(p.skipped for p in parts)
     report.errors = errors[:max_errors_kept]
@@ -413,10 +427,6 @@ def directory_size(path: Path) -> int:
 
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _os_message(e: OSError, path: Path) -> str:
-    return f"{disk_problem(e, path)}; the previous generation is still live"
 
 
 def _live_generation(store: IndexDir) -> str | None:

@@ -473,7 +473,8 @@ def test_a_disk_that_fills_up_during_a_rebuild(small_disk: SmallDisk, fault_sour
             assert not list(ix.glob(".build-*"))
             continue
         except RebuildError as e:
-            assert "disk full while writing the index" in str(e) and "previous generation is still live" in str(e)
+            assert "disk full while writing the index" in str(e)
+            assert f"the live generation {generation} is unchanged" in str(e)
             results["disk full"] += 1
         intact(ix, generation, expected)
         # Room again: the next rebuild needs no clean-up, and the API writes survive it.
@@ -549,7 +550,7 @@ def test_a_read_only_file_system(small_disk: SmallDisk, corpus_file: Path, fault
     client = falcon.testing.TestClient(create_app(Settings({"index": str(ix), "api_key": "k"}, environ={})))
     small_disk.mount("8m", "ro")
     try:
-        with pytest.raises(RebuildError, match=r"Read-only file system.*previous generation is still live"):
+        with pytest.raises(RebuildError, match=r"Read-only file system.*the live generation gen-\d+ is unchanged"):
             rebuild(ix, [fault_sources[1]])
         with pytest.raises(IndexWriteError, match=r"Read-only file system.*was not applied"):
             IndexWriter(ix).put([Document.from_record({"id": "ro", "title": "Read-only"})])
@@ -609,7 +610,7 @@ def test_every_io_call_of_a_rebuild_and_a_write_failing(tmp_path: Path, corpus_f
                 rebuild(ix, [corpus_file])
             except RebuildError as e:
                 failed["rebuild"] += 1
-                if "previous generation is still live" in str(e):
+                if f"the live generation {generation} is unchanged" in str(e):
                     intact(ix, generation, expected)
                 else:  # failed after its switch (syncing the folder): says so, and the new one is whole
                     failed["after the switch"] += 1

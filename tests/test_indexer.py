@@ -19,7 +19,7 @@ from searchsvc.indexer import rebuild
 from searchsvc.store import IndexDir
 from searchsvc.writer import IndexWriter
 
-from .conftest import write_jsonl
+from .conftest import CORPUS, write_jsonl
 
 
 def doc(i: int | str, text: str = "alpha", **kw) -> dict:
@@ -221,7 +221,7 @@ def test_read_only_index_directory_keeps_the_old_generation(tmp_path: Path, corp
     rebuild(ix, [corpus_file])
     ix.chmod(0o555)
     try:
-        with pytest.raises(RebuildError, match="previous generation is still live"):
+        with pytest.raises(RebuildError, match=r"the live generation gen-\d+ is unchanged"):
             rebuild(ix, [corpus_file])
     finally:
         ix.chmod(0o755)
@@ -404,3 +404,33 @@ def test_deleting_an_absent_id_does_not_hide_it_from_later_rebuilds(tmp_path: Pa
     src = write_jsonl(tmp_path / "later.jsonl", [doc("later", "quokka")])
     rebuild(ix, [corpus_file, src])
     assert search_ids(ix, "quokka") == {"later"}
+
+
+@pytest.mark.parametrize("make_sources, kwargs", [
+    (lambda d: [d / "empty"], {}),                                             # an empty folder
+    (lambda d: [d / "other"], {}),                                             # only files no reader takes
+    (lambda d: [d / "good.jsonl"], {"format": "reuters"}),                     # the wrong --format
+    (lambda d: [d / "nowhere"], {"skip_bad": True}),                           # a typo, skipped as bad
+    (lambda d: [d / "bad.jsonl"], {"skip_bad": True}),                         # every record bad
+])
+def test_sources_that_give_no_document_publish_nothing(tmp_path: Path, corpus_file: Path, make_sources, kwargs):
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+    live = IndexDir(ix).pointer().generation
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "data.csv").write_text("id,title\n1,x\n")
+    write_jsonl(tmp_path / "good.jsonl", [doc(1)])
+    (tmp_path / "bad.jsonl").write_text('{"id": "1"}\n{broken\n')
+    with pytest.raises(RebuildError, match=r"no document was read from the sources( \(.* bad input.*\))?; "
+                                           r"nothing was published"):
+        rebuild(ix, make_sources(tmp_path), **kwargs)
+    assert IndexDir(ix).pointer().generation == live
+    with SearchEngine(ix) as e:
+        assert e.info()["documents"] == len(CORPUS)  # still the old index
+    assert not list(ix.glob(".build-*"))
+
+
+def test_no_sources_at_all_build_an_empty_index_and_one_path_is_one_source(tmp_path: Path, corpus_file: Path):
+    assert rebuild(tmp_path / "empty", []).documents == 0
+    assert rebuild(tmp_path / "one", corpus_file).documents == rebuild(tmp_path / "list", [corpus_file]).documents > 0
