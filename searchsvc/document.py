@@ -111,6 +111,23 @@ class Document:
                    published=published, people=people, dates=dates, source=text["source"],
                    given=frozenset(given), origin=(source, line))
 
+    def validated(self, max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Document:
+        """This document checked as :meth:`from_record` checks a record, or its InputError.
+
+        The dataclass itself checks nothing: a Document built in Python (``people="Putin"``,
+        an id with a slash, no text) must not reach the index, nor the journal, whose every
+        entry each later rebuild replays.
+        """
+        def listed(value: object) -> object:
+            return list(value) if isinstance(value, tuple) else value
+
+        rec = {"id": self.id, "title": self.title, "body": self.body, "section": self.section,
+               "published": self.published, "source": self.source,
+               "people": listed(self.people) if self.people else None,
+               "dates": listed(self.dates) if self.dates else None}
+        doc = Document.from_record(rec, source=self.origin[0] or "document", line=self.origin[1], max_chars=max_chars)
+        return replace(doc, given=self.given, origin=self.origin)
+
     def with_extraction(self, people: list[str], dates: list[str]) -> Document:
         """Fill in what the record did not carry.
 

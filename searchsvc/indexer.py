@@ -134,9 +134,9 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     # Under the write lock: an append that is then refused (and truncated) must not be
     # half in this snapshot.
     with store.write_lock(settings.lock_timeout):
-        overrides, replay_from = journal.snapshot()
-    if discard:
-        overrides = {}
+        # A discarding rebuild does not read the entries it drops: one that cannot be replayed
+        # must not stand in the way of the rebuild meant to get rid of it.
+        overrides, replay_from = ({}, journal.end()) if discard else journal.snapshot()
     storage = FileStorage(str(build))
     schema = build_schema()
     storage.create_index(schema)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .document import Document
+from .errors import InputError
 
 NAME = "journal.jsonl"
 
@@ -66,26 +67,31 @@ class Journal:
 
     def entries(self, start: int = 0) -> Iterator[dict[str, Any]]:
         """Complete entries from byte offset ``start`` on."""
-        for entry, _ in self._entries(start):
+        for entry, _, _ in self._entries(start):
             yield entry
 
-    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any], int]]:
-        """(entry, offset just past its line); a damaged line is skipped."""
+    def end(self) -> int:
+        """The offset just past the last complete entry (what a discarding rebuild drops up to)."""
+        return max((after for _, after, _ in self._entries(0)), default=0)
+
+    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any], int, int]]:
+        """(entry, offset just past its line, its line number counted from ``start``); a damaged
+        line is skipped."""
         if not self.path.exists():
             return
         with open(self.path, "rb") as f:
             f.seek(start)
             end = start
-            for line in f:
+            for number, line in enumerate(f, 1):
                 if not line.endswith(b"\n"):
                     break  # torn last line: never acknowledged
                 end += len(line)
                 try:
                     entry = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     continue
                 if isinstance(entry, dict) and entry.get("op") in ("put", "delete"):
-                    yield entry, end
+                    yield entry, end, number
 
     def final_state(self, start: int = 0) -> dict[str, Document | None]:
         """id -> the document last put, or None when last deleted (entries from ``start`` on)."""
@@ -100,15 +106,27 @@ class Journal:
         """
         state: dict[str, Document | None] = {}
         end = start
-        for entry, after in self._entries(start):
+        for entry, after, number in self._entries(start):
             end = after
-            if entry["op"] == "put":
-                # Already validated when it was accepted; no size cap on replay.
-                doc = Document.from_record(entry["doc"], max_chars=1 << 62)
-                state[doc.id] = doc
-            else:
-                state[str(entry["id"])] = None
+            try:
+                if entry["op"] == "put":
+                    # Validated when it was accepted; no size cap on replay.
+                    doc = Document.from_record(entry["doc"], max_chars=1 << 62)
+                    state[doc.id] = doc
+                else:
+                    state[str(entry["id"])] = None
+            except (KeyError, InputError) as e:
+                # Only a journal written by hand or by an older version gets here (writes are
+                # validated first): say which line, and how to get past it.
+                what = e.message if isinstance(e, InputError) else f"no {e.args[0]!r}"
+                raise InputError(f"a journalled write cannot be replayed: {what}; fix or remove that line, "
+                                 "or rebuild with --discard-api-writes", source=str(self.path),
+                                 line=self._lines_before(start) + number) from None
         return state, end
+
+    def _lines_before(self, offset: int) -> int:
+        with open(self.path, "rb") as f:
+            return f.read(offset).count(b"\n")
 
     def compact(self) -> int:
         """Rewrite with one entry per id; returns the number of entries kept."""

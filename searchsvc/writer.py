@@ -18,6 +18,7 @@ Missing people and dates are extracted first (:func:`searchsvc.extract.enrich`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from .document import Document
-from .errors import IndexWriteError
+from .document import Document, id_problem
+from .errors import IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
 from .journal import Journal
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
@@ -75,14 +76,27 @@ class IndexWriter:
         self.journal = Journal(self.store.path)
 
     def put(self, docs: list[Document], *, extract_missing: bool = True) -> WriteResult:
-        """Add or replace documents (the last one wins for a repeated id)."""
+        """Add or replace documents (the last one wins for a repeated id).
+
+        Each is checked first (:meth:`Document.validated`): one bad document raises its
+        :class:`InputError` and nothing is written.
+        """
+        docs = [_document(d).validated(self.settings.max_document_chars) for d in _listed(docs, "docs")]
         if extract_missing:
             docs = [enrich(d) for d in docs]
         return self._commit({d.id: d for d in docs})
 
     def delete(self, ids: list[str]) -> WriteResult:
         """Delete documents by id; ``existed`` tells which were there (only those are journalled:
-        a delete of an id the index does not have must not hide a later source document)."""
+        a delete of an id the index does not have must not hide a later source document).
+        Deleting from an index that does not exist raises :class:`IndexMissingError`."""
+        ids = _listed(ids, "ids")
+        for doc_id in ids:
+            problem = id_problem(doc_id)
+            if problem:
+                raise QueryError(f"id {str(doc_id)[:80]!r}: {problem}", param="ids")
+        if ids and not self.store.exists():
+            raise IndexMissingError(f"no index at {self.store.path}: nothing to delete")
         return self._commit(dict.fromkeys(ids))
 
     def _commit(self, changes: dict[str, Document | None]) -> WriteResult:
@@ -129,3 +143,17 @@ class IndexWriter:
         FileStorage(str(build)).create_index(build_schema())
         self.store.write_meta(build, schema_version=SCHEMA_VERSION, documents=0, skipped=0)
         self.store.publish(build)
+
+
+def _listed(values: Any, name: str) -> list[Any]:
+    """A list of documents or ids: one string is refused, not taken as its characters."""
+    if isinstance(values, (str, bytes, Document)) or not isinstance(values, Iterable):
+        raise QueryError(f"{name} must be a list, got {type(values).__name__}", param=name)
+    return list(values)
+
+
+def _document(value: Any) -> Document:
+    if not isinstance(value, Document):
+        raise QueryError(f"docs must hold Document objects, got {type(value).__name__} "
+                         "(Document.from_record() makes one from a dict)", param="docs")
+    return value

@@ -19,6 +19,7 @@ import pytest
 from searchsvc import indexer
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
+from searchsvc.errors import InputError
 from searchsvc.indexer import rebuild
 from searchsvc.journal import Journal
 from searchsvc.store import IndexDir
@@ -168,3 +169,22 @@ def test_replaying_a_journal_with_a_torn_line_in_the_middle(ix: Path, corpus_fil
     assert len(lines) == 3 and json.loads(lines[2])["doc"]["id"] == "two"
     rebuild(ix, [corpus_file])
     assert ids(ix) == SOURCE_IDS | {"one", "two"}
+
+
+@pytest.mark.parametrize("entry", [
+    b'{"op":"put","doc":{"id":"bad id/x","body":"b"}}',   # what an unchecked Python put once journalled
+    b'{"op":"put","doc":{"id":"e"}}',                      # no text
+    b'{"op":"put"}',
+    b'{"op":"delete"}',
+])
+def test_an_entry_that_cannot_be_replayed_is_named_and_a_discarding_rebuild_gets_past_it(
+        ix: Path, corpus_file: Path, entry: bytes):
+    IndexWriter(ix).put([doc("one")])
+    with open(ix / "journal.jsonl", "ab") as f:
+        f.write(entry + b"\n")
+    with pytest.raises(InputError, match=r"journal\.jsonl:2: a journalled write cannot be replayed: .*"
+                                         r"--discard-api-writes"):
+        rebuild(ix, [corpus_file])
+    assert ids(ix) == SOURCE_IDS | {"one"}  # the live generation is untouched
+    rebuild(ix, [corpus_file], discard_api_writes=True)
+    assert ids(ix) == SOURCE_IDS and not list(Journal(ix).entries())

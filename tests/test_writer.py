@@ -12,7 +12,7 @@ import pytest
 
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
-from searchsvc.errors import IndexBusyError
+from searchsvc.errors import IndexBusyError, IndexMissingError, InputError, QueryError
 from searchsvc.store import IndexDir
 from searchsvc.writer import IndexWriter
 
@@ -55,3 +55,31 @@ def test_the_first_put_creates_the_index(tmp_path: Path):
     assert meta["documents"] == 0 and meta["skipped"] == 0  # what the empty generation was built with
     assert {"schema_version", "built_at"} <= meta.keys()
     assert search_ids(ix, "quokka") == {"n1"}
+
+
+@pytest.mark.parametrize("docs, error, field", [
+    ([Document(id="bad id/x", body="b")], InputError, "id"),
+    ([Document(id="e")], InputError, "body"),                                  # no text
+    ([Document(id="d", body="b", dates=("2025-13",))], InputError, "dates"),
+    ([Document(id="p", body="b", people="Putin")], InputError, "people"),      # a str, not a list of names
+    ([Document(id="ok", body="fine"), Document(id="n", body="b", section="s" * 500)], InputError, "section"),
+    ([{"id": "x", "body": "a dict"}], QueryError, "docs"),
+    (Document(id="x", body="one document, not a list"), QueryError, "docs"),
+])
+def test_a_bad_document_is_refused_before_anything_is_written(fresh_index: Path, docs, error, field):
+    journal = fresh_index / "journal.jsonl"
+    with pytest.raises(error) as caught:
+        IndexWriter(fresh_index).put(docs)
+    assert (caught.value.field if error is InputError else caught.value.param) == field
+    assert not journal.exists() or journal.read_bytes() == b""  # every later rebuild would replay it
+    assert search_ids(fresh_index, "fine") == set()
+
+
+def test_deletes_take_a_list_of_valid_ids_and_need_an_index(tmp_path: Path, fresh_index: Path):
+    with pytest.raises(QueryError, match="ids must be a list"):
+        IndexWriter(fresh_index).delete("a1")  # not the ids "a" and "1"
+    with pytest.raises(QueryError, match="id 'a/1'"):
+        IndexWriter(fresh_index).delete(["a/1"])
+    with pytest.raises(IndexMissingError):
+        IndexWriter(tmp_path / "typo").delete(["a1"])
+    assert not (tmp_path / "typo").exists()  # no empty index made for it
