@@ -32,7 +32,7 @@ MAX_NAME_CHARS = 200
 _BAD_ID = re.compile(r"[\x00-\x20\x7f-\x9f/\\?#%\"<>`{}|^\[\]]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_DATE_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_VALUE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ def date_bounds(value: str) -> tuple[int, int]:
     The one validator of date values: documents, query ranges and filters all use it.
     ValueError (never OverflowError) for anything else.
     """
-    m = _DATE_VALUE.match(value)
+    m = _DATE_VALUE.fullmatch(value)
     if not m:
         raise ValueError(f"{value[:40]!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     year_text, month_text, day_text = m.groups()

@@ -474,10 +474,12 @@ def _check_types(people: object, **named: object) -> None:
 
 
 def _bound(value: str, param: str, which: int) -> int:
+    # Exactly the documented forms: "1987-03-01junk" or a date-time was once cut to its first
+    # ten characters and taken for a date.
     try:
-        return date_bounds(value.strip()[:10] if len(value.strip()) > 10 else value.strip())[which]
+        return date_bounds(value.strip())[which]
     except ValueError as e:
-        raise QueryError(f"{param}: {e}", param=param) from None
+        raise QueryError(str(e), param=param) from None
 
 
 __all__ = ["Hit", "SearchEngine", "SearchResults", "format_published"]

@@ -59,6 +59,9 @@ class NotFoundError(SearchsvcError):
 class IndexMissingError(SearchsvcError):
     """No index has been built at the given path yet."""
 
+    #: A first rebuild of a news archive takes seconds to minutes: come back in a while.
+    retry_after = 10
+
 
 class IndexBusyError(SearchsvcError):
     """Another writer holds the index lock and did not release it within the timeout."""

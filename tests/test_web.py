@@ -84,6 +84,8 @@ def test_search_parameters(readonly, query, expected_ids):
     ({"limit": "101"}, "limit"), ({"limit": "ten"}, "limit"), ({"offset": "-1"}, "offset"),
     ({"offset": "10001"}, "offset"), ({"match": "some"}, "match"), ({"sort": "random"}, "sort"),
     ({"from": "yesterday"}, "from"), ({"to": "2025-02-30"}, "to"), ({"facets": "maybe"}, "facets"),
+    ({"from": "2025-05-01junk"}, "from"), ({"to": "2025-05-08T10:00:00Z"}, "to"),
+    ({"mentions_from": "\u0661\u0669\u0668\u0667"}, "mentions_from"),  # Arabic-Indic digits
     ({"q": "x" * 5000}, "q"), ({"q": " ".join(f"w{i}" for i in range(300))}, "q"),
     ({"people": [f"p{i}" for i in range(21)]}, "people"),
 ])
@@ -292,8 +294,8 @@ def test_cors_is_off_by_default_and_configurable(built_index):
 
 def test_missing_index_is_503(tmp_path):
     c = falcon.testing.TestClient(create_app(Settings({"index": str(tmp_path / "none")}, environ={})))
-    assert_error(c.simulate_get("/search", params={"q": "x"}), 503, "index_missing")
-    assert_error(c.simulate_get("/health"), 503, "index_missing")
+    for r in (c.simulate_get("/search", params={"q": "x"}), c.simulate_get("/health")):
+        assert assert_error(r, 503, "index_missing")["retry_after"] == 10 and r.headers["retry-after"] == "10"
 
 
 def test_unexpected_errors_are_500_without_traceback(readonly, monkeypatch):
