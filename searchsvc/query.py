@@ -86,6 +86,7 @@ def _parser(match: str) -> qparser.QueryParser:
 
 
 _PARSERS = {m: _parser(m) for m in MATCH_MODES}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def parse_query(text: str, match: str = "all", settings: Settings | None = None) -> ParsedQuery:
@@ -98,7 +99,7 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
     if len(text) > settings.max_query_chars:
         raise QueryError(f"query is {len(text):,} characters; the limit is {settings.max_query_chars:,}",
                          param="q")
-    text = text.replace("\x00", " ").strip()
+    text = _CONTROL.sub(" ", text).strip()  # NUL breaks Whoosh's parser; "\x01" alone is no query either
     surface = tuple(words(text))
     if not text or text == "*":
         return ParsedQuery(text, match, wq.Every(), surface)

@@ -93,6 +93,28 @@ def test_bad_search_parameters(readonly, query, param):
     assert_error(readonly.simulate_get("/search", params=query), 400, "invalid_parameter", param)
 
 
+@pytest.mark.parametrize("query_string, param", [
+    ("q=caf%E9", "q"),                       # latin-1, not UTF-8
+    ("q=%C0%AE", "q"),                       # an overlong encoding
+    ("q=putin&people=J%FCrgen", "people"),
+    ("q=oil&q=gas", "q"), ("q=oil&limit=5&limit=6", "limit"), ("q=oil&sort=newest&sort=oldest", "sort"),
+    ("q=oil&limit=1_0", "limit"), ("q=oil&limit=%201", "limit"), ("q=oil&limit=%D9%A5", "limit"),
+    ("q=oil&offset=" + "9" * 5000, "offset"),
+])
+def test_raw_query_strings_are_read_strictly(readonly, query_string, param):
+    assert_error(readonly.simulate_get("/search", query_string=query_string), 400, "invalid_parameter", param)
+
+
+@pytest.mark.parametrize("query_string, total", [
+    ("q=%EF%BF%BD", 0),                      # a real U+FFFD is a character like any other
+    ("q=%00", 8), ("q=%01", 8), ("q=%00%1F%7F", 8),  # control characters alone: no query, every document
+    ("q=putin&people=Xi%20Jinping&people=Vladimir%20Putin", 1),  # people repeats
+])
+def test_raw_query_strings_that_are_fine(readonly, query_string, total):
+    r = readonly.simulate_get("/search", query_string=query_string)
+    assert r.status_code == 200 and r.json["total"] == total, r.text
+
+
 def test_wildcard_expansion_cap(built_index):
     c = falcon.testing.TestClient(create_app(Settings({"index": str(built_index), "max_expansions": 3},
                                                       environ={})))

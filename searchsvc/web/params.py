@@ -7,18 +7,39 @@ or a Falcon 413/415, so the one error shape applies (see errors.py).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import falcon
 
 from ..errors import QueryError
 
+_INTEGER = re.compile(r"-?[0-9]+")
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
 
+def single(req: falcon.Request, name: str) -> str | None:
+    """The one value of a parameter that is not repeatable: ``q=oil&q=gas`` is refused, not
+    silently read as one of them."""
+    values = req.get_param_as_list(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise QueryError(f"{name} is given {len(values)} times; it takes one value", param=name)
+    return _utf8(req, name, values[0])
+
+
+def _utf8(req: falcon.Request, name: str, value: str) -> str:
+    # Falcon decodes percent-escapes that are not UTF-8 into U+FFFD: a client that sends latin-1
+    # must learn it, not get results for a query it did not type.
+    if "\ufffd" in value and "%EF%BF%BD" not in req.query_string.upper():
+        raise QueryError(f"{name} is not valid UTF-8 (percent-encode UTF-8 bytes)", param=name)
+    return value
+
+
 def text(req: falcon.Request, name: str, default: str = "", max_chars: int = 10_000) -> str:
-    value = req.get_param(name)
+    value = single(req, name)
     if value is None:
         return default
     if len(value) > max_chars:
@@ -31,31 +52,31 @@ def texts(req: falcon.Request, name: str, max_items: int = 20) -> list[str]:
     values = req.get_param_as_list(name) or []
     if len(values) > max_items:
         raise QueryError(f"at most {max_items} {name} values", param=name)
-    return [v for v in values if v.strip()]
+    return [_utf8(req, name, v) for v in values if v.strip()]
 
 
 def integer(req: falcon.Request, name: str, default: int, low: int, high: int) -> int:
-    raw = req.get_param(name)
+    raw = single(req, name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise QueryError(f"{name} must be an integer from {low} to {high}", param=name) from None
+    # ASCII digits only: int() also takes "1_0", " 1" and other scripts' digits
+    if not _INTEGER.fullmatch(raw) or len(raw) > 20:
+        raise QueryError(f"{name} must be an integer from {low} to {high}", param=name)
+    value = int(raw)
     if not low <= value <= high:
         raise QueryError(f"{name} must be an integer from {low} to {high}", param=name)
     return value
 
 
 def choice(req: falcon.Request, name: str, default: str, allowed: tuple[str, ...]) -> str:
-    value = req.get_param(name) or default
+    value = single(req, name) or default
     if value not in allowed:
         raise QueryError(f"{name} must be one of {', '.join(allowed)}", param=name)
     return value
 
 
 def flag(req: falcon.Request, name: str, default: bool) -> bool:
-    raw = req.get_param(name)
+    raw = single(req, name)
     if raw is None or raw == "":
         return default
     if raw.lower() in TRUE:
