@@ -226,6 +226,19 @@ def test_numbers_past_the_int_digit_limit_are_a_400(fresh_index: Path, content_t
     assert client.simulate_get("/health").json["documents"] == 8
 
 
+@pytest.mark.parametrize("content_type, status", [
+    ("text/plain", 415), ("application/x-www-form-urlencoded", 415), ("application/x-ndjson", 415),
+    ("application/json; charset=utf-8", 201), ("APPLICATION/JSON", 201), (None, 201),
+])
+def test_put_takes_json_only(client, content_type, status):
+    headers = {**AUTH, **({"Content-Type": content_type} if content_type else {})}
+    r = client.simulate_put("/documents/ct", body=b'{"title": "Okapi"}', headers=headers)
+    assert r.status_code == status, r.text
+    if status == 415:
+        assert_error(r, 415, "unsupported_media_type")
+        assert client.simulate_get("/documents/ct").status_code == 404
+
+
 def test_body_limit_is_413(client):
     r = client.simulate_put("/documents/x", json={"title": "t", "body": "x" * 5000}, headers=AUTH)
     assert_error(r, 413, "payload_too_large")
@@ -275,6 +288,15 @@ def test_metrics_count_requests(readonly):
     assert 'searchsvc_requests_total{method="GET",route="/search",status="400"} 1.0' in text
     assert "searchsvc_index_documents 8.0" in text
     assert "searchsvc_request_duration_seconds_bucket" in text
+
+
+@pytest.mark.filterwarnings("ignore:Unknown REQUEST_METHOD")  # wsgiref's validator in falcon.testing
+def test_made_up_methods_share_one_metrics_label(readonly):
+    for method in ("FOOBAR", "ZZZZQ", "X1"):
+        readonly.simulate_request(method, "/search")
+    text = readonly.simulate_get("/metrics").text
+    assert 'method="OTHER",route="/search",status="400"} 3.0' in text
+    assert "FOOBAR" not in text and "ZZZZQ" not in text
 
 
 def test_openapi_is_valid_and_covers_every_route(readonly):

@@ -8,7 +8,8 @@ that have since been recycled. Without that variable (tests, an app mounted in
 another server) the metrics live in this process only.
 
 Routes are labelled by their URI template (``/documents/{id}``), never by the raw
-path, so hostile URLs cannot blow up the number of series.
+path, and methods outside HTTP's usual ones as ``OTHER``, so hostile requests
+cannot blow up the number of series.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -89,4 +91,5 @@ class MetricsMiddleware:
             return
         route = req.uri_template or "<unmatched>"
         status = int(str(resp.status).split()[0]) if resp.status else 200
-        self.metrics.observe(route, req.method, status, time.perf_counter() - started)
+        method = req.method if req.method in METHODS else "OTHER"  # "FOOBAR /search" is a request too
+        self.metrics.observe(route, method, status, time.perf_counter() - started)

@@ -104,6 +104,9 @@ class DocumentItem:
     def on_put(self, req: falcon.Request, resp: falcon.Response, doc_id: str) -> None:
         require_key(req, self.settings.api_key)
         _check_id(doc_id)
+        kind = _media_type(req)
+        if kind != "application/json":
+            raise falcon.HTTPUnsupportedMediaType(description=f"send the document as application/json, not {kind!r}")
         record = params.json_value(params.body_bytes(req, self.settings.max_body_bytes), self.settings.max_json_depth)
         if not isinstance(record, dict):
             raise QueryError("body must be a JSON object (a document)", param="body")
@@ -137,7 +140,7 @@ class DocumentCollection:
         s = self.settings
         require_key(req, s.api_key)
         data = params.body_bytes(req, s.max_body_bytes)
-        kind = (req.content_type or "application/json").split(";")[0].strip().lower()
+        kind = _media_type(req)
         if kind in self.LINES:
             records = self._lines(data)
         elif kind == "application/json":
@@ -202,6 +205,11 @@ class Health:
                                  "max_query_chars": s.max_query_chars}}
 
     on_head = on_get
+
+
+def _media_type(req: falcon.Request) -> str:
+    """The request's media type without parameters; JSON when the client names none."""
+    return (req.content_type or "application/json").split(";")[0].strip().lower()
 
 
 def _check_id(doc_id: str) -> None:
