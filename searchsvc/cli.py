@@ -5,8 +5,9 @@ them, don't rename them::
 
     searchsvc index   --index DIR [--format F] [--skip-bad] [--discard-api-writes] PATH...
     searchsvc search  --index DIR [--match all|any] [--limit N] [--json] QUERY
-    searchsvc search  --index DIR --queries FILE.jsonl      # {"id","text"} -> {"id","hits":[{"id","score"}]}
+    searchsvc search  --index DIR [options] --queries FILE.jsonl  # {"id","text"} -> {"id","hits":[{"id","score"}]}
     searchsvc extract                                       # JSONL {"id","text",...} -> {"id","people","dates"}
+                                                            # (exit 1 after all lines if any was bad)
     searchsvc add     --index DIR [--format F] [--skip-bad] PATH...
     searchsvc delete  --index DIR ID...
     searchsvc info    --index DIR
@@ -28,9 +29,14 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import IndexBusyError, IndexMissingError, InputError, QueryError, RebuildError, SearchsvcError
-from .settings import Settings, settings_table
+from .settings import BY_NAME, Settings, settings_table
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
+
+#: Library parameter names -> the options that set them, so that a message names what the user typed.
+OPTIONS = {"limit": "--limit", "offset": "--offset", "sort": "--sort", "match": "--match", "people": "--people",
+           "section": "--section", "date_from": "--from", "date_to": "--to", "depth": "--depth",
+           "compare": "--compare", "set": "--set", "host": "--host", "port": "--port", "workers": "--workers"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BUSY
     except QueryError as e:
-        print(f"error: {e.param}: {e}", file=sys.stderr)
+        print(f"error: {usage_message(e)}", file=sys.stderr)
         return EXIT_USAGE
     except (RebuildError, SearchsvcError) as e:
         print(f"error: {e}", file=sys.stderr)
@@ -54,6 +60,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a file problem the commands did not foresee: still one line, not a traceback
+        print(f"error: {e.filename}: {e.strerror}" if e.filename else f"error: {e}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+def usage_message(e: QueryError) -> str:
+    """The message of a bad parameter, naming the command-line option that set it.
+
+    Most library messages already start with their parameter ("limit must be ...") or, for a
+    setting, with where its value came from ("SEARCHSVC_PORT: must be ..."): prefixing
+    ``e.param`` again said it twice, and in the library's name rather than the option's.
+    """
+    text = str(e)
+    option = OPTIONS.get(e.param)
+    if option is None or text.startswith(option):
+        return text
+    rest = text[len(e.param):]
+    if text.startswith(e.param) and rest[:1] in (" ", ":"):
+        return option + rest
+    if e.param in BY_NAME:  # from the environment: the message names the variable
+        return text
+    return f"{option}: {text}"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -171,14 +199,18 @@ def _progress_printer() -> Callable[[int], None]:
 def cmd_search(args: argparse.Namespace) -> int:
     from .engine import SearchEngine
 
+    if args.queries and args.query:
+        raise QueryError("give either QUERY or --queries FILE, not both", param="query")
+    # The CLI raises max_limit to the limit asked for, so only the setting's own range bounds --limit.
+    most = int(BY_NAME["max_limit"].maximum or 0)
+    if not 0 <= args.limit <= most:
+        raise QueryError(f"limit must be an integer from 0 to {most} (the largest max_limit)", param="limit")
     settings = _settings(args, max_limit=max(args.limit, 100))
     engine = SearchEngine(settings.index, settings)
     if args.queries:
         return _search_batch(engine, args)
     text = " ".join(args.query)
-    results = engine.search(text, match=args.match, limit=args.limit, offset=args.offset, sort=args.sort,
-                            people=args.people, section=args.section, date_from=args.date_from,
-                            date_to=args.date_to)
+    results = engine.search(text, **_search_options(args))
     if args.json:
         print(json.dumps(results.to_dict(), ensure_ascii=False))
         return 0
@@ -195,24 +227,26 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The per-search flags, the same for one QUERY and for every line of --queries."""
+    return {"match": args.match, "limit": args.limit, "offset": args.offset, "sort": args.sort,
+            "people": args.people, "section": args.section, "date_from": args.date_from, "date_to": args.date_to}
+
+
 def _search_batch(engine: Any, args: argparse.Namespace) -> int:
-    with open(args.queries, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                qid, text = rec["id"], str(rec["text"])
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(f"expected {{\"id\", \"text\"}}: {e}", source=args.queries, line=lineno) from None
-            try:
-                results = engine.search(text, match=args.match, limit=args.limit, facets=False,
-                                        snippets=False, relax=False)
-                hits = [{"id": h.id, "score": h.score} for h in results.hits]
-            except QueryError as e:
-                print(f"{args.queries}:{lineno}: {e}", file=sys.stderr)
-                hits = []
-            print(json.dumps({"id": qid, "hits": hits}, ensure_ascii=False))
+    from .evaluate import iter_queries
+
+    options = _search_options(args)
+    for lineno, qid, text in iter_queries(args.queries):
+        try:
+            results = engine.search(text, **options, facets=False, snippets=False, relax=False)
+            hits = [{"id": h.id, "score": h.score} for h in results.hits]
+        except QueryError as e:
+            if e.param != "q":  # a bad flag fails every query alike: one usage error, not one per line
+                raise
+            print(f"{args.queries}:{lineno}: {e}", file=sys.stderr)
+            hits = []
+        print(json.dumps({"id": qid, "hits": hits}, ensure_ascii=False))
     return 0
 
 
@@ -229,15 +263,27 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .document import parse_published
     from .extract import extract
 
-    for lineno, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
+    bad = 0
+    # Bytes where there are any, so that invalid UTF-8 is one bad line and not the end of the run.
+    for lineno, raw in enumerate(getattr(sys.stdin, "buffer", sys.stdin), 1):
         try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if not line.strip():
+                continue
             rec = json.loads(line)
             if not isinstance(rec, dict):
                 raise ValueError("not an object")
+        except UnicodeDecodeError as e:
+            problem = f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})"
+        except RecursionError:
+            problem = "invalid JSON: nested too deeply"
         except ValueError as e:
-            print(f"stdin:{lineno}: invalid JSON: {e}", file=sys.stderr)
+            problem = f"invalid JSON: {e}"
+        else:
+            problem = ""
+        if problem:
+            print(f"stdin:{lineno}: {problem}", file=sys.stderr)
+            bad += 1
             continue
         try:
             published = parse_published(rec.get("published"))
@@ -247,7 +293,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                         published=published.date() if published else None)
         print(json.dumps({"id": rec.get("id"), "people": found.people, "dates": found.dates},
                          ensure_ascii=False))
-    return 0
+    return EXIT_INPUT if bad else 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:

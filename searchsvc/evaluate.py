@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,16 +73,75 @@ class Report:
 def read_queries(path: str | Path) -> dict[str, str]:
     """``{"id", "text"}`` JSON Lines -> {query id: text}, in file order."""
     queries: dict[str, str] = {}
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                queries[str(rec["id"])] = str(rec["text"])
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(f'expected {{"id", "text"}}: {e}', source=str(path), line=lineno) from None
+    first_line: dict[str, int] = {}
+    for lineno, qid, text in iter_queries(path):
+        key = str(qid)
+        if key in first_line:  # a second text for an id would silently replace the first one's figures
+            raise InputError(f"query id {key!r} is already on line {first_line[key]}", source=str(path),
+                             line=lineno)
+        first_line[key] = lineno
+        queries[key] = text
     return queries
+
+
+def iter_queries(path: str | Path) -> Iterator[tuple[int, str | int, str]]:
+    """(line number, id, text) of each ``{"id", "text"}`` line; InputError names the file and line.
+
+    An id is a string or an integer (JSON query files often number their topics); anything
+    else, null included, is refused rather than turned into the query id "None".
+    """
+    source = str(path)
+    for lineno, line in read_lines(path):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except RecursionError:
+            raise InputError("JSON nested too deeply", source=source, line=lineno) from None
+        except json.JSONDecodeError as e:
+            raise InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=lineno) from None
+        except ValueError as e:  # a number of more than 4,300 digits (Python's int conversion limit)
+            raise InputError(f"invalid JSON: {str(e).split(';')[0]}", source=source, line=lineno) from None
+        if not isinstance(rec, dict):
+            raise InputError(f'expected {{"id", "text"}}, got {_json_type(rec)}', source=source, line=lineno)
+        for key in ("id", "text"):
+            if key not in rec:
+                raise InputError(f'expected {{"id", "text"}}: no "{key}"', source=source, line=lineno)
+        qid, text = rec["id"], rec["text"]
+        if isinstance(qid, bool) or not isinstance(qid, (str, int)) or qid == "":
+            raise InputError(f'"id" must be a non-empty string or an integer, got {_json_type(qid)}',
+                             source=source, line=lineno)
+        if not isinstance(text, str):
+            raise InputError(f'"text" must be a string, got {_json_type(text)}', source=source, line=lineno)
+        yield lineno, qid, text
+
+
+def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """(line number, text) of a UTF-8 file; InputError names the file, and the line of bad UTF-8."""
+    source = str(path)
+    try:
+        with open(path, "rb") as f:  # bytes: a decoding error can then name its line
+            for lineno, raw in enumerate(f, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})",
+                                     source=source, line=lineno) from None
+                yield lineno, line
+    except OSError as e:  # missing, a directory, unreadable
+        raise InputError(f"cannot read: {e.strerror or e}", source=source) from None
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def parse_qrels(lines: Iterable[str], source: str = "<qrels>") -> Qrels:
@@ -107,8 +166,7 @@ def parse_qrels(lines: Iterable[str], source: str = "<qrels>") -> Qrels:
 
 
 def read_qrels(path: str | Path) -> Qrels:
-    with open(path, encoding="utf-8") as f:
-        return parse_qrels(f, source=str(path))
+    return parse_qrels((line for _, line in read_lines(path)), source=str(path))
 
 
 def judged(queries: Mapping[str, str], qrels: Qrels) -> dict[str, str]:
@@ -116,8 +174,11 @@ def judged(queries: Mapping[str, str], qrels: Qrels) -> dict[str, str]:
     return {q: t for q, t in queries.items() if any(g > 0 for g in qrels.get(q, {}).values())}
 
 
-def parse_overrides(spec: str) -> dict[str, str]:
-    """``"bm25_k1=0.9,weight_title=3"`` -> {name: value}, checked against the settings registry."""
+def parse_overrides(spec: str, *, param: str = "compare") -> dict[str, str]:
+    """``"bm25_k1=0.9,weight_title=3"`` -> {name: value}, checked against the settings registry.
+
+    ``param`` of an error is the option the spec came from (``--set`` and ``--compare`` share this).
+    """
     out: dict[str, str] = {}
     for item in (s.strip() for s in spec.split(",")):
         if not item:
@@ -125,11 +186,14 @@ def parse_overrides(spec: str) -> dict[str, str]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep:
-            raise QueryError(f"expected name=value, got {item!r}", param="compare")
+            raise QueryError(f"expected name=value, got {item!r}", param=param)
         if name not in BY_NAME:
-            raise QueryError(f"unknown setting {name!r} (see `searchsvc settings`)", param="compare")
+            raise QueryError(f"unknown setting {name!r} (see `searchsvc settings`)", param=param)
         out[name] = value.strip()
-    Settings(out, environ={})  # range and type checks, with the setting's name in the message
+    try:
+        Settings(out, environ={})  # range and type checks, with the setting's name in the message
+    except QueryError as e:  # the option is what the user can find on the command line
+        raise QueryError(str(e), param=param) from None
     return out
 
 
@@ -281,16 +345,18 @@ def add_arguments(p: Any) -> None:
 
 def cli(args: Any) -> int:
     index = Settings({"index": args.index}).index
-    queries = read_queries(args.queries)
-    qrels = read_qrels(args.qrels)
-    base = parse_overrides(args.base)
+    base = parse_overrides(args.base, param="set")
+    compare_with = None if args.compare is None else parse_overrides(args.compare)
     if args.depth < 1 or args.depth > 10_000:
         raise QueryError("depth must be from 1 to 10000", param="depth")
-    if args.compare is None:
+    queries = read_queries(args.queries)
+    qrels = read_qrels(args.qrels)
+    _require_judged(queries, qrels, str(args.queries), str(args.qrels))
+    if compare_with is None:
         reports = [evaluate(index, queries, qrels, match=args.match, overrides=base,
                             label=config_label(base), depth=args.depth)]
     else:
-        reports = list(compare(index, queries, qrels, parse_overrides(args.compare), base=base,
+        reports = list(compare(index, queries, qrels, compare_with, base=base,
                                match=args.match, depth=args.depth))
     if args.json:
         print(json.dumps([r.to_dict() for r in reports], indent=1))
@@ -299,3 +365,28 @@ def cli(args: Any) -> int:
     else:
         print(format_comparison(*reports, per_query=not args.no_per_query))
     return 0
+
+
+def _require_judged(queries: Mapping[str, str], qrels: Qrels, queries_source: str, qrels_source: str) -> None:
+    """Refuse a query set with nothing to measure: all-zero figures would look like a real result.
+
+    The usual cause is ids that differ in form between the two files (``1`` against ``q1``),
+    so the message shows a few of each.
+    """
+    if judged(queries, qrels):
+        return
+    if not queries:
+        raise InputError("no queries", source=queries_source)
+    shared = [q for q in queries if q in qrels]
+    if shared:
+        raise InputError(f"none of the {len(shared)} queries judged in {qrels_source} has a relevant "
+                         "document (grade > 0)", source=queries_source)
+    raise InputError(f"no query id is judged in {qrels_source} (ids here: {_some(queries)}; "
+                     f"there: {_some(qrels)})", source=queries_source)
+
+
+def _some(ids: Iterable[str], n: int = 3) -> str:
+    ids = list(ids)
+    if not ids:
+        return "none"
+    return ", ".join(repr(q) for q in ids[:n]) + (", ..." if len(ids) > n else "")

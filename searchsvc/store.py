@@ -74,6 +74,8 @@ class IndexDir:
             text = self.current_file.read_text(encoding="ascii", errors="replace").split()
         except FileNotFoundError:
             text = []
+        except NotADirectoryError:  # --index names a file (or a path under one)
+            raise IndexMissingError(f"no index at {self.path}: that path is a file, or under one") from None
         if text and _GEN.match(text[0]) and (self.path / text[0]).is_dir():
             return Pointer(text[0], int(text[1]) if len(text) > 1 and text[1].isdigit() else 0)
         # CURRENT lost or cut short by a crash: the newest complete generation is the live one
@@ -94,7 +96,7 @@ class IndexDir:
         try:
             with open(self.current_file, "rb") as f:
                 return f.read(64)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
 
     def generation_path(self, name: str) -> Path:

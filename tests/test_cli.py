@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from searchsvc.cli import main, usage_message
+from searchsvc.errors import QueryError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +57,7 @@ def test_batch_queries_form(seed_index: Path, tmp_path: Path):
 def test_extract_form():
     r = run("extract", stdin='{"id": "d1", "text": "Talks are on May 9, 2025.", "published": "2025-05-08"}\n'
                              "not json\n")
-    assert r.returncode == 0
+    assert r.returncode == 1  # a bad line: still an output line for every good one, and an exit status
     [line] = r.stdout.splitlines()
     rec = json.loads(line)
     assert rec["id"] == "d1" and set(rec) == {"id", "people", "dates"}
@@ -82,8 +86,117 @@ def test_add_delete_info_and_missing_index(tmp_path: Path, seed_index: Path):
     assert r.returncode == 3 and "no index" in r.stderr
 
 
-def test_bad_parameter_is_a_usage_error(seed_index: Path):
-    r = run("search", "--index", str(seed_index), "--limit", "100000", "x")
-    assert r.returncode == 2 and "max_limit" in r.stderr  # the CLI may raise the cap, within its range
-    r = run("search", "--index", str(seed_index), "--limit", "-1", "x")
-    assert r.returncode == 2 and "limit" in r.stderr
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``main`` in-process (a traceback would fail the test as an exception): code, stdout, stderr."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+GOOD = b'{"id": "d1", "text": "Talks are on May 9, 2025."}\n'
+
+
+@pytest.mark.parametrize("stdin, ids, code, message", [
+    (GOOD + b'{"id": "d2", "text": "x"}\n\n', ["d1", "d2"], 0, ""),
+    (GOOD + b"not json\n", ["d1"], 1, "stdin:2: invalid JSON"),
+    (GOOD + b"[1]\n", ["d1"], 1, "stdin:2: invalid JSON: not an object"),
+    (b"[" * 200_000 + b"\n" + GOOD, ["d1"], 1, "stdin:1: invalid JSON: nested too deeply"),
+    (b'{"id": "d0", "text": "caf\xe9"}\n' + GOOD, ["d1"], 1, "stdin:1: not valid UTF-8 (byte 0xe9 at column 26)"),
+])
+def test_extract_reports_bad_lines_and_exits_1(stdin: bytes, ids: list[str], code: int, message: str,
+                                               monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    got, out, err = call(capsys, "extract")
+    assert got == code and [json.loads(x)["id"] for x in out.splitlines()] == ids
+    assert err.startswith(message) and err.count("\n") == (1 if message else 0)
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--limit", "100000"], "--limit must be an integer from 0 to 10000 (the largest max_limit)"),
+    (["--limit", "-1"], "--limit must be an integer from 0 to 10000 (the largest max_limit)"),
+    (["--offset", "20000"], "--offset must be an integer from 0 to 10000"),
+    (["--from", "May"], "--from: 'May' is not a date"),
+    (["--queries", "q.jsonl"], "give either QUERY or --queries FILE, not both"),
+])
+def test_bad_parameter_is_a_usage_error(built_index: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                                        expected: str):
+    code, out, err = call(capsys, "search", "--index", str(built_index), *args, "x")
+    assert code == 2 and out == "" and err.startswith(f"error: {expected}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("param, message, expected", [
+    ("limit", "limit must be an integer from 0 to 100", "--limit must be an integer from 0 to 100"),
+    ("date_from", "date_from: 'x' is not a date", "--from: 'x' is not a date"),
+    ("date_to", "'x' is not a date", "--to: 'x' is not a date"),
+    ("port", "port: must be at most 65535", "--port: must be at most 65535"),
+    ("port", "SEARCHSVC_PORT: must be at most 65535", "SEARCHSVC_PORT: must be at most 65535"),
+    ("max_limit", "max_limit: must be at most 10000", "max_limit: must be at most 10000"),
+    ("q", "query is 5,000 characters; the limit is 4,000", "query is 5,000 characters; the limit is 4,000"),
+])
+def test_usage_message_names_the_option_once(param: str, message: str, expected: str):
+    assert usage_message(QueryError(message, param=param)) == expected
+
+
+@pytest.mark.parametrize("command", [["search", "x"], ["info"]])
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_index_under_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str],
+                                    below: str):
+    file = tmp_path / "index.txt"
+    file.write_text("not an index\n")
+    code, out, err = call(capsys, command[0], "--index", str(file / below if below else file), *command[1:])
+    assert code == 3 and out == ""
+    assert err.startswith("error: no index at ") and err.endswith("that path is a file, or under one\n")
+
+
+def _queries_file(tmp_path: Path, content: bytes | None) -> Path:
+    path = tmp_path / "q.jsonl"
+    if content is None:
+        path.mkdir()
+    elif content != b"missing":
+        path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"missing", "q.jsonl: cannot read: No such file or directory"),
+    (None, "q.jsonl: cannot read: Is a directory"),
+    (b'{"id": "1", "text": "putin"}\n{"id": "2", "text": "caf\xe9"}\n', "q.jsonl:2: not valid UTF-8"),
+    (b"[" * 200_000 + b"\n", "q.jsonl:1: JSON nested too deeply"),
+    (b'{"id": "1", "text": null}\n', 'q.jsonl:1: "text" must be a string, got null'),
+])
+def test_unreadable_queries_file(built_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                 content: bytes | None, message: str):
+    queries = _queries_file(tmp_path, content)
+    code, _, err = call(capsys, "search", "--index", str(built_index), "--queries", str(queries))
+    assert code == 1 and err.startswith(f"error: {tmp_path}/{message}") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("flags, ids", [
+    ([], ["a2", "a1", "b0", "b1", "a6", "a3", "a5"]),
+    (["--sort", "oldest"], ["b0", "b1", "a5", "a3", "a1", "a2", "a6"]),
+    (["--offset", "1", "--limit", "2"], ["a1", "b0"]),
+    (["--people", "Donald Trump"], ["a3"]),
+    (["--section", "Economy"], ["a6", "a3"]),
+    (["--from", "2025-05-09"], ["a2"]),
+    (["--to", "2025-04-30"], ["b0", "b1", "a3", "a5"]),
+])
+def test_batch_applies_the_search_flags(built_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        flags: list[str], ids: list[str]):
+    text = "putin markets pipeline zebra"
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"id": "q1", "text": text}) + "\n" + json.dumps({"id": 2, "text": text}) + "\n")
+    base = ["search", "--index", str(built_index), "--match", "any", *flags]
+    code, out, err = call(capsys, *base, "--queries", str(queries))
+    assert code == 0, err
+    lines = [json.loads(x) for x in out.splitlines()]
+    assert [(x["id"], [h["id"] for h in x["hits"]]) for x in lines] == [("q1", ids), (2, ids)]
+    code, out, err = call(capsys, *base, "--json", text)  # the same as one search with those flags
+    assert code == 0 and [h["id"] for h in json.loads(out)["hits"]] == ids
+
+
+def test_an_unforeseen_file_error_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    def denied() -> str:
+        raise PermissionError(13, "Permission denied", "/some/file")
+
+    monkeypatch.setattr("searchsvc.cli.settings_table", denied)
+    assert call(capsys, "settings") == (1, "", "error: /some/file: Permission denied\n")

@@ -370,3 +370,15 @@ def test_an_index_that_changes_on_every_attempt_to_open_it_is_busy(fresh_index: 
         assert set(e._segments) == known
         monkeypatch.undo()
         assert e.search("wombat").total == 1 and e.search("kremlin").total == before
+
+
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_an_index_path_that_is_a_file_is_a_missing_index(tmp_path: Path, below: str):
+    from searchsvc.errors import IndexMissingError
+
+    file = tmp_path / "index.txt"
+    file.write_text("not an index\n")
+    with SearchEngine(file / below if below else file) as e:
+        for call in (lambda: e.search("x"), e.info, lambda: e.suggest("x")):
+            with pytest.raises(IndexMissingError, match="that path is a file, or under one"):
+                call()

@@ -41,6 +41,35 @@ def test_bad_qrels_name_the_line(line: str, message: str):
     assert exc.value.line == 2 and exc.value.source == "j.tsv"
 
 
+@pytest.mark.parametrize("lines, line, message", [
+    (['{"id": null, "text": null}'], 1, '"id" must be a non-empty string or an integer, got null'),
+    (['{"id": "1", "text": "a"}', '{"id": "2", "text": null}'], 2, '"text" must be a string, got null'),
+    (['{"id": "1", "text": 7}'], 1, '"text" must be a string, got a number'),
+    (['{"id": true, "text": "a"}'], 1, "got a boolean"),
+    (['{"id": 1.5, "text": "a"}'], 1, "got a number"),
+    (['{"id": "", "text": "a"}'], 1, "got an empty string"),
+    (['{"id": ["1"], "text": "a"}'], 1, "got an array"),
+    (['{"id": "1"}'], 1, 'no "text"'),
+    (['["1", "a"]'], 1, 'expected {"id", "text"}, got an array'),
+    (['{"id": "1", "text": "a"}', '', '{"id": "1", "text": "b"}'], 3, "query id '1' is already on line 1"),
+    (['{"id": "1", "text": "a"}', '{"id": 1, "text": "b"}'], 2, "query id '1' is already on line 1"),
+    (["[" * 200_000], 1, "JSON nested too deeply"),
+    (['{"id": "1", "text": "a"'], 1, "invalid JSON"),
+])
+def test_bad_query_records_name_the_line(tmp_path: Path, lines: list[str], line: int, message: str):
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as exc:
+        ev.read_queries(path)
+    assert (exc.value.source, exc.value.line) == (str(path), line) and message in exc.value.message
+
+
+def test_query_ids_may_be_integers(tmp_path: Path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": 7, "text": "a"}\n{"id": "q8", "text": "b"}\n')
+    assert ev.read_queries(path) == {"7": "a", "q8": "b"}
+
+
 def test_judged_keeps_queries_with_a_relevant_document():
     queries = {q: "text" for q in ("q1", "q2", "q3", "q4", "q5")}
     assert list(ev.judged(queries, QRELS)) == JUDGED
@@ -147,3 +176,53 @@ def test_cli_rejects_unknown_setting(built_index: Path, files, capsys):
 
 def _means(out: str) -> str:
     return out.splitlines()[1]
+
+
+def _file(path: Path, content: bytes | None) -> Path:
+    if content is None:
+        path.mkdir()
+    elif content != b"missing":
+        path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize("which, content, message", [
+    ("queries", b"missing", "{path}: cannot read: No such file or directory"),
+    ("queries", None, "{path}: cannot read: Is a directory"),
+    ("queries", b'{"id": "1", "text": "putin"}\n{"id": "2", "text": "\xff"}\n', "{path}:2: not valid UTF-8"),
+    ("queries", b"[" * 200_000 + b"\n", "{path}:1: JSON nested too deeply"),
+    ("qrels", b"missing", "{path}: cannot read: No such file or directory"),
+    ("qrels", None, "{path}: cannot read: Is a directory"),
+    ("qrels", b"1 a2 1\n1 \xe9 1\n", "{path}:2: not valid UTF-8 (byte 0xe9 at column 3)"),
+    # Nothing to measure: all-zero figures with exit status 0 looked like a (bad) result.
+    ("qrels", b"q1 a2 1\nq2 a6 1\n", "{queries}: no query id is judged in {path} (ids here: '1', '2', '3'; "
+                                      "there: 'q1', 'q2')"),
+    ("qrels", b"1 a2 0\n", "{queries}: none of the 1 queries judged in {path} has a relevant document"),
+    ("queries", b'{"id": "1", "text": "a"}\n{"id": "1", "text": "b"}\n', "{path}:2: query id '1' is already on line 1"),
+])
+def test_cli_bad_files_are_one_line_errors(built_index: Path, files, capsys, which: str, content: bytes | None,
+                                           message: str):
+    q, shared, _ = files
+    path = _file(q.parent / f"other.{which}", content)
+    args = {"queries": str(q), "qrels": str(shared), which: str(path)}
+    code = main(["evaluate", "--index", str(built_index), "--queries", args["queries"], "--qrels", args["qrels"]])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.startswith("error: " + message.format(path=path, queries=q)) and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--set", "no_such=1"], "error: --set: unknown setting 'no_such'"),
+    (["--compare", "bm25_k1=fast"], "error: --compare: bm25_k1: expected float"),
+    (["--depth", "0"], "error: --depth must be from 1 to 10000"),
+])
+def test_cli_bad_options_name_the_option(built_index: Path, files, capsys, args: list[str], message: str):
+    q, shared, _ = files
+    code = main(["evaluate", "--index", str(built_index), "--queries", str(q), "--qrels", str(shared), *args])
+    assert code == 2 and capsys.readouterr().err.startswith(message)
+
+
+def test_cli_index_under_a_regular_file(files, capsys):
+    q, shared, _ = files
+    code = main(["evaluate", "--index", str(shared), "--queries", str(q), "--qrels", str(shared)])
+    assert code == 3 and capsys.readouterr().err.endswith("that path is a file, or under one\n")
