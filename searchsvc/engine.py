@@ -365,6 +365,7 @@ class SearchEngine:
 
     def similar(self, doc_id: str, *, limit: int = 10) -> SearchResults:
         """Documents like ``doc_id``: its most distinctive terms, any of them, itself excluded."""
+        from .analysis import STOP_STEMS
         from .analysis import terms as analyse
 
         _check_int("limit", limit, 0, self.settings.max_limit)
@@ -377,7 +378,8 @@ class SearchEngine:
             doc = view.document(docnum)
             counts: dict[str, int] = {}
             for t in analyse(doc.title + " " + doc.title + " " + doc.body[:20_000]):
-                counts[t] = counts.get(t, 0) + 1
+                if t not in STOP_STEMS:  # "at", "new": common, but under the 50 % cut in a small index
+                    counts[t] = counts.get(t, 0) + 1
             from .scoring import idf
 
             n = view.doc_count

@@ -382,3 +382,19 @@ def test_an_index_path_that_is_a_file_is_a_missing_index(tmp_path: Path, below: 
         for call in (lambda: e.search("x"), e.info, lambda: e.suggest("x")):
             with pytest.raises(IndexMissingError, match="that path is a file, or under one"):
                 call()
+
+
+def test_similar_ignores_stopwords_however_rare(tmp_path: Path):
+    from searchsvc.indexer import rebuild
+
+    filler = [{"id": f"f{i}", "title": f"Filler {i}", "body": f"unrelated words number {i} about herons"}
+              for i in range(10)]
+    docs = [{"id": "target", "title": "Walrus census", "body": "At dawn, at the shore, walrus colonies at rest."},
+            {"id": "walrus", "title": "Walrus counts", "body": "The walrus census grew."},
+            {"id": "only-at", "title": "Meeting at noon", "body": "They met at the station at noon."}, *filler]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs))
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        similar = e.similar("target")
+        assert ids(similar) == ["walrus"]  # "at" is in 3 of 13 documents, yet no reason to be alike
