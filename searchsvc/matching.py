@@ -241,7 +241,7 @@ class Evaluator:
                 probe = wq.Wildcard(f, text)
             found.extend(self.view.expand(probe, self.deadline.check, self.max_expansions - len(found)))
             if len(found) > self.max_expansions:
-                raise QueryError(f"{q.text!r} matches more than {self.max_expansions} index terms "
+                raise QueryError(f"{_typed(q)!r} matches more than {self.max_expansions} index terms "
                                  "(setting max_expansions); make it more specific", param="q")
         mask = self._none()
         sizes: dict[str, int] = {}
@@ -350,3 +350,12 @@ def _text_fields(fieldname: str) -> tuple[str, ...]:
     if fieldname in TEXT_FIELDS:
         return (fieldname,)
     return ()
+
+
+def _typed(q: Any) -> str:
+    """An expanding term as the user typed it: Whoosh keeps a prefix without its "*"."""
+    if isinstance(q, wq.Prefix):
+        return f"{q.text}*"
+    if isinstance(q, wq.FuzzyTerm):
+        return f"{q.text}~{q.maxdist}"
+    return str(q.text)

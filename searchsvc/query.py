@@ -47,7 +47,7 @@ _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 _FIELD_PREFIX = r"\b(?:" + "|".join((DEFAULT_FIELD, *QUERY_FIELDS)) + r"):"
 _SYNTAX = re.compile(r"""["*~^\[\]{}<>]|(?:^|[\s(])[+-](?=[^\W_]|["(])|\?(?=[^\W_])|""" + _FIELD_PREFIX,
                      re.IGNORECASE)
-_QUESTION_MARK = re.compile(r"\?(?![^\W_])")
+_QUESTION_MARK = re.compile(r"\?(?![^\W_]|[?*])")  # "???*" stays a wildcard
 
 
 @dataclass(frozen=True)

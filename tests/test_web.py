@@ -115,11 +115,12 @@ def test_raw_query_strings_that_are_fine(readonly, query_string, total):
     assert r.status_code == 200 and r.json["total"] == total, r.text
 
 
-def test_wildcard_expansion_cap(built_index):
+@pytest.mark.parametrize("q, named", [("a*", "'a*'"), ("p*", "'p*'"), ("???*", "'???*'"), ("p?*", "'p?*'")])
+def test_wildcard_expansion_cap(built_index, q, named):
     c = falcon.testing.TestClient(create_app(Settings({"index": str(built_index), "max_expansions": 3},
                                                       environ={})))
-    err = assert_error(c.simulate_get("/search", params={"q": "a*"}), 400, "invalid_parameter", "q")
-    assert "max_expansions" in err["message"]
+    err = assert_error(c.simulate_get("/search", params={"q": q}), 400, "invalid_parameter", "q")
+    assert "max_expansions" in err["message"] and err["message"].startswith(named)  # as typed
     assert c.simulate_get("/search", params={"q": "kreml*"}).json["total"] == 1
 
 
