@@ -70,6 +70,7 @@ def handle_library_error(req: falcon.Request, resp: falcon.Response, ex: Searchs
     if isinstance(ex, InputError):
         extra.update(ex.to_dict())
         extra.pop("message", None)
+        extra["param"] = ex.field or "body"  # param names what is wrong in every error (see the docstring)
         message = str(ex)
     else:
         message = str(ex)

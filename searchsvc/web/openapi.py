@@ -88,8 +88,14 @@ def build_spec(settings: Settings) -> dict[str, Any]:
     error = {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["status", "code", "message"], "properties": {
             "status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"},
-            "param": {"type": "string"}, "retry_after": {"type": "integer"},
-            "errors": {"type": "array", "items": _ref("RecordError")}}}}}
+            "param": {"type": "string", "description": "The offending query parameter, or the document field "
+                      "(for a bad document: the same as field; body when the body as a whole is bad)."},
+            "retry_after": {"type": "integer"},
+            # A bad document (invalid_document) also says where, as a record error does.
+            "field": {"type": "string"}, "record_id": {"type": "string"}, "source": {"type": "string"},
+            "line": {"type": "integer"},
+            "errors": {"type": "array", "items": _ref("RecordError")}},
+        "additionalProperties": False}}}
     record_error = {"type": "object", "required": ["index", "message"], "properties": {
         "index": {"type": "integer"}, "line": {"type": "integer"}, "record_id": {"type": "string"},
         "field": {"type": "string"}, "message": {"type": "string"}}}

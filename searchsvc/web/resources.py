@@ -157,7 +157,7 @@ class DocumentCollection:
         if not docs:
             resp.status = falcon.HTTP_400
             resp.media = error_body(400, "invalid_documents", f"no valid document among {len(records)}",
-                                    errors=errors)
+                                    param="body", errors=errors)
             return
         result = self.writer.put(docs)
         resp.media = {"written": len(result.ids), "created": result.created, "failed": len(errors),
