@@ -110,7 +110,9 @@ class DocumentItem:
         record = params.json_value(params.body_bytes(req, self.settings.max_body_bytes), self.settings.max_json_depth)
         if not isinstance(record, dict):
             raise QueryError("body must be a JSON object (a document)", param="body")
-        if record.setdefault("id", doc_id) != doc_id:
+        if record.get("id") is None:  # absent or null: the URL's
+            record["id"] = doc_id
+        if record["id"] != doc_id:
             raise QueryError(f"the body's id {str(record['id'])[:80]!r} differs from the URL's", param="id")
         doc = Document.from_record(record, source="PUT", max_chars=self.settings.max_document_chars)
         result = self.writer.put([doc])
