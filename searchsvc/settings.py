@@ -8,6 +8,7 @@ the README documents it; a test keeps the two in step.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -145,18 +146,34 @@ class Settings:
 
 def coerce(setting: Setting, value: Any, *, origin: str) -> Any:
     """Convert and range-check one value; QueryError names where it came from."""
+    if setting.type is bool:
+        return _boolean(setting, value, origin)
     try:
-        if setting.type is bool:
-            result: Any = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
-        else:
-            result = setting.type(value)
-    except (TypeError, ValueError):
+        result = setting.type(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         raise QueryError(f"{origin}: expected {setting.type.__name__}, got {str(value)[:40]!r}",
                          param=setting.name) from None
+    # NaN compares false with every bound, so it passed the range check and reached the scoring.
+    if isinstance(result, float) and not math.isfinite(result):
+        raise QueryError(f"{origin}: expected a finite number, got {str(value)[:40]!r}", param=setting.name)
     if setting.minimum is not None and result < setting.minimum:
         raise QueryError(f"{origin}: must be at least {setting.minimum:g}", param=setting.name)
     if setting.maximum is not None and result > setting.maximum:
         raise QueryError(f"{origin}: must be at most {setting.maximum:g}", param=setting.name)
+    return result
+
+
+_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _boolean(setting: Setting, value: Any, origin: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    # A typo ("ture") must not quietly mean False.
+    result = _BOOLEANS.get(str(value).strip().lower())
+    if result is None:
+        raise QueryError(f"{origin}: expected one of 1/0, true/false, yes/no, on/off, got {str(value)[:40]!r}",
+                         param=setting.name)
     return result
 
 

@@ -19,12 +19,14 @@ import falcon.testing
 import pytest
 
 from searchsvc import indexer
+from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
 from searchsvc.errors import InputError
 from searchsvc.indexer import rebuild
 from searchsvc.settings import Settings
 from searchsvc.store import IndexDir
 from searchsvc.web import create_app
+from searchsvc.writer import IndexWriter
 
 from .live import ROOT
 
@@ -157,6 +159,31 @@ def test_the_bulk_api_answers_each_bad_record_and_writes_the_rest(fresh_index: P
                         headers={"Authorization": "Bearer k", "Content-Type": "application/json"})
     assert r.status_code == 400 and r.json["error"]["param"] == "body" and "UTF-8" in r.json["error"]["message"]
     assert c.simulate_get("/search", params={"q": "okapi"}).json["total"] == 3
+
+
+def test_an_index_inside_the_input_folder_is_not_read_as_input(tmp_path: Path):
+    # `searchsvc index .` with the default ./index: the API write journal is not articles.
+    src = tmp_path / "news"
+    src.mkdir()
+    _write(src / "a.jsonl", GOOD[:2])
+    ix = src / "index"
+    rebuild(ix, [src], settings=SETTINGS)
+    IndexWriter(ix, SETTINGS).put([Document(id="api1", title="Written through the API", body="okapi api")])
+    report = rebuild(ix, [src], settings=SETTINGS)
+    assert (report.documents, report.skipped) == (3, 0)  # with the API write re-applied
+    with SearchEngine(ix) as e:
+        assert {h.id for h in e.search("okapi").hits} == {"g1", "g2", "api1"}
+
+
+def test_skip_bad_counts_a_dangling_symlink_in_a_folder(tmp_path: Path):
+    src = tmp_path / "news"
+    src.mkdir()
+    _write(src / "a.jsonl", GOOD[:2])
+    (src / "b.jsonl").symlink_to(tmp_path / "deleted.jsonl")
+    with pytest.raises(InputError, match=r"b\.jsonl: cannot read: No such file"):
+        rebuild(tmp_path / "ix", [src], settings=SETTINGS)
+    report = rebuild(tmp_path / "ix", [src], skip_bad=True, settings=SETTINGS)
+    assert (report.documents, report.skipped) == (2, 1) and report.errors[0].source == str(src / "b.jsonl")
 
 
 def _write(path: Path, records: list[dict]) -> Path:

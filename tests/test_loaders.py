@@ -3,14 +3,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from searchsvc.document import Document
 from searchsvc.errors import InputError
-from searchsvc.loaders import iter_records, plan, read_unit, reuters
+from searchsvc.loaders import Unit, iter_records, plan, read_unit, reuters
 
 # Synthetic Reuters-21578-shaped SGML: latin-1 text, &#N; wire codes, a PEOPLE slug.
 SGML = (
@@ -122,7 +124,13 @@ ARTICLE_RE = re.compile(r"<REUTERS\b([^>]*)>(.*?)</REUTERS>", re.S)
 ])
 def test_reuters_articles_are_the_regular_expression_matches(text: str):
     want = [(m.start(), m.end(1), m.end(2)) for m in ARTICLE_RE.finditer(text)]
-    assert list(reuters._articles(text.encode("latin-1"))) == want
+    got = list(reuters._articles(text.encode("latin-1")))
+    assert [a for a in got if a[2] != -1] == want
+    # ... then the start tag no article closes, if any, so that a cut-off file is an error
+    after = want[-1][2] + len("</REUTERS>") if want else 0
+    unclosed = re.compile(r"<REUTERS\b").search(text, after)
+    assert [a[0] for a in got if a[2] == -1] == ([unclosed.start()] if unclosed else [])
+    assert all(a[2] != -1 for a in got[:-1])
 
 
 def test_reuters_tag_ends_where_the_regular_expression_sees_a_word_boundary():
@@ -183,3 +191,131 @@ def test_explicit_format_applies_to_unknown_extensions_only_in_folders(tmp_path:
 def test_missing_path_is_an_error(tmp_path: Path):
     [err] = list(iter_records([tmp_path / "nope"]))
     assert isinstance(err, InputError) and "no such file" in str(err)
+
+
+def _dangling_link(root: Path) -> None:
+    (root / "gone.txt").symlink_to(root / "nowhere.txt")
+    (root / "loop").symlink_to(root)  # a symlinked folder is not followed, so this cannot loop
+
+
+def _fifo(root: Path) -> None:
+    os.mkfifo(root / "pipe.jsonl")  # reading it would wait for a writer forever
+
+
+def _index_inside(root: Path) -> None:
+    # The layout store.py describes, with an API write in its journal (not an article).
+    ix = root / "index"
+    (ix / "gen-000001").mkdir(parents=True)
+    (ix / "CURRENT").write_text("gen-000001 2\n")
+    (ix / "journal.jsonl").write_text('{"op": "put", "doc": {"id": "x"}}\n')
+    (ix / ".build-1a2b").mkdir()
+    (ix / ".build-1a2b" / "part.jsonl").write_text("not JSON\n")
+    # A CURRENT file alone does not make an index folder: its articles are read.
+    (root / "sub").mkdir()
+    (root / "sub" / "CURRENT").write_text("x")
+    (root / "sub" / "b.txt").write_text("S\nT2\nbody\n")
+
+
+@pytest.mark.parametrize("setup, errors, titles", [
+    (_dangling_link, ["gone.txt: cannot read: No such file or directory"], ["T"]),
+    (_fifo, ["pipe.jsonl: not a regular file"], ["T"]),
+    (_index_inside, [], ["T", "T2"]),
+])
+def test_a_folder_walk_reads_articles_and_names_what_it_cannot_read(tmp_path: Path, setup, errors: list[str],
+                                                                     titles: list[str]):
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a.txt").write_text("S\nT\nbody\n")
+    setup(root)
+    units = plan([root])
+    # Checked before anything is read: reading the FIFO would block the test instead of failing it.
+    assert [str(u).removeprefix(f"{root}/") for u in units if isinstance(u, InputError)] == errors
+    assert [r.title if isinstance(r, Document) else str(r) for u in units if isinstance(u, Unit)
+            for r in read_unit(u)] == titles
+
+
+def test_an_index_folder_given_as_input_is_an_error(tmp_path: Path):
+    _index_inside(tmp_path)
+    [err] = list(iter_records([tmp_path / "index"]))
+    assert isinstance(err, InputError) and err.source == str(tmp_path / "index") and "index folder" in err.message
+
+
+@pytest.mark.parametrize("unlisted", ["b", "."])
+def test_a_folder_that_cannot_be_listed_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    unlisted: str):
+    # Permissions cannot stand in for this: the tests may run as root, who lists any folder.
+    for name, title in (("a", "T1"), ("b", "T2"), ("c", "T3")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(f"S\n{title}\nbody\n")
+    denied = os.path.normpath(tmp_path / unlisted)
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.path.normpath(path) == denied:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    got = [r.title if isinstance(r, Document) else r for r in iter_records([tmp_path])]
+    if unlisted == ".":
+        [err] = got
+    else:
+        assert got[0] == "T1" and got[2] == "T3"
+        err = got[1]
+    assert isinstance(err, InputError) and os.path.normpath(err.source) == denied
+    assert "cannot read folder: Permission denied" in str(err)
+
+
+CUT = SGML + '<REUTERS NEWID="11">\n<DATE>2-MAR-1987</DATE>\n<TEXT><BODY>cut short'
+
+
+@pytest.mark.parametrize("text, line, record_id, message", [
+    (CUT, 24, "11", "<REUTERS> without </REUTERS>"),
+    (SGML + "<REUTERS NEWID", 24, None, "<REUTERS> without </REUTERS>"),
+    (SGML + '<REUTERS NEWID="12">\n<TEXT><TITLE>T</TITLE>\n\n<BODY>no end\n</TEXT>\n</REUTERS>\n', 27, "12",
+     "<BODY> without </BODY>"),
+    (SGML + '<REUTERS\nNEWID="13"\n>\n<TEXT><TITLE>no end\n<BODY>b</BODY></TEXT>\n</REUTERS>\n', 27, "13",
+     "<TITLE> without </TITLE>"),
+    (SGML + '<REUTERS NEWID="14">\n<TOPICS><D>x</D>\n<TEXT><BODY>b</BODY></TEXT>\n</REUTERS>\n', 25, "14",
+     "<TOPICS> without </TOPICS>"),
+])
+def test_reuters_unclosed_elements_are_errors(tmp_path: Path, text: str, line: int, record_id: str | None,
+                                              message: str):
+    path = tmp_path / "reut2-000.sgm"
+    path.write_bytes(text.encode("latin-1"))
+    *good, err = list(iter_records([path]))
+    assert [r.id for r in good if isinstance(r, Document)] == ["7", "8"]
+    assert isinstance(err, InputError) and message in err.message
+    assert (err.source, err.line, err.record_id) == (str(path), line, record_id)
+    assert err.field == {"<REUTERS>": None, "<BODY>": "body", "<TITLE>": "title", "<TOPICS>": "section"}[
+        message.split()[0]]
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize("content, want", [
+    # only where the file starts: elsewhere it is still a bad record
+    (BOM + b'{"id": "1", "title": "t"}\n{"id": "2", "title": "t"}\n' + BOM + b'{"id": "3", "title": "t"}\n',
+     ["1", "2", 3]),
+    (BOM + b'\n{"id": "2", "title": "t"}\n', ["2"]),
+])
+def test_jsonl_may_start_with_a_byte_order_mark(tmp_path: Path, content: bytes, want: list):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(content)
+    assert [r.id if isinstance(r, Document) else r.line for r in iter_records([path])] == want
+
+
+def test_jsonl_pieces_of_a_file_with_a_byte_order_mark_read_every_line_once(tmp_path: Path):
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(BOM + "".join(json.dumps({"id": str(i), "title": "t"}) + "\n" for i in range(1, 201)).encode())
+    for chunk in (1, 31, 32, 33, 500):
+        ids = [r.id for u in plan([path], split_bytes=chunk) for r in read_unit(u)]
+        assert ids == [str(i) for i in range(1, 201)], chunk
+
+
+def test_seed_metadata_may_start_with_a_byte_order_mark(tmp_path: Path):
+    (tmp_path / "s1.txt").write_text("World\nA title\nBody.\n", encoding="utf-8")
+    (tmp_path / "metadata.json").write_bytes(BOM + json.dumps({"s1": {"published": "2025-05-08"}}).encode())
+    [doc] = list(iter_records([tmp_path]))
+    assert doc.published == dt.datetime(2025, 5, 8)

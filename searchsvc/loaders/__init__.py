@@ -2,7 +2,8 @@
 
 ``iter_records(paths)`` walks files and folders (recursively, in sorted order so
 rebuilds are reproducible) and picks a reader by extension or by an explicit
-``format``:
+``format``. A folder walk passes over hidden entries, searchsvc index folders and
+symlinked subfolders:
 
 =========  ==========================  =========================================
 format     extensions                  module
@@ -20,6 +21,8 @@ so one bad record never hides the rest: the caller decides whether to stop
 from __future__ import annotations
 
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,6 +44,10 @@ EXTENSIONS = {".txt": "text", ".jsonl": "jsonl", ".ndjson": "jsonl", ".sgm": "re
 _SPLITTERS = {"jsonl": jsonl.split, "reuters": reuters.split}
 #: Files a folder walk passes over without complaint.
 IGNORED_NAMES = {seedtext.METADATA_NAME, "README", "README.md", "README.txt", "LICENSE"}
+# An index folder's pointer file and generation folders (store.py); kept here, not imported, so that
+# readers depend on nothing but documents and errors.
+_CURRENT = "CURRENT"
+_GENERATION = re.compile(r"^gen-\d{6,}$")
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ def plan(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
     units: list[Unit | InputError] = []
     for raw in paths:
         path = Path(raw)
+        files: list[Path | InputError]
         if path.is_dir():
             files = list(_walk(path, format))
         elif path.is_file():
@@ -84,12 +92,23 @@ def plan(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
             units.append(InputError("no such file or folder", source=str(path)))
             continue
         for file in files:
+            if isinstance(file, InputError):
+                units.append(file)
+                continue
             fmt = format_of(file, format)
             if fmt is None:
                 units.append(InputError(f"unknown file type {file.suffix or '(none)'!r}; use --format "
                                         f"({', '.join(READERS)})", source=str(file)))
                 continue
-            size = file.stat().st_size
+            try:
+                st = file.stat()
+            except OSError as e:  # a dangling symlink, or a file removed since the folder was listed
+                units.append(InputError(f"cannot read: {e.strerror or e}", source=str(file)))
+                continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO or device in a folder would block or never end
+                units.append(InputError("not a regular file", source=str(file)))
+                continue
+            size = st.st_size
             label = _label(file, path)
             if fmt in _SPLITTERS and split_bytes and size > split_bytes:
                 units.extend(replace(u, label=label) for u in _SPLITTERS[fmt](str(file), size, split_bytes))
@@ -134,8 +153,26 @@ def _wanted(path: Path, format: str | None) -> bool:
     return by_ext is not None if format is None else by_ext in (format, None)
 
 
-def _walk(folder: Path, format: str | None) -> Iterator[Path]:
-    for root, dirs, files in os.walk(folder):
+def _is_index_folder(names: Iterable[str], folders: Iterable[str]) -> bool:
+    """Whether a folder holding these files and subfolders is a searchsvc index (the layout store.py describes).
+
+    An index's ``journal.jsonl`` is not articles; reading it (``searchsvc index .`` with the default
+    ``./index``) made every rebuild after an API write fail.
+    """
+    return _CURRENT in names and any(_GENERATION.match(d) for d in folders)
+
+
+def _walk(folder: Path, format: str | None) -> Iterator[Path | InputError]:
+    # os.walk passes over a folder it cannot list unless told: that would drop its articles unnoticed.
+    unlisted: list[OSError] = []
+    # Symlinked subfolders are not followed: a link to a parent would loop.
+    for root, dirs, files in os.walk(folder, onerror=unlisted.append):
+        yield from _unlisted(unlisted)
+        if _is_index_folder(files, dirs):
+            dirs[:] = []
+            if Path(root) == folder:
+                yield InputError("a searchsvc index folder, not articles", source=str(folder))
+            continue
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or name in IGNORED_NAMES:
@@ -143,6 +180,13 @@ def _walk(folder: Path, format: str | None) -> Iterator[Path]:
             path = Path(root, name)
             if _wanted(path, format):
                 yield path
+    yield from _unlisted(unlisted)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[InputError]:
+    for e in errors:
+        yield InputError(f"cannot read folder: {e.strerror or e}", source=str(e.filename or ""))
+    errors.clear()
 
 
 __all__ = ["EXTENSIONS", "READERS", "Record", "Unit", "format_of", "iter_records", "plan", "read_unit"]

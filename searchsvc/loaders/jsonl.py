@@ -2,8 +2,9 @@
 
 ``{"id": "...", "title": "...", "body": "...", "published": "2025-05-08",
 "section": "...", "people": [...], "dates": [...]}``; only ``id`` and some text
-are required. Blank lines are skipped. Each line is decoded and parsed on its
-own, so invalid UTF-8 or broken JSON costs only that line and the error names it.
+are required. Blank lines are skipped, and so is a byte order mark that opens the
+file. Each line is decoded and parsed on its own, so invalid UTF-8 or broken JSON
+costs only that line and the error names it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from ..document import Document
 from ..errors import InputError
 
+_BOM = b"\xef\xbb\xbf"
+
 
 def read(path: Path, max_chars: int, *, start: int = 0, end: int | None = None,
          first_line: int = 1, label: str | None = None) -> Iterator[Document | InputError]:
@@ -27,7 +30,10 @@ def read(path: Path, max_chars: int, *, start: int = 0, end: int | None = None,
         for lineno, raw in enumerate(f, first_line):
             if end is not None and pos >= end:
                 break
-            pos += len(raw)
+            if pos == 0 and raw.startswith(_BOM):  # Windows editors write one; only the file's start may have it
+                pos, raw = len(raw), raw[len(_BOM):]
+            else:
+                pos += len(raw)
             if not raw.strip():
                 continue
             yield parse_line(raw, source=source, line=lineno, max_chars=max_chars, provenance=label or path.name)

@@ -30,6 +30,8 @@ _TEXT = re.compile(r"<TEXT[^>]*>(.*?)</TEXT>", re.S)
 _D = re.compile(r"<D>(.*?)</D>", re.S)
 _ANY_TAG = re.compile(r"<[^>]+>")
 _CHARREF = re.compile(r"&#(\d+);")
+#: The document field each element the reader takes becomes.
+_FIELDS = {"TITLE": "title", "BODY": "body", "TOPICS": "section", "PEOPLE": "people"}
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -46,6 +48,12 @@ def read(path: Path, max_chars: int, label: str | None = None, *, start: int = 0
     for at, gt, close in _articles(data):
         line += data.count(b"\n", last, at)
         last = at
+        if close == -1:
+            # A truncated file: without this its last article would vanish unnoticed.
+            newid = _NEWID.search(data[at + _TAG_LEN:gt].decode("latin-1")) if gt != -1 else None
+            yield InputError("<REUTERS> without </REUTERS> (is the file cut short?)", source=source, line=line,
+                             record_id=newid.group(1) if newid else None)
+            continue
         # latin-1: one byte per character, so byte offsets are character offsets
         yield _article(data[at + _TAG_LEN:gt].decode("latin-1"), data[gt + 1:close].decode("latin-1"),
                        source=source, line=line, max_chars=max_chars, provenance=provenance)
@@ -79,7 +87,8 @@ def _articles(data: bytes) -> Iterator[tuple[int, int, int]]:
 
     The matches of ``<REUTERS\\b([^>]*)>(.*?)</REUTERS>`` (re.S) on the latin-1 text, found
     with bytes.find: the regular expression's lazy scan for the end tag was a quarter of
-    the reading time.
+    the reading time. Then, if a start tag follows the last match, one more triple for it
+    with ``-1`` as its end tag (and as its ``>`` if it has none): no article after it can end.
     """
     at = 0
     while (start := data.find(b"<REUTERS", at)) != -1:
@@ -90,6 +99,7 @@ def _articles(data: bytes) -> Iterator[tuple[int, int, int]]:
         gt = data.find(b">", after)
         end = data.find(b"</REUTERS>", gt + 1) if gt != -1 else -1
         if end == -1:  # no complete article from here on
+            yield start, gt, -1
             return
         yield start, gt, end
         at = end + len(b"</REUTERS>")
@@ -100,8 +110,15 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
     newid = _NEWID.search(attrs)
     if not newid:
         return InputError("<REUTERS> without NEWID", source=source, line=line)
-    title = _tag(inner, "TITLE")
-    body = _tag(inner, "BODY")
+    try:
+        title = _tag(inner, "TITLE")
+        body = _tag(inner, "BODY")
+        section = next(iter(_list(inner, "TOPICS")), "")
+        slugs = tuple(_slug_name(s) for s in _list(inner, "PEOPLE"))
+    except _Unclosed as e:
+        # Read as missing, an unclosed <BODY> gave an article with no body and no complaint.
+        return InputError(f"<{e.name}> without </{e.name}>", source=source, record_id=newid.group(1),
+                          field=_FIELDS[e.name], line=line + attrs.count("\n") + inner.count("\n", 0, e.offset))
     if not title and not body:
         # TYPE="UNPROC" articles have bare text inside <TEXT>.
         m = _TEXT.search(inner)
@@ -110,7 +127,7 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
         "id": newid.group(1),
         "title": title,
         "body": _strip_trailer(body),
-        "section": next(iter(_list(inner, "TOPICS")), ""),
+        "section": section,
         "source": provenance,
         "published": _published(inner),
     }
@@ -118,9 +135,15 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
         doc = Document.from_record(rec, source=source, line=line, max_chars=max_chars)
     except InputError as e:
         return e
-    slugs = tuple(_slug_name(s) for s in _list(inner, "PEOPLE"))
     # Hints, not given people (a record's "people" would be): merged with the extracted ones.
     return dataclasses.replace(doc, people=slugs) if slugs else doc
+
+
+class _Unclosed(Exception):
+    def __init__(self, name: str, offset: int) -> None:
+        super().__init__(name)
+        self.name = name
+        self.offset = offset
 
 
 def _element(inner: str, name: str) -> str | None:
@@ -128,9 +151,10 @@ def _element(inner: str, name: str) -> str | None:
     start = inner.find(f"<{name}>")
     if start == -1:
         return None
-    start += len(name) + 2
-    end = inner.find(f"</{name}>", start)
-    return inner[start:end] if end != -1 else None
+    end = inner.find(f"</{name}>", start + len(name) + 2)
+    if end == -1:
+        raise _Unclosed(name, start)
+    return inner[start + len(name) + 2:end]
 
 
 def _tag(inner: str, name: str) -> str:

@@ -68,7 +68,7 @@ def _metadata(folder: Path) -> dict[str, dict[str, Any]] | InputError:
 @lru_cache(maxsize=64)
 def _metadata_at(path: Path, inode: int, mtime_ns: int, size: int) -> dict[str, dict[str, Any]] | InputError:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # a leading BOM, as the .txt files allow
     except (OSError, ValueError) as e:
         return InputError(f"cannot read metadata: {e}", source=str(path))
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
