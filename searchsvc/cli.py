@@ -254,9 +254,11 @@ def _terminal(html_text: str) -> str:
     import html
     import re
 
-    if not sys.stdout.isatty():
-        return html_text
-    return html.unescape(re.sub(r"</?mark>", lambda m: "\033[0m" if "/" in m.group() else "\033[1m", html_text))
+    # Bold on a terminal; plain text in a pipe (grep, less, a file): never markup or entities
+    # like &#x27;, which are the JSON API's (--json keeps them).
+    tty = sys.stdout.isatty()
+    return html.unescape(re.sub(r"</?mark>", lambda m: "" if not tty else "\033[0m" if "/" in m.group()
+                                else "\033[1m", html_text))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
