@@ -227,6 +227,17 @@ def test_numbers_past_the_int_digit_limit_are_a_400(fresh_index: Path, content_t
     assert client.simulate_get("/health").json["documents"] == 8
 
 
+@pytest.mark.parametrize("method, path, content_type, body", [
+    ("PUT", "/documents/bom", "application/json", b'\xef\xbb\xbf{"title": "Okapi"}'),
+    ("POST", "/documents", "application/json", b'\xef\xbb\xbf[{"id": "bom", "title": "Okapi"}]'),
+    ("POST", "/documents", "application/x-ndjson", b'\xef\xbb\xbf{"id": "bom", "title": "Okapi"}\n'),
+])
+def test_a_body_may_start_with_a_byte_order_mark(client, method, path, content_type, body):
+    r = client.simulate_request(method, path, body=body, headers={**AUTH, "Content-Type": content_type})
+    assert r.status_code in (200, 201), r.text
+    assert client.simulate_get("/documents/bom").json["title"] == "Okapi"
+
+
 def test_put_with_a_null_id_takes_the_urls(client):
     r = client.simulate_put("/documents/n1", body=b'{"id": null, "title": "Okapi"}',
                             headers={**AUTH, "Content-Type": "application/json"})

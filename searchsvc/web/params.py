@@ -105,7 +105,8 @@ def body_bytes(req: falcon.Request, max_bytes: int) -> bytes:
     if length is not None and len(data) < length:  # the client stopped sending: never write part of it
         raise QueryError(f"the body ended after {len(data):,} of the {length:,} bytes its Content-Length "
                          "announced", param="body")
-    return data
+    # A byte order mark before the JSON (Windows tools write one), as the file loaders accept it
+    return data.removeprefix(b"\xef\xbb\xbf")
 
 
 def json_value(data: bytes, max_depth: int, what: str = "body") -> Any:
