@@ -35,10 +35,11 @@ from .errors import IndexBusyError, NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
 from .matching import Deadline, Evaluator, date_mask
+from .postings_cache import PostingsCache
 from .query import parse_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .schema import build_schema
-from .segments import PostingsCache, SegmentView
+from .segments import SegmentView
 from .settings import Settings
 from .store import IndexDir
 from .suggest import did_you_mean, suggest

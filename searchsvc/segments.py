@@ -9,9 +9,9 @@ The decoder reads Whoosh 2.7's ``W3`` postings format directly: a 4-byte
 ``W3Bl`` tag, then blocks of ``[int32 length (negative for the last block)]
 [pickled block info][zlib'd pickle of (delta-coded ids, weights, values)]``.
 ``tests/test_segments.py`` checks it against Whoosh's own matcher. Decoded lists
-are kept in a byte-bounded LRU shared by all segments (``PostingsCache``); a
+are kept in an LRU shared by all segments (:mod:`searchsvc.postings_cache`); a
 segment's files never change once written (deletions live in the table of
-contents), so cached arrays stay valid for the segment's life.
+contents), so cached arrays stay valid for the segment's life, and go with it.
 
 Per-document columns read once per segment: field lengths (Whoosh stores them
 as one byte each, decoded through its own table), the ``published`` int64
@@ -35,6 +35,7 @@ from whoosh.codec.whoosh3 import STORED_COLUMN, W3TermInfo
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 
+from .postings_cache import PostingsCache
 from .schema import TEXT_FIELDS
 
 #: Widest id (UTF-8 bytes) kept in a packed id array; see SegmentView.id_array.
@@ -50,38 +51,6 @@ EMPTY_IDS = np.zeros(0, dtype=np.int32)
 #: Characters of decoded stored documents kept per segment.
 STORED_MEMO_CHARS = 4 << 20
 EMPTY_TF = np.zeros(0, dtype=np.float32)
-
-
-class PostingsCache:
-    """LRU of decoded posting lists, bounded by the bytes of the arrays it holds."""
-
-    def __init__(self, max_bytes: int = 64 << 20) -> None:
-        self.max_bytes = max_bytes
-        self._data: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
-        self._sizes: dict[Any, int] = {}
-        self._bytes = 0
-
-    def get(self, key: Any) -> tuple[Any, Any] | None:
-        hit = self._data.get(key)
-        if hit is not None:
-            self._data.move_to_end(key)
-        return hit
-
-    def put(self, key: Any, value: tuple[Any, Any], extra: int = 0) -> None:
-        size = value[0].nbytes + getattr(value[1], "nbytes", 0) + extra
-        if size > self.max_bytes or key in self._data:
-            return
-        self._data[key] = value
-        self._sizes[key] = size
-        self._bytes += size
-        while self._bytes > self.max_bytes:
-            old, _ = self._data.popitem(last=False)
-            self._bytes -= self._sizes.pop(old)
-
-    def clear(self) -> None:
-        self._data.clear()
-        self._sizes.clear()
-        self._bytes = 0
 
 
 def decode_postings(buf: Any, offset: int, length: int,
@@ -369,6 +338,7 @@ class SegmentView:
         return hit
 
     def close(self) -> None:
+        self.cache.drop_segment(self.key)
         self.reader.close()
         if isinstance(self._map, mmap.mmap):
             self._map.close()
