@@ -379,7 +379,7 @@ class SearchEngine:
             doc = view.document(docnum)
             counts: dict[str, int] = {}
             for t in analyse(doc.title + " " + doc.title + " " + doc.body[:20_000]):
-                if t not in STOP_STEMS:  # "at", "new": common, but under the 50 % cut in a small index
+                if t not in STOP_STEMS:  # "at": common, yet under the 50 % cut of a small index
                     counts[t] = counts.get(t, 0) + 1
             from .scoring import idf
 

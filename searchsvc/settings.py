@@ -98,9 +98,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_json_depth", 32, "Deepest JSON nesting accepted in a request body.", int, 2, 1000),
     Setting("request_timeout", 30, "Seconds gunicorn lets a request run before recycling the worker.",
             int, 1, 3600),
-    Setting("worker_max_requests", 100_000, "Requests a gunicorn worker answers before it is replaced, give or take "
-            "10 % (0: never). A safety valve against slow leaks: a replacement costs ~0.4 s of CPU and a latency "
-            "spike, and worker memory stayed flat over 120,000 requests.", int, 0, 1_000_000_000),
+    Setting("worker_max_requests", 100_000, "Requests a gunicorn worker answers before it is replaced, plus up to "
+            "10 % so that workers are not replaced together (0: never). A safety valve against slow leaks: a "
+            "replacement costs ~0.4 s of CPU and a latency spike, and worker memory levels off (113-164 MB in the "
+            "soak and load runs of docs/reliability.md).", int, 0, 1_000_000_000),
     Setting("refresh_interval", 0.0, "Seconds between checks for a new index generation/commit (0: every request).",
             float, 0.0, 60),
     Setting("result_cache", 256, "Search results kept per worker, per index version (0: off; the benchmark "

@@ -3,7 +3,8 @@
 :class:`IndexWriter` is what ``searchsvc add``/``delete``, ``PUT``/``DELETE
 /documents`` and embedding apps call. Each call is one commit:
 
-1. take the index directory's write lock (a full rebuild takes it only to publish);
+1. take the index directory's write lock (a full rebuild takes it to read the journal
+   when it starts and to publish);
 2. open the live generation and let Whoosh's own writer stage the changes (it
    merges small segments as they pile up, which keeps queries fast after many
    single updates);

@@ -109,5 +109,5 @@ def test_workers_are_replaced_after_worker_max_requests_and_not_otherwise(fresh_
             time.sleep(0.05)
         after = s.worker_pids()
     assert statuses == [200] * 60  # a replacement fails no request
-    # 20 give or take 10 %: after 60 requests the first worker has been replaced
+    # 20 plus up to 10 %: after 60 requests the first worker has been replaced
     assert (after != before) == bool(max_requests), (before, after)

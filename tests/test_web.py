@@ -85,7 +85,6 @@ def test_search_parameters(readonly, query, expected_ids):
     ({"offset": "10001"}, "offset"), ({"match": "some"}, "match"), ({"sort": "random"}, "sort"),
     ({"from": "yesterday"}, "from"), ({"to": "2025-02-30"}, "to"), ({"facets": "maybe"}, "facets"),
     ({"from": "2025-05-01junk"}, "from"), ({"to": "2025-05-08T10:00:00Z"}, "to"),
-    ({"mentions_from": "\u0661\u0669\u0668\u0667"}, "mentions_from"),  # Arabic-Indic digits
     ({"q": "x" * 5000}, "q"), ({"q": " ".join(f"w{i}" for i in range(300))}, "q"),
     ({"people": [f"p{i}" for i in range(21)]}, "people"),
 ])
@@ -96,7 +95,7 @@ def test_bad_search_parameters(readonly, query, param):
 @pytest.mark.parametrize("query_string, param", [
     ("q=caf%E9", "q"),                       # latin-1, not UTF-8
     ("q=%C0%AE", "q"),                       # an overlong encoding
-    ("q=putin&people=J%FCrgen", "people"),
+    ("q=putin&people=J%FCrgen", "people"), ("q=%EF%BF%BD&people=J%FCrgen", "people"),
     ("q=oil&q=gas", "q"), ("q=oil&limit=5&limit=6", "limit"), ("q=oil&sort=newest&sort=oldest", "sort"),
     ("q=oil&limit=1_0", "limit"), ("q=oil&limit=%201", "limit"), ("q=oil&limit=%D9%A5", "limit"),
     ("q=oil&offset=" + "9" * 5000, "offset"),
@@ -253,13 +252,13 @@ def test_put_takes_json_only(client, content_type, status):
     r = client.simulate_put("/documents/ct", body=b'{"title": "Okapi"}', headers=headers)
     assert r.status_code == status, r.text
     if status == 415:
-        assert_error(r, 415, "unsupported_media_type")
+        assert_error(r, 415, "unsupported_media_type", "body")
         assert client.simulate_get("/documents/ct").status_code == 404
 
 
 def test_body_limit_is_413(client):
     r = client.simulate_put("/documents/x", json={"title": "t", "body": "x" * 5000}, headers=AUTH)
-    assert_error(r, 413, "payload_too_large")
+    assert_error(r, 413, "payload_too_large", "body")
 
 
 def test_bulk_json_array_and_json_lines(client):

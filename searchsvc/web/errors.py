@@ -82,7 +82,9 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTT
     code = _CODES.get(status, "http_error")
     message = ex.description or _DEFAULT_MESSAGES.get(status, "{title}").format(
         title=ex.title, method=req.method, path=req.path[:200])
-    send_error(resp, status, code, message, param=getattr(ex, "param", None))
+    # A body too large or of the wrong type: the body is the culprit (param names one in every error)
+    param = getattr(ex, "param", None) or ("body" if status in (413, 415) else None)
+    send_error(resp, status, code, message, param=param)
     headers = ex.headers or {}
     pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)  # falcon allows both
     for name, value in pairs:

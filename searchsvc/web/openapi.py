@@ -147,7 +147,7 @@ def build_spec(settings: Settings) -> dict[str, Any]:
                         "requestBody": body,
                         "responses": {"200": _json(_ref("WriteResult"), "Replaced"),
                                       "201": _json(_ref("WriteResult"), "Created"),
-                                      **_errors(400, 401, 403, 413, 503)}},
+                                      **_errors(400, 401, 403, 413, 415, 503)}},
                 "delete": {"summary": "Delete a document", "operationId": "deleteDocument", "security": BEARER,
                            "responses": {"200": _json(_ref("WriteResult"), "Deleted"),
                                          **_errors(400, 401, 403, 404, 503)}}},

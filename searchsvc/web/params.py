@@ -32,8 +32,10 @@ def single(req: falcon.Request, name: str) -> str | None:
 
 def _utf8(req: falcon.Request, name: str, value: str) -> str:
     # Falcon decodes percent-escapes that are not UTF-8 into U+FFFD: a client that sends latin-1
-    # must learn it, not get results for a query it did not type.
-    if "\ufffd" in value and "%EF%BF%BD" not in req.query_string.upper():
+    # must learn it, not get results for a query it did not type. Only a U+FFFD the client sent
+    # itself, as %EF%BF%BD in this parameter's own raw values, is a character like another.
+    if "\ufffd" in value and not any(key == name and "%EF%BF%BD" in raw.upper() for key, _, raw in
+                                     (pair.partition("=") for pair in req.query_string.split("&"))):
         raise QueryError(f"{name} is not valid UTF-8 (percent-encode UTF-8 bytes)", param=name)
     return value
 
