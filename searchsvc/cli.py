@@ -264,27 +264,19 @@ def _terminal(html_text: str) -> str:
 def cmd_extract(args: argparse.Namespace) -> int:
     from .document import parse_published
     from .extract import extract
+    from .loaders.jsonl import decode_line
 
     bad = 0
     # Bytes where there are any, so that invalid UTF-8 is one bad line and not the end of the run.
     for lineno, raw in enumerate(getattr(sys.stdin, "buffer", sys.stdin), 1):
+        if not raw.strip():
+            continue
         try:
-            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            if not line.strip():
-                continue
-            rec = json.loads(line)
+            rec = decode_line(raw, source="stdin", line=lineno)
             if not isinstance(rec, dict):
-                raise ValueError("not an object")
-        except UnicodeDecodeError as e:
-            problem = f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})"
-        except RecursionError:
-            problem = "invalid JSON: nested too deeply"
-        except ValueError as e:
-            problem = f"invalid JSON: {e}"
-        else:
-            problem = ""
-        if problem:
-            print(f"stdin:{lineno}: {problem}", file=sys.stderr)
+                raise InputError("expected a JSON object", source="stdin", line=lineno)
+        except InputError as e:
+            print(e, file=sys.stderr)
             bad += 1
             continue
         try:

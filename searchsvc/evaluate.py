@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, QueryError, SearchsvcError
+from .loaders.jsonl import decode_line
 from .settings import BY_NAME, Settings
 
 #: The measures reported, in ir-measures' names, and the one the comparison tests.
@@ -94,14 +95,7 @@ def iter_queries(path: str | Path) -> Iterator[tuple[int, str | int, str]]:
     for lineno, line in read_lines(path):
         if not line.strip():
             continue
-        try:
-            rec = json.loads(line)
-        except RecursionError:
-            raise InputError("JSON nested too deeply", source=source, line=lineno) from None
-        except json.JSONDecodeError as e:
-            raise InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=lineno) from None
-        except ValueError as e:  # a number of more than 4,300 digits (Python's int conversion limit)
-            raise InputError(f"invalid JSON: {str(e).split(';')[0]}", source=source, line=lineno) from None
+        rec = decode_line(line, source=source, line=lineno)
         if not isinstance(rec, dict):
             raise InputError(f'expected {{"id", "text"}}, got {_json_type(rec)}', source=source, line=lineno)
         for key in ("id", "text"):
@@ -122,6 +116,8 @@ def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
     try:
         with open(path, "rb") as f:  # bytes: a decoding error can then name its line
             for lineno, raw in enumerate(f, 1):
+                if lineno == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, as Windows tools write
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as e:

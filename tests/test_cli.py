@@ -100,9 +100,11 @@ GOOD = b'{"id": "d1", "text": "Talks are on May 9, 2025."}\n'
 @pytest.mark.parametrize("stdin, ids, code, message", [
     (GOOD + b'{"id": "d2", "text": "x"}\n\n', ["d1", "d2"], 0, ""),
     (GOOD + b"not json\n", ["d1"], 1, "stdin:2: invalid JSON"),
-    (GOOD + b"[1]\n", ["d1"], 1, "stdin:2: invalid JSON: not an object"),
+    (GOOD + b"[1]\n", ["d1"], 1, "stdin:2: expected a JSON object"),
     (b"[" * 200_000 + b"\n" + GOOD, ["d1"], 1, "stdin:1: invalid JSON: nested too deeply"),
     (b'{"id": "d0", "text": "caf\xe9"}\n' + GOOD, ["d1"], 1, "stdin:1: not valid UTF-8 (byte 0xe9 at column 26)"),
+    (b"\xef\xbb\xbf" + GOOD, ["d1"], 0, ""),  # a byte order mark may open the input
+    (GOOD + b"\xef\xbb\xbf" + GOOD, ["d1"], 1, "stdin:2: invalid JSON"),  # but not a later line
 ])
 def test_extract_reports_bad_lines_and_exits_1(stdin: bytes, ids: list[str], code: int, message: str,
                                                monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
@@ -162,7 +164,7 @@ def _queries_file(tmp_path: Path, content: bytes | None) -> Path:
     (b"missing", "q.jsonl: cannot read: No such file or directory"),
     (None, "q.jsonl: cannot read: Is a directory"),
     (b'{"id": "1", "text": "putin"}\n{"id": "2", "text": "caf\xe9"}\n', "q.jsonl:2: not valid UTF-8"),
-    (b"[" * 200_000 + b"\n", "q.jsonl:1: JSON nested too deeply"),
+    (b"[" * 200_000 + b"\n", "q.jsonl:1: invalid JSON: nested too deeply"),
     (b'{"id": "1", "text": null}\n', 'q.jsonl:1: "text" must be a string, got null'),
 ])
 def test_unreadable_queries_file(built_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],

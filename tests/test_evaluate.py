@@ -53,7 +53,7 @@ def test_bad_qrels_name_the_line(line: str, message: str):
     (['["1", "a"]'], 1, 'expected {"id", "text"}, got an array'),
     (['{"id": "1", "text": "a"}', '', '{"id": "1", "text": "b"}'], 3, "query id '1' is already on line 1"),
     (['{"id": "1", "text": "a"}', '{"id": 1, "text": "b"}'], 2, "query id '1' is already on line 1"),
-    (["[" * 200_000], 1, "JSON nested too deeply"),
+    (["[" * 200_000], 1, "invalid JSON: nested too deeply"),
     (['{"id": "1", "text": "a"'], 1, "invalid JSON"),
 ])
 def test_bad_query_records_name_the_line(tmp_path: Path, lines: list[str], line: int, message: str):
@@ -190,7 +190,7 @@ def _file(path: Path, content: bytes | None) -> Path:
     ("queries", b"missing", "{path}: cannot read: No such file or directory"),
     ("queries", None, "{path}: cannot read: Is a directory"),
     ("queries", b'{"id": "1", "text": "putin"}\n{"id": "2", "text": "\xff"}\n', "{path}:2: not valid UTF-8"),
-    ("queries", b"[" * 200_000 + b"\n", "{path}:1: JSON nested too deeply"),
+    ("queries", b"[" * 200_000 + b"\n", "{path}:1: invalid JSON: nested too deeply"),
     ("qrels", b"missing", "{path}: cannot read: No such file or directory"),
     ("qrels", None, "{path}: cannot read: Is a directory"),
     ("qrels", b"1 a2 1\n1 \xe9 1\n", "{path}:2: not valid UTF-8 (byte 0xe9 at column 3)"),
@@ -226,3 +226,11 @@ def test_cli_index_under_a_regular_file(files, capsys):
     q, shared, _ = files
     code = main(["evaluate", "--index", str(shared), "--queries", str(q), "--qrels", str(shared)])
     assert code == 3 and capsys.readouterr().err.endswith("that path is a file, or under one\n")
+
+
+def test_query_and_qrels_files_may_open_with_a_byte_order_mark(tmp_path: Path):
+    queries, qrels = tmp_path / "q.jsonl", tmp_path / "qrels.tsv"
+    queries.write_bytes(b'\xef\xbb\xbf{"id": "1", "text": "a"}\n')
+    qrels.write_bytes(b"\xef\xbb\xbf1 0 d1 1\n")
+    assert ev.read_queries(queries) == {"1": "a"}
+    assert "1" in ev.read_qrels(qrels)

@@ -63,20 +63,10 @@ def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int,
 
     ``provenance`` becomes the document's ``source`` unless the record names its own.
     """
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            return InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})",
-                              source=source, line=line)
     try:
-        rec = json.loads(raw)
-    except RecursionError:
-        return InputError("JSON nested too deeply", source=source, line=line)
-    except json.JSONDecodeError as e:
-        return InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=line)
-    except ValueError as e:  # a number of more than 4,300 digits (Python's int conversion limit)
-        return InputError(f"invalid JSON: {str(e).split(';')[0]}", source=source, line=line)
+        rec = decode_line(raw, source=source, line=line)
+    except InputError as e:
+        return e
     if not isinstance(rec, dict):
         return InputError(f"expected a JSON object, got {type(rec).__name__}", source=source, line=line)
     if provenance and "source" not in rec:
@@ -85,3 +75,28 @@ def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int,
         return Document.from_record(rec, source=source, line=line, max_chars=max_chars)
     except InputError as e:
         return e
+
+
+def decode_line(raw: bytes | str, *, source: str, line: int) -> Any:
+    """The JSON value of one line of a JSON Lines file (articles, queries, ``extract``'s input),
+    or an InputError naming the file and line: invalid UTF-8, invalid JSON, nesting past
+    Python's recursion limit, a number past its 4,300-digit limit. A byte order mark may open
+    line 1."""
+    if isinstance(raw, bytes):
+        if line == 1:
+            raw = raw.removeprefix(_BOM)
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})",
+                             source=source, line=line) from None
+    elif line == 1:
+        raw = raw.removeprefix("\ufeff")
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise InputError("invalid JSON: nested too deeply", source=source, line=line) from None
+    except json.JSONDecodeError as e:
+        raise InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=line) from None
+    except ValueError as e:  # a number of more than 4,300 digits: not a JSONDecodeError
+        raise InputError(f"invalid JSON: {str(e).split(';')[0]}", source=source, line=line) from None
