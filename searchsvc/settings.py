@@ -164,14 +164,15 @@ def coerce(setting: Setting, value: Any, *, origin: str) -> Any:
     return result
 
 
-_BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+#: The words a flag may be given as, in settings, HTTP parameters and the environment alike.
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
 
 def _boolean(setting: Setting, value: Any, origin: str) -> bool:
     if isinstance(value, bool):
         return value
     # A typo ("ture") must not quietly mean False.
-    result = _BOOLEANS.get(str(value).strip().lower())
+    result = BOOLEANS.get(str(value).strip().lower())
     if result is None:
         raise QueryError(f"{origin}: expected one of 1/0, true/false, yes/no, on/off, got {str(value)[:40]!r}",
                          param=setting.name)

@@ -13,10 +13,9 @@ from typing import Any
 import falcon
 
 from ..errors import QueryError
+from ..settings import BOOLEANS
 
 _INTEGER = re.compile(r"-?[0-9]+")
-TRUE = {"1", "true", "yes", "on"}
-FALSE = {"0", "false", "no", "off"}
 
 
 def single(req: falcon.Request, name: str) -> str | None:
@@ -81,11 +80,10 @@ def flag(req: falcon.Request, name: str, default: bool) -> bool:
     raw = single(req, name)
     if raw is None or raw == "":
         return default
-    if raw.lower() in TRUE:
-        return True
-    if raw.lower() in FALSE:
-        return False
-    raise QueryError(f"{name} must be true or false", param=name)
+    value = BOOLEANS.get(raw.lower())
+    if value is None:
+        raise QueryError(f"{name} must be true or false", param=name)
+    return value
 
 
 def body_bytes(req: falcon.Request, max_bytes: int) -> bytes:
