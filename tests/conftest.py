@@ -48,6 +48,19 @@ CORPUS = [
 ]
 
 
+#: ``input_file(path, MISSING)`` leaves the path absent.
+MISSING = b"missing"
+
+
+def input_file(path: Path, content: bytes | None) -> Path:
+    """An input for error tests: ``content`` written, a folder for None, nothing for MISSING."""
+    if content is None:
+        path.mkdir()
+    elif content != MISSING:
+        path.write_bytes(content)
+    return path
+
+
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path

@@ -13,6 +13,8 @@ import pytest
 from searchsvc.cli import main, usage_message
 from searchsvc.errors import QueryError
 
+from .conftest import input_file
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -151,15 +153,6 @@ def test_index_under_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert err.startswith("error: no index at ") and err.endswith("that path is a file, or under one\n")
 
 
-def _queries_file(tmp_path: Path, content: bytes | None) -> Path:
-    path = tmp_path / "q.jsonl"
-    if content is None:
-        path.mkdir()
-    elif content != b"missing":
-        path.write_bytes(content)
-    return path
-
-
 @pytest.mark.parametrize("content, message", [
     (b"missing", "q.jsonl: cannot read: No such file or directory"),
     (None, "q.jsonl: cannot read: Is a directory"),
@@ -169,7 +162,7 @@ def _queries_file(tmp_path: Path, content: bytes | None) -> Path:
 ])
 def test_unreadable_queries_file(built_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                  content: bytes | None, message: str):
-    queries = _queries_file(tmp_path, content)
+    queries = input_file(tmp_path / "q.jsonl", content)
     code, _, err = call(capsys, "search", "--index", str(built_index), "--queries", str(queries))
     assert code == 1 and err.startswith(f"error: {tmp_path}/{message}") and err.count("\n") == 1
 

@@ -12,6 +12,8 @@ from searchsvc import evaluate as ev
 from searchsvc.cli import main
 from searchsvc.errors import InputError, QueryError
 
+from .conftest import input_file
+
 QRELS = {"q1": {"d1": 1, "d2": 2, "d3": 0}, "q2": {"d4": 1}, "q3": {"d9": 1}, "q4": {"d5": 0}}
 RUN = {
     "q1": {"d3": 3.0, "d1": 2.0, "x": 1.5, "d2": 1.0},  # relevant at ranks 2 and 4
@@ -178,14 +180,6 @@ def _means(out: str) -> str:
     return out.splitlines()[1]
 
 
-def _file(path: Path, content: bytes | None) -> Path:
-    if content is None:
-        path.mkdir()
-    elif content != b"missing":
-        path.write_bytes(content)
-    return path
-
-
 @pytest.mark.parametrize("which, content, message", [
     ("queries", b"missing", "{path}: cannot read: No such file or directory"),
     ("queries", None, "{path}: cannot read: Is a directory"),
@@ -203,7 +197,7 @@ def _file(path: Path, content: bytes | None) -> Path:
 def test_cli_bad_files_are_one_line_errors(built_index: Path, files, capsys, which: str, content: bytes | None,
                                            message: str):
     q, shared, _ = files
-    path = _file(q.parent / f"other.{which}", content)
+    path = input_file(q.parent / f"other.{which}", content)
     args = {"queries": str(q), "qrels": str(shared), which: str(path)}
     code = main(["evaluate", "--index", str(built_index), "--queries", args["queries"], "--qrels", args["qrels"]])
     out, err = capsys.readouterr()
