@@ -273,13 +273,15 @@ class SearchEngine:
                                took_ms=round((time.perf_counter() - started) * 1000, 3))
             filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
             deadline = Deadline(s.query_time_limit)
-            ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(parsed.query)
+            ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline,
+                           stops=parsed.stops).run(parsed.query)
             mask = ev.mask if filters is None else ev.mask & filters
             relaxed = False
             strict_total = int(np.count_nonzero(mask))
             if relax and match == "all" and not strict_total and len({t.term for t in ev.terms}) > 1:
                 any_parsed = parse_query(query, "any", s)
-                ev_any = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline).run(any_parsed.query)
+                ev_any = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline,
+                                   stops=any_parsed.stops).run(any_parsed.query)
                 any_mask = ev_any.mask if filters is None else ev_any.mask & filters
                 if any_mask.any():
                     ev, mask, relaxed = ev_any, any_mask, True

@@ -86,10 +86,13 @@ class Deadline:
 
 
 class Evaluator:
-    def __init__(self, view: IndexView, *, max_expansions: int, deadline: Deadline) -> None:
+    def __init__(self, view: IndexView, *, max_expansions: int, deadline: Deadline,
+                 stops: frozenset[str] = STOP_STEMS) -> None:
         self.view = view
         self.max_expansions = max_expansions
         self.deadline = deadline
+        #: Stems not scored inside a phrase: the query's stopwords (see query.stop_stems).
+        self.stops = stops
         self.terms: list[ScoreTerm] = []
         self.marks = Marks()
         self.warnings: list[str] = []
@@ -188,7 +191,7 @@ class Evaluator:
             mask[self._phrase_docs(f, words, max(int(q.slop), 1))] = True
         if positive:
             # A phrase's stopwords must match in place but, as in a word query, are not scored.
-            scored = [w for w in words if w not in STOP_STEMS] or words
+            scored = [w for w in words if w not in self.stops] or words
             for w in scored:
                 self.terms.append(ScoreTerm(w, fields, boost))
             self.marks.phrases.append((fields, tuple(words)))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from whoosh import qparser
 from whoosh import query as wq
 
-from .analysis import STOP_STEMS, terms, words
+from .analysis import STOPWORDS, stem, terms, words
 from .errors import QueryError
 from .schema import ExactList, NewsText, build_schema
 from .settings import Settings
@@ -57,6 +57,8 @@ class ParsedQuery:
     query: wq.Query
     #: The surface words of the query (for did-you-mean).
     words: tuple[str, ...]
+    #: The stems that stand for its stopwords (:func:`stop_stems`): not scored.
+    stops: frozenset[str] = frozenset()
 
 
 def _parse_schema():
@@ -87,6 +89,7 @@ def _parser(match: str) -> qparser.QueryParser:
 
 _PARSERS = {m: _parser(m) for m in MATCH_MODES}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb", '"'))
 
 
 def parse_query(text: str, match: str = "all", settings: Settings | None = None) -> ParsedQuery:
@@ -100,6 +103,7 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
         raise QueryError(f"query is {len(text):,} characters; the limit is {settings.max_query_chars:,}",
                          param="q")
     text = _CONTROL.sub(" ", text).strip()  # NUL breaks Whoosh's parser; "\x01" alone is no query either
+    text = text.translate(_QUOTES)  # “oil prices” pasted from an article or typed on a phone is a phrase
     surface = tuple(words(text))
     if not text or text == "*":
         return ParsedQuery(text, match, wq.Every(), surface)
@@ -117,14 +121,15 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
             q = _words_query(terms(text), match)
         if q is wq.NullQuery:
             q = _words_query(terms(text), match)
-    q = _drop_stopwords(q)
+    stops = stop_stems(surface)
+    q = _drop_stopwords(q, stops)
     n = count_leaves(q)
     if n > settings.max_query_terms:
         raise QueryError(f"query has {n:,} terms; the limit is {settings.max_query_terms:,}", param="q")
     boost = largest_boost(q)
     if not boost <= MAX_BOOST:  # also NaN: an overflowing ^999... made every score NaN
         raise QueryError(f"boosts may multiply to at most {MAX_BOOST:,.0f}", param="q")
-    return ParsedQuery(text, match, q, surface)
+    return ParsedQuery(text, match, q, surface, stops)
 
 
 #: The largest weight ``^boost`` marks may give a term (nested groups multiply).
@@ -174,6 +179,14 @@ def _flatten(q: wq.Query) -> wq.Query:
                 kids.append(c)
         if not kids:
             return wq.NullQuery
+        negated = [c.query for c in kids if isinstance(c, wq.Not)]
+        if negated and isinstance(q, wq.Or):
+            # "oil gas NOT japan" with match=any: Whoosh makes Or(oil, gas, Not(japan)), which
+            # matches every document without Japan. Meant: (oil OR gas) and not Japan.
+            positive = [c for c in kids if not isinstance(c, wq.Not)]
+            a = (positive[0] if len(positive) == 1 and q.boost == 1.0 else wq.Or(positive, boost=q.boost)
+                 ) if positive else wq.Every()
+            return wq.AndNot(a, negated[0] if len(negated) == 1 else wq.Or(negated))
         if len(kids) == 1 and q.boost == 1.0:
             return kids[0]
         return type(q)(kids, boost=q.boost)
@@ -192,23 +205,34 @@ def _flatten(q: wq.Query) -> wq.Query:
     return q
 
 
-def _drop_stopwords(q: wq.Query) -> wq.Query:
+def stop_stems(surface: tuple[str, ...] | list[str]) -> frozenset[str]:
+    """The stems that stand for stopwords in this query, and only for stopwords.
+
+    Terms are stems, and some ordinary words share a stopword's stem ("underlying" and
+    "under", "downing" and "down", "others" and "other", "owned" and "own"): deciding by
+    the stem dropped them from queries ("downing street" searched "street" alone).
+    """
+    stops = {stem(w) for w in surface if w in STOPWORDS}
+    return frozenset(stops.difference(stem(w) for w in surface if w not in STOPWORDS))
+
+
+def _drop_stopwords(q: wq.Query, stops: frozenset[str]) -> wq.Query:
     """Remove stopword terms from And/Or groups of words (never all of a group, never in phrases)."""
     if isinstance(q, (wq.And, wq.Or)):
-        subs = [_drop_stopwords(c) for c in q.subqueries]
-        kept = [c for c in subs if not _is_stop(c)] or subs
+        subs = [_drop_stopwords(c, stops) for c in q.subqueries]
+        kept = [c for c in subs if not _is_stop(c, stops)] or subs
         if len(kept) == 1:
             return kept[0]
         return type(q)(kept, boost=q.boost)
     if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
-        return type(q)(_drop_stopwords(q.a), _drop_stopwords(q.b))
+        return type(q)(_drop_stopwords(q.a, stops), _drop_stopwords(q.b, stops))
     if isinstance(q, wq.Not):
-        return wq.Not(_drop_stopwords(q.query), boost=q.boost)
+        return wq.Not(_drop_stopwords(q.query, stops), boost=q.boost)
     return q
 
 
-def _is_stop(q: wq.Query) -> bool:
-    return isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD and q.text in STOP_STEMS and q.boost == 1.0
+def _is_stop(q: wq.Query, stops: frozenset[str]) -> bool:
+    return isinstance(q, wq.Term) and q.fieldname == DEFAULT_FIELD and q.text in stops and q.boost == 1.0
 
 
 def count_leaves(q: wq.Query) -> int:

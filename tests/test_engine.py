@@ -398,3 +398,51 @@ def test_similar_ignores_stopwords_however_rare(tmp_path: Path):
     with SearchEngine(tmp_path / "ix") as e:
         similar = e.similar("target")
         assert ids(similar) == ["walrus"]  # "at" is in 3 of 13 documents, yet no reason to be alike
+
+
+SEMANTICS_DOCS = [
+    {"id": "s1", "title": "Downing Street statement", "body": "The prime minister spoke in Downing Street."},
+    {"id": "s2", "title": "Street food", "body": "Street food stalls opened on the high street."},
+    {"id": "s3", "title": "Underlying inflation", "body": "Underlying inflation rose, others said."},
+    {"id": "s4", "title": "Bridge works", "body": "Work under the bridge and on oil prices in Japan."},
+    {"id": "s5", "title": "Oil and gas", "body": "Oil prices fell; gas held."},
+    {"id": "s6", "title": "Gas in Japan", "body": "Japan bought gas."},
+]
+
+
+@pytest.fixture(scope="module")
+def semantics(tmp_path_factory) -> SearchEngine:
+    from searchsvc.indexer import rebuild
+
+    folder = tmp_path_factory.mktemp("semantics")
+    path = folder / "docs.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in SEMANTICS_DOCS))
+    rebuild(folder / "ix", [path])
+    return SearchEngine(folder / "ix")
+
+
+@pytest.mark.parametrize("query, match, expected", [
+    # ordinary words whose stem is a stopword's ("downing"/"down", "underlying"/"under",
+    # "others"/"other") were dropped as stopwords
+    ("downing street", "all", ["s1"]),
+    ("underlying inflation", "all", ["s3"]),
+    ("others said", "all", ["s3"]),
+    ("under the bridge", "all", ["s4"]),          # "under" and "the" are stopwords here
+    # NOT in an any-word query excludes; it does not match everything without the word
+    ("oil gas NOT japan", "any", ["s5"]),
+    ("oil gas -japan", "any", ["s5"]),
+    ("NOT japan", "any", ["s1", "s2", "s3", "s5"]),
+    # curly and angle quotes make a phrase, as straight ones do
+    ("\u201coil prices\u201d", "all", ["s4", "s5"]),
+    ("\u201cprices oil\u201d", "all", []),
+    ("\u00abgas held\u00bb", "all", ["s5"]),
+])
+def test_query_semantics_against_what_the_documents_say(semantics: SearchEngine, query: str, match: str,
+                                                        expected: list[str]):
+    results = semantics.search(query, match=match, limit=20, relax=False)
+    assert sorted(ids(results)) == expected and results.total == len(expected)
+
+
+def test_a_relaxed_query_keeps_its_not(semantics: SearchEngine):
+    results = semantics.search("oil zebra NOT japan")  # nothing has both: relaxed to any word
+    assert results.relaxed and ids(results) == ["s5"]

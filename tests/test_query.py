@@ -16,7 +16,7 @@ from searchsvc.settings import Settings
     ('"power of siberia"', "all", 'text:"power of siberia"'),  # never inside phrases
     ("KENNEDY AND NOT CUBA", "any", "(text:kennedi OR text:cuba)"),  # ALL CAPS: words, not operators
     ("Kennedy AND NOT Cuba", "any", "(text:kennedi AND NOT text:cuba)"),
-    ("shake-ups in 2025-05", "any", "(text:shake OR text:2025 OR text:05)"),
+    ("shake-ups in 2025-05", "any", "(text:shake OR text:up OR text:2025 OR text:05)"),  # "ups" is no stopword
     ("a -b", "all", "(text:a ANDNOT text:b)"),
     ("people:putin", "all", "people:putin"),
     ("Meetings*", "all", "text:meetings*"),
