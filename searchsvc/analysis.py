@@ -68,6 +68,12 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def value_key(value: str) -> str:
+    """What makes two people or sections the same for filters and facets: case and accents
+    ignored ("José Pérez" is "Jose Perez"), as word search ignores them."""
+    return fold(value.casefold())
+
+
 def words(text: str) -> list[str]:
     """Lower-cased, accent-folded words of ``text``, in order (no stemming)."""
     text = text.lower()

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .analysis import value_key
 from .view import IndexView
 
 FACETS = ("people", "section", "years", "mentioned_years")
@@ -32,7 +33,7 @@ def facet_counts(view: IndexView, mask: np.ndarray, limit: int = 10) -> dict[str
 
 
 def _pair_counts(view: IndexView, field: str, mask: np.ndarray, limit: int) -> list[dict[str, Any]]:
-    pairs = view.pairs(field, key=str.casefold)
+    pairs = view.pairs(field, key=value_key)
     if not len(pairs.docs):
         return []
     counts = np.bincount(pairs.codes[mask[pairs.docs]], minlength=len(pairs.names))

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import STOP_STEMS, fold, prefix_stem, stem
+from .analysis import STOP_STEMS, fold, prefix_stem, stem, value_key
 from .errors import QueryError, QueryTimeoutError
 from .positions import adjacent_docs, decode_positions, in_sequence
 from .schema import TEXT_FIELDS, published_key
@@ -170,7 +170,7 @@ class Evaluator:
 
     def exact_casefold(self, fieldname: str, value: str) -> np.ndarray:
         """Documents whose exact-term ``fieldname`` equals ``value`` ignoring case."""
-        pairs = self.view.pairs(fieldname, key=str.casefold)
+        pairs = self.view.pairs(fieldname, key=value_key)
         mask = self._none()
         code = pairs.book.code(value.strip())
         if code is not None:

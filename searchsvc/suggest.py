@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
-from .analysis import fold, prefix_stem, stem
+from .analysis import fold, prefix_stem, stem, value_key
 from .matching import MAX_FUZZY_CHARS
 from .view import IndexView
 
@@ -106,7 +106,7 @@ def suggest(view: IndexView, prefix: str, limit: int = 10,
     if not text:
         return []
     out: list[tuple[int, str, str]] = []
-    pairs = view.pairs("person", key=str.casefold)
+    pairs = view.pairs("person", key=value_key)
     if len(pairs.names):
         counts = np.bincount(pairs.codes[view.live[pairs.docs]], minlength=len(pairs.names))
         for code, folded in enumerate(_folded_names(pairs.book)):

@@ -29,6 +29,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.automata.lev import levenshtein_automaton
 
+from .analysis import value_key
 from .document import Document, date_bounds
 from .positions import sorted_intersection
 from .schema import build_schema, document_from_stored
@@ -134,7 +135,7 @@ class IndexView:
         self.published_year  # noqa: B018
         self.mentioned  # noqa: B018
         for field in ("person", "section"):
-            self.pairs(field, key=str.casefold)
+            self.pairs(field, key=value_key)
 
     # -- documents -----------------------------------------------------------
 

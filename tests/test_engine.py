@@ -446,3 +446,21 @@ def test_query_semantics_against_what_the_documents_say(semantics: SearchEngine,
 def test_a_relaxed_query_keeps_its_not(semantics: SearchEngine):
     results = semantics.search("oil zebra NOT japan")  # nothing has both: relaxed to any word
     assert results.relaxed and ids(results) == ["s5"]
+
+
+def test_people_and_sections_ignore_accents_as_word_search_does(tmp_path: Path):
+    from searchsvc.indexer import rebuild
+
+    docs = [{"id": "m1", "title": "Goal", "body": "A goal.", "people": ["Thomas Müller"], "section": "Économie"},
+            {"id": "p1", "title": "Vote", "body": "A vote.", "people": ["José Pérez"], "section": "Economie"},
+            {"id": "p2", "title": "Vote again", "body": "Another vote.", "people": ["Jose Perez"]},
+            {"id": "x1", "title": "Other", "body": "Nothing.", "people": ["Ann Lee"]}]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        assert ids(e.search("", people=["Thomas Muller"])) == ["m1"]
+        assert sorted(ids(e.search("", people=["JOSE PÉREZ"]))) == ["p1", "p2"]
+        assert sorted(ids(e.search("", section="economie"))) == ["m1", "p1"]
+        people = {f["value"]: f["count"] for f in e.search("", facets=True).facets["people"]}
+        assert people.get("José Pérez", people.get("Jose Perez")) == 2 and len(people) == 3
