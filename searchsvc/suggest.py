@@ -152,9 +152,12 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
     if not words or len(words) > 12:
         return None
     vocab = vocabulary(view)
+    names = _name_words(view)
     fixes: dict[str, str] = {}
     for word in dict.fromkeys(words):
         check()
+        if word in names:  # a word of a name the index knows is no typo ("Delors" is not "dlr")
+            continue
         s = stem(word)
         df = view.df(s)
         if df <= MAYBE_TYPO_DF and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
@@ -165,7 +168,17 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
         return None
     pattern = re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, sorted(fixes, key=len, reverse=True)))
                          + r")(?![^\W_])", re.IGNORECASE)
-    return pattern.sub(lambda m: _like(m.group(), fixes.get(fold(m.group().lower()), m.group())), query)
+    fixed = pattern.sub(lambda m: _like(m.group(), fixes.get(fold(m.group().lower()), m.group())), query)
+    return fixed if fixed != query else None  # never "did you mean" the very query
+
+
+def _name_words(view: IndexView) -> frozenset[str]:
+    """The words of every person name in the index, case and accents folded (built once per view)."""
+    cached = view.__dict__.get("_name_words")
+    if cached is None:
+        book = view.pairs("person", key=value_key).book
+        cached = view.__dict__["_name_words"] = frozenset(w for name in book.code_of for w in name.split())
+    return cached
 
 
 def _like(original: str, fix: str) -> str:

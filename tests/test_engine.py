@@ -464,3 +464,19 @@ def test_people_and_sections_ignore_accents_as_word_search_does(tmp_path: Path):
         assert sorted(ids(e.search("", section="economie"))) == ["m1", "p1"]
         people = {f["value"]: f["count"] for f in e.search("", facets=True).facets["people"]}
         assert people.get("José Pérez", people.get("Jose Perez")) == 2 and len(people) == 3
+
+
+def test_did_you_mean_leaves_names_alone_and_never_repeats_the_query(tmp_path: Path):
+    from searchsvc.indexer import rebuild
+
+    docs = [{"id": f"d{i}", "title": f"Dollar note {i}", "body": "The dlr rose against the yen."} for i in range(60)]
+    docs += [{"id": "n1", "title": "Delors speaks", "body": "Commission president Delors spoke.",
+              "people": ["Jacques Delors"]},
+             {"id": "n2", "title": "Pöhl speaks", "body": "Bundesbank chief Pöhl spoke.", "people": ["Karl Otto Pöhl"]}]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        assert e.search("poehl").did_you_mean == "pohl"  # a word the index lacks still gets one
+        for query in ("Delors", "Pöhl", "Pohl"):
+            assert e.search(query).did_you_mean is None, query
