@@ -338,3 +338,52 @@ def test_api_errors_are_shown_politely(page_and_watch, playwright_api):
     expect(page.locator("#status")).to_have_text("The search could not run.")
     # Chromium logs the failed fetch itself; that is the only console message allowed.
     watch.assert_clean(page, allowed_console=r"status of 400 \(BAD REQUEST\)|status of 400 \(Bad Request\)")
+
+
+@pytest.mark.parametrize("code, retry, shown", [
+    ("query_timeout", "1", r"^That search took too long and was stopped: the query ran past 2 s\.$"),
+    ("index_missing", "10",
+     r"^There is nothing to search yet: the index is being built\. Please try again in 10 seconds\.$"),
+    ("index_busy", "1", r"^The search service is busy right now\. Please try again in 1 second\.$"),
+])
+def test_each_503_says_what_happened(page_and_watch, playwright_api, code, retry, shown):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    body = {"error": {"status": 503, "code": code, "message": "the query ran past 2 s", "retry_after": int(retry)}}
+    page.route(re.compile(r"/search\?"), lambda route: route.fulfill(status=503, json=body,
+                                                                     headers={"Retry-After": retry}))
+    page.goto("/?q=oil")
+    expect(page.locator("#notices [role=alert]")).to_have_text(re.compile(shown))
+    watch.assert_clean(page, allowed_console=r"status of 503")
+
+
+def test_a_query_too_long_for_a_web_address_is_not_sent(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    page.goto("/")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if "/search?" in r.url else None)
+    page.fill("#q", "Путин " * 300)  # 1,800 characters, 10,000 bytes percent-encoded
+    page.press("#q", "Enter")
+    expect(page.locator("#notices [role=alert]")).to_have_text(re.compile(r"^That search is too long: shorten it"))
+    assert sent == []
+    watch.assert_clean(page)
+
+
+def test_publication_date_times_show_as_days(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+
+    def with_times(route) -> None:  # as the API answers for Reuters: a date and a time
+        response = route.fetch()
+        body = response.json()
+        for hit in body["hits"]:
+            hit["published"] = "1987-02-26T15:01:01"
+        route.fulfill(response=response, json=body)
+
+    page.route(re.compile(r"/search\?"), with_times)
+    page.goto("/?q=putin")
+    first = page.locator("#hits > li time").first
+    expect(first).to_be_visible()
+    assert "T15" not in first.inner_text() and "1987" in first.inner_text() and "26" in first.inner_text()
+    watch.assert_clean(page)

@@ -12,9 +12,17 @@ export class ApiError extends Error {
   }
 }
 
+// The server refuses a request line longer than 8,190 bytes (gunicorn's limit) before the app
+// can answer in JSON; percent-encoding makes a Cyrillic or Chinese query 6-9 times longer.
+const MAX_URL_BYTES = 8000;
+
 /** GET path?params as JSON; throws ApiError (or the AbortError of a cancelled call). */
 export async function getJSON(path, params, signal) {
   const url = params ? `${path}?${params}` : path;
+  if (url.length > MAX_URL_BYTES) {
+    throw new ApiError({ status: 414, code: "too_long", param: "q",
+                         message: "shorten it (it does not fit in a web address)" });
+  }
   let response;
   try {
     response = await fetch(url, { signal, headers: { Accept: "application/json" } });

@@ -19,7 +19,8 @@ export function formatMs(ms) {
 
 /** "2025-05-08" -> "8 May 2025", "2025-05" -> "May 2025", "2025" -> "2025"; anything else unchanged. */
 export function formatDate(value) {
-  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value ?? "");
+  // A mentioned date is YYYY, YYYY-MM or YYYY-MM-DD; `published` is a date-time: shown as its day.
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T[\d:.]+Z?)?)?)?$/.exec(value ?? "");
   if (!m) return value ?? "";
   const [, y, mo, d] = m;
   if (!mo) return y;

@@ -46,11 +46,13 @@ function noResults(state, total) {
 /** A failed call, said politely; the API's message names what to change. */
 export function errorNotice(error) {
   let text;
+  const wait = error.retryAfter ? ` Please try again in ${plural(error.retryAfter, "second", "seconds")}.` : " Please try again shortly.";
   if (error.code === "network") text = "The search service could not be reached. Check your connection and try again.";
-  else if (error.status === 503) {
-    const wait = error.retryAfter ? ` Please try again in ${plural(error.retryAfter, "second", "seconds")}.` : " Please try again shortly.";
-    text = `The search service is busy right now.${wait}`;
-  } else if (error.status === 400) {
+  else if (error.code === "query_timeout") text = `That search took too long and was stopped: ${error.message}.`;
+  else if (error.code === "index_missing") text = `There is nothing to search yet: the index is being built.${wait}`;
+  else if (error.code === "too_long") text = `That search is too long: ${error.message}.`;
+  else if (error.status === 503) text = `The search service is busy right now.${wait}`;
+  else if (error.status === 400) {
     text = `That search could not run: ${error.message}${error.param ? ` (parameter “${error.param}”)` : ""}.`;
   } else {
     text = `Sorry, something went wrong: ${error.message}`;
