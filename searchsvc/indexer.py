@@ -133,7 +133,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     journal = Journal(store.path)
     # Under the write lock: an append that is then refused (and truncated) must not be
     # half in this snapshot.
-    with store.write_lock(settings.lock_timeout):
+    with store.write_lock(_lock_wait(settings)):
         # A discarding rebuild does not read the entries it drops: one that cannot be replayed
         # must not stand in the way of the rebuild meant to get rid of it.
         overrides, replay_from = ({}, journal.end()) if discard else journal.snapshot()
@@ -178,7 +178,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     write_toc(storage, schema, segments)
     ix = storage.open_index(schema=schema)
     write_vocabulary(build, display_words(words))
-    with store.write_lock(settings.lock_timeout):
+    with store.write_lock(_lock_wait(settings)):
         # API writes that arrived while this build ran: apply them too, then go live. A discarding
         # rebuild drops the writes made before it started, not those acknowledged while it ran.
         late = journal.final_state(replay_from)
@@ -198,6 +198,13 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     report.documents = doc_count
     if progress:
         progress(doc_count)
+
+
+def _lock_wait(settings: Settings) -> float:
+    """How long a rebuild waits for the write lock. An API write holds it for as long as its
+    request runs (a bulk POST of 1,000 long articles: ~16 s), and gunicorn stops a request after
+    ``request_timeout``: giving up after ``lock_timeout`` threw away a whole rebuild's work."""
+    return max(settings.lock_timeout, settings.request_timeout + 5.0)
 
 
 def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, settings: Settings,

@@ -434,3 +434,30 @@ def test_sources_that_give_no_document_publish_nothing(tmp_path: Path, corpus_fi
 def test_no_sources_at_all_build_an_empty_index_and_one_path_is_one_source(tmp_path: Path, corpus_file: Path):
     assert rebuild(tmp_path / "empty", []).documents == 0
     assert rebuild(tmp_path / "one", corpus_file).documents == rebuild(tmp_path / "list", [corpus_file]).documents > 0
+
+
+def test_a_rebuild_waits_out_a_long_api_write_instead_of_throwing_its_work_away(tmp_path: Path, corpus_file: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch):
+    import threading
+
+    from searchsvc import indexer
+    from searchsvc.settings import Settings
+
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+    held = threading.Event()
+    real_write_toc = indexer.write_toc
+
+    def bulk_write_arrives(*args, **kwargs):  # as the build ends, a long bulk POST takes the lock
+        def hold() -> None:
+            with IndexDir(ix).write_lock(1):
+                held.set()
+                time.sleep(1.5)
+        threading.Thread(target=hold, daemon=True).start()
+        held.wait(5)
+        return real_write_toc(*args, **kwargs)
+
+    monkeypatch.setattr(indexer, "write_toc", bulk_write_arrives)
+    started = time.monotonic()
+    report = rebuild(ix, [corpus_file], settings=Settings({"lock_timeout": 0.2, "request_timeout": 3}, environ={}))
+    assert report.generation == "gen-000002" and time.monotonic() - started >= 1.0  # it waited, then published

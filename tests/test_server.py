@@ -111,3 +111,14 @@ def test_workers_are_replaced_after_worker_max_requests_and_not_otherwise(fresh_
     assert statuses == [200] * 60  # a replacement fails no request
     # 20 plus up to 10 %: after 60 requests the first worker has been replaced
     assert (after != before) == bool(max_requests), (before, after)
+
+
+def test_a_stopping_worker_may_finish_any_request_it_is_allowed_to_run(monkeypatch: pytest.MonkeyPatch):
+    import runpy
+
+    from .live import CONFIG
+
+    monkeypatch.setenv("SEARCHSVC_REQUEST_TIMEOUT", "45")
+    conf = runpy.run_path(str(CONFIG))
+    # graceful_timeout was a fixed 10 s: SIGTERM killed a 17 s bulk write half-written
+    assert conf["timeout"] == 45 and conf["graceful_timeout"] == 45
