@@ -387,3 +387,17 @@ def test_publication_date_times_show_as_days(page_and_watch, playwright_api):
     expect(first).to_be_visible()
     assert "T15" not in first.inner_text() and "1987" in first.inner_text() and "26" in first.inner_text()
     watch.assert_clean(page)
+
+
+def test_page_past_the_end_filters_and_text_direction(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    page.goto("/?q=putin&limit=1&page=50")
+    expect(page.locator("#status")).to_contain_text("past the last page (2)")  # not "page 50 of 2"
+    page.goto("/?q=putin&mentions_from=1800&mentions_to=1801")
+    expect(page.locator("#notices")).to_contain_text("remove a filter")  # a mentions filter is a filter too
+    page.goto("/?q=putin")
+    first = page.locator("#hits > li").first
+    assert first.locator(".hit-title").get_attribute("dir") == "auto"
+    assert first.locator(".snippet").get_attribute("dir") == "auto"
+    watch.assert_clean(page)

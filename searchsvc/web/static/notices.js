@@ -10,7 +10,8 @@ export function statusText(state, result) {
   const parts = [result.total === 0 ? "No results" : plural(result.total, "result", "results")];
   if (state.q.trim()) parts[0] += ` for “${state.q.trim()}”`;
   const pages = Math.ceil(result.total / pageSize(state));
-  if (pages > 1) parts.push(`page ${state.page} of ${pages}`);
+  if (pages > 1 && state.page <= pages) parts.push(`page ${state.page} of ${pages}`);
+  else if (pages >= 1 && state.page > pages) parts.push(`past the last page (${pages})`);
   const took = formatMs(result.took_ms);
   if (took) parts.push(took);
   return parts.join(" · ");
@@ -39,7 +40,8 @@ function noResults(state, total) {
     const first = h("a", { href: hrefFor({ ...state, page: 1 }), "data-nav": true }, "Go to the first page");
     return notice("There are no results on this page. ", first, ".");
   }
-  const filtered = state.people.length || state.section || state.from || state.to;
+  const filtered = state.people.length || state.section || state.from || state.to || state.mentions_from
+    || state.mentions_to;
   return notice(`No articles match. ${filtered ? "Try other words, or remove a filter." : "Check the spelling, or try fewer or other words."}`);
 }
 

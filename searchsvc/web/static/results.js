@@ -19,9 +19,9 @@ function hitItem(hit, panelId) {
   toggle.addEventListener("click", () => toggleArticle(toggle, panel, hit.id));
   return h("li", { class: "hit", "data-id": hit.id },
     h("article", {},
-      h("h3", { class: "hit-title" }, toggle),
+      h("h3", { class: "hit-title", dir: "auto" }, toggle),  // Arabic or Hebrew text: its own direction
       hitMeta(hit),
-      h("p", { class: "snippet" }, highlighted(hit.snippet)),
+      h("p", { class: "snippet", dir: "auto" }, highlighted(hit.snippet)),
       panel));
 }
 
