@@ -194,7 +194,13 @@ class Evaluator:
             scored = [w for w in words if w not in self.stops] or words
             for w in scored:
                 self.terms.append(ScoreTerm(w, fields, boost))
-            self.marks.phrases.append((fields, tuple(words)))
+            if int(q.slop) > 1:
+                # "oil prices"~3: the words need not touch, so they are marked one by one (as a
+                # phrase only where adjacent, a hit whose words were apart showed no mark at all)
+                for w in scored:
+                    self.marks.add_term(fields, w)
+            else:
+                self.marks.phrases.append((fields, tuple(words)))
         return mask
 
     def _phrase_docs(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:

@@ -480,3 +480,10 @@ def test_did_you_mean_leaves_names_alone_and_never_repeats_the_query(tmp_path: P
         assert e.search("poehl").did_you_mean == "pohl"  # a word the index lacks still gets one
         for query in ("Delors", "Pöhl", "Pohl"):
             assert e.search(query).did_you_mean is None, query
+
+
+def test_a_sloppy_phrase_marks_its_words_where_they_are_apart(semantics: SearchEngine):
+    results = semantics.search('"oil held"~4', limit=10)  # s5: "Oil prices fell; gas held."
+    assert ids(results) == ["s5"]
+    marked = results.hits[0].title + results.hits[0].snippet
+    assert "<mark>Oil</mark>" in marked and "<mark>held</mark>" in marked
