@@ -11,7 +11,8 @@ phrase wherever it appears). For each hit:
    (:mod:`searchsvc.analysis`) and kept only if it is a query term;
 3. phrases are marked only where their words follow one another (nothing but
    spaces and punctuation between them), as one ``<mark>`` around the phrase;
-   words that occur in the query only inside phrases are not marked alone;
+   words that occur in the query only inside phrases are not marked alone (the
+   words of a sloppy phrase, ``"a b"~3``, come as single terms: they need not touch);
 4. the snippet is the ``fragments`` windows of ``fragment_chars`` characters
    holding the most distinct matched terms, cut at spaces, in text order,
    joined with " … "; with no match it is the start of the text.
