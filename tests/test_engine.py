@@ -13,6 +13,8 @@ import pytest
 from searchsvc.engine import SearchEngine
 from searchsvc.errors import NotFoundError, QueryError
 
+from .conftest import write_jsonl
+
 
 def ids(results) -> list[str]:
     return [h.id for h in results.hits]
@@ -224,7 +226,6 @@ def test_phrase_slop_agrees_with_whoosh(tmp_path, words, slop, expected):
 
     from searchsvc.indexer import rebuild
 
-    from .conftest import write_jsonl
 
     ix = tmp_path / "ix"
     rebuild(ix, [write_jsonl(tmp_path / "d.jsonl", [{"id": "p", "title": "t", "body": words}])])
@@ -392,9 +393,7 @@ def test_similar_ignores_stopwords_however_rare(tmp_path: Path):
     docs = [{"id": "target", "title": "Walrus census", "body": "At dawn, at the shore, walrus colonies at rest."},
             {"id": "walrus", "title": "Walrus counts", "body": "The walrus census grew."},
             {"id": "only-at", "title": "Meeting at noon", "body": "They met at the station at noon."}, *filler]
-    path = tmp_path / "docs.jsonl"
-    path.write_text("".join(json.dumps(d) + "\n" for d in docs))
-    rebuild(tmp_path / "ix", [path])
+    rebuild(tmp_path / "ix", [write_jsonl(tmp_path / "docs.jsonl", docs)])
     with SearchEngine(tmp_path / "ix") as e:
         similar = e.similar("target")
         assert ids(similar) == ["walrus"]  # "at" is in 3 of 13 documents, yet no reason to be alike
@@ -415,9 +414,7 @@ def semantics(tmp_path_factory) -> SearchEngine:
     from searchsvc.indexer import rebuild
 
     folder = tmp_path_factory.mktemp("semantics")
-    path = folder / "docs.jsonl"
-    path.write_text("".join(json.dumps(d) + "\n" for d in SEMANTICS_DOCS))
-    rebuild(folder / "ix", [path])
+    rebuild(folder / "ix", [write_jsonl(folder / "docs.jsonl", SEMANTICS_DOCS)])
     return SearchEngine(folder / "ix")
 
 
@@ -455,9 +452,7 @@ def test_people_and_sections_ignore_accents_as_word_search_does(tmp_path: Path):
             {"id": "p1", "title": "Vote", "body": "A vote.", "people": ["José Pérez"], "section": "Economie"},
             {"id": "p2", "title": "Vote again", "body": "Another vote.", "people": ["Jose Perez"]},
             {"id": "x1", "title": "Other", "body": "Nothing.", "people": ["Ann Lee"]}]
-    path = tmp_path / "docs.jsonl"
-    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
-    rebuild(tmp_path / "ix", [path])
+    rebuild(tmp_path / "ix", [write_jsonl(tmp_path / "docs.jsonl", docs)])
     with SearchEngine(tmp_path / "ix") as e:
         assert ids(e.search("", people=["Thomas Muller"])) == ["m1"]
         assert sorted(ids(e.search("", people=["JOSE PÉREZ"]))) == ["p1", "p2"]
@@ -473,9 +468,7 @@ def test_did_you_mean_leaves_names_alone_and_never_repeats_the_query(tmp_path: P
     docs += [{"id": "n1", "title": "Delors speaks", "body": "Commission president Delors spoke.",
               "people": ["Jacques Delors"]},
              {"id": "n2", "title": "Pöhl speaks", "body": "Bundesbank chief Pöhl spoke.", "people": ["Karl Otto Pöhl"]}]
-    path = tmp_path / "docs.jsonl"
-    path.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs))
-    rebuild(tmp_path / "ix", [path])
+    rebuild(tmp_path / "ix", [write_jsonl(tmp_path / "docs.jsonl", docs)])
     with SearchEngine(tmp_path / "ix") as e:
         assert e.search("poehl").did_you_mean == "pohl"  # a word the index lacks still gets one
         for query in ("Delors", "Pöhl", "Pohl"):
