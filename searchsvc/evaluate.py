@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, QueryError, SearchsvcError
-from .loaders.jsonl import decode_line
+from .loaders.jsonl import decode_line, text_line
 from .settings import BY_NAME, Settings
 
 #: The measures reported, in ir-measures' names, and the one the comparison tests.
@@ -116,14 +116,7 @@ def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
     try:
         with open(path, "rb") as f:  # bytes: a decoding error can then name its line
             for lineno, raw in enumerate(f, 1):
-                if lineno == 1:
-                    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark, as Windows tools write
-                try:
-                    line = raw.decode("utf-8")
-                except UnicodeDecodeError as e:
-                    raise InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})",
-                                     source=source, line=lineno) from None
-                yield lineno, line
+                yield lineno, text_line(raw, source=source, line=lineno)
     except OSError as e:  # missing, a directory, unreadable
         raise InputError(f"cannot read: {e.strerror or e}", source=source) from None
 

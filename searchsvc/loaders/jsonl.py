@@ -83,13 +83,7 @@ def decode_line(raw: bytes | str, *, source: str, line: int) -> Any:
     Python's recursion limit, a number past its 4,300-digit limit. A byte order mark may open
     line 1."""
     if isinstance(raw, bytes):
-        if line == 1:
-            raw = raw.removeprefix(_BOM)
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            raise InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})",
-                             source=source, line=line) from None
+        raw = text_line(raw, source=source, line=line)
     elif line == 1:
         raw = raw.removeprefix("\ufeff")
     try:
@@ -100,3 +94,15 @@ def decode_line(raw: bytes | str, *, source: str, line: int) -> Any:
         raise InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=line) from None
     except ValueError as e:  # a number of more than 4,300 digits: not a JSONDecodeError
         raise InputError(f"invalid JSON: {str(e).split(';')[0]}", source=source, line=line) from None
+
+
+def text_line(raw: bytes, *, source: str, line: int) -> str:
+    """One line of a UTF-8 text file (a byte order mark may open line 1), or an InputError
+    naming the file, line and byte."""
+    if line == 1:
+        raw = raw.removeprefix(_BOM)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at column {e.start + 1})",
+                         source=source, line=line) from None
