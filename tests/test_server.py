@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -13,6 +14,7 @@ from searchsvc.indexer import rebuild
 
 from .conftest import write_jsonl
 from .live import LiveServer
+from .test_security import raw_request
 
 pytestmark = pytest.mark.slow
 KEY = "live-key"
@@ -32,8 +34,33 @@ def test_search_and_errors_over_http(server: LiveServer):
     assert status == 400 and body["error"]["param"] == "limit"
     status, body = server.json("GET", "/search?q=" + "x" * 5000)
     assert status == 400 and body["error"]["param"] == "q"
-    status, _, raw = server.request("GET", "/search?q=" + "x" * 9000)  # over gunicorn's request-line cap
-    assert status == 414 and b"Traceback" not in raw
+
+
+# What gunicorn refuses before the app runs gets the app's JSON error shape, not gunicorn's HTML page.
+REFUSED = [
+    ("request line over 8,190 bytes", b"GET /search?q=" + b"x" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+     414, "request_line_too_long", "url"),
+    ("a header over 8,190 bytes", b"GET /search?q=x HTTP/1.1\r\nHost: x\r\nX-Big: " + b"h" * 9000 + b"\r\n\r\n",
+     431, "headers_too_large", "headers"),
+    ("over 100 headers", b"GET /search?q=x HTTP/1.1\r\nHost: x\r\n"
+     + b"".join(b"X-H%d: v\r\n" % i for i in range(120)) + b"\r\n", 431, "headers_too_large", "headers"),
+    ("a malformed request line", b"GET /search?q=x\r\nHost: x\r\n\r\n", 400, "bad_request", "request"),
+    ("a malformed method", b"G@T /search?q=x HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request", "request"),
+    ("an unknown transfer coding", b"POST /documents HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+     400, "bad_request", "request"),
+]
+
+
+@pytest.mark.parametrize("what, raw, status, code, param", REFUSED, ids=[r[0] for r in REFUSED])
+def test_what_gunicorn_refuses_is_the_json_error_shape(server: LiveServer, what, raw, status, code, param):
+    answer = raw_request(server.port, raw)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d " % status), answer[:300]
+    assert b"\r\nContent-Type: application/json\r\n" in head
+    error = json.loads(body)["error"]
+    assert (error["status"], error["code"], error["param"]) == (status, code, param)
+    assert error["message"] and "<" not in error["message"]
+    assert server.json("GET", "/search?q=putin")[1]["total"] == 2  # the worker still answers
 
 
 def test_writes_need_the_key_and_are_searchable_at_once_in_every_worker(server: LiveServer):

@@ -10,12 +10,18 @@ a body too large, an unexpected exception), has this body::
 ``retry_after`` (seconds) accompanies 503s, which also carry a ``Retry-After``
 header. Unexpected exceptions become a 500 with a fixed message; the traceback
 goes to the server log, never to the client. ``tests/test_web.py`` pins the shape.
+
+gunicorn refuses some requests before the app runs (a request line past 8,190 bytes,
+too many or too large headers, a malformed request line) and would answer them with
+an HTML page: :func:`install_server_errors`, run in each worker, makes those answers
+this JSON shape too (``tests/test_server.py`` checks it over a real gunicorn).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Mapping
 from typing import Any
 
@@ -107,3 +113,46 @@ _CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     411: "length_required", 413: "payload_too_large", 415: "unsupported_media_type", 503: "unavailable",
 }
+
+
+#: what gunicorn refuses before the app runs: status -> (code, param)
+_SERVER_REFUSALS = {
+    400: ("bad_request", "request"),
+    403: ("forbidden", "request"),
+    414: ("request_line_too_long", "url"),
+    417: ("expectation_failed", "headers"),
+    431: ("headers_too_large", "headers"),
+    501: ("not_implemented", "headers"),
+}
+
+
+def server_error_response(status: int, reason: str, detail: str) -> bytes:
+    """The whole HTTP answer to a request gunicorn refused, with the JSON error body."""
+    code, param = _SERVER_REFUSALS.get(status, ("internal_error", None))
+    if status >= 500 and status != 501:
+        message = "the server failed to answer this request; it has been logged"
+    else:
+        message = f"{reason.lower()}: {detail}" if detail else reason.lower()
+    body = json.dumps(error_body(status, code, message, param=param)).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"X-Content-Type-Options: nosniff\r\nContent-Length: {len(body)}\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+def _write_server_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
+    from gunicorn import util
+
+    # non-blocking, as gunicorn writes its own: a client that reads nothing cannot hold the worker
+    util.write_nonblock(sock, server_error_response(status_int, reason, mesg))
+
+
+def install_server_errors() -> None:
+    """Make gunicorn answer the requests it refuses with the JSON error shape.
+
+    gunicorn's worker writes those answers through ``gunicorn.util.write_error(sock,
+    status, reason, message)`` (the same signature since gunicorn 19); replacing it is the
+    one seam it offers short of copying its error handling into a worker class.
+    """
+    from gunicorn import util
+
+    util.write_error = _write_server_error

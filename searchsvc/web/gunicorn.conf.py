@@ -14,7 +14,8 @@ one place. Why these defaults:
   imports and warms up for ~0.4 s of CPU while the others serve alone, which at
   the former 5,000 cost ~6 % of throughput under load and raised p99 from ~12 ms
   to 150-250 ms (wrk, 8 clients on Reuters; CHANGELOG, Measured);
-* request line/header limits refuse oversized headers before the app runs;
+* request line/header limits refuse oversized headers before the app runs, and
+  ``post_fork`` makes those refusals the app's JSON error shape, not gunicorn's HTML;
 * Prometheus multiprocess mode: a fresh metrics folder per server, and workers
   that exit are marked dead so their gauges stop counting.
 """
@@ -57,6 +58,12 @@ def on_starting(server):
 
 def on_exit(server):
     shutil.rmtree(getattr(server, "_searchsvc_metrics_dir", ""), ignore_errors=True)
+
+
+def post_fork(server, worker):
+    from searchsvc.web.errors import install_server_errors
+
+    install_server_errors()
 
 
 def post_worker_init(worker):
