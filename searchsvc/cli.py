@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
+        if getattr(args, "skip_bad", None) is False:  # a command that could have skipped it
+            print("nothing was written; --skip-bad skips bad records and writes the rest", file=sys.stderr)
         return EXIT_INPUT
     except (IndexBusyError, IndexMissingError) as e:
         print(f"error: {e}", file=sys.stderr)

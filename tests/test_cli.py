@@ -72,7 +72,10 @@ def test_bad_input_exit_code_and_message(tmp_path: Path):
     bad.write_text('{"id": "1", "title": "ok"}\n{"id": "2", "title": 3}\n')
     r = run("index", "--index", str(tmp_path / "ix"), str(bad))
     assert r.returncode == 1 and f"{bad}:2" in r.stderr and "title" in r.stderr
+    assert "nothing was written; --skip-bad skips" in r.stderr  # what to do about it
     assert not (tmp_path / "ix" / "CURRENT").exists()
+    r = run("add", "--index", str(tmp_path / "ix"), str(bad))
+    assert r.returncode == 1 and f"{bad}:2" in r.stderr and "--skip-bad" in r.stderr
     r = run("index", "--index", str(tmp_path / "ix"), "--skip-bad", "--quiet", str(bad))
     assert r.returncode == 0 and "1 skipped" in r.stdout
 
