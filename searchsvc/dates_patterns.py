@@ -47,6 +47,9 @@ PART_OF = words("early", "mid", "late", "the end of", "the beginning of", "the s
                 "the close of", "the first half of", "the second half of", "end", "end-", "mid-")
 RANGE_SEP = r"(?:[ \t]*(?:-|\u2013|\u2014)[ \t]*|\s+(?:to|through|thru|until|till|and|or)\s+)"
 ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
+#: after "Month NNNN": another price ("Aug 1165/1168", "Jul 1268 1270 1274") makes it a row of a
+#: commodity price table (a delivery month and its prices), not a month and year
+NOT_PRICES = r"(?![ \t]*/[ \t]*\d|[ \t]+\d{3,}\b)"
 SEASON = words("spring", "summer", "autumn", "fall", "winter")
 THIS_LAST_NEXT_YEAR = rf"{words('this', 'last', 'next')}\s+year"
 DECADE_WORDS = words("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
@@ -134,7 +137,8 @@ KINDS: list[tuple[str, str, str]] = [
      (rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?(?P<month>{MONTH_ALONE_RX}|May)(?:,|{S}{words('of')})?{S}"
       rf"(?P<rel>{words('this', 'last', 'next')})\s+{words('year')}\b")),
     ("my", "M",
-     rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}{words('of')})?{S}(?:{YEAR}|(?P<words>(?i:{SPELLED_YEAR_RX}))\b)"),
+     rf"(?:{PART_OF}\s*-?\s*(?:of\s+)?)?{MONTH}(?:,|{S}{words('of')})?{S}(?:{YEAR}{NOT_PRICES}"
+     rf"|(?P<words>(?i:{SPELLED_YEAR_RX}))\b)"),
     ("year_mod", "NY",
      (rf"(?P<pre>(?:{words('fiscal', 'calendar', 'FY', 'the year', 'post', 'pre', 'mid', 'early', 'late', 'the end of', 'end-')}"
       rf"|{words('the beginning of', 'the start of', 'the middle of', 'the close of', 'the summer of')})"
@@ -144,7 +148,8 @@ KINDS: list[tuple[str, str, str]] = [
       rf"(?!-|\s+{words('years?', 'of', 'or', 'to')}\b|{S}{UNITS_AFTER_NUMBER})")),
     ("year_range", "N",
      rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"),
-    ("year", "N", rf"(?<![\w$#.,/-]){YEAR}(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"),
+    # a letter straight after is a code or a price, not a year ("1922L 1925H" in a commodity table)
+    ("year", "N", rf"(?<![\w$#.,/-]){YEAR}(?![^\W\d_])(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"),
     ("month", "M",
      (rf"(?P<mod>{words('early', 'mid', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of')}"
       rf"\s*-?\s*|{words('last', 'next', 'this', 'this past', 'this coming')}\s+)?"

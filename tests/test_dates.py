@@ -125,6 +125,8 @@ ABSOLUTE = [
     ("The company sold the unit in mid-1996.", ["1996"]),
     ("The plan covers 2015-2020.", ["2015", "2020"]),
     ("1987's results were weak.", ["1987"]),
+    ("In May 1987, 1,200 people left.", ["1987-05"]),
+    ("Debentures due 2012 and the 2007 notes.", ["2007", "2012"]),
 ]
 
 
@@ -187,6 +189,10 @@ NOT_DATES = [
     "Trading resumes at 1530 GMT and closes by 1100 EST.",
     "The 1987-88 season was long.",
     "He lives at 1600 Pennsylvania Avenue.",
+    # commodity price tables: delivery months and prices, not months and years
+    "NY COCOA OPG 7-APR\n MAY7  1922L  1925H\n JUL7  1955L  1956H",
+    "PARIS SUGAR CLOSING\n May 1148/1150 ba\n Aug 1165/1168 ba",
+    "YR  SLR  HIGH LOW  SALES\n May 1258 1260 1265 1245 1080\n Jul 1268 1270 1274 1253 1439",
 ]
 
 

@@ -48,3 +48,16 @@ def test_mentioned_years_count_each_document_once_per_year(tmp_path: Path):
         years = e.search("summit", facets=True).facets["mentioned_years"]
         assert years == [{"value": "2024", "count": 2}, {"value": "2023", "count": 1}]
         assert e.search("zzzz", facets=True).facets["mentioned_years"] == []
+
+
+def test_mentioned_years_are_the_most_mentioned_shown_newest_first(tmp_path: Path):
+    # Ten articles about 1987, two about 1986, and one each mentioning a far-off maturity year:
+    # the newest years alone would be the outliers.
+    records = [{"id": f"n{i}", "title": "bond", "body": "bond", "dates": ["1987-04-01"]} for i in range(10)]
+    records += [{"id": f"o{i}", "title": "bond", "body": "bond", "dates": ["1986"]} for i in range(2)]
+    records += [{"id": f"f{y}", "title": "bond", "body": "bond", "dates": [str(y)]} for y in range(2001, 2013)]
+    with SearchEngine(_index(tmp_path, records)) as e:
+        years = e.search("bond", facets=True).facets["mentioned_years"]
+    assert [y["value"] for y in years] == ["2012", "2011", "2010", "2009", "2008", "2007", "2006", "2005",
+                                           "1987", "1986"]
+    assert years[-2:] == [{"value": "1987", "count": 10}, {"value": "1986", "count": 2}]
