@@ -18,6 +18,7 @@ from .engine import Hit, SearchEngine, SearchResults
 from .errors import (
     IndexBusyError,
     IndexMissingError,
+    IndexWriteError,
     InputError,
     NotFoundError,
     QueryError,
@@ -38,6 +39,7 @@ __all__ = [
     "Hit",
     "IndexBusyError",
     "IndexMissingError",
+    "IndexWriteError",
     "IndexWriter",
     "InputError",
     "NotFoundError",

@@ -122,9 +122,10 @@ class SearchResults:
 class SearchEngine:
     """Search an index directory built by ``searchsvc index`` / :func:`searchsvc.rebuild`."""
 
-    def __init__(self, path: str | Path = "index", settings: Settings | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, settings: Settings | None = None) -> None:
+        """Open the index at ``path``; without one, at the ``index`` setting (``./index`` by default)."""
         self.settings = settings or Settings()
-        self.store = IndexDir(path)
+        self.store = IndexDir(path if path is not None else self.settings.index)
         self.path = self.store.path
         self._lock = threading.RLock()
         self._cache = PostingsCache()
@@ -259,6 +260,7 @@ class SearchEngine:
                      mentions_to=mentions_to, facets=facets, snippets=snippets, relax=relax)
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", param="sort")
+        _check_text("q", query)
         parsed = parse_query(query, match, s)
         with self._lock:
             view = self.view()
@@ -267,10 +269,9 @@ class SearchEngine:
             cached = self._results.get(key) if s.result_cache else None
             if cached is not None:
                 self._results.move_to_end(key)
-                # Copies: a caller that edits its results must not edit the cache.
-                return replace(cached, hits=[replace(h) for h in cached.hits], warnings=list(cached.warnings),
-                               facets={k: [dict(v) for v in vs] for k, vs in cached.facets.items()},
-                               took_ms=round((time.perf_counter() - started) * 1000, 3))
+                answer = _copied(cached)
+                answer.took_ms = round((time.perf_counter() - started) * 1000, 3)
+                return answer
             filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
             deadline = Deadline(s.query_time_limit)
             ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline,
@@ -302,7 +303,7 @@ class SearchEngine:
                 except QueryTimeoutError:  # the results are complete: answer them without the suggestion
                     results.warnings.append("no did-you-mean: the query reached its time limit")
             if s.result_cache and not results.warnings:  # a partial answer is not kept
-                self._results[key] = results
+                self._results[key] = _copied(results)  # the caller may edit what it gets
                 while len(self._results) > s.result_cache:
                     self._results.popitem(last=False)
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
@@ -341,7 +342,7 @@ class SearchEngine:
         for name in [people] if isinstance(people, str) else (people or []):
             if name.strip():
                 masks.append(ev.exact_casefold("person", name))
-        if section:
+        if section and section.strip():  # blank is no filter, as for people
             masks.append(ev.exact_casefold("section", section))
         for fieldname, lo, hi, names in (("published", date_from, date_to, ("date_from", "date_to")),
                                           ("dates", mentions_from, mentions_to, ("mentions_from", "mentions_to"))):
@@ -414,6 +415,7 @@ class SearchEngine:
             raise QueryError("q must be a string", param="q")
         if len(prefix) > 200:
             raise QueryError("prefix longer than 200 characters", param="q")
+        _check_text("q", prefix)
         with self._lock:
             view = self.view()
             return suggest(view, prefix, limit, Deadline(self.settings.query_time_limit).check)
@@ -476,6 +478,21 @@ def _check_types(people: object, **named: object) -> None:
                 raise QueryError(f"{name} must be True or False", param=name)
         elif value is not None and not isinstance(value, str):
             raise QueryError(f"{name} must be a string", param=name)
+        elif isinstance(value, str):
+            _check_text(name, value)
+    for name in [people] if isinstance(people, str) else (people or []):
+        _check_text("people", name)
+
+
+def _check_text(param: str, value: object) -> None:
+    """A str that cannot be UTF-8 (a lone surrogate, as ``surrogateescape`` decoding leaves in
+    file names) would fail deep inside the stemmer or a wildcard: name the parameter instead."""
+    if isinstance(value, str) and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise QueryError(f"{param} is not valid Unicode text (a lone surrogate at character {e.start + 1})",
+                             param=param) from None
 
 
 def _bound(value: str, param: str, which: int) -> int:
@@ -488,3 +505,11 @@ def _bound(value: str, param: str, which: int) -> int:
 
 
 __all__ = ["Hit", "SearchEngine", "SearchResults", "format_published"]
+
+
+def _copied(results: SearchResults) -> SearchResults:
+    """A copy that shares nothing mutable: a caller that edits its results must not edit the
+    result cache (hits, their people and dates lists, warnings, facets)."""
+    return replace(results, hits=[replace(h, people=list(h.people), dates=list(h.dates)) for h in results.hits],
+                   warnings=list(results.warnings),
+                   facets={k: [dict(v) for v in vs] for k, vs in results.facets.items()})

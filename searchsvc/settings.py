@@ -2,7 +2,7 @@
 
 Values come from, in rising order of precedence: the defaults below, environment
 variables ``SEARCHSVC_<NAME>`` (upper case), and explicit overrides (CLI flags,
-``Settings(...)`` keyword arguments). ``searchsvc settings`` prints the table and
+the mapping given to ``Settings({"max_limit": 50})``). ``searchsvc settings`` prints the table and
 the README documents it; a test keeps the two in step.
 """
 

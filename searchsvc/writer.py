@@ -71,9 +71,10 @@ class WriteResult:
 class IndexWriter:
     """Incremental put/delete by id on the live generation, one writer at a time."""
 
-    def __init__(self, index_path: str | Path, settings: Settings | None = None) -> None:
+    def __init__(self, index_path: str | Path | None = None, settings: Settings | None = None) -> None:
+        """Write to the index at ``index_path``; without one, at the ``index`` setting."""
         self.settings = settings or Settings()
-        self.store = IndexDir(index_path)
+        self.store = IndexDir(index_path if index_path is not None else self.settings.index)
         self.journal = Journal(self.store.path)
 
     def put(self, docs: list[Document], *, extract_missing: bool = True) -> WriteResult:

@@ -90,11 +90,21 @@ def test_filters(engine: SearchEngine, kwargs: dict, expected: set[str]):
     ({"date_from": 20200101}, "date_from"), ({"mentions_from": ["2020"]}, "mentions_from"),
     ({"facets": ["people"]}, "facets"), ({"snippets": "no"}, "snippets"), ({"relax": None}, "relax"),
     ({"facets": 2}, "facets"),
+    # text that cannot be UTF-8 (lone surrogates, as surrogateescape decoding leaves them)
+    ({"people": "Put\udcffin"}, "people"), ({"people": ["Xi", "\ud800"]}, "people"), ({"section": "\udc80"}, "section"),
 ])
 def test_bad_parameters_name_themselves(engine: SearchEngine, kwargs: dict, param: str):
     with pytest.raises(QueryError) as exc:
         engine.search("putin", **kwargs)
     assert exc.value.param == param
+
+
+@pytest.mark.parametrize("query", ["\ud800", "pu\ud800*", "putin \udcff", '"pu\udcff xi"'])
+def test_lone_surrogates_in_queries_name_q(engine: SearchEngine, query: str):
+    for call in (lambda: engine.search(query), lambda: engine.suggest(query)):
+        with pytest.raises(QueryError) as exc:
+            call()
+        assert exc.value.param == "q" and "surrogate" in str(exc.value)
 
 
 def test_sorting_and_deterministic_ties(engine: SearchEngine):
@@ -211,6 +221,22 @@ def test_result_cache_is_per_index_version(fresh_index):
         assert e.search("quokka").to_dict() | {"took_ms": 0} == first.to_dict() | {"took_ms": 0}
         IndexWriter(fresh_index).put([Document(id="q1", title="Quokka")])
         assert e.search("quokka").total == 1  # a commit changes the key: never a stale answer
+
+
+def test_editing_results_does_not_edit_the_result_cache(built_index):
+    from searchsvc.settings import Settings
+
+    with SearchEngine(built_index, Settings({"result_cache": 8}, environ={})) as e:
+        for _ in range(2):  # what a miss returns, then what a hit returns
+            r = e.search("putin xi")
+            assert r.total and r.hits[0].people
+            before = e.search("putin xi").to_dict() | {"took_ms": 0}
+            r.total = 999
+            r.hits[0].people.append("MUTATED")
+            r.hits[0].dates.clear()
+            r.facets["people"].clear()
+            r.warnings.append("MUTATED")
+            assert e.search("putin xi").to_dict() | {"took_ms": 0} == before
 
 
 @pytest.mark.parametrize("words, slop, expected", [
@@ -480,3 +506,27 @@ def test_a_sloppy_phrase_marks_its_words_where_they_are_apart(semantics: SearchE
     assert ids(results) == ["s5"]
     marked = results.hits[0].title + results.hits[0].snippet
     assert "<mark>Oil</mark>" in marked and "<mark>held</mark>" in marked
+
+
+def test_the_index_setting_is_the_default_path(built_index, tmp_path):
+    from searchsvc.settings import Settings
+    from searchsvc.writer import IndexWriter
+
+    settings = Settings({"index": str(built_index)}, environ={})
+    with SearchEngine(settings=settings) as e:
+        assert e.path == built_index and e.search("putin").total
+    assert IndexWriter(settings=settings).store.path == built_index
+
+
+def test_a_blank_section_is_no_filter(engine: SearchEngine):
+    everything = engine.search("", limit=0).total
+    assert engine.search("", section="  ", limit=0).total == everything == engine.search("", section="", limit=0).total
+
+
+def test_the_package_ships_its_type_hints():
+    import importlib.resources
+
+    import searchsvc
+
+    assert importlib.resources.files("searchsvc").joinpath("py.typed").is_file()  # PEP 561
+    assert {"IndexWriteError", "RebuildError", "SearchsvcError"} <= set(searchsvc.__all__)

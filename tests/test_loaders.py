@@ -14,6 +14,8 @@ from searchsvc.document import Document
 from searchsvc.errors import InputError
 from searchsvc.loaders import Unit, iter_records, plan, read_unit, reuters
 
+from .conftest import write_jsonl
+
 # Synthetic Reuters-21578-shaped SGML: latin-1 text, &#N; wire codes, a PEOPLE slug.
 SGML = (
     '<!DOCTYPE lewis SYSTEM "lewis.dtd">\n'
@@ -319,3 +321,12 @@ def test_seed_metadata_may_start_with_a_byte_order_mark(tmp_path: Path):
     (tmp_path / "metadata.json").write_bytes(BOM + json.dumps({"s1": {"published": "2025-05-08"}}).encode())
     [doc] = list(iter_records([tmp_path]))
     assert doc.published == dt.datetime(2025, 5, 8)
+
+
+@pytest.mark.parametrize("as_", [str, Path])
+def test_one_path_is_one_path_not_its_characters(tmp_path: Path, as_):
+    # A str is an Iterable[str]: read character by character, "/tmp/..." walked the whole disk from "/".
+    path = write_jsonl(tmp_path / "d.jsonl", [{"id": "a", "title": "One"}, {"id": "b", "title": "Two"}])
+    records = list(iter_records(as_(path)))
+    assert [r.id for r in records] == ["a", "b"]
+    assert [r.id for r in iter_records([as_(path)])] == ["a", "b"]

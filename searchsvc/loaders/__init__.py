@@ -65,9 +65,9 @@ class Unit:
     label: str = ""
 
 
-def iter_records(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
+def iter_records(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, format: str | None = None,
                  max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterator[Record]:
-    """Documents (or per-record errors) from files and folders, in a stable order."""
+    """Documents (or per-record errors) from files and folders (one path or several), in a stable order."""
     for unit in plan(paths, format=format):
         if isinstance(unit, InputError):
             yield unit
@@ -75,11 +75,13 @@ def iter_records(paths: Iterable[str | os.PathLike[str]], *, format: str | None 
             yield from read_unit(unit, max_chars)
 
 
-def plan(paths: Iterable[str | os.PathLike[str]], *, format: str | None = None,
+def plan(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, format: str | None = None,
          split_bytes: int = 0) -> list[Unit | InputError]:
     """The input as units in reading order; JSONL and Reuters files larger than ``split_bytes`` are split."""
     if format is not None and format not in READERS:
         raise InputError(f"unknown format {format!r}; known: {', '.join(READERS)}")
+    if isinstance(paths, (str, os.PathLike)):  # one path, not its characters ("/" would walk the disk)
+        paths = [paths]
     units: list[Unit | InputError] = []
     for raw in paths:
         path = Path(raw)
