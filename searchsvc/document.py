@@ -47,10 +47,17 @@ class Document:
     people: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
     source: str = ""
-    #: People/dates came from the record itself (not extracted) when True.
-    given: frozenset[str] = field(default_factory=frozenset, compare=False)
+    #: Which of people/dates the record itself carries: those are kept as they are, the others
+    #: extracted. Left out (None), it is the ones that are not empty, so that
+    #: ``Document(id=..., people=("Xi Jinping",))`` keeps exactly that list; loaders whose
+    #: people are hints to merge with the extracted ones (Reuters slugs) pass ``frozenset()``.
+    given: frozenset[str] = field(default=None, compare=False)  # type: ignore[assignment]
     #: Where the record was read (file, line), for error messages; not part of the article.
     origin: tuple[str, int | None] = field(default=("", None), compare=False)
+
+    def __post_init__(self) -> None:
+        if self.given is None:
+            object.__setattr__(self, "given", frozenset(f for f in ("people", "dates") if getattr(self, f)))
 
     @classmethod
     def from_record(cls, rec: Mapping[str, Any], *, source: str = "", line: int | None = None,

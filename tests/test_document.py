@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -78,5 +79,10 @@ def test_merge_names(first, second, expected):
 def test_extraction_fills_only_what_is_missing():
     given = Document.from_record({"id": "x", "title": "t", "people": ["A B"], "dates": ["2020"]})
     assert given.with_extraction(["C D"], ["2021"]) == given
-    hinted = Document(id="x", title="t", people=("Reagan",))
+    # Built in Python, what it carries is kept (as a record's would be); only empty fields are extracted.
+    built = Document(id="x", title="t", people=("Xi Jinping",))
+    assert built.given == {"people"}
+    assert built.with_extraction(["Vladimir Putin"], ["1987"]) == replace(built, dates=("1987",))
+    # Hints (Reuters <PEOPLE> slugs) are passed as not given: merged with what is extracted.
+    hinted = Document(id="x", title="t", people=("Reagan",), given=frozenset())
     assert hinted.with_extraction(["Ronald Reagan"], ["1987"]).people == ("Ronald Reagan",)

@@ -6,6 +6,7 @@ How API writes survive a full rebuild is tested with rebuilds (test_indexer.py, 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,19 @@ def test_deletes_take_a_list_of_valid_ids_and_need_an_index(tmp_path: Path, fres
     with pytest.raises(IndexMissingError):
         IndexWriter(tmp_path / "typo").delete(["a1"])
     assert not (tmp_path / "typo").exists()  # no empty index made for it
+
+
+def test_people_and_dates_a_python_document_carries_are_kept(tmp_path: Path):
+    ix = tmp_path / "ix"
+    body = "Vladimir Putin met Xi Jinping on May 9, 2025."
+    IndexWriter(ix).put([Document(id="p1", title="Summit", body=body, people=("Xi Jinping",), dates=("1999",)),
+                         Document(id="p2", title="Summit", body=body)])
+    with SearchEngine(ix) as e:
+        kept, found = e.get("p1"), e.get("p2")
+        assert (kept.people, kept.dates) == (("Xi Jinping",), ("1999",))  # as a JSON record's would be
+        assert found.people == ("Vladimir Putin", "Xi Jinping") and found.dates == ("2025-05-09",)
+        # get, edit, put back: the stored people and dates stay what they were
+        IndexWriter(ix).put([replace(kept, title="Summit, revised")])
+        e.refresh()
+        again = e.get("p1")
+        assert (again.title, again.people, again.dates) == ("Summit, revised", ("Xi Jinping",), ("1999",))
