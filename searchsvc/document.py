@@ -51,7 +51,7 @@ class Document:
     #: extracted. Left out (None), it is the ones that are not empty, so that
     #: ``Document(id=..., people=("Xi Jinping",))`` keeps exactly that list; loaders whose
     #: people are hints to merge with the extracted ones (Reuters slugs) pass ``frozenset()``.
-    given: frozenset[str] = field(default=None, compare=False)  # type: ignore[assignment]
+    given: frozenset[str] = field(default=None, compare=False)  # type: ignore[arg-type]
     #: Where the record was read (file, line), for error messages; not part of the article.
     origin: tuple[str, int | None] = field(default=("", None), compare=False)
 
