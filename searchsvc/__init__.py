@@ -17,6 +17,7 @@ from .document import Document
 from .engine import Hit, SearchEngine, SearchResults
 from .errors import (
     IndexBusyError,
+    IndexDamagedError,
     IndexMissingError,
     IndexWriteError,
     InputError,
@@ -38,6 +39,7 @@ __all__ = [
     "Extraction",
     "Hit",
     "IndexBusyError",
+    "IndexDamagedError",
     "IndexMissingError",
     "IndexWriteError",
     "IndexWriter",

@@ -31,7 +31,7 @@ from whoosh.index import TOC, EmptyIndexError
 from whoosh.reading import SegmentReader
 
 from .document import Document, format_published
-from .errors import IndexBusyError, NotFoundError, QueryError, QueryTimeoutError
+from .errors import IndexBusyError, IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
 from .matching import Deadline, Evaluator, date_mask
@@ -41,7 +41,7 @@ from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .schema import build_schema
 from .segments import SegmentView
 from .settings import Settings
-from .store import IndexDir
+from .store import UNREADABLE, IndexDir, damage
 from .suggest import did_you_mean, suggest
 from .suggest import warm as warm_suggestions
 from .view import IndexView, date_bounds
@@ -162,11 +162,22 @@ class SearchEngine:
         index that keeps changing faster than it can be opened is busy (503, try again).
         """
         with self._lock:
+            stamps, problem = set(), None
             for attempt in range(1, REFRESH_ATTEMPTS + 1):
+                stamps.add(self.store.stamp())
                 try:
                     return self._refresh()
-                except (FileNotFoundError, EmptyIndexError, _Superseded):  # Empty: a generation being removed
-                    time.sleep(0.01 * attempt)
+                except (FileNotFoundError, EmptyIndexError, _Superseded) as e:  # Empty: a generation being removed
+                    problem = e
+                except UNREADABLE as e:  # a file read while it was replaced, or a damaged one
+                    problem = e
+                time.sleep(0.01 * attempt)
+            stamps.add(self.store.stamp())
+            if len(stamps) == 1 and not isinstance(problem, _Superseded):
+                # Ten tries over half a second with no commit or rebuild in between: the files are not
+                # changing, they are missing or damaged. Saying "busy" would have clients retry forever.
+                raise IndexDamagedError(f"the index at {self.path} cannot be read ({damage(problem)}); "
+                                        "rebuild it (searchsvc index)") from problem
             raise IndexBusyError(f"the index at {self.path} changed {REFRESH_ATTEMPTS} times while it was "
                                  "being opened; try again")
 

@@ -69,6 +69,10 @@ class IndexBusyError(SearchsvcError):
     retry_after = 1
 
 
+class IndexDamagedError(SearchsvcError):
+    """The index's files cannot be read (missing or corrupt, not changing): rebuild it."""
+
+
 class IndexWriteError(SearchsvcError):
     """The index could not be written (disk full, read-only file system); says whether the write was applied."""
 

@@ -31,11 +31,15 @@ import json
 import os
 import re
 import shutil
+import struct
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from whoosh.filedb.filetables import FileFormatError
+from whoosh.index import IndexError as WhooshIndexError
 
 from .errors import IndexBusyError, IndexMissingError
 
@@ -237,6 +241,25 @@ def file_lock(path: Path, timeout: float, busy_message: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+#: What opening an index's files raises when one is missing or damaged (truncated, overwritten)
+#: rather than being replaced by a commit: Whoosh's own errors ("Index was created on different
+#: architecture" for a garbled table of contents, "Unknown file header"), and a read past an end.
+#: Not other OSErrors: too many open files or no memory say nothing about the files.
+UNREADABLE: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError, FileNotFoundError, ValueError,
+                                           EOFError, struct.error)
+#: The part of those that only damage raises (never a bug of ours, nor a bad argument).
+DAMAGED: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError)
+
+
+def damage(e: BaseException | None) -> str:
+    """What an :data:`UNREADABLE` error says about the files, in an operator's words."""
+    if isinstance(e, FileNotFoundError):
+        return f"missing file {e.filename}" if e.filename else "a file is missing"
+    if isinstance(e, WhooshIndexError):  # EmptyIndexError included: no table of contents
+        return f"no readable table of contents: {e}"
+    return f"{type(e).__name__}: {e}" if e is not None else "unknown"
 
 
 def disk_problem(e: OSError, path: Path) -> str:

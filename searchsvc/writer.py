@@ -28,12 +28,12 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from .document import Document, id_problem
-from .errors import IndexMissingError, IndexWriteError, QueryError
+from .errors import IndexDamagedError, IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
 from .journal import Journal
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
 from .settings import Settings
-from .store import IndexDir, disk_problem
+from .store import DAMAGED, UNREADABLE, IndexDir, damage, disk_problem
 
 
 def apply_changes(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
@@ -109,7 +109,7 @@ class IndexWriter:
             with self.store.write_lock(self.settings.lock_timeout):
                 if not self.store.exists():
                     self._create_empty()
-                ix = whoosh_index.open_dir(str(self.store.generation_path(self.store.pointer().generation)))
+                ix = self._open()
                 writer = ix.writer(timeout=0, compound=False)
                 try:
                     searcher = writer.searcher()  # the writer's own view, shared with update_document
@@ -134,11 +134,24 @@ class IndexWriter:
                     raise
                 applied = True
                 self.store.bump()
+        except DAMAGED as e:  # a segment's files, read by the writer's searcher or its merge
+            raise IndexDamagedError(f"the index at {self.store.path} cannot be read ({damage(e)}); nothing was "
+                                    "written; rebuild it (searchsvc index)") from e
         except OSError as e:
             outcome = ("the write was committed, but readers may not see it before the next write" if applied
                        else "the write was not applied")
             raise IndexWriteError(f"{disk_problem(e, self.store.path)}; {outcome}") from e
         return WriteResult(tuple(changes), existed)
+
+    def _open(self) -> whoosh_index.Index:
+        """The live generation, under the write lock: nothing else changes it meanwhile, so a
+        file that cannot be read is damage, not a race."""
+        folder = self.store.generation_path(self.store.pointer().generation)
+        try:
+            return whoosh_index.open_dir(str(folder))
+        except UNREADABLE as e:
+            raise IndexDamagedError(f"the index at {self.store.path} cannot be read ({damage(e)}); nothing was "
+                                    "written; rebuild it (searchsvc index)") from e
 
     def _create_empty(self) -> None:
         build = self.store.new_build_dir()

@@ -64,6 +64,33 @@ def test_a_refresh_retries_when_a_commit_removes_the_table_of_contents_it_is_ope
     assert raced and not (fresh_index / IndexDir(fresh_index).pointer().generation / raced[0]).exists()
 
 
+# Damaged files (gone or garbled, and not changing): a clear IndexDamagedError from readers and
+# writers alike, not "busy, try again" forever nor a Whoosh exception.
+DAMAGE = [
+    ("table of contents deleted", "*.toc", None, "table of contents"),
+    ("table of contents garbled", "*.toc", b"garbage" * 10, "table of contents"),
+    ("term file garbled", "*.trm", b"garbage" * 10, "Unknown file header"),
+    ("postings deleted", "*.pst", None, "missing file"),
+]
+
+
+@pytest.mark.parametrize("what, pattern, content, says", DAMAGE, ids=[d[0] for d in DAMAGE])
+def test_a_damaged_index_is_named_damaged(fresh_index: Path, corpus_file: Path, what, pattern, content, says):
+    from searchsvc.errors import IndexDamagedError
+
+    folder = fresh_index / IndexDir(fresh_index).pointer().generation
+    for f in folder.glob(pattern):
+        f.unlink() if content is None else f.write_bytes(content)
+    with pytest.raises(IndexDamagedError, match=says) as exc:
+        SearchEngine(fresh_index).search("putin")
+    assert "rebuild it" in str(exc.value)
+    if pattern != "*.pst":  # the writer reads no postings before it writes
+        with pytest.raises(IndexDamagedError, match="nothing was written"):
+            IndexWriter(fresh_index).put([Document.from_record({"id": "n1", "title": "Quokka"})])
+    rebuild(fresh_index, [corpus_file])  # what the message says to do
+    assert SearchEngine(fresh_index).search("putin").total
+
+
 def test_a_view_keeps_answering_the_same_after_its_generation_is_removed(fresh_index: Path, corpus_file: Path):
     # refresh_interval: the worker keeps its view a minute; two rebuilds meanwhile remove its generation.
     engine = SearchEngine(fresh_index, Settings({"refresh_interval": 60}, environ={}))

@@ -297,6 +297,17 @@ def test_busy_writer_is_503_with_retry_after(client, fresh_index):
     assert r.headers["retry-after"] == "1" and err["retry_after"] == 1
 
 
+def test_a_damaged_index_is_503_index_damaged_for_searches_and_health(client, fresh_index):
+    from searchsvc.store import IndexDir
+
+    for toc in (fresh_index / IndexDir(fresh_index).pointer().generation).glob("*.toc"):
+        toc.write_bytes(b"garbage" * 10)
+    IndexDir(fresh_index).bump()  # as a commit would: the serving engine opens the index again
+    for path in ("/search?q=putin", "/health"):
+        err = assert_error(client.simulate_get(path), 503, "index_damaged")
+        assert "rebuild it" in err["message"] and "retry_after" not in err  # retrying will not help
+
+
 def test_metrics_count_requests(readonly):
     readonly.simulate_get("/search", params={"q": "putin"})
     readonly.simulate_get("/search", params={"limit": "x"})

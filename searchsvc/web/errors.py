@@ -29,6 +29,7 @@ import falcon
 
 from ..errors import (
     IndexBusyError,
+    IndexDamagedError,
     IndexMissingError,
     IndexWriteError,
     InputError,
@@ -47,6 +48,7 @@ STATUS = {
     NotFoundError: (404, "not_found"),
     IndexMissingError: (503, "index_missing"),
     IndexBusyError: (503, "index_busy"),
+    IndexDamagedError: (503, "index_damaged"),
     IndexWriteError: (503, "index_unwritable"),
     QueryTimeoutError: (503, "query_timeout"),
 }

@@ -52,6 +52,7 @@ export function errorNotice(error) {
   if (error.code === "network") text = "The search service could not be reached. Check your connection and try again.";
   else if (error.code === "query_timeout") text = `That search took too long and was stopped: ${error.message}.`;
   else if (error.code === "index_missing") text = `There is nothing to search yet: the index is being built.${wait}`;
+  else if (error.code === "index_damaged") text = "The search index cannot be read. The people who run this service have to rebuild it.";
   else if (error.code === "too_long") text = `That search is too long: ${error.message}.`;
   else if (error.status === 503) text = `The search service is busy right now.${wait}`;
   else if (error.status === 400) {
