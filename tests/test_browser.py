@@ -192,7 +192,7 @@ def test_pagination(page_and_watch, server, playwright_api):
     expect(page).to_have_url(re.compile(r"/\?q=&sort=newest&limit=3&page=2$"))
     expect(page.locator('#pager a[aria-current="page"]')).to_have_text("2")
     assert hit_ids(page) == api_ids(server, "q=&sort=newest&limit=3&offset=3")
-    expect(page.locator("#results-heading")).to_be_focused()  # keyboard users land on the new results
+    expect(page.locator("#status")).to_be_focused()  # keyboard users land on the new results, at the count
 
     page.locator("#pager a", has_text="3").click()
     expect(page.locator("#hits > li")).to_have_count(2)
@@ -331,10 +331,10 @@ def test_phone_layout_and_touch_targets(browser, server, playwright_api, tmp_pat
 def test_api_errors_are_shown_politely(page_and_watch, playwright_api):
     page, watch = page_and_watch
     expect = playwright_api.expect
-    page.goto("/?q=x&limit=1000")
+    page.goto("/?q=x&from=soon")
     alert = page.locator("#notices [role=alert]")
-    expect(alert).to_have_text(re.compile(r"^That search could not run: limit must be an integer from 0 to \d+ "
-                                          r"\(parameter “limit”\)\.$"))
+    expect(alert).to_have_text(re.compile(r"^That search could not run: 'soon' is not a date .*"
+                                          r"\(parameter “from”\)\.$"))
     expect(page.locator("#status")).to_have_text("The search could not run.")
     # Chromium logs the failed fetch itself; that is the only console message allowed.
     watch.assert_clean(page, allowed_console=r"status of 400 \(BAD REQUEST\)|status of 400 \(Bad Request\)")
@@ -367,6 +367,7 @@ def test_a_query_too_long_for_a_web_address_is_not_sent(page_and_watch, playwrig
     page.press("#q", "Enter")
     expect(page.locator("#notices [role=alert]")).to_have_text(re.compile(r"^That search is too long: shorten it"))
     assert sent == []
+    assert page.url == page.context.pages[0].url and page.url.endswith("/")  # nor pushed into the history
     watch.assert_clean(page)
 
 
@@ -400,4 +401,89 @@ def test_page_past_the_end_filters_and_text_direction(page_and_watch, playwright
     first = page.locator("#hits > li").first
     assert first.locator(".hit-title").get_attribute("dir") == "auto"
     assert first.locator(".snippet").get_attribute("dir") == "auto"
+    watch.assert_clean(page)
+
+
+def test_an_answer_cancelled_while_it_arrives_is_no_error(page_and_watch):
+    # A search abandoned (a newer one, the back button) while its body is still arriving: fetch
+    # has resolved, reading the body is what fails, and that is an abort, not "an unreadable answer".
+    page, watch = page_and_watch
+    page.goto("/")
+    name = page.evaluate("""async () => {
+        const api = await import("/static/api.js");
+        window.fetch = async () => ({ ok: true, status: 200, headers: new Headers(),
+                                      json: () => Promise.reject(new DOMException("aborted", "AbortError")) });
+        try { await api.getJSON("/search", new URLSearchParams({ q: "oil" })); return "resolved"; }
+        catch (error) { return error.name; }
+    }""")
+    assert name == "AbortError"
+    watch.assert_clean(page)
+
+
+def test_suggestions_survive_a_cancelled_request_and_do_not_come_back_stale(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    held, asked = [], []
+
+    def hold_the_first(route) -> None:
+        asked.append(route.request.url)
+        if not held:
+            held.append(route)  # still travelling when the next letter is typed
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/suggest\?"), hold_the_first)
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("vl")
+    for _ in range(100):  # until the request for "vl" is out (after the 150 ms typing pause)
+        if asked:
+            break
+        page.wait_for_timeout(50)
+    assert len(asked) == 1 and "q=vl&" in asked[0], asked
+    box.press_sequentially("a")  # cancels "vl": the request for "vla" must still go out
+    options = page.locator("#suggestions [role=option]")
+    expect(options.first).to_contain_text("Vladimir Putin")
+    assert any("q=vla" in u for u in asked), asked
+    box.press_sequentially(" x")  # a word too short to complete: the list closes ...
+    expect(page.locator("#suggestions")).to_be_hidden()
+    box.press("ArrowDown")  # ... and ArrowDown does not bring back the options for "vla"
+    expect(page.locator("#suggestions")).to_be_hidden()
+    page.unroute(re.compile(r"/suggest\?"))
+    watch.assert_clean(page, allowed_console=r"net::ERR_FAILED|aborted")
+
+
+def test_page_settings_in_a_shared_link_are_read_leniently(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    for bad in ("limit=100000", "limit=0", "match=ANY"):
+        page.goto(f"/?q=putin&{bad}")
+        expect(page.locator("#hits > li")).to_have_count(2)  # the defaults, not an error
+        expect(page.locator("#notices [role=alert]")).to_have_count(0)
+    page.fill("#q", "markets")
+    page.press("#q", "Enter")
+    expect(page).to_have_url(re.compile(r"/\?q=markets$"))  # the bad value does not stick
+    # Past the server's deepest page (max_offset 10,000): the page says so, no "offset" error.
+    page.goto("/?q=&limit=1&page=10003")
+    expect(page.locator("#status")).to_contain_text("past the last page (8)")
+    expect(page.locator("#notices [role=alert]")).to_have_count(0)
+    watch.assert_clean(page)
+
+
+def test_people_facets_ignore_case_long_words_wrap_and_focus_lands_on_the_count(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    page.goto("/?q=&people=vladimir+putin")  # the API matches names ignoring case: so does the facet
+    facet = page.locator('#facets a[data-facet="people"][data-value="Vladimir Putin"]')
+    expect(facet).to_have_attribute("aria-current", "true")
+    facet.click()  # removes the filter rather than adding a second spelling
+    expect(page).to_have_url(re.compile(r"/\?q=$"))
+    page.goto("/?q=" + "x" * 3000 + "+putin&people=" + "A" * 150)
+    expect(page.locator("#status")).not_to_be_empty()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
+    page.goto("/?q=&limit=2")
+    page.locator("#pager a[rel=next]").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"page=2"))
+    expect(page.locator("#status")).to_be_focused()  # visible, and it says which page this is
     watch.assert_clean(page)

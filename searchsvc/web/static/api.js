@@ -16,13 +16,18 @@ export class ApiError extends Error {
 // can answer in JSON; percent-encoding makes a Cyrillic or Chinese query 6-9 times longer.
 const MAX_URL_BYTES = 8000;
 
+/** The ApiError of a URL too long to send, or null. */
+export function tooLong(url) {
+  return url.length > MAX_URL_BYTES
+    ? new ApiError({ status: 414, code: "too_long", param: "q", message: "shorten it (it does not fit in a web address)" })
+    : null;
+}
+
 /** GET path?params as JSON; throws ApiError (or the AbortError of a cancelled call). */
 export async function getJSON(path, params, signal) {
   const url = params ? `${path}?${params}` : path;
-  if (url.length > MAX_URL_BYTES) {
-    throw new ApiError({ status: 414, code: "too_long", param: "q",
-                         message: "shorten it (it does not fit in a web address)" });
-  }
+  const long = tooLong(url);
+  if (long) throw long;
   let response;
   try {
     response = await fetch(url, { signal, headers: { Accept: "application/json" } });
@@ -30,7 +35,12 @@ export async function getJSON(path, params, signal) {
     if (error.name === "AbortError") throw error;
     throw new ApiError({ code: "network", message: "The search service could not be reached." });
   }
-  const body = await response.json().catch(() => null);
+  // Cancelled while the body arrives (a newer search, the back button): still an abort, not an
+  // "unreadable answer" to show.
+  const body = await response.json().catch((error) => {
+    if (error.name === "AbortError") throw error;
+    return null;
+  });
   if (response.ok && body) return body;
   throw toApiError(response, body);
 }

@@ -2,7 +2,7 @@
 // Every change of search (typing a query, a facet, a chip, a page, the sort, did-you-mean)
 // is a navigation to a new URL, so links, reloads and the back button all just work.
 
-import { health, search } from "./api.js";
+import { health, search, tooLong } from "./api.js";
 import { h } from "./dom.js";
 import { facetGroups, filterChips } from "./facets.js";
 import { errorNotice, resultNotices, statusText } from "./notices.js";
@@ -23,6 +23,11 @@ let inFlight = null; // the AbortController of the search being fetched
 
 /** Go to a page URL (pushing a history entry) and show its search; then focus `focus()`'s element. */
 function navigate(url, focus = null) {
+  const long = tooLong(url);
+  if (long) { // not into the history either: reloading or sharing it would get the server's 414
+    inFlight?.abort();
+    return renderError(long);
+  }
   if (url !== window.location.pathname + window.location.search) window.history.pushState(null, "", url);
   return show(readState(), focus);
 }
@@ -36,11 +41,14 @@ async function show(state, focus = null) {
   inFlight = controller;
   els.hits.setAttribute("aria-busy", "true");
   try {
-    render(state, await search(searchParams(state), controller.signal));
+    const result = await search(searchParams(state), controller.signal);
+    if (inFlight !== controller) return; // a newer search started meanwhile: it renders, not this one
+    render(state, result);
     focus?.()?.focus();
   } catch (error) {
-    if (error.name === "AbortError") return;
+    if (error.name === "AbortError" || inFlight !== controller) return;
     renderError(error);
+    if (focus) els.status.focus(); // the error is where the keyboard user should land, not <body>
   } finally {
     if (inFlight === controller) els.hits.removeAttribute("aria-busy");
   }
@@ -106,7 +114,8 @@ function pickSuggestion({ text, kind }) {
   const stem = value.slice(0, value.length - lastWord(value).length);
   const state = readState();
   if (kind === "person") {
-    const people = state.people.includes(text) ? state.people : [...state.people, text];
+    const known = state.people.some((p) => p.toLocaleLowerCase() === text.toLocaleLowerCase());
+    const people = known ? state.people : [...state.people, text];
     navigate(hrefFor(withChange(state, { q: stem.trim(), people, sort: els.sort.value })));
   } else {
     els.q.value = `${stem}${text}`;
@@ -125,13 +134,14 @@ function onLinkClick(event) {
 
 /**
  * Where focus goes once the new results are shown: back to the same facet (to pick another),
- * else to the results heading, so a keyboard or screen reader user starts at the new results.
+ * else to the result count above the results (visible, unlike the results heading), so a keyboard
+ * or screen reader user starts at the new results.
  */
 function focusAfter(link) {
   const { facet, value } = link.dataset;
-  if (!facet) return () => els.heading;
+  if (!facet) return () => els.status;
   return () => [...els.facets.querySelectorAll("a[data-facet]")]
-    .find((a) => a.dataset.facet === facet && a.dataset.value === value) ?? els.heading;
+    .find((a) => a.dataset.facet === facet && a.dataset.value === value) ?? els.status;
 }
 
 /** "/" anywhere outside a text field jumps to the search box, as on many sites. */
@@ -160,6 +170,9 @@ if (NARROW.matches) els.refine.open = false;
 els.q.focus();
 // The pager stops at the server's deepest page; until /health answers, the default holds.
 health()
-  .then((h) => { if (h?.limits?.max_offset >= 0) limits.maxOffset = h.limits.max_offset; })
+  .then((h) => {
+    if (h?.limits?.max_offset >= 0) limits.maxOffset = h.limits.max_offset;
+    if (h?.limits?.max_limit >= 1) limits.maxLimit = h.limits.max_limit;
+  })
   .catch(() => {});
 show(readState());

@@ -20,9 +20,9 @@ export const FACETS = [
   {
     key: "people",
     title: "People",
-    isActive: (state, value) => state.people.includes(value),
+    isActive: (state, value) => state.people.some((p) => sameText(p, value)), // as the API matches them
     toggle: (state, value, active) =>
-      withChange(state, { people: active ? state.people.filter((p) => p !== value) : [...state.people, value] }),
+      withChange(state, { people: active ? state.people.filter((p) => !sameText(p, value)) : [...state.people, value] }),
   },
   {
     key: "section",

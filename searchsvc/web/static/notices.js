@@ -2,16 +2,18 @@
 // results: did-you-mean, the "relaxed" fallback, the API's warnings and errors.
 
 import { h } from "./dom.js";
-import { formatMs, plural } from "./format.js";
-import { hrefFor, pageSize, withChange } from "./state.js";
+import { formatCount, formatMs, plural } from "./format.js";
+import { hrefFor, lastReachablePage, pageSize, withChange } from "./state.js";
 
 /** "34 results for “putin” · page 2 of 4 · 12 ms" */
 export function statusText(state, result) {
   const parts = [result.total === 0 ? "No results" : plural(result.total, "result", "results")];
   if (state.q.trim()) parts[0] += ` for “${state.q.trim()}”`;
-  const pages = Math.ceil(result.total / pageSize(state));
-  if (pages > 1 && state.page <= pages) parts.push(`page ${state.page} of ${pages}`);
-  else if (pages >= 1 && state.page > pages) parts.push(`past the last page (${pages})`);
+  const all = Math.ceil(result.total / pageSize(state));
+  const pages = Math.min(all, lastReachablePage(state)); // the server answers no deeper
+  if (pages > 1 && state.page <= pages) parts.push(`page ${formatCount(state.page)} of ${formatCount(pages)}`);
+  else if (pages >= 1 && state.page > pages) parts.push(`past the last page (${formatCount(pages)})`);
+  if (all > pages) parts.push(`the first ${formatCount(pages)} pages can be shown: narrow the search for the rest`);
   const took = formatMs(result.took_ms);
   if (took) parts.push(took);
   return parts.join(" · ");

@@ -1,10 +1,12 @@
 // The page's whole state lives in the URL's query string: a search is a link that can be
-// shared or bookmarked, and the back button steps through searches. Values are kept as the
-// user gave them; the API validates them and the page shows its error if one is wrong.
+// shared or bookmarked, and the back button steps through searches. Filters are kept as the
+// user gave them (the API validates them, the page shows its error and a chip removes the
+// filter); the page's own settings (page, limit, match) are read leniently instead: a wrong
+// one in a shared link falls back to its default rather than stick to every later search.
 
 export const PAGE_SIZE = 10;
-/** The server's limits; /health reports its settings (see loadLimits in app.js). */
-export const limits = { maxOffset: 10000 };
+/** The server's limits; /health reports its settings (see app.js). */
+export const limits = { maxOffset: 10000, maxLimit: 100 };
 
 const SINGLE = ["q", "section", "from", "to", "mentions_from", "mentions_to", "sort", "match", "limit"];
 const DEFAULTS = { sort: "relevance", page: 1 };
@@ -15,6 +17,9 @@ export function readState(search = window.location.search) {
   const state = { people: params.getAll("people").filter((p) => p.trim()), page: 1 };
   for (const key of SINGLE) state[key] = params.get(key) ?? "";
   state.sort ||= DEFAULTS.sort;
+  if (!["all", "any"].includes(state.match)) state.match = "";
+  const limit = /^\d{1,4}$/.test(state.limit) ? Number(state.limit) : 0;
+  if (!(limit >= 1 && limit <= limits.maxLimit)) state.limit = "";
   const page = Number.parseInt(params.get("page") ?? "", 10);
   if (page > 1) state.page = page;
   // "/" alone shows the welcome; "?q=" (even empty) or any filter runs a search.
@@ -46,6 +51,11 @@ export function pageSize(state) {
   return n > 0 ? n : PAGE_SIZE;
 }
 
+/** The deepest page the server will answer (offsets stop at its max_offset). */
+export function lastReachablePage(state) {
+  return Math.floor(limits.maxOffset / pageSize(state)) + 1;
+}
+
 /** The /search parameters of a state. */
 export function searchParams(state) {
   const params = new URLSearchParams();
@@ -53,6 +63,12 @@ export function searchParams(state) {
   for (const person of state.people) params.append("people", person);
   for (const key of SINGLE.slice(1)) if (state[key]) params.set(key, state[key]);
   if (!state.limit) params.set("limit", String(PAGE_SIZE));
-  params.set("offset", String((state.page - 1) * pageSize(state)));
+  if (state.page > lastReachablePage(state)) {
+    // Past the deepest page: ask for the count alone, and the page says how far one can go.
+    params.set("limit", "0");
+    params.set("offset", "0");
+  } else {
+    params.set("offset", String((state.page - 1) * pageSize(state)));
+  }
   return params;
 }

@@ -40,12 +40,15 @@ export class Autocomplete {
   }
 
   async fetch(word) {
-    this.controller = new AbortController();
+    const controller = new AbortController();
+    this.controller = controller;
     try {
-      const { suggestions } = await suggest(word, LIMIT, this.controller.signal);
+      const { suggestions } = await suggest(word, LIMIT, controller.signal);
       // Typing may have moved on while the answer travelled.
       if (lastWord(this.input.value) === word && document.activeElement === this.input) this.show(suggestions);
-    } catch {
+    } catch (error) {
+      // A newer word cancelled this request: its own timer is set and must stay set.
+      if (error.name === "AbortError" || this.controller !== controller) return;
       this.close(); // suggestions are a convenience: a failure just shows none
     }
   }
@@ -112,6 +115,7 @@ export class Autocomplete {
 
   close() {
     this.cancel();
+    this.options = []; // ArrowDown must not bring back the options of a word no longer typed
     this.setOpen(false);
   }
 }
