@@ -42,7 +42,7 @@ from .schema import build_schema
 from .segments import SegmentView
 from .settings import Settings
 from .store import UNREADABLE, IndexDir, damage
-from .suggest import did_you_mean, suggest
+from .suggest import COMMONER, did_you_mean, suggest
 from .suggest import warm as warm_suggestions
 from .view import IndexView, date_bounds
 
@@ -310,7 +310,13 @@ class SearchEngine:
                 warnings=ev.warnings, generation=view.generation)
             if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
                 try:
-                    results.did_you_mean = did_you_mean(view, query, parsed.words, deadline.check)
+                    fixed = did_you_mean(view, query, parsed.words, deadline.check)
+                    # A query that finds something is corrected only to one that finds far more: "oil
+                    # tank" (12) is not "oil talks" (119), but "interst rates" (4) is "interest rates" (868).
+                    if fixed and strict_total and self._total(view, fixed, match, filters, deadline) < (
+                            COMMONER * strict_total):
+                        fixed = None
+                    results.did_you_mean = fixed
                 except QueryTimeoutError:  # the results are complete: answer them without the suggestion
                     results.warnings.append("no did-you-mean: the query reached its time limit")
             if s.result_cache and not results.warnings:  # a partial answer is not kept
@@ -319,6 +325,17 @@ class SearchEngine:
                     self._results.popitem(last=False)
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
         return results
+
+    def _total(self, view: IndexView, query: str, match: str, filters: np.ndarray | None,
+               deadline: Deadline) -> int:
+        """How many documents ``query`` matches (all its words, as asked), with the filters."""
+        try:
+            parsed = parse_query(query, match, self.settings)
+        except QueryError:
+            return 0
+        ev = Evaluator(view, max_expansions=self.settings.max_expansions, deadline=deadline,
+                       stops=parsed.stops).run(parsed.query)
+        return int(np.count_nonzero(ev.mask if filters is None else ev.mask & filters))
 
     def _hits(self, view: IndexView, docs: np.ndarray, scores: np.ndarray, page: np.ndarray, hl: Highlighter,
               snippets: bool, deadline: Deadline, warnings: list[str]) -> list[Hit]:

@@ -27,7 +27,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
-from .analysis import fold, prefix_stem, stem, value_key
+from .analysis import STOP_STEMS, fold, prefix_stem, stem, value_key
 from .matching import MAX_FUZZY_CHARS
 from .view import IndexView
 
@@ -196,7 +196,8 @@ def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
     for seg in view.segments:
         found |= fuzzy_index(seg, "body").candidates(term, maxdist)
     scored = []
-    for t in sorted(found - {term})[:200]:
+    # Never a stopword: "sugar beet" is not "sugar been", however common "been" is.
+    for t in sorted(found - {term} - STOP_STEMS)[:200]:
         n = view.df(t)
         # An unknown word takes any known neighbour; a rare one only a far more common one
         # (Reuters spells "interest" as "interst" five times against thousands).

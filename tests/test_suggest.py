@@ -50,3 +50,28 @@ def test_the_vocabulary_does_not_depend_on_how_workers_share_the_input(tmp_path:
     monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(indexer, "SPLIT_BYTES", 2_000)  # many pieces shared by the workers
     assert vocab("many") == one
+
+
+def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
+    return [{"id": f"{i}-{n}", "title": f"Report {n}", "body": text} for i, (count, text) in enumerate(groups)
+            for n in range(count)]
+
+
+@pytest.mark.parametrize("groups, query, want", [
+    # nothing found: the common neighbour is offered
+    ([(1, "interst rates rose"), (30, "interest rates rose")], "interst rates", "interest rates"),
+    ([(30, "interest rates rose")], "interst rates", "interest rates"),
+    # something found: only a correction that finds at least 20 times more ("tank" is a word)
+    ([(2, "the oil tank leaked"), (45, "talks ended"), (10, "oil talks began")], "oil tank", None),
+    ([(2, "the oil tank leaked"), (45, "oil talks began")], "oil tank", "oil talks"),
+    # never into a stopword, however common: "beet" is not "been"
+    ([(2, "sugar beet crop"), (60, "sugar has been sold")], "sugar beet", None),
+])
+def test_did_you_mean_only_when_the_correction_finds_far_more(tmp_path: Path, groups, query, want):
+    from searchsvc import SearchEngine
+
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in _docs(*groups)), encoding="utf-8")
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        assert e.search(query, facets=False).did_you_mean == want
