@@ -35,7 +35,8 @@ _ROUTINE = re.compile(r"\d+\.\d+\.\d+\.\d+ |\[[^\]]+\] \[\d+\] \[INFO\]")
 
 
 class LiveServer:
-    def __init__(self, index: Path, workers: int = 2, **settings: Any) -> None:
+    def __init__(self, index: Path, workers: int = 2, app: str = "searchsvc.wsgi:app", **settings: Any) -> None:
+        self.app = app
         self.index = Path(index)
         self.port = free_port()
         self.workers = workers
@@ -53,7 +54,7 @@ class LiveServer:
                     "SEARCHSVC_PORT": str(self.port), "SEARCHSVC_WORKERS": str(self.workers)})
         env.update({f"SEARCHSVC_{k.upper()}": str(v) for k, v in self.settings.items()})
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "searchsvc.wsgi:app"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), self.app],
                                      cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.monotonic() + 30

@@ -487,3 +487,30 @@ def test_people_facets_ignore_case_long_words_wrap_and_focus_lands_on_the_count(
     expect(page).to_have_url(re.compile(r"page=2"))
     expect(page.locator("#status")).to_be_focused()  # visible, and it says which page this is
     watch.assert_clean(page)
+
+
+def test_the_page_works_mounted_under_a_prefix(browser, built_index, tmp_path, playwright_api):
+    expect = playwright_api.expect
+    index = tmp_path / "ix"
+    shutil.copytree(built_index, index)
+    with LiveServer(index, workers=1, app="tests.mounted_app:app") as server:
+        context = browser.new_context(base_url=server.url)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        paths: list[str] = []
+        page.on("request", lambda r: paths.append(r.url.removeprefix(server.url)))
+        try:
+            page.goto("/news")  # redirected to /news/, where the page's relative URLs resolve
+            expect(page).to_have_url(server.url + "/news/")
+            page.locator("#q").press_sequentially("vlad")
+            expect(page.locator("#suggestions [role=option]").first).to_contain_text("Vladimir Putin")
+            page.fill("#q", "putin")
+            page.press("#q", "Enter")
+            expect(page).to_have_url(re.compile(r"/news/\?q=putin$"))
+            expect(page.locator("#hits > li")).to_have_count(2)
+            page.locator('#facets a[data-facet="section"]').first.click()
+            expect(page).to_have_url(re.compile(r"/news/\?q=putin&section="))
+            outside = [p for p in paths if not p.startswith("/news")]
+            assert outside == [], f"requests outside the mount: {outside}"
+        finally:
+            context.close()

@@ -104,6 +104,11 @@ class OpenAPI:
 
 class Page:
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        script_name = req.env.get("SCRIPT_NAME", "")
+        if script_name and not req.env.get("PATH_INFO"):
+            # Mounted under a prefix and asked for "/news": the page's relative URLs need "/news/".
+            query = f"?{req.query_string}" if req.query_string else ""
+            raise falcon.HTTPMovedPermanently(f"{script_name}/{query}")
         resp.content_type = falcon.MEDIA_HTML
         resp.data = (STATIC / "index.html").read_bytes()
 

@@ -26,7 +26,7 @@ export function tooLong(url) {
 /** GET path?params as JSON; throws ApiError (or the AbortError of a cancelled call). */
 export async function getJSON(path, params, signal) {
   const url = params ? `${path}?${params}` : path;
-  const long = tooLong(url);
+  const long = tooLong(new URL(url, window.location.href).href);
   if (long) throw long;
   let response;
   try {
@@ -62,17 +62,17 @@ function toApiError(response, body) {
 }
 
 export function search(params, signal) {
-  return getJSON("/search", params, signal);
+  return getJSON("search", params, signal); // relative: the app may be mounted under a prefix
 }
 
 export function suggest(prefix, limit, signal) {
-  return getJSON("/suggest", new URLSearchParams({ q: prefix, limit: String(limit) }), signal);
+  return getJSON("suggest", new URLSearchParams({ q: prefix, limit: String(limit) }), signal);
 }
 
 export function health(signal) {
-  return getJSON("/health", null, signal);
+  return getJSON("health", null, signal);
 }
 
 export function getDocument(id, signal) {
-  return getJSON(`/documents/${encodeURIComponent(id)}`, null, signal);
+  return getJSON(`documents/${encodeURIComponent(id)}`, null, signal);
 }

@@ -23,12 +23,13 @@ let inFlight = null; // the AbortController of the search being fetched
 
 /** Go to a page URL (pushing a history entry) and show its search; then focus `focus()`'s element. */
 function navigate(url, focus = null) {
-  const long = tooLong(url);
+  const target = new URL(url, window.location.href).href; // hrefFor's URLs are relative to the page
+  const long = tooLong(target);
   if (long) { // not into the history either: reloading or sharing it would get the server's 414
     inFlight?.abort();
     return renderError(long);
   }
-  if (url !== window.location.pathname + window.location.search) window.history.pushState(null, "", url);
+  if (target !== window.location.href) window.history.pushState(null, "", target);
   return show(readState(), focus);
 }
 

@@ -37,7 +37,7 @@ export function hrefFor(state) {
     if (value && value !== DEFAULTS[key]) params.set(key, value);
   }
   if (state.page > 1) params.set("page", String(state.page));
-  return `/?${params}`;
+  return `./?${params}`; // relative: the page may live under a prefix
 }
 
 /** A copy of the state with some values changed; any change but paging goes back to page 1. */
