@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import os
 import threading
 import time
@@ -258,15 +259,19 @@ class SearchEngine:
 
     def search(self, query: str = "", *, match: str = "all", limit: int = 10, offset: int = 0,
                people: list[str] | tuple[str, ...] | str | None = None, section: str | None = None,
-               date_from: str | None = None, date_to: str | None = None,
-               mentions_from: str | None = None, mentions_to: str | None = None,
+               date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
+               mentions_from: str | dt.date | None = None, mentions_to: str | dt.date | None = None,
                sort: str = "relevance", facets: bool = True, snippets: bool = True,
                relax: bool = True) -> SearchResults:
-        """Ranked, highlighted, faceted results; QueryError names a bad parameter."""
+        """Ranked, highlighted, faceted results; QueryError names a bad parameter.
+
+        Date bounds are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings, or ``datetime.date``s."""
         started = time.perf_counter()
         s = self.settings
-        _check_int("limit", limit, 0, s.max_limit)
-        _check_int("offset", offset, 0, s.max_offset)
+        limit = _check_int("limit", limit, 0, s.max_limit)
+        offset = _check_int("offset", offset, 0, s.max_offset)
+        date_from, date_to = _day(date_from), _day(date_to)
+        mentions_from, mentions_to = _day(mentions_from), _day(mentions_to)
         _check_types(people, section=section, date_from=date_from, date_to=date_to, mentions_from=mentions_from,
                      mentions_to=mentions_to, facets=facets, snippets=snippets, relax=relax)
         if sort not in SORTS:
@@ -400,7 +405,7 @@ class SearchEngine:
         from .analysis import STOP_STEMS
         from .analysis import terms as analyse
 
-        _check_int("limit", limit, 0, self.settings.max_limit)
+        limit = _check_int("limit", limit, 0, self.settings.max_limit)
         started = time.perf_counter()
         with self._lock:
             view = self.view()  # one view throughout: get() could refresh to another
@@ -438,7 +443,7 @@ class SearchEngine:
 
     def suggest(self, prefix: str, *, limit: int = 10) -> list[dict[str, Any]]:
         """Completions of ``prefix``: people names and title words, most frequent first."""
-        _check_int("limit", limit, 1, MAX_SUGGESTIONS)
+        limit = _check_int("limit", limit, 1, MAX_SUGGESTIONS)
         if not isinstance(prefix, str):
             raise QueryError("q must be a string", param="q")
         if len(prefix) > 200:
@@ -488,9 +493,21 @@ def _folder_bytes(folder: Path) -> int:
     return total
 
 
-def _check_int(name: str, value: int, low: int, high: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    """``value`` as an int if it is an integer in range (a NumPy one too; not a bool, a float or a str)."""
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        number = None
+    if number is None or isinstance(value, bool) or not low <= number <= high:
         raise QueryError(f"{name} must be an integer from {low} to {high}", param=name)
+    return number
+
+
+def _day(value: str | dt.date | None) -> str | None:
+    """A ``datetime.date`` (or datetime) bound as the day it names; anything else unchanged
+    (a wrong type is then named by :func:`_check_types`)."""
+    return value.isoformat()[:10] if isinstance(value, dt.date) else value
 
 
 def _check_types(people: object, **named: object) -> None:

@@ -15,7 +15,8 @@ import logging
 from dataclasses import dataclass, field
 
 from . import native
-from .document import Document
+from .document import Document, parse_published
+from .errors import QueryError
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +31,25 @@ class Extraction:
     dates: list[str] = field(default_factory=list)
 
 
-def extract(text: str, *, title: str = "", published: dt.date | None = None) -> Extraction:
+def extract(text: str, *, title: str = "", published: dt.date | str | None = None) -> Extraction:
     """Return the canonical person names and the calendar dates in ``title`` + ``text``.
 
-    ``published`` anchors relative expressions ("Thursday", "last year"); without it
-    only dates the text fixes by itself are returned. Dates are ``YYYY``,
+    ``published`` (a date, or an ISO date string) anchors relative expressions ("Thursday",
+    "last year"); without it only dates the text fixes by itself are returned. Dates are ``YYYY``,
     ``YYYY-MM`` or ``YYYY-MM-DD`` strings.
     """
     # The people word lists (~40 MB in memory) load on the first call, not on import:
     # service workers that only search never need them. The compiled extractors are
     # used when built and current (see searchsvc/native.py).
+    if isinstance(published, str):  # "2025-05-10" (an ISO date or date-time), as in a JSON record
+        try:
+            published = parse_published(published)
+        except ValueError as e:
+            raise QueryError(f"published: {e}", param="published") from None
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    if published is not None and not isinstance(published, dt.date):
+        raise QueryError(f"published must be a date, got {type(published).__name__}", param="published")
     extract_people, extract_dates = native.extractors()
     text = (text or "")[:MAX_EXTRACT_CHARS]
     title = (title or "")[:10_000]

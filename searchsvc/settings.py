@@ -149,6 +149,9 @@ def coerce(setting: Setting, value: Any, *, origin: str) -> Any:
     """Convert and range-check one value; QueryError names where it came from."""
     if setting.type is bool:
         return _boolean(setting, value, origin)
+    if setting.type is int and (isinstance(value, bool) or (isinstance(value, float) and not value.is_integer())):
+        # int(5.9) is 5 and int(True) is 1: a value that is no integer must not be cut into one
+        raise QueryError(f"{origin}: expected int, got {str(value)[:40]!r}", param=setting.name)
     try:
         result = setting.type(value)
     except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))

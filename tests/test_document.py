@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from searchsvc.document import Document, id_problem, merge_names, normalize_date_value, parse_published
-from searchsvc.errors import InputError
+from searchsvc.errors import InputError, QueryError
 
 
 @pytest.mark.parametrize("doc_id, ok", [
@@ -86,3 +86,18 @@ def test_extraction_fills_only_what_is_missing():
     # Hints (Reuters <PEOPLE> slugs) are passed as not given: merged with what is extracted.
     hinted = Document(id="x", title="t", people=("Reagan",), given=frozenset())
     assert hinted.with_extraction(["Ronald Reagan"], ["1987"]).people == ("Ronald Reagan",)
+
+
+def test_extract_takes_published_as_a_date_or_an_iso_string():
+    import datetime as dt
+
+    from searchsvc import extract
+
+    text = "They met on Thursday."
+    want = ["2025-05-08"]
+    assert extract(text, published=dt.date(2025, 5, 10)).dates == want
+    assert extract(text, published="2025-05-10").dates == want  # as in a JSON record; it gave nothing
+    assert extract(text, published=dt.datetime(2025, 5, 10, 12)).dates == want
+    for bad in ("soon", 20250510):
+        with pytest.raises(QueryError):
+            extract(text, published=bad)

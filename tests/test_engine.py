@@ -530,3 +530,20 @@ def test_the_package_ships_its_type_hints():
 
     assert importlib.resources.files("searchsvc").joinpath("py.typed").is_file()  # PEP 561
     assert {"IndexWriteError", "RebuildError", "SearchsvcError"} <= set(searchsvc.__all__)
+
+
+def test_numpy_integers_and_dates_are_accepted_where_ints_and_date_strings_are(engine: SearchEngine):
+    import datetime as dt
+
+    import numpy as np
+
+    numpy = engine.search("", limit=np.int64(3), offset=np.int32(1)).to_dict() | {"took_ms": 0}
+    assert numpy == engine.search("", limit=3, offset=1).to_dict() | {"took_ms": 0}
+    assert type(numpy["limit"]) is int  # serialisable as JSON
+    as_text = ids(engine.search("", limit=100, date_from="2025-05-09", mentions_to="2025-05-31"))
+    as_dates = ids(engine.search("", limit=100, date_from=dt.date(2025, 5, 9),
+                                 mentions_to=dt.datetime(2025, 5, 31, 23, 0)))
+    assert as_dates == as_text and as_text
+    for bad in (3.0, "3", True):
+        with pytest.raises(QueryError):
+            engine.search("", limit=bad)

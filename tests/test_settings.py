@@ -38,3 +38,13 @@ def test_override_values_that_cannot_be_meant_are_refused(name: str, value: Any)
     with pytest.raises(QueryError) as exc:
         Settings({name: value}, environ={})
     assert exc.value.param == name and str(exc.value).startswith(f"{name}: expected ")
+
+
+@pytest.mark.parametrize("value, ok", [(5, True), ("5", True), (5.0, True), (5.9, False), (True, False),
+                                       ("5.9", False)])
+def test_integer_settings_are_not_cut_into_integers(value, ok):
+    if ok:
+        assert Settings({"max_limit": value}, environ={}).max_limit == 5
+    else:
+        with pytest.raises(QueryError):
+            Settings({"max_limit": value}, environ={})
