@@ -142,6 +142,7 @@ def test_search_facets_history_sort_did_you_mean(page_and_watch, server, playwri
     chip = page.locator("#active-filter-list a.chip", has_text="Person: Xi Jinping")
     expect(chip).to_be_visible()
     expect(facet).to_have_attribute("aria-current", "true")
+    expect(facet).to_have_attribute("aria-label", re.compile(r"^People Vladimir Putin, 2 articles, selected"))
     expect(facet).to_be_focused()
     page.screenshot(path=tmp_path / "filtered.png", full_page=True)
 

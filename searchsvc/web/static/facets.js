@@ -17,7 +17,8 @@ export function facetGroups(state, facets) {
 
 function facetLink(state, group, value, count) {
   const active = group.isActive(state, value);
-  const label = `${value}, ${plural(count, "article", "articles")}${active ? ", selected (select to remove)" : ""}`;
+  // The group too: "1987, 9 articles" under Published and under Mentions would sound the same.
+  const label = `${group.title} ${value}, ${plural(count, "article", "articles")}${active ? ", selected (select to remove)" : ""}`;
   return h("a", {
     href: hrefFor(group.toggle(state, value, active)),
     "data-nav": true,
