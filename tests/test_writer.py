@@ -100,3 +100,21 @@ def test_people_and_dates_a_python_document_carries_are_kept(tmp_path: Path):
         e.refresh()
         again = e.get("p1")
         assert (again.title, again.people, again.dates) == ("Summit, revised", ("Xi Jinping",), ("1999",))
+
+
+def test_an_api_only_index_is_compacted_by_a_rebuild_from_the_journal_alone(tmp_path: Path):
+    from searchsvc.indexer import rebuild
+
+    ix = tmp_path / "ix"
+    writer = IndexWriter(ix)
+    for i in range(5):  # the same article updated five times: five journal entries
+        writer.put([Document(id="a", title=f"Okapi v{i}", body="An okapi."), Document(id=f"b{i}", title="Quokka")])
+    writer.delete(["b0"])
+    journal = ix / "journal.jsonl"
+    assert len(journal.read_text().splitlines()) == 11
+    with SearchEngine(ix) as e:
+        before = sorted((h.id, h.title) for h in e.search("", limit=100).hits)
+    rebuild(ix, [])  # the README's command
+    assert len(journal.read_text().splitlines()) == 6  # one entry per id
+    with SearchEngine(ix) as e:
+        assert sorted((h.id, h.title) for h in e.search("", limit=100).hits) == before
