@@ -330,3 +330,12 @@ def test_one_path_is_one_path_not_its_characters(tmp_path: Path, as_):
     records = list(iter_records(as_(path)))
     assert [r.id for r in records] == ["a", "b"]
     assert [r.id for r in iter_records([as_(path)])] == ["a", "b"]
+
+
+@pytest.mark.parametrize("sources", [[[{"id": "a", "title": "x"}]], [None], [3]])
+def test_sources_that_are_not_paths_are_named(sources):
+    from searchsvc.errors import QueryError
+
+    with pytest.raises(QueryError, match="sources must be file or folder paths") as exc:
+        list(iter_records(sources))
+    assert exc.value.param == "sources"

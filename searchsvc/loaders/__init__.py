@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..document import DEFAULT_MAX_DOCUMENT_CHARS, Document
-from ..errors import InputError
+from ..errors import InputError, QueryError
 from . import jsonl, reuters, seedtext
 
 Record = Document | InputError
@@ -84,6 +84,8 @@ def plan(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, fo
         paths = [paths]
     units: list[Unit | InputError] = []
     for raw in paths:
+        if not isinstance(raw, (str, os.PathLike)):  # rebuild(ix, [records]): name it, not a TypeError
+            raise QueryError(f"sources must be file or folder paths, got {type(raw).__name__}", param="sources")
         path = Path(raw)
         files: list[Path | InputError]
         if path.is_dir():
