@@ -165,15 +165,14 @@ class SearchEngine:
         with self._lock:
             stamps, problem = set(), None
             for attempt in range(1, REFRESH_ATTEMPTS + 1):
-                stamps.add(self.store.stamp())
                 try:
                     return self._refresh()
                 except (FileNotFoundError, EmptyIndexError, _Superseded) as e:  # Empty: a generation being removed
                     problem = e
                 except UNREADABLE as e:  # a file read while it was replaced, or a damaged one
                     problem = e
+                stamps.add(self.store.stamp())  # only once something failed: no cost on the way of a query
                 time.sleep(0.01 * attempt)
-            stamps.add(self.store.stamp())
             if len(stamps) == 1 and not isinstance(problem, _Superseded):
                 # Ten tries over half a second with no commit or rebuild in between: the files are not
                 # changing, they are missing or damaged. Saying "busy" would have clients retry forever.
