@@ -14,7 +14,7 @@ Everything else in the package is internal and may change.
 """
 
 from .document import Document
-from .engine import Hit, SearchEngine, SearchResults
+from .engine import SearchEngine
 from .errors import (
     IndexBusyError,
     IndexDamagedError,
@@ -30,6 +30,7 @@ from .errors import (
 from .extract import Extraction, extract
 from .indexer import RebuildReport, rebuild
 from .loaders import iter_records
+from .results import Hit, SearchResults
 from .settings import SETTINGS, Settings
 from .writer import IndexWriter, WriteResult
 

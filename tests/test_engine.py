@@ -369,7 +369,7 @@ def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index
         results = e.search("wombat")
         assert merged and results.total == 1 and results.hits[0].id == "w1"
         assert len(e.view().segments) == 1  # the merged segment, not the deleted one
-        assert set(e._segments) == {seg.key for seg in e.view().segments}  # nothing half-open kept
+        assert set(e._live.segments) == {seg.key for seg in e.view().segments}  # nothing half-open kept
         monkeypatch.undo()
         with SearchEngine(fresh_index) as fresh:
             assert results.hits[0].score == fresh.search("wombat").hits[0].score
@@ -378,23 +378,23 @@ def test_a_commit_that_merges_away_a_segment_being_opened_is_retried(fresh_index
 def test_an_index_that_changes_on_every_attempt_to_open_it_is_busy(fresh_index: Path,
                                                                   monkeypatch: pytest.MonkeyPatch):
     # Not a 500: a 503 with Retry-After. The old view keeps serving nothing half-opened.
-    from searchsvc import engine as engine_module
+    from searchsvc import live as live_module
     from searchsvc.document import Document
     from searchsvc.errors import IndexBusyError
     from searchsvc.writer import IndexWriter
 
     def always_superseded(*args: Any) -> None:
-        raise engine_module._Superseded
+        raise live_module._Superseded
 
     with SearchEngine(fresh_index) as e:
         before = e.search("kremlin").total
-        known = set(e._segments)
+        known = set(e._live.segments)
         IndexWriter(fresh_index).put([Document(id="w1", title="Wombat census")])
-        monkeypatch.setattr(engine_module, "_check_still_listed", always_superseded)
-        monkeypatch.setattr(engine_module.time, "sleep", lambda s: None)
+        monkeypatch.setattr(live_module, "_check_still_listed", always_superseded)
+        monkeypatch.setattr(live_module.time, "sleep", lambda s: None)
         with pytest.raises(IndexBusyError, match="changed 10 times"):
             e.search("wombat")
-        assert set(e._segments) == known
+        assert set(e._live.segments) == known
         monkeypatch.undo()
         assert e.search("wombat").total == 1 and e.search("kremlin").total == before
 

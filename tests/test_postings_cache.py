@@ -80,6 +80,6 @@ def test_the_engine_keeps_no_entries_of_segments_it_closed(fresh_index: Path):
         for i in range(30):  # each put is a commit; Whoosh merges the small segments as they pile up
             writer.put([Document(id=f"u{i}", title=f"unique tok{i}", body="walrus")])
             assert engine.search(f"tok{i} walrus putin").total >= 1
-        live = {key for key in engine._segments}
-        cached = {key[0] for key in engine._cache._data}
+        live = {key for key in engine._live.segments}
+        cached = {key[0] for key in engine._live.cache._data}
         assert cached <= live and cached
