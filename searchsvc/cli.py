@@ -28,7 +28,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .errors import IndexBusyError, IndexMissingError, InputError, QueryError, RebuildError, SearchsvcError
+from .errors import (
+    IndexBusyError,
+    IndexDamagedError,
+    IndexMissingError,
+    InputError,
+    QueryError,
+    QueryTimeoutError,
+    RebuildError,
+    SearchsvcError,
+)
 from .settings import BY_NAME, Settings, settings_table
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
@@ -46,10 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
-        if getattr(args, "skip_bad", None) is False:  # a command that could have skipped it
+        # A bad record that a command could have skipped (not a path that does not exist)
+        if getattr(args, "skip_bad", None) is False and e.line is not None:
             print("nothing was written; --skip-bad skips bad records and writes the rest", file=sys.stderr)
         return EXIT_INPUT
-    except (IndexBusyError, IndexMissingError) as e:
+    except (IndexBusyError, IndexMissingError, IndexDamagedError, QueryTimeoutError) as e:  # the index, not the input
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BUSY
     except QueryError as e:

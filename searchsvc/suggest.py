@@ -153,10 +153,13 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
         return None
     vocab = vocabulary(view)
     names = _name_words(view)
+    # The pieces of a wildcard ("comp?ny", "plann*") are a pattern the user wrote on purpose, not
+    # misspelt words: "corp?ny" finds no more than "comp?ny" did.
+    patterns = {fold(w.lower()) for token in re.findall(r"\S*[*?]\S*", query) for w in re.findall(r"[^\W_]+", token)}
     fixes: dict[str, str] = {}
     for word in dict.fromkeys(words):
         check()
-        if word in names:  # a word of a name the index knows is no typo ("Delors" is not "dlr")
+        if word in names or word in patterns:  # a word of a known name is no typo ("Delors" is not "dlr")
             continue
         s = stem(word)
         df = view.df(s)

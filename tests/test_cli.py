@@ -199,3 +199,30 @@ def test_an_unforeseen_file_error_is_one_line(monkeypatch: pytest.MonkeyPatch, c
 
     monkeypatch.setattr("searchsvc.cli.settings_table", denied)
     assert call(capsys, "settings") == (1, "", "error: /some/file: Permission denied\n")
+
+
+def test_a_damaged_index_or_a_timeout_is_exit_3_like_busy_or_missing(tmp_path: Path, built_index: Path,
+                                                                       capsys: pytest.CaptureFixture[str],
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    import shutil
+
+    from searchsvc.engine import SearchEngine
+    from searchsvc.errors import QueryTimeoutError
+    from searchsvc.store import IndexDir
+
+    ix = tmp_path / "ix"
+    shutil.copytree(built_index, ix)
+
+    def too_slow(*args: object, **kwargs: object) -> None:
+        raise QueryTimeoutError("the query ran past its time limit of 0.01 s")
+
+    with monkeypatch.context() as m:
+        m.setattr(SearchEngine, "search", too_slow)
+        code, _, err = call(capsys, "search", "--index", str(ix), "putin")
+    assert code == 3 and "time limit" in err
+    for toc in (ix / IndexDir(ix).pointer().generation).glob("*.toc"):
+        toc.unlink()
+    r = run("search", "--index", str(ix), "putin")
+    assert r.returncode == 3 and "cannot be read" in r.stderr and "rebuild it" in r.stderr
+    r = run("index", "--index", str(ix), str(tmp_path / "nosuch"))
+    assert r.returncode == 1 and "--skip-bad" not in r.stderr  # skipping would not help a missing path

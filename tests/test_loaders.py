@@ -339,3 +339,17 @@ def test_sources_that_are_not_paths_are_named(sources):
     with pytest.raises(QueryError, match="sources must be file or folder paths") as exc:
         list(iter_records(sources))
     assert exc.value.param == "sources"
+
+
+@pytest.mark.parametrize("line, says", [
+    (b'{"id": "b2", "title": "Bad"\n', "invalid JSON: Expecting ',' delimiter at the end of the line"),
+    (b'{"id": "b3", "title": "a\tb"}\n', "invalid JSON: Invalid control character at column 25"),
+    (b'{"id": "b4", "title": x}\n', "invalid JSON: Expecting value at column 23"),
+])
+def test_a_json_error_names_its_column_in_the_line(tmp_path: Path, line: bytes, says: str):
+    # json counts columns from the last newline it saw: a record cut short was "at column 1".
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(b'{"id": "ok", "title": "fine"}\n' + line)
+    error = list(iter_records([path]))[1]
+    assert isinstance(error, InputError) and error.line == 2
+    assert str(error).endswith(says), str(error)

@@ -66,6 +66,10 @@ def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
     ([(2, "the oil tank leaked"), (45, "oil talks began")], "oil tank", "oil talks"),
     # never into a stopword, however common: "beet" is not "been"
     ([(2, "sugar beet crop"), (60, "sugar has been sold")], "sugar beet", None),
+    # a wildcard is a pattern written on purpose: its pieces are not misspelt words
+    ([(30, "the corp news")], "comp?ny", None),  # not "corp?ny"
+    ([(30, "the corpany news"), (30, "planning ahead")], "compny", "corpany"),
+    ([(30, "petroleum output"), (30, "plans")], "petrolium plann*", "petroleum plann*"),
 ])
 def test_did_you_mean_only_when_the_correction_finds_far_more(tmp_path: Path, groups, query, want):
     from searchsvc import SearchEngine

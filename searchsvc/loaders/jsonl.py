@@ -91,7 +91,11 @@ def decode_line(raw: bytes | str, *, source: str, line: int) -> Any:
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", source=source, line=line) from None
     except json.JSONDecodeError as e:
-        raise InputError(f"invalid JSON: {e.msg} at column {e.colno}", source=source, line=line) from None
+        # The column within this line: e.colno restarts after the line's own final newline ("column 1"
+        # for a record cut short), and some messages end in "at" already ("Invalid control character at").
+        message = e.msg.removesuffix(" at")
+        where = "the end of the line" if e.pos >= len(raw.rstrip("\r\n")) else f"column {e.pos + 1}"
+        raise InputError(f"invalid JSON: {message} at {where}", source=source, line=line) from None
     except ValueError as e:  # a number of more than 4,300 digits: not a JSONDecodeError
         raise InputError(f"invalid JSON: {str(e).split(';')[0]}", source=source, line=line) from None
 
