@@ -22,31 +22,30 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .arguments import bound, check_int, check_text, check_types, day
-from .document import Document, format_published
+from .document import Document
 from .errors import NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
 from .live import LiveView, warm_segments
-from .matching import Deadline, Evaluator, date_mask
-from .query import parse_query
+from .matching import Deadline, Evaluation, Evaluator, date_mask
+from .query import ParsedQuery, parse_query, similar_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .results import Hit, SearchResults, copied
 from .settings import Settings
-from .store import IndexDir
+from .store import DAMAGED, IndexDir, damaged
 from .suggest import COMMONER, did_you_mean, suggest
 from .view import IndexView
 
 #: With fewer results than this, a did-you-mean is computed (only rare query words are checked).
 DID_YOU_MEAN_BELOW = 50
-#: Attempts to open the live generation when its files change underneath (see refresh).
-REFRESH_ATTEMPTS = 10
-SIMILAR_TERMS = 25
+#: The most completions one suggest() call returns.
 MAX_SUGGESTIONS = 50
 
 
@@ -63,8 +62,7 @@ class SearchEngine:
         #: (index stamp, parameters) -> results; a new commit or generation changes the stamp.
         self._results: OrderedDict[Any, SearchResults] = OrderedDict()
         self._checked_at = 0.0
-        s = self.settings
-        self.params = BM25FParams.from_settings(s)
+        self.params = BM25FParams.from_settings(self.settings)
 
     # -- the live view -------------------------------------------------------
 
@@ -124,7 +122,7 @@ class SearchEngine:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", param="sort")
         check_text("q", query)
         parsed = parse_query(query, match, s)
-        with self._lock:
+        with self._reading():
             view = self.view()
             key = (self._live.stamp, query, match, limit, offset, tuple(people) if isinstance(people, list) else people,
                    section, date_from, date_to, mentions_from, mentions_to, sort, facets, snippets, relax)
@@ -136,16 +134,12 @@ class SearchEngine:
                 return answer
             filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
             deadline = Deadline(s.query_time_limit)
-            ev = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline,
-                           stops=parsed.stops).run(parsed.query)
-            mask = ev.mask if filters is None else ev.mask & filters
+            ev, mask = self._match(view, parsed, filters, deadline)
             relaxed = False
             strict_total = int(np.count_nonzero(mask))
             if relax and match == "all" and not strict_total and len({t.term for t in ev.terms}) > 1:
-                any_parsed = parse_query(query, "any", s)
-                ev_any = Evaluator(view, max_expansions=s.max_expansions, deadline=deadline,
-                                   stops=any_parsed.stops).run(any_parsed.query)
-                any_mask = ev_any.mask if filters is None else ev_any.mask & filters
+                # No document has every word: the documents with any of them, said so (relaxed)
+                ev_any, any_mask = self._match(view, parse_query(query, "any", s), filters, deadline)
                 if any_mask.any():
                     ev, mask, relaxed = ev_any, any_mask, True
             ranked = rank(view, ev.terms, mask, self.params, sort=sort, feedback=match == "any" and not relaxed,
@@ -161,13 +155,8 @@ class SearchEngine:
                 warnings=ev.warnings, generation=view.generation)
             if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
                 try:
-                    fixed = did_you_mean(view, query, parsed.words, deadline.check)
-                    # A query that finds something is corrected only to one that finds far more: "oil
-                    # tank" (12) is not "oil talks" (119), but "interst rates" (4) is "interest rates" (868).
-                    if fixed and strict_total and self._total(view, fixed, match, filters, deadline) < (
-                            COMMONER * strict_total):
-                        fixed = None
-                    results.did_you_mean = fixed
+                    results.did_you_mean = self._did_you_mean(view, query, parsed, match, strict_total, filters,
+                                                              deadline)
                 except QueryTimeoutError:  # the results are complete: answer them without the suggestion
                     results.warnings.append("no did-you-mean: the query reached its time limit")
             if s.result_cache and not results.warnings:  # a partial answer is not kept
@@ -177,16 +166,27 @@ class SearchEngine:
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
         return results
 
-    def _total(self, view: IndexView, query: str, match: str, filters: np.ndarray | None,
-               deadline: Deadline) -> int:
-        """How many documents ``query`` matches (all its words, as asked), with the filters."""
-        try:
-            parsed = parse_query(query, match, self.settings)
-        except QueryError:
-            return 0
+    def _match(self, view: IndexView, parsed: ParsedQuery, filters: np.ndarray | None,
+               deadline: Deadline) -> tuple[Evaluation, np.ndarray]:
+        """The evaluated query and the documents it matches within the filters."""
         ev = Evaluator(view, max_expansions=self.settings.max_expansions, deadline=deadline,
                        stops=parsed.stops).run(parsed.query)
-        return int(np.count_nonzero(ev.mask if filters is None else ev.mask & filters))
+        return ev, (ev.mask if filters is None else ev.mask & filters)
+
+    def _did_you_mean(self, view: IndexView, query: str, parsed: ParsedQuery, match: str, found: int,
+                      filters: np.ndarray | None, deadline: Deadline) -> str | None:
+        """The query with its rare words corrected, if that is worth offering. A query that finds
+        something is corrected only to one that finds far more: "oil tank" (12 on Reuters) is not
+        "oil talks" (119), but "interst rates" (4) is "interest rates" (868)."""
+        fixed = did_you_mean(view, query, parsed.words, deadline.check)
+        if fixed is None or not found:
+            return fixed
+        try:
+            fixed_parsed = parse_query(fixed, match, self.settings)
+        except QueryError:
+            return None
+        _, mask = self._match(view, fixed_parsed, filters, deadline)
+        return fixed if np.count_nonzero(mask) >= COMMONER * found else None
 
     def _hits(self, view: IndexView, docs: np.ndarray, scores: np.ndarray, page: np.ndarray, hl: Highlighter,
               snippets: bool, deadline: Deadline, warnings: list[str]) -> list[Hit]:
@@ -239,7 +239,7 @@ class SearchEngine:
     # -- documents -----------------------------------------------------------
 
     def get(self, doc_id: str) -> Document:
-        with self._lock:
+        with self._reading():
             view = self.view()
             docnum = view.docnum_of(doc_id)
             if docnum is None:
@@ -248,33 +248,15 @@ class SearchEngine:
 
     def similar(self, doc_id: str, *, limit: int = 10) -> SearchResults:
         """Documents like ``doc_id``: its most distinctive terms, any of them, itself excluded."""
-        from .analysis import STOP_STEMS
-        from .analysis import terms as analyse
-
         limit = check_int("limit", limit, 0, self.settings.max_limit)
         started = time.perf_counter()
-        with self._lock:
+        with self._reading():
             view = self.view()  # one view throughout: get() could refresh to another
             docnum = view.docnum_of(doc_id)
             if docnum is None:
                 raise NotFoundError(f"no document with id {doc_id!r}")
             doc = view.document(docnum)
-            counts: dict[str, int] = {}
-            for t in analyse(doc.title + " " + doc.title + " " + doc.body[:20_000]):
-                if t not in STOP_STEMS:  # "at": common, yet under the 50 % cut of a small index
-                    counts[t] = counts.get(t, 0) + 1
-            from .scoring import idf
-
-            n = view.doc_count
-            weighted = []
-            for t, c in counts.items():
-                df = view.df(t)
-                if 1 < df < n * 0.5:
-                    weighted.append((c * idf(df, n), t))
-            top = [t for _, t in sorted(weighted, key=lambda x: (-x[0], x[1]))[:SIMILAR_TERMS]]
-            from whoosh import query as wq
-
-            q = wq.AndNot(wq.Or([wq.Term("text", t) for t in top]), wq.Term("id", doc_id)) if top else wq.NullQuery
+            q = similar_query(doc, view.df, view.doc_count)
             deadline = Deadline(self.settings.query_time_limit)
             ev = Evaluator(view, max_expansions=self.settings.max_expansions, deadline=deadline).run(q)
             docs = np.flatnonzero(ev.mask)
@@ -295,7 +277,7 @@ class SearchEngine:
         if len(prefix) > 200:
             raise QueryError("prefix longer than 200 characters", param="q")
         check_text("q", prefix)
-        with self._lock:
+        with self._reading():
             view = self.view()
             return suggest(view, prefix, limit, Deadline(self.settings.query_time_limit).check)
 
@@ -311,6 +293,16 @@ class SearchEngine:
                 "size_bytes": _folder_bytes(Path(view.path)),
                 "path": str(self.path),
             }
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """The engine's lock, and a segment file found garbled in the middle of a call named as
+        the index's damage (503 ``index_damaged`` over HTTP), not an internal error."""
+        with self._lock:
+            try:
+                yield
+            except DAMAGED as e:
+                raise damaged(self.path, e) from e
 
     def close(self) -> None:
         with self._lock:
@@ -335,4 +327,4 @@ def _folder_bytes(folder: Path) -> int:
     return total
 
 
-__all__ = ["Hit", "SearchEngine", "SearchResults", "format_published"]
+__all__ = ["MAX_SUGGESTIONS", "SearchEngine"]

@@ -19,11 +19,11 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, EmptyIndexError
 from whoosh.reading import SegmentReader
 
-from .errors import IndexBusyError, IndexDamagedError
+from .errors import IndexBusyError
 from .postings_cache import PostingsCache
 from .schema import build_schema
 from .segments import SegmentView
-from .store import UNREADABLE, IndexDir, damage
+from .store import UNREADABLE, IndexDir, damaged
 from .suggest import warm as warm_suggestions
 from .view import IndexView
 
@@ -83,8 +83,7 @@ class LiveView:
         if len(stamps) == 1 and not isinstance(problem, _Superseded):
             # Ten tries over half a second with no commit or rebuild in between: the files are not
             # changing, they are missing or damaged. Saying "busy" would have clients retry forever.
-            raise IndexDamagedError(f"the index at {self.store.path} cannot be read ({damage(problem)}); "
-                                    "rebuild it (searchsvc index)") from problem
+            raise damaged(self.store.path, problem) from problem
         raise IndexBusyError(f"the index at {self.store.path} changed {REFRESH_ATTEMPTS} times while it was "
                              "being opened; try again")
 

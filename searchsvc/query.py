@@ -24,14 +24,17 @@ Robustness rules:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from whoosh import qparser
 from whoosh import query as wq
 
-from .analysis import STOPWORDS, stem, terms, words
+from .analysis import STOP_STEMS, STOPWORDS, stem, terms, words
+from .document import Document
 from .errors import QueryError
 from .schema import ExactList, NewsText, build_schema
+from .scoring import idf
 from .settings import Settings
 
 DEFAULT_FIELD = "text"
@@ -241,3 +244,30 @@ def count_leaves(q: wq.Query) -> int:
     if q.is_leaf():
         return 1
     return sum(count_leaves(c) for c in q.children())
+
+
+#: "More like this": the document's most distinctive terms, any of them.
+SIMILAR_TERMS = 25
+#: Characters of the body read for them: the lead of a long document says what it is about.
+SIMILAR_BODY_CHARS = 20_000
+#: A term in more than this share of the documents says nothing about any one of them.
+SIMILAR_MAX_DF_SHARE = 0.5
+
+
+def similar_query(doc: Document, df: Callable[[str], int], n_docs: int) -> wq.Query:
+    """The query of documents like ``doc``: its ``SIMILAR_TERMS`` terms with the largest
+    tf × idf (the title counted twice: it names the subject), any of them, ``doc`` excluded.
+    Terms only ``doc`` has (df 1) would find nothing else."""
+    counts: dict[str, int] = {}
+    for t in terms(f"{doc.title} {doc.title} {doc.body[:SIMILAR_BODY_CHARS]}"):
+        if t not in STOP_STEMS:  # "at": common, yet under the 50 % cut of a small index
+            counts[t] = counts.get(t, 0) + 1
+    weighted = []
+    for t, c in counts.items():
+        n = df(t)
+        if 1 < n < n_docs * SIMILAR_MAX_DF_SHARE:
+            weighted.append((c * idf(n, n_docs), t))
+    top = [t for _, t in sorted(weighted, key=lambda x: (-x[0], x[1]))[:SIMILAR_TERMS]]
+    if not top:
+        return wq.NullQuery
+    return wq.AndNot(wq.Or([wq.Term("text", t) for t in top]), wq.Term("id", doc.id))

@@ -32,11 +32,12 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import STORED_COLUMN, W3TermInfo
-from whoosh.reading import SegmentReader
+from whoosh.reading import SegmentReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .postings_cache import PostingsCache
 from .schema import TEXT_FIELDS
+from .store import CorruptSegmentError
 
 #: Widest id (UTF-8 bytes) kept in a packed id array; see SegmentView.id_array.
 MAX_PACKED_ID_BYTES = 64
@@ -60,7 +61,7 @@ def decode_postings(buf: Any, offset: int, length: int,
     When ``values`` is a list, each posting's encoded value (positions) is appended to it.
     """
     if bytes(buf[offset:offset + 4]) != _MAGIC:
-        raise ValueError(f"not a W3 posting list at offset {offset}")
+        raise CorruptSegmentError(f"not a W3 posting list at offset {offset}")
     pos = offset + 4
     end_of_list = offset + length
     id_parts: list[np.ndarray] = []
@@ -140,7 +141,7 @@ class SegmentView:
             return hit
         try:
             info = self.reader.term_info(field, term)
-        except Exception:  # TermNotFound, or a field this segment never saw
+        except TermNotFound:  # also for a field this segment never saw; damage is not "no postings"
             result = (EMPTY_IDS, EMPTY_TF)
         else:
             result = self._decode(info)
@@ -165,7 +166,7 @@ class SegmentView:
         values: list[bytes] = []
         try:
             info = self.reader.term_info(field, term)
-        except Exception:
+        except TermNotFound:
             return EMPTY_IDS, values
         if info.is_inlined():
             ids_t, _, vals = info.inlined_postings()

@@ -41,7 +41,7 @@ from pathlib import Path
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import IndexError as WhooshIndexError
 
-from .errors import IndexBusyError, IndexMissingError
+from .errors import IndexBusyError, IndexDamagedError, IndexMissingError
 
 _GEN = re.compile(r"^gen-(\d{6,})$")
 CURRENT = "CURRENT"
@@ -243,14 +243,20 @@ def file_lock(path: Path, timeout: float, busy_message: str) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
+class CorruptSegmentError(ValueError):
+    """A segment file holds what its format cannot (garbled or truncated): the index is damaged."""
+
+
 #: What opening an index's files raises when one is missing or damaged (truncated, overwritten)
 #: rather than being replaced by a commit: Whoosh's own errors ("Index was created on different
 #: architecture" for a garbled table of contents, "Unknown file header"), and a read past an end.
 #: Not other OSErrors: too many open files or no memory say nothing about the files.
-UNREADABLE: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError, FileNotFoundError, ValueError,
-                                           EOFError, struct.error)
+#: Not a plain ValueError either: our own code raising one while a view warms up is a bug to report,
+#: not damage to retry for half a second and then blame on the files.
+UNREADABLE: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError, FileNotFoundError,
+                                           CorruptSegmentError, EOFError, struct.error)
 #: The part of those that only damage raises (never a bug of ours, nor a bad argument).
-DAMAGED: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError)
+DAMAGED: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError, CorruptSegmentError)
 
 
 def damage(e: BaseException | None) -> str:
@@ -260,6 +266,12 @@ def damage(e: BaseException | None) -> str:
     if isinstance(e, WhooshIndexError):  # EmptyIndexError included: no table of contents
         return f"no readable table of contents: {e}"
     return f"{type(e).__name__}: {e}" if e is not None else "unknown"
+
+
+def damaged(path: Path, e: BaseException | None, outcome: str = "") -> IndexDamagedError:
+    """The error for an index whose files cannot be read, said once for readers and writers."""
+    return IndexDamagedError(f"the index at {path} cannot be read ({damage(e)}); {outcome}"
+                             "rebuild it (searchsvc index)")
 
 
 def disk_problem(e: OSError, path: Path) -> str:

@@ -28,12 +28,12 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from .document import Document, id_problem
-from .errors import IndexDamagedError, IndexMissingError, IndexWriteError, QueryError
+from .errors import IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
 from .journal import Journal
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
 from .settings import Settings
-from .store import DAMAGED, UNREADABLE, IndexDir, damage, disk_problem
+from .store import DAMAGED, UNREADABLE, IndexDir, damaged, disk_problem
 
 
 def apply_changes(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
@@ -135,8 +135,7 @@ class IndexWriter:
                 applied = True
                 self.store.bump()
         except DAMAGED as e:  # a segment's files, read by the writer's searcher or its merge
-            raise IndexDamagedError(f"the index at {self.store.path} cannot be read ({damage(e)}); nothing was "
-                                    "written; rebuild it (searchsvc index)") from e
+            raise damaged(self.store.path, e, "nothing was written; ") from e
         except OSError as e:
             outcome = ("the write was committed, but readers may not see it before the next write" if applied
                        else "the write was not applied")
@@ -150,8 +149,7 @@ class IndexWriter:
         try:
             return whoosh_index.open_dir(str(folder))
         except UNREADABLE as e:
-            raise IndexDamagedError(f"the index at {self.store.path} cannot be read ({damage(e)}); nothing was "
-                                    "written; rebuild it (searchsvc index)") from e
+            raise damaged(self.store.path, e, "nothing was written; ") from e
 
     def _create_empty(self) -> None:
         build = self.store.new_build_dir()

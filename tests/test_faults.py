@@ -665,3 +665,16 @@ def test_every_io_call_of_a_rebuild_and_a_write_failing(tmp_path: Path, corpus_f
     assert 1 <= failed["after the switch"] <= 2, failed
     print(f"\n{errno.errorcode[code]} at each of {rebuild_calls} rebuild and {write_calls} write I/O calls: "
           f"{dict(failed)}")
+
+
+def test_postings_garbled_under_a_serving_engine_are_damage_not_an_internal_error(fresh_index: Path):
+    from searchsvc.errors import IndexDamagedError
+
+    folder = fresh_index / IndexDir(fresh_index).pointer().generation
+    with SearchEngine(fresh_index) as e:
+        assert e.search("putin").total
+        for pst in folder.glob("*.pst"):  # overwritten in place: the engine's map of it sees the garbage
+            with open(pst, "r+b") as f:
+                f.write(b"\0" * pst.stat().st_size)
+        with pytest.raises(IndexDamagedError, match="rebuild it"):
+            e.search("markets pipeline")
