@@ -353,3 +353,19 @@ def test_a_json_error_names_its_column_in_the_line(tmp_path: Path, line: bytes, 
     error = list(iter_records([path]))[1]
     assert isinstance(error, InputError) and error.line == 2
     assert str(error).endswith(says), str(error)
+
+
+@pytest.mark.parametrize("body, want", [
+    # the wire's soft wraps join words; indented paragraphs and table rows stay lines
+    ("Federal Reserve Board Chairman Paul\nVolcker said the slide\nwas enough.\n    Volcker has often\nsaid so.\n"
+     " Reuter&#3;", "Federal Reserve Board Chairman Paul Volcker said the slide was enough.\n"
+                    "    Volcker has often said so."),
+    ("NY COCOA OPG\n      OPEN\n MAY7  1922L  1925H\n JUL7  1955L  1956H\n REUTER\n",
+     "NY COCOA OPG\n      OPEN\n MAY7  1922L  1925H\n JUL7  1955L  1956H"),
+    ("Prices from Reuters.\nReuters", "Prices from Reuters. Reuters"),  # not the sign-off
+])
+def test_reuters_bodies_are_unwrapped_and_lose_the_sign_off(tmp_path: Path, body: str, want: str):
+    sgml = f'<REUTERS NEWID="9"><TEXT><TITLE>T</TITLE><BODY>{body}</BODY></TEXT></REUTERS>'
+    (tmp_path / "reut2-000.sgm").write_bytes(sgml.encode("latin-1"))
+    [doc] = list(iter_records([tmp_path]))
+    assert doc.body == want
