@@ -51,8 +51,7 @@ def build_spec(settings: Settings) -> dict[str, Any]:
         _param("limit", {"type": "integer", "minimum": 0, "maximum": s.max_limit, "default": 10}, "Hits per page."),
         _param("offset", {"type": "integer", "minimum": 0, "maximum": s.max_offset, "default": 0}, "Hits to skip."),
         _param("people", {"type": "array", "items": {"type": "string"}}, "Only documents naming every one of "
-               "these people (repeat the parameter; case and accents ignored; one word also matches the "
-               "longer names it is part of: Reagan finds Ronald Reagan).", explode=True),
+               "these people (repeat the parameter).", explode=True),
         _param("section", {"type": "string"}, "Only this section (case-insensitive)."),
         _param("from", DATE, "Published on or after (YYYY, YYYY-MM or YYYY-MM-DD)."),
         _param("to", DATE, "Published on or before."),
