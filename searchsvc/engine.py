@@ -220,7 +220,7 @@ class SearchEngine:
         ev = Evaluator(view, max_expansions=self.settings.max_expansions, deadline=Deadline(None))
         for name in [people] if isinstance(people, str) else (people or []):
             if name.strip():
-                masks.append(ev.person(name))
+                masks.append(ev.exact_casefold("person", name))
         if section and section.strip():  # blank is no filter, as for people
             masks.append(ev.exact_casefold("section", section))
         for fieldname, lo, hi, names in (("published", date_from, date_to, ("date_from", "date_to")),

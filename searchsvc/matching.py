@@ -177,21 +177,6 @@ class Evaluator:
             mask[pairs.docs[pairs.codes == code]] = True
         return mask
 
-    def person(self, name: str) -> np.ndarray:
-        """Documents naming ``name`` (ignoring case and accents). A one-word name also finds the
-        longer names it is a word of: "Reagan" finds Ronald and Nancy Reagan, "Xi" Xi Jinping
-        (family names come first in Chinese). An article that names someone only once may carry
-        the full name or the bare surname; a full name finds only itself, as which of several
-        people a bare "Baker" was is not known."""
-        mask = self.exact_casefold("person", name)
-        word = value_key(name.strip())
-        if word and " " not in word:
-            pairs = self.view.pairs("person", key=value_key)
-            codes = _by_name_word(self.view, pairs.book).get(word)
-            if codes is not None:
-                mask[pairs.docs[np.isin(pairs.codes, codes)]] = True
-        return mask
-
     def _phrase(self, q: wq.Phrase, positive: bool, boost: float) -> np.ndarray:
         words = [w for w in q.words if w]
         if not words:
@@ -383,18 +368,3 @@ def _typed(q: Any) -> str:
     if isinstance(q, wq.FuzzyTerm):
         return f"{q.text}~{q.maxdist}"
     return str(q.text)
-
-
-def _by_name_word(view: IndexView, book: Any) -> dict[str, np.ndarray]:
-    """The codes of the multi-word person names by each of their words (case and accents
-    folded), built once per view and again if the codebook grew."""
-    cached = view.__dict__.get("_by_name_word")
-    if cached is None or cached[0] != len(book.code_of):
-        groups: dict[str, list[int]] = {}
-        for key, code in book.code_of.items():
-            words = key.split()
-            if len(words) > 1:
-                for w in set(words):
-                    groups.setdefault(w, []).append(code)
-        cached = view.__dict__["_by_name_word"] = (len(book.code_of), {k: np.array(v) for k, v in groups.items()})
-    return cached[1]

@@ -70,9 +70,6 @@ def test_matching(engine: SearchEngine, query: str, match: str, expected: set[st
 @pytest.mark.parametrize("kwargs, expected", [
     ({"people": "vladimir putin"}, {"a1", "a2"}),
     ({"people": ["Vladimir Putin", "Xi Jinping"]}, {"a1"}),
-    # one word is a name in itself or a word of longer names: surname, or family name first
-    ({"people": "putin"}, {"a1", "a2"}), ({"people": "XI"}, {"a1", "a4"}), ({"people": "Jinping Xi"}, set()),
-    ({"people": "vladimir putin xi"}, set()),
     ({"section": "ECONOMY"}, {"a3", "a6"}),
     ({"date_from": "2025-05-09"}, {"a2", "a4"}),
     ({"date_from": "2025-05", "date_to": "2025-05"}, {"a1", "a2", "a4"}),
