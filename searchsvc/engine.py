@@ -175,18 +175,21 @@ class SearchEngine:
 
     def _did_you_mean(self, view: IndexView, query: str, parsed: ParsedQuery, match: str, found: int,
                       filters: np.ndarray | None, deadline: Deadline) -> str | None:
-        """The query with its rare words corrected, if that is worth offering. A query that finds
-        something is corrected only to one that finds far more: "oil tank" (12 on Reuters) is not
-        "oil talks" (119), but "interst rates" (4) is "interest rates" (868)."""
-        fixed = did_you_mean(view, query, parsed.words, deadline.check)
-        if fixed is None or not found:
-            return fixed
-        try:
-            fixed_parsed = parse_query(fixed, match, self.settings)
-        except QueryError:
+        """The query with its rare words corrected, if that is worth offering: one that finds
+        something, and when the query itself finds something, far more: "oil tank" (12 on
+        Reuters) is not "oil talks" (119), but "interst rates" (4) is "interest rates" (868)."""
+        def count(text: str) -> int:
+            try:
+                parsed_text = parse_query(text, match, self.settings)
+            except QueryError:
+                return 0
+            return int(np.count_nonzero(self._match(view, parsed_text, filters, deadline)[1]))
+
+        fixed = did_you_mean(view, query, parsed.words, deadline.check, count)
+        if fixed is None:
             return None
-        _, mask = self._match(view, fixed_parsed, filters, deadline)
-        return fixed if np.count_nonzero(mask) >= COMMONER * found else None
+        # Never a correction that finds nothing either ("shiek yamani" is not "shien yamani": 0).
+        return fixed if count(fixed) >= max(COMMONER * found, 1) else None
 
     def _hits(self, view: IndexView, docs: np.ndarray, scores: np.ndarray, page: np.ndarray, hl: Highlighter,
               snippets: bool, deadline: Deadline, warnings: list[str]) -> list[Hit]:

@@ -34,8 +34,16 @@ from .view import IndexView
 VOCAB_NAME = "vocab.json"
 #: A query word this rare is worth correcting when a neighbour is much more common.
 RARE_DF = 2
-#: A word in more documents than this is not taken for a typo.
-MAYBE_TYPO_DF = 50
+#: A word in more documents than this (or than this share of a large index) is not taken for a
+#: typo: "Finland" (39 Reuters stories) is not "Finance", nor "Denver" (33) "Dealers".
+MAYBE_TYPO_DF = 10
+MAYBE_TYPO_SHARE = 0.0005
+#: Words this long may be two edits away from their correction; shorter ones one ("Nestle" is
+#: not "Net", but "Gorbachov" is "Gorbachev" and "goverment" "government").
+TWO_EDITS_FROM = 8
+#: Candidates as close as the closest, tried in the whole query: the one it finds most with wins
+#: ("cocoa bufer stock" is "cocoa buffer stock", not "cocoa buyer stock").
+IN_CONTEXT = 3
 #: A correction must be in this many times more documents than the word it replaces.
 COMMONER = 20
 
@@ -146,9 +154,10 @@ def _folded_names(book: Any) -> list[str]:
 
 
 def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
-                 check: Callable[[], None] = lambda: None) -> str | None:
+                 check: Callable[[], None] = lambda: None, count: Callable[[str], int] | None = None) -> str | None:
     """``query`` with its unknown or rare words corrected in place (its syntax kept:
-    ``title:zebrra`` becomes ``title:zebra``), or None; ``check`` raises to stop (a deadline)."""
+    ``title:zebrra`` becomes ``title:zebra``), or None; ``check`` raises to stop (a deadline).
+    ``count(query)`` (how many documents a query finds) picks among equally close candidates."""
     if not words or len(words) > 12:
         return None
     vocab = vocabulary(view)
@@ -156,23 +165,35 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
     # The pieces of a wildcard ("comp?ny", "plann*") are a pattern the user wrote on purpose, not
     # misspelt words: "corp?ny" finds no more than "comp?ny" did.
     patterns = {fold(w.lower()) for token in re.findall(r"\S*[*?]\S*", query) for w in re.findall(r"[^\W_]+", token)}
-    fixes: dict[str, str] = {}
+    typo_df = max(MAYBE_TYPO_DF, int(view.doc_count * MAYBE_TYPO_SHARE))
+    choices: dict[str, list[str]] = {}
     for word in dict.fromkeys(words):
         check()
         if word in names or word in patterns:  # a word of a known name is no typo ("Delors" is not "dlr")
             continue
         s = stem(word)
         df = view.df(s)
-        if df <= MAYBE_TYPO_DF and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
-            best = _closest(view, s, df, maxdist=1 if len(word) < 6 else 2)
-            if best:
-                fixes[word] = vocab.get(best, best)
-    if not fixes:
+        if df <= typo_df and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
+            found = _closest(view, s, df, maxdist=2 if len(word) >= TWO_EDITS_FROM else 1)
+            if found:
+                choices[word] = [vocab.get(t, t) for t in found]
+    if not choices:
         return None
+    fixes = {word: found[0] for word, found in choices.items()}
+    if count is not None:
+        for word, found in choices.items():
+            if len(found) > 1:
+                check()
+                fixes[word] = max(found, key=lambda c: (count(_corrected(query, {**fixes, word: c})), -found.index(c)))
+    fixed = _corrected(query, fixes)
+    return fixed if fixed != query else None  # never "did you mean" the very query
+
+
+def _corrected(query: str, fixes: dict[str, str]) -> str:
+    """``query`` with each word of ``fixes`` replaced, in the case it was typed in."""
     pattern = re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, sorted(fixes, key=len, reverse=True)))
                          + r")(?![^\W_])", re.IGNORECASE)
-    fixed = pattern.sub(lambda m: _like(m.group(), fixes.get(fold(m.group().lower()), m.group())), query)
-    return fixed if fixed != query else None  # never "did you mean" the very query
+    return pattern.sub(lambda m: _like(m.group(), fixes.get(fold(m.group().lower()), m.group())), query)
 
 
 def _name_words(view: IndexView) -> frozenset[str]:
@@ -193,8 +214,9 @@ def _like(original: str, fix: str) -> str:
     return fix
 
 
-def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
-    """The nearest term (fewest edits, then most documents) that is far more common than ``term``."""
+def _closest(view: IndexView, term: str, df: int, maxdist: int) -> list[str]:
+    """The nearest terms far more common than ``term``: those with the fewest edits (up to
+    ``IN_CONTEXT`` of them), most documents first."""
     found: set[str] = set()
     for seg in view.segments:
         found |= fuzzy_index(seg, "body").candidates(term, maxdist)
@@ -206,7 +228,8 @@ def _closest(view: IndexView, term: str, df: int, maxdist: int) -> str | None:
         # (Reuters spells "interest" as "interst" five times against thousands).
         if n > 0 if df == 0 else n >= max(df * COMMONER, RARE_DF + 1):
             scored.append((OSA.distance(t, term), -n, t))
-    return min(scored)[2] if scored else None
+    scored.sort()
+    return [t for d, _, t in scored if d == scored[0][0]][:IN_CONTEXT]
 
 
 class FuzzyIndex:

@@ -68,8 +68,14 @@ def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
     ([(2, "sugar beet crop"), (60, "sugar has been sold")], "sugar beet", None),
     # a wildcard is a pattern written on purpose: its pieces are not misspelt words
     ([(30, "the corp news")], "comp?ny", None),  # not "corp?ny"
-    ([(30, "the corpany news"), (30, "planning ahead")], "compny", "corpany"),
-    ([(30, "petroleum output"), (30, "plans")], "petrolium plann*", "petroleum plann*"),
+    ([(30, "the corpany news"), (30, "planning ahead")], "corpny", "corpany"),
+    ([(30, "petroleum planners met")], "petrolium plann*", "petroleum plann*"),
+    # real words of some currency are not typos: "Finland" (39 Reuters stories) is not "Finance"
+    ([(15, "Finland exports"), (400, "finance ministry")], "Finland", None),
+    # two edits only for long words ("Nestle" is not "Net"), and never a correction that finds nothing
+    ([(2, "Nestle shares"), (300, "net profit")], "Nestle", None),
+    ([(40, "buffer stock talks"), (200, "cocoa buyers met")], "bufer stock", "buffer stock"),
+    ([(60, "Sheikh Yamani spoke"), (50, "shien rates")], "shiek yamani", None),
 ])
 def test_did_you_mean_only_when_the_correction_finds_far_more(tmp_path: Path, groups, query, want):
     from searchsvc import SearchEngine
