@@ -30,33 +30,35 @@ PROXIMITY_FIELDS = ("title", "body")
 def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: float, b: float) -> np.ndarray:
     """The proximity bonus of each document in ``docs`` (global ids) for the query ``terms``."""
     words = sorted({t.term for t in terms if set(t.fields) & set(PROXIMITY_FIELDS)})
-    bonus = np.zeros(len(docs), dtype=np.float64)
     if len(words) < 2 or not len(docs):
-        return bonus
+        return np.zeros(len(docs), dtype=np.float64)
     n = view.doc_count
-    idfs = [idf(max(view.df(w, PROXIMITY_FIELDS), 1), n) for w in words]  # at least 1: idf stays finite
-    weights = np.array(idfs)
+    weights = np.array([idf(max(view.df(w, PROXIMITY_FIELDS), 1), n) for w in words])  # df 1+: a finite idf
     acc = np.zeros((len(docs), len(words)))
     for field in PROXIMITY_FIELDS:
-        for j, occ in enumerate(_occurrences(view, field, words, docs)):
-            if len(occ) > 1:
-                acc[j] += neighbour_accumulators(occ, idfs)
+        acc += neighbour_accumulators(*_occurrences(view, field, words, docs), weights, len(docs))
     lengths = np.sum([view.lengths(f)[docs] for f in PROXIMITY_FIELDS], axis=0)
     norms = length_norm(lengths, sum(view.average_length(f) for f in PROXIMITY_FIELDS), b)
-    for k in np.flatnonzero(acc.any(axis=1)):
-        bonus[k] = proximity_score(acc[k], weights, k1, float(norms[k]))
-    return bonus
+    return proximity_score(acc, weights, k1, np.asarray(norms, dtype=np.float64))
 
 
-def _occurrences(view: IndexView, field: str, words: list[str], docs: np.ndarray) -> list[list[tuple[int, int]]]:
-    """Per document of ``docs``: (position, word index) of every query word in ``field``."""
-    out: list[list[tuple[int, int]]] = [[] for _ in docs]
+def _occurrences(view: IndexView, field: str, words: list[str],
+                 docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every occurrence of a query word in ``field`` of ``docs``: (row in ``docs``, position, word index)."""
+    # Plain lists, made arrays once: a few small arrays per (document, word) cost more than the rest.
+    rows: list[int] = []
+    positions: list[int] = []
+    word_ids: list[int] = []
     for i, w in enumerate(words):
         ids, values = view.positions(field, w)
         if not len(ids):
             continue
         at = np.searchsorted(ids, docs)
         hit = np.flatnonzero((at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == docs))
-        for j in hit:
-            out[j].extend((p, i) for p in decode_positions(values[at[j]]))
-    return out
+        for j, k in zip(hit.tolist(), at[hit].tolist()):
+            found = decode_positions(values[k])
+            positions.extend(found)
+            rows.extend([j] * len(found))
+            word_ids.extend([i] * len(found))
+    return (np.array(rows, dtype=np.int64), np.array(positions, dtype=np.int64),
+            np.array(word_ids, dtype=np.int64))

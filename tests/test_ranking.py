@@ -45,15 +45,25 @@ def test_saturate(tf: float, k1: float, expected: float):
     ([(0, 0)], [1.0], [0.0]),
 ])
 def test_neighbour_accumulators(occurrences: list, weights: list, expected: list):
-    assert neighbour_accumulators(occurrences, weights) == pytest.approx(expected)
+    positions, terms = (np.array(v, dtype=np.int64) for v in zip(*occurrences))
+    rows = np.zeros(len(positions), dtype=np.int64)
+    assert neighbour_accumulators(rows, positions, terms, np.array(weights), 1)[0] == pytest.approx(expected)
+
+
+def test_neighbour_accumulators_keep_documents_apart():
+    # Two documents at once: a term ending one and a term opening the next are not neighbours.
+    rows, positions, terms = np.array([0, 0, 1, 1]), np.array([0, 1, 2, 5]), np.array([0, 1, 0, 1])
+    acc = neighbour_accumulators(rows, positions, terms, np.array([1.0, 1.0]), 2)
+    assert acc.ravel().tolist() == pytest.approx([1.0, 1.0, 1 / 9, 1 / 9])
 
 
 def test_proximity_score_saturates_and_normalises():
-    w = np.array([5.0, 0.5])
-    near, far = proximity_score(np.array([2.0, 2.0]), w, 1.2, 1.0), proximity_score(np.array([0.2, 0.2]), w, 1.2, 1.0)
+    w = np.array([1.5, 0.5])
+    near, far, longer, huge = proximity_score(np.array([[2.0, 2.0], [0.2, 0.2], [2.0, 2.0], [1e9, 1e9]]), w, 1.2,
+                                              np.array([1.0, 1.0, 2.0, 1.0]))
     assert near > far > 0
-    assert proximity_score(np.array([2.0, 2.0]), w, 1.2, 2.0) < near  # a longer document gets less
-    assert proximity_score(np.array([1e9, 1e9]), w, 1.2, 1.0) == pytest.approx(1.5 * 2.2, rel=1e-6)  # min(1, w)
+    assert longer < near  # a longer document gets less
+    assert huge == pytest.approx(1.5 * 2.2, rel=1e-6)  # min(1, w): 1 + 0.5, times k1 + 1
 
 
 @pytest.mark.parametrize("age, half_life, weight, expected", [
@@ -106,13 +116,15 @@ def top(index: Path, query: str, match: str = "any", **settings: object) -> list
         return [h.id for h in e.search(query, match=match, limit=10).hits]
 
 
-@pytest.mark.parametrize("settings, expected", [
-    ({}, ["q1", "q2"]),                                         # a tie: id order
-    ({"proximity_weight": 1.0}, ["q2", "q1"]),                  # adjacent words first
-    ({"proximity_weight": 1.0, "proximity_candidates": 1}, ["q1", "q2"]),  # only the best one is re-scored
+@pytest.mark.parametrize("query, settings, expected", [
+    ("solar panel", {"proximity_weight": 0}, ["q1", "q2"]),     # off: a tie, id order
+    ("solar panel", {}, ["q2", "q1"]),                          # the default: adjacent words first
+    ("solar panel", {"proximity_candidates": 1}, ["q1", "q2"]),  # only the best one is re-scored
+    ("solar panel roof", {}, ["q2", "q1"]),                     # three words: on
+    ("solar panel roof", {"proximity_max_terms": 2}, ["q1", "q2"]),  # past the limit: off (a tie)
 ])
-def test_proximity_option(options_index: Path, settings: dict, expected: list):
-    assert top(options_index, "solar panel", **settings) == expected
+def test_proximity_option(options_index: Path, query: str, settings: dict, expected: list):
+    assert top(options_index, query, **settings) == expected
 
 
 @pytest.mark.parametrize("match, settings, expected", [
