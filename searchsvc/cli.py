@@ -16,7 +16,8 @@ them, don't rename them::
     searchsvc evaluate --index DIR --queries FILE.jsonl --qrels FILE [--match any] [--compare NAME=V,...]
 
 Library errors become messages on stderr and exit codes here, and only here:
-0 success, 1 bad input (nothing published), 2 usage, 3 index busy or missing.
+0 success, 1 bad input (nothing published), 2 usage, 3 the index cannot serve right now (busy,
+missing, damaged or unwritable, or a query over its time limit).
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ from .errors import (
     IndexBusyError,
     IndexDamagedError,
     IndexMissingError,
+    IndexWriteError,
     InputError,
     QueryError,
     QueryTimeoutError,
-    RebuildError,
     SearchsvcError,
 )
 from .settings import BY_NAME, Settings, settings_table
@@ -59,13 +60,14 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "skip_bad", None) is False and e.line is not None:
             print("nothing was written; --skip-bad skips bad records and writes the rest", file=sys.stderr)
         return EXIT_INPUT
-    except (IndexBusyError, IndexMissingError, IndexDamagedError, QueryTimeoutError) as e:  # the index, not the input
+    except (IndexBusyError, IndexMissingError, IndexDamagedError, IndexWriteError, QueryTimeoutError) as e:
+        # the index, not the input: retrying later (or rebuilding) may help
         print(f"error: {e}", file=sys.stderr)
         return EXIT_BUSY
     except QueryError as e:
         print(f"error: {usage_message(e)}", file=sys.stderr)
         return EXIT_USAGE
-    except (RebuildError, SearchsvcError) as e:
+    except SearchsvcError as e:  # RebuildError and the rest
         print(f"error: {e}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:

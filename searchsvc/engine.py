@@ -45,8 +45,9 @@ from .view import IndexView
 
 #: With fewer results than this, a did-you-mean is computed (only rare query words are checked).
 DID_YOU_MEAN_BELOW = 50
-#: The most completions one suggest() call returns.
+#: The most completions one suggest() call returns, and the longest prefix it completes.
 MAX_SUGGESTIONS = 50
+MAX_PREFIX_CHARS = 200
 
 
 class SearchEngine:
@@ -277,8 +278,8 @@ class SearchEngine:
         limit = check_int("limit", limit, 1, MAX_SUGGESTIONS)
         if not isinstance(prefix, str):
             raise QueryError("q must be a string", param="q")
-        if len(prefix) > 200:
-            raise QueryError("prefix longer than 200 characters", param="q")
+        if len(prefix) > MAX_PREFIX_CHARS:
+            raise QueryError(f"prefix longer than {MAX_PREFIX_CHARS} characters", param="q")
         check_text("q", prefix)
         with self._reading():
             view = self.view()
@@ -330,4 +331,4 @@ def _folder_bytes(folder: Path) -> int:
     return total
 
 
-__all__ = ["MAX_SUGGESTIONS", "SearchEngine"]
+__all__ = ["MAX_PREFIX_CHARS", "MAX_SUGGESTIONS", "SearchEngine"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..engine import MAX_PREFIX_CHARS
 from ..settings import Settings
 
 JSON = "application/json"
@@ -130,7 +131,8 @@ def build_spec(settings: Settings) -> dict[str, Any]:
                                 "responses": {"200": _json(_ref("SearchResults"), "Results"),
                                               **_errors(400, 503)}}},
             "/suggest": {"get": {"summary": "Autocomplete: people and title words", "operationId": "suggest",
-                                 "parameters": [_param("q", {"type": "string", "maxLength": 200}, "Prefix."),
+                                 "parameters": [_param("q", {"type": "string", "maxLength": MAX_PREFIX_CHARS},
+                                                       "Prefix."),
                                                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 50},
                                                        "Suggestions.")],
                                  "responses": {"200": _json(_ref("Suggestions"), "Suggestions"),

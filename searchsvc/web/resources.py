@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import falcon
 
 from ..document import Document, id_problem
-from ..engine import MAX_SUGGESTIONS, SearchEngine
+from ..engine import MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SearchEngine
 from ..errors import InputError, NotFoundError, QueryError
 from ..loaders.jsonl import parse_line
 from ..ranking import SORTS
@@ -67,7 +67,7 @@ class Suggest:
         self.engine = engine
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        prefix = params.text(req, "q", max_chars=200)
+        prefix = params.text(req, "q", max_chars=MAX_PREFIX_CHARS)
         limit = params.integer(req, "limit", 10, 1, MAX_SUGGESTIONS)
         resp.media = {"q": prefix, "suggestions": self.engine.suggest(prefix, limit=limit)}
 
