@@ -18,3 +18,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     command = next(line for line in ci.splitlines() if "pytest" in line and not line.startswith("#"))
     assert command.strip() in readme
+
+
+def test_readme_names_every_public_name():
+    import searchsvc
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in searchsvc.__all__ if f"`{name}`" not in readme]
+    assert missing == [], f"exported but not in the README: {missing}"
