@@ -44,21 +44,30 @@ def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: flo
 
 def _occurrences(view: IndexView, field: str, words: list[str],
                  docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every occurrence of a query word in ``field`` of ``docs``: (row in ``docs``, position, word index)."""
+    """Every occurrence of a query word in ``field`` of ``docs``: (row in ``docs``, position, word index).
+
+    Segment by segment, and only in the segments that hold one of ``docs``: after many small
+    commits most segments hold none, and asking each of them for the words' positions (or
+    gathering every segment's positions into one list) made a query 1.2x slower."""
     # Plain lists, made arrays once: a few small arrays per (document, word) cost more than the rest.
     rows: list[int] = []
     positions: list[int] = []
     word_ids: list[int] = []
-    for i, w in enumerate(words):
-        ids, values = view.positions(field, w)
-        if not len(ids):
+    for seg, start, end in zip(view.segments, view.offsets[:-1], view.offsets[1:]):
+        inside = np.flatnonzero((docs >= start) & (docs < end))
+        if not len(inside):
             continue
-        at = np.searchsorted(ids, docs)
-        hit = np.flatnonzero((at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == docs))
-        for j, k in zip(hit.tolist(), at[hit].tolist()):
-            found = decode_positions(values[k])
-            positions.extend(found)
-            rows.extend([j] * len(found))
-            word_ids.extend([i] * len(found))
+        local = docs[inside] - start
+        for i, w in enumerate(words):
+            ids, values = seg.positions(field, w)
+            if not len(ids):
+                continue
+            at = np.searchsorted(ids, local)
+            hit = np.flatnonzero((at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == local))
+            for j, k in zip(inside[hit].tolist(), at[hit].tolist()):
+                found = decode_positions(values[k])
+                positions.extend(found)
+                rows.extend([j] * len(found))
+                word_ids.extend([i] * len(found))
     return (np.array(rows, dtype=np.int64), np.array(positions, dtype=np.int64),
             np.array(word_ids, dtype=np.int64))
