@@ -35,6 +35,11 @@ class _Superseded(Exception):
     """A newer table of contents appeared while a view was being opened (see refresh)."""
 
 
+#: What makes an opening start again: a file gone (EmptyIndexError: a generation being removed),
+#: a newer table of contents, or a file read while it was replaced or damaged.
+_RETRY = (FileNotFoundError, EmptyIndexError, _Superseded, *UNREADABLE)
+
+
 def _check_still_listed(storage: FileStorage, toc: TOC, segids: set[str]) -> None:
     """Raise _Superseded if a segment just opened may have lost files while it was being opened.
 
@@ -74,9 +79,7 @@ class LiveView:
         for attempt in range(1, REFRESH_ATTEMPTS + 1):
             try:
                 return self._refresh()
-            except (FileNotFoundError, EmptyIndexError, _Superseded) as e:  # Empty: a generation being removed
-                problem = e
-            except UNREADABLE as e:  # a file read while it was replaced, or a damaged one
+            except _RETRY as e:
                 problem = e
             stamps.add(self.store.stamp())  # only once something failed: no cost on the way of a query
             time.sleep(0.01 * attempt)
