@@ -179,12 +179,17 @@ class SearchEngine:
         """The query with its rare words corrected, if that is worth offering: one that finds
         something, and when the query itself finds something, far more: "oil tank" (12 on
         Reuters) is not "oil talks" (119), but "interst rates" (4) is "interest rates" (868)."""
+        counted: dict[str, int] = {}  # the chosen correction was counted while it was chosen
+
         def count(text: str) -> int:
-            try:
-                parsed_text = parse_query(text, match, self.settings)
-            except QueryError:
-                return 0
-            return int(np.count_nonzero(self._match(view, parsed_text, filters, deadline)[1]))
+            if text not in counted:
+                try:
+                    parsed_text = parse_query(text, match, self.settings)
+                except QueryError:
+                    counted[text] = 0
+                else:
+                    counted[text] = int(np.count_nonzero(self._match(view, parsed_text, filters, deadline)[1]))
+            return counted[text]
 
         fixed = did_you_mean(view, query, parsed.words, deadline.check, count)
         if fixed is None:
