@@ -70,5 +70,5 @@ def enrich(doc: Document) -> Document:
     """``doc`` with the people and dates it does not carry filled in by :func:`extract`."""
     if {"people", "dates"} <= doc.given:
         return doc
-    found = extract(doc.body, title=doc.title, published=doc.published.date() if doc.published else None)
+    found = extract(doc.body, title=doc.title, published=doc.published)
     return doc.with_extraction(found.people, found.dates)

@@ -40,6 +40,8 @@ from ..errors import (
 )
 
 log = logging.getLogger("searchsvc.web")
+#: What a 500 says, from the app or from gunicorn: the details are in the server log only.
+INTERNAL_MESSAGE = "the server failed to answer this request; it has been logged"
 
 #: library error -> (HTTP status, error code)
 STATUS = {
@@ -104,7 +106,7 @@ def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception,
         handle_http_error(req, resp, ex, params)
         return
     log.exception("unhandled error on %s %s", req.method, req.path)
-    send_error(resp, 500, "internal_error", "the server failed to answer this request; it has been logged")
+    send_error(resp, 500, "internal_error", INTERNAL_MESSAGE)
 
 
 _DEFAULT_MESSAGES = {
@@ -132,7 +134,7 @@ def server_error_response(status: int, reason: str, detail: str) -> bytes:
     """The whole HTTP answer to a request gunicorn refused, with the JSON error body."""
     code, param = _SERVER_REFUSALS.get(status, ("internal_error", None))
     if status >= 500 and status != 501:
-        message = "the server failed to answer this request; it has been logged"
+        message = INTERNAL_MESSAGE
     else:
         message = f"{reason.lower()}: {detail}" if detail else reason.lower()
     body = json.dumps(error_body(status, code, message, param=param)).encode()
