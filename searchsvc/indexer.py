@@ -37,11 +37,12 @@ from typing import Any, NamedTuple
 
 from whoosh.filedb.filestore import FileStorage
 
+from . import native
 from .document import Document
 from .errors import IndexMissingError, InputError, RebuildError
 from .extract import enrich
 from .journal import Journal
-from .loaders import Unit, plan, read_unit
+from .loaders import Record, Unit, plan, read_unit
 from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
@@ -57,6 +58,10 @@ SEGMENT_DOCS = 200_000
 #: Large JSONL and Reuters files are read in pieces of about this size, so that workers
 #: share them and finish together: the last piece is what one worker may do alone.
 SPLIT_BYTES = 512_000
+#: Documents are read, then extracted, then indexed this many at a time (see _build_part);
+#: Reuters-21578 took 6.3 / 6.05 / 5.9 s of CPU in batches of 100 / 1,000 / all.
+BATCH_DOCS = 1_000
+BATCH_CHARS = 4_000_000
 
 
 @dataclass
@@ -219,6 +224,10 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
     if workers <= 1 or sum(u.size for u in units) < PARALLEL_MIN_BYTES or len(units) < 2:
         return [_build_part(build, iter(numbered), skip_ids, skip_bad, settings.max_document_chars)]
     ctx = multiprocessing.get_context("fork")
+    # Load the extractors (compiled modules, ~40 MB of word lists) here, once, for the workers to
+    # inherit: each loading its own cost 0.1 s of CPU per worker per rebuild, and the pages stay
+    # shared. The price: this process keeps them after the rebuild.
+    native.extractors()
     # The workers are forked and so inherit ``numbered``; each takes the next unit number from a
     # shared counter. (A queue filled before the workers started blocked for good once its pipe
     # was full: a folder of some 300 files hung the rebuild; found by review.)
@@ -310,15 +319,21 @@ def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars
 def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str], skip_bad: bool,
                 max_chars: int, counter: Any = None, stopped: Callable[[], bool] = lambda: False) -> _Part:
     """Read, enrich and write units as segment(s) of ``build``; ``stopped()`` true at the end
-    (the rebuild was given up) leaves the last segment unwritten."""
+    (the rebuild was given up) leaves the last segment unwritten.
+
+    Records go through in batches (:func:`_batches`): reading, extracting and indexing a
+    batch at a time keeps each stage's tables in the CPU caches, where taking one
+    document through all three evicted them every time (Reuters: 7.7 → 6.1 s of CPU).
+    """
     storage = FileStorage(build)
     schema = build_schema()
     part = _Part()
     writer = BulkSegmentWriter(storage, schema)
     ids: list[tuple[int, str]] = []
     seen: set[str] = set()
-    for number, unit in units:
-        for rec in read_unit(unit, max_chars):
+    for batch in _batches(units, max_chars):
+        ready: list[tuple[int, Document]] = []
+        for number, rec in batch:
             if isinstance(rec, Document) and rec.id in seen:
                 rec = _duplicate_error(rec.id, part.sources[rec.id], rec.origin[0], rec.origin[1])
             if isinstance(rec, InputError):
@@ -332,16 +347,18 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
                 continue  # the API journal has a newer version (or a delete)
             seen.add(rec.id)
             part.sources[rec.id] = rec.origin
-            writer.add(enrich(rec))
-            ids.append((number, rec.id))
+            ready.append((number, rec))
+        for number, doc in [(n, enrich(d)) for n, d in ready]:
+            writer.add(doc)
+            ids.append((number, doc.id))
             if writer.count >= SEGMENT_DOCS:
                 part.segments.append(writer.finish())
                 merge_word_counts(part.words, writer.word_counts())
                 part.ids.append(ids)
                 writer, ids = BulkSegmentWriter(storage, schema), []
-            if counter is not None and writer.count and writer.count % 100 == 0:
-                with counter.get_lock():
-                    counter.value += 100
+        if counter is not None and ready:
+            with counter.get_lock():
+                counter.value += len(ready)
     if writer.count and not stopped():
         part.segments.append(writer.finish())
         merge_word_counts(part.words, writer.word_counts())
@@ -349,6 +366,25 @@ def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str
     else:
         writer.cancel()
     return part
+
+
+def _batches(units: Iterator[tuple[int, Unit]], max_chars: int) -> Iterator[list[tuple[int, Record]]]:
+    """Each unit's records, with the unit's number, in lists of up to ``BATCH_DOCS`` records or
+    ``BATCH_CHARS`` characters (what bounds a batch's memory). A batch never takes records of
+    the next unit: a worker takes a unit only when it has work for it, which is what shares
+    a folder of small files between the workers."""
+    for number, unit in units:
+        batch: list[tuple[int, Record]] = []
+        chars = 0
+        for rec in read_unit(unit, max_chars):
+            batch.append((number, rec))
+            if isinstance(rec, Document):
+                chars += len(rec.body) + len(rec.title)
+            if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+                yield batch
+                batch, chars = [], 0
+        if batch:
+            yield batch
 
 
 def _where(origin: tuple[str, int | None]) -> str:

@@ -102,6 +102,37 @@ def test_a_duplicate_names_the_earliest_copy_whichever_worker_read_it(tmp_path: 
     assert search_ids(tmp_path / "ix", "first") == {"x"} and not search_ids(tmp_path / "ix", "third")
 
 
+@pytest.mark.parametrize("batch_docs, batch_chars", [(1, 10**9), (2, 10**9), (3, 10**9), (1000, 60), (1000, 10**9)])
+def test_batches_of_any_size_build_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   batch_docs: int, batch_chars: int):
+    from searchsvc import indexer
+
+    monkeypatch.setattr(indexer, "BATCH_DOCS", batch_docs)
+    monkeypatch.setattr(indexer, "BATCH_CHARS", batch_chars)
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("\n".join([json.dumps(doc(1)), json.dumps(doc(2, "Paul Volcker said on Monday")), "{broken",
+                              json.dumps(doc(1, "beta")), json.dumps(doc(3)), json.dumps(doc(4, "gamma"))]) + "\n")
+    with pytest.raises(InputError) as exc:
+        rebuild(tmp_path / "ix", [src])
+    assert exc.value.line == 3
+    report = rebuild(tmp_path / "ix", [src], skip_bad=True)
+    assert (report.documents, report.skipped, [e.line for e in report.errors]) == (4, 2, [3, 4])
+    assert search_ids(tmp_path / "ix", "alpha") == {"1", "3"} and search_ids(tmp_path / "ix", "gamma") == {"4"}
+    assert search_ids(tmp_path / "ix", 'people:"Paul Volcker"') == {"2"}
+
+
+def test_a_batch_never_takes_records_of_the_next_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from searchsvc import indexer
+    from searchsvc.loaders import Unit, plan
+
+    monkeypatch.setattr(indexer, "BATCH_DOCS", 2)
+    a = write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(3)])
+    b = write_jsonl(tmp_path / "b.jsonl", [doc(i) for i in range(3, 4)])
+    units = [u for u in plan([a, b]) if isinstance(u, Unit)]
+    batches = [[(n, r.id) for n, r in batch] for batch in indexer._batches(iter(enumerate(units)), 10**6)]
+    assert batches == [[(0, "0"), (0, "1")], [(0, "2")], [(1, "3")]]
+
+
 @pytest.mark.parametrize("nice", [0, 5])
 def test_rebuild_workers_run_niced_and_the_caller_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            nice: int):
