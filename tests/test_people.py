@@ -54,6 +54,11 @@ CASES = [
     ("Charles de Gaulle airport was closed.", []),
     ("The French daily Le Monde and the Red Cross reported it.", []),
     ("Merrill Lynch & Co and Paris Saint-Germain fans agreed.", []),
+    # financial institutions, rates and currencies of the wire (a quality review of the people facet)
+    ("The London Interbank Offered Rate rose, Societe Generale said.", []),
+    ("Morgan Grenfell and Wells Fargo cut rates; the Paris Bourse fell.", []),
+    ("Westdeutsche Landesbank Girozentrale and Cie Generale lent 5 mln Aus Sch at 7.80 H.K. Dlr.", []),
+    ("Texaco Canada and Norsk Hydro said, the New York Fed reported.", []),
     # results tables: teams are not people, scorers are
     ("Amica Wronki 3 Hutnik Krakow 0\nSokol Tychy 5 Lech Poznan 3", []),
     ("Nantes 0 Lens 1 (Smicer 52nd).", ["Smicer"]),
