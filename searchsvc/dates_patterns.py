@@ -149,7 +149,9 @@ KINDS: list[tuple[str, str, str]] = [
     ("year_range", "N",
      rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"),
     # a letter straight after is a code or a price, not a year ("1922L 1925H" in a commodity table)
-    ("year", "N", rf"(?<![\w$#.,/-]){YEAR}(?![^\W\d_])(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"),
+    # "between 1900 and 2300 hours": the unit after the second number is the first's too
+    ("year", "N", rf"(?<![\w$#.,/-]){YEAR}(?![^\W\d_])(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"
+                  rf"(?!{S}{words('and', 'to', 'or')}{S}\d{{3,4}}{S}{UNITS_AFTER_NUMBER})"),
     ("month", "M",
      (rf"(?P<mod>{words('early', 'mid', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of')}"
       rf"\s*-?\s*|{words('last', 'next', 'this', 'this past', 'this coming')}\s+)?"

@@ -109,6 +109,7 @@ ABSOLUTE = [
     ("The treaty was signed 9 May 2025.", ["2025-05-09"]),
     ("It was signed on the 9th of May, 2025.", ["2025-05-09"]),
     ("The index peaked in March 1987.", ["1987-03"]),
+    ("Output rose between 1985 and 1986 and from 1986 to 1987.", ["1985", "1986", "1987"]),
     ("The index peaked in March of 1987.", ["1987-03"]),
     ("The index peaked in 1987.", ["1987"]),
     ("Filed 2025-05-09 at noon.", ["2025-05-09"]),
@@ -187,6 +188,8 @@ NOT_DATES = [
     "It has been that way for two thousand years.",
     "Some families have kept their secrets for more than two thousand years.",
     "Trading resumes at 1530 GMT and closes by 1100 EST.",
+    "The strike runs between 1900 and 2300 hours local time.",
+    "Trading is open from 1900 to 2300 GMT.",
     "The 1987-88 season was long.",
     "He lives at 1600 Pennsylvania Avenue.",
     # commodity price tables: delivery months and prices, not months and years
