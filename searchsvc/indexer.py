@@ -38,11 +38,10 @@ from typing import Any, NamedTuple
 from whoosh.filedb.filestore import FileStorage
 
 from . import native
-from .document import Document
 from .errors import IndexMissingError, InputError, RebuildError
-from .extract import enrich
 from .journal import Journal
-from .loaders import Record, Unit, plan, read_unit
+from .loaders import Unit, plan
+from .parts import Part, build_part, drop_duplicates, name_first_copies
 from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
@@ -53,16 +52,9 @@ from .writer import apply_changes
 
 #: Inputs smaller than this are built in-process: forking costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
-#: A worker starts a new segment after this many documents (bounds its memory).
-SEGMENT_DOCS = 200_000
 #: Large JSONL and Reuters files are read in pieces of about this size, so that workers
 #: share them and finish together: the last piece is what one worker may do alone.
 SPLIT_BYTES = 512_000
-#: Documents are read, then extracted, then indexed this many at a time (see _build_part);
-#: Reuters-21578 took 6.3 / 6.05 / 5.9 s of CPU in batches of 100 / 1,000 / all.
-BATCH_DOCS = 1_000
-BATCH_CHARS = 4_000_000
-
 
 @dataclass
 class RebuildReport:
@@ -74,20 +66,6 @@ class RebuildReport:
     seconds: float = 0.0
     size_bytes: int = 0
     segments: int = 0
-
-
-@dataclass
-class _Part:
-    """What one worker built: its segments, the (input unit, id) of each of their documents,
-    and its bad records with the unit they came from."""
-
-    segments: list[Any] = field(default_factory=list)
-    ids: list[list[tuple[int, str]]] = field(default_factory=list)
-    sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> (file, line)
-    errors: list[tuple[int, InputError]] = field(default_factory=list)
-    skipped: int = 0
-    #: word -> (its stem, how often it occurs), for the words shown for stems (suggest.display_words)
-    words: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: str | None = None,
@@ -151,14 +129,14 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         raise bad_units[0]
     good = [u for u in units if isinstance(u, Unit)]
     parts = _run_parts(str(build), good, set(overrides), skip_bad, settings, progress)
-    _name_first_copies(parts, good)
+    name_first_copies(parts, good)
 
     # The first bad record in input order (workers finish in any order).
     errors = bad_units + [e for _, e in sorted((pe for p in parts for pe in p.errors),
                                                 key=lambda ne: (ne[0], ne[1].line or 0))]
     if errors and not skip_bad:
         raise errors[0]
-    _drop_duplicates(parts, errors, skip_bad)
+    drop_duplicates(parts, errors, skip_bad)
     if sources_given and not any(p.sources for p in parts):
         # An empty folder, a wrong --format, a typo in a path with --skip-bad: publishing would
         # replace the live index with an empty one. rebuild(path, []) still builds an empty index.
@@ -213,7 +191,7 @@ def _lock_wait(settings: Settings) -> float:
 
 
 def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, settings: Settings,
-               progress: Callable[[int], None] | None) -> list[_Part]:
+               progress: Callable[[int], None] | None) -> list[Part]:
     """Build segments from ``units``: in-process when small, else one worker process per core.
 
     Workers take the next unit as they finish the previous one, so a core never
@@ -222,7 +200,7 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
     workers = settings.extract_workers or _cores()
     numbered = list(enumerate(units))
     if workers <= 1 or sum(u.size for u in units) < PARALLEL_MIN_BYTES or len(units) < 2:
-        return [_build_part(build, iter(numbered), skip_ids, skip_bad, settings.max_document_chars)]
+        return [build_part(build, iter(numbered), skip_ids, skip_bad, settings.max_document_chars)]
     ctx = multiprocessing.get_context("fork")
     # Load the extractors (compiled modules, ~40 MB of word lists) here, once, for the workers to
     # inherit: each loading its own cost 0.1 s of CPU per worker per rebuild, and the pages stay
@@ -236,7 +214,7 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                              initargs=(shared, numbered, os.getpid(), settings.rebuild_nice)) as pool, \
             forwarding_stops(lambda: list(shared.pids)):  # Ctrl-Z stops the workers too
-        futures: list[Future[_Part]] = []
+        futures: list[Future[Part]] = []
         try:
             for _ in range(workers):
                 futures.append(pool.submit(_build_worker_part, build, skip_ids, skip_bad,
@@ -264,7 +242,7 @@ class _Shared(NamedTuple):
     pids: Any  # the workers' pids, for _stop_workers
 
 
-def _stop_workers(shared: _Shared, futures: list[Future[_Part]]) -> None:
+def _stop_workers(shared: _Shared, futures: list[Future[Part]]) -> None:
     """The rebuild is given up (Ctrl-C reaches only this process: the workers run in sessions
     of their own, see worker_process.lower_priority). They stop after their current unit; this waits for
     that, and a second interrupt meanwhile kills them instead of waiting."""
@@ -296,7 +274,7 @@ def _init_worker(shared: _Shared, numbered: list[tuple[int, Unit]], parent: int,
     gc.set_threshold(10_000, 50, 100)
 
 
-def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> _Part:
+def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> Part:
     """A worker's part: the units it takes, one after another, until none are left."""
     assert _WORKER is not None
     shared, numbered = _WORKER
@@ -310,158 +288,10 @@ def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars
                 return
             yield numbered[taken]
 
-    part = _build_part(build, units(), skip_ids, skip_bad, max_chars, shared.progress, stopped=shared.abort.is_set)
+    part = build_part(build, units(), skip_ids, skip_bad, max_chars, shared.progress, stopped=shared.abort.is_set)
     if part.errors and not skip_bad:
         shared.abort.set()  # the rebuild stops: the other workers need not finish
     return part
-
-
-def _build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str], skip_bad: bool,
-                max_chars: int, counter: Any = None, stopped: Callable[[], bool] = lambda: False) -> _Part:
-    """Read, enrich and write units as segment(s) of ``build``; ``stopped()`` true at the end
-    (the rebuild was given up) leaves the last segment unwritten.
-
-    Records go through in batches (:func:`_batches`): reading, extracting and indexing a
-    batch at a time keeps each stage's tables in the CPU caches, where taking one
-    document through all three evicted them every time (Reuters: 7.7 → 6.1 s of CPU).
-    """
-    storage = FileStorage(build)
-    schema = build_schema()
-    part = _Part()
-    writer = BulkSegmentWriter(storage, schema)
-    ids: list[tuple[int, str]] = []
-    seen: set[str] = set()
-    for batch in _batches(units, max_chars):
-        ready: list[tuple[int, Document]] = []
-        for number, rec in batch:
-            if isinstance(rec, Document) and rec.id in seen:
-                rec = _duplicate_error(rec.id, part.sources[rec.id], rec.origin[0], rec.origin[1])
-            if isinstance(rec, InputError):
-                part.errors.append((number, rec))
-                part.skipped += 1
-                if not skip_bad:
-                    writer.cancel()
-                    return part
-                continue
-            if rec.id in skip_ids:
-                continue  # the API journal has a newer version (or a delete)
-            seen.add(rec.id)
-            part.sources[rec.id] = rec.origin
-            ready.append((number, rec))
-        for number, doc in [(n, enrich(d)) for n, d in ready]:
-            writer.add(doc)
-            ids.append((number, doc.id))
-            if writer.count >= SEGMENT_DOCS:
-                part.segments.append(writer.finish())
-                merge_word_counts(part.words, writer.word_counts())
-                part.ids.append(ids)
-                writer, ids = BulkSegmentWriter(storage, schema), []
-        if counter is not None and ready:
-            with counter.get_lock():
-                counter.value += len(ready)
-    if writer.count and not stopped():
-        part.segments.append(writer.finish())
-        merge_word_counts(part.words, writer.word_counts())
-        part.ids.append(ids)
-    else:
-        writer.cancel()
-    return part
-
-
-def _batches(units: Iterator[tuple[int, Unit]], max_chars: int) -> Iterator[list[tuple[int, Record]]]:
-    """Each unit's records, with the unit's number, in lists of up to ``BATCH_DOCS`` records or
-    ``BATCH_CHARS`` characters (what bounds a batch's memory). A batch never takes records of
-    the next unit: a worker takes a unit only when it has work for it, which is what shares
-    a folder of small files between the workers."""
-    for number, unit in units:
-        batch: list[tuple[int, Record]] = []
-        chars = 0
-        for rec in read_unit(unit, max_chars):
-            batch.append((number, rec))
-            if isinstance(rec, Document):
-                chars += len(rec.body) + len(rec.title)
-            if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
-                yield batch
-                batch, chars = [], 0
-        if batch:
-            yield batch
-
-
-def _where(origin: tuple[str, int | None]) -> str:
-    source, line = origin
-    return f"{source}:{line}" if line is not None else source or "?"
-
-
-_DUPLICATE = "duplicate id (first seen at "
-
-
-def _name_first_copies(parts: list[_Part], units: list[Unit]) -> None:
-    """A worker names the first copy of a duplicate id in its own share of the input; another
-    worker may have read an earlier copy. Point those messages at the earliest copy of all."""
-    wanted = {e.record_id for p in parts for _, e in p.errors
-              if e.field == "id" and e.record_id and e.message.startswith(_DUPLICATE)}
-    if len(parts) < 2 or not wanted:
-        return
-    rank: dict[str, int] = {}
-    for i, unit in enumerate(units):  # files in input order (the pieces of a file follow each other)
-        rank.setdefault(unit.path, i)
-
-    def order(origin: tuple[str, int | None]) -> tuple[int, int]:
-        return rank.get(origin[0], len(units)), origin[1] or 0
-
-    first: dict[str, tuple[str, int | None]] = {}
-    for part in parts:
-        for doc_id in wanted.intersection(part.sources):
-            origin = part.sources[doc_id]
-            if doc_id not in first or order(origin) < order(first[doc_id]):
-                first[doc_id] = origin
-    for part in parts:
-        for i, (n, e) in enumerate(part.errors):
-            if e.field == "id" and e.record_id in first and e.message.startswith(_DUPLICATE):
-                part.errors[i] = (n, _duplicate_error(e.record_id, first[e.record_id], e.source, e.line))
-
-
-def _duplicate_error(doc_id: str, first: tuple[str, int | None], source: str, line: int | None) -> InputError:
-    return InputError(f"{_DUPLICATE}{_where(first)})", source=source, line=line, record_id=doc_id, field="id")
-
-
-def _drop_duplicates(parts: list[_Part], errors: list[InputError], skip_bad: bool) -> None:
-    """An id written by two parts is a duplicate: the copy from the earlier input unit stays;
-    the later is an error, or deleted from its segment when skipping bad records."""
-    # A worker already refuses an id twice in its own part: only ids of two parts need a look
-    # (a set operation instead of a Python step per document at the rebuild's serial end).
-    seen_ids: set[str] = set()
-    shared: set[str] = set()
-    for part in parts:
-        shared |= seen_ids.intersection(part.sources)
-        seen_ids.update(part.sources)
-    if not shared:
-        return
-    first: dict[str, tuple[int, tuple[str, int | None]]] = {}
-    seen_at: dict[str, tuple[Any, Any, int, str]] = {}
-    later = []
-    for part in parts:
-        for segment, ids in zip(part.segments, part.ids):
-            for local, (number, doc_id) in enumerate(ids):
-                if doc_id not in shared:
-                    continue
-                here = (number, part.sources[doc_id])
-                seen = first.get(doc_id)
-                if seen is None or number < seen[0]:
-                    if seen is not None:
-                        later.append(seen_at[doc_id])
-                    first[doc_id] = here
-                    seen_at[doc_id] = (part, segment, local, doc_id)
-                else:
-                    later.append((part, segment, local, doc_id))
-    for part, segment, local, doc_id in later:
-        source, line = part.sources[doc_id]
-        err = _duplicate_error(doc_id, first[doc_id][1], source, line)
-        if not skip_bad:
-            raise err
-        errors.append(err)
-        part.skipped += 1
-        segment.delete_document(local)
 
 
 def directory_size(path: Path) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from searchsvc import indexer, parts
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
 from searchsvc.errors import InputError, RebuildError
@@ -65,10 +66,8 @@ def test_skip_bad_goes_on_and_counts(tmp_path: Path):
 
 
 def test_duplicates_across_parallel_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from searchsvc import indexer
-
     monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
-    enrich = indexer.enrich
+    enrich = parts.enrich
 
     def slow_enrich(d: Document) -> Document:
         # Workers take units as they come: without this, one worker could read both files before
@@ -76,7 +75,7 @@ def test_duplicates_across_parallel_parts(tmp_path: Path, monkeypatch: pytest.Mo
         time.sleep(0.005)
         return enrich(d)
 
-    monkeypatch.setattr(indexer, "enrich", slow_enrich)
+    monkeypatch.setattr(parts, "enrich", slow_enrich)
     a = write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(50)])
     b = write_jsonl(tmp_path / "b.jsonl", [doc(i, "beta") for i in range(45, 60)])
     with pytest.raises(InputError, match="duplicate id"):
@@ -88,8 +87,6 @@ def test_duplicates_across_parallel_parts(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_a_duplicate_names_the_earliest_copy_whichever_worker_read_it(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch):
-    from searchsvc import indexer
-
     monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
     a = write_jsonl(tmp_path / "a.jsonl", [doc("x", "first"), doc(1)])
     b = write_jsonl(tmp_path / "b.jsonl", [doc("x", "second"), doc("x", "third"), doc(2)])
@@ -105,10 +102,8 @@ def test_a_duplicate_names_the_earliest_copy_whichever_worker_read_it(tmp_path: 
 @pytest.mark.parametrize("batch_docs, batch_chars", [(1, 10**9), (2, 10**9), (3, 10**9), (1000, 60), (1000, 10**9)])
 def test_batches_of_any_size_build_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    batch_docs: int, batch_chars: int):
-    from searchsvc import indexer
-
-    monkeypatch.setattr(indexer, "BATCH_DOCS", batch_docs)
-    monkeypatch.setattr(indexer, "BATCH_CHARS", batch_chars)
+    monkeypatch.setattr(parts, "BATCH_DOCS", batch_docs)
+    monkeypatch.setattr(parts, "BATCH_CHARS", batch_chars)
     src = tmp_path / "mixed.jsonl"
     src.write_text("\n".join([json.dumps(doc(1)), json.dumps(doc(2, "Paul Volcker said on Monday")), "{broken",
                               json.dumps(doc(1, "beta")), json.dumps(doc(3)), json.dumps(doc(4, "gamma"))]) + "\n")
@@ -122,26 +117,24 @@ def test_batches_of_any_size_build_the_same_index(tmp_path: Path, monkeypatch: p
 
 
 def test_a_batch_never_takes_records_of_the_next_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from searchsvc import indexer
     from searchsvc.loaders import Unit, plan
 
-    monkeypatch.setattr(indexer, "BATCH_DOCS", 2)
+    monkeypatch.setattr(parts, "BATCH_DOCS", 2)
     a = write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(3)])
     b = write_jsonl(tmp_path / "b.jsonl", [doc(i) for i in range(3, 4)])
     units = [u for u in plan([a, b]) if isinstance(u, Unit)]
-    batches = [[(n, r.id) for n, r in batch] for batch in indexer._batches(iter(enumerate(units)), 10**6)]
+    batches = [[(n, r.id) for n, r in batch] for batch in parts.batches(iter(enumerate(units)), 10**6)]
     assert batches == [[(0, "0"), (0, "1")], [(0, "2")], [(1, "3")]]
 
 
 @pytest.mark.parametrize("nice", [0, 5])
 def test_rebuild_workers_run_niced_and_the_caller_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            nice: int):
-    from searchsvc import indexer
     from searchsvc.settings import Settings
 
     monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
     seen = tmp_path / "niceness"
-    enrich = indexer.enrich
+    enrich = parts.enrich
 
     def recording_enrich(d: Document) -> Document:  # runs in the forked workers
         # "/autogroup-N nice K"; empty in the root autogroup (a caller that never started a session, as in CI)
@@ -151,7 +144,7 @@ def test_rebuild_workers_run_niced_and_the_caller_does_not(tmp_path: Path, monke
             f.write(f"{os.getpid()} {os.nice(0)} {os.getsid(0)} {group_nice}\n")
         return enrich(d)
 
-    monkeypatch.setattr(indexer, "enrich", recording_enrich)
+    monkeypatch.setattr(parts, "enrich", recording_enrich)
     a = write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(20)])
     b = write_jsonl(tmp_path / "b.jsonl", [doc(i) for i in range(20, 40)])
     before = os.nice(0)
@@ -200,7 +193,6 @@ def test_workers_started_together_are_all_niced_without_privileges():
 def test_a_part_given_up_writes_no_segment(tmp_path: Path):
     from whoosh.filedb.filestore import FileStorage
 
-    from searchsvc import indexer
     from searchsvc.loaders import plan
     from searchsvc.schema import build_schema
 
@@ -208,8 +200,8 @@ def test_a_part_given_up_writes_no_segment(tmp_path: Path):
     FileStorage(str(tmp_path / "build")).create_index(build_schema())
     units = list(enumerate(plan([write_jsonl(tmp_path / "a.jsonl", [doc(i) for i in range(5)])])))
     for stopped, segments in ((False, 1), (True, 0)):
-        part = indexer._build_part(str(tmp_path / "build"), iter(units), set(), False, 10_000,
-                                   stopped=lambda s=stopped: s)
+        part = parts.build_part(str(tmp_path / "build"), iter(units), set(), False, 10_000,
+                                stopped=lambda s=stopped: s)
         assert len(part.segments) == segments and len(part.ids) == segments
 
 
@@ -331,14 +323,14 @@ def test_killed_rebuild_leaves_the_previous_generation_serving(tmp_path: Path, c
 
 INTERRUPTED = """
 import sys, time
-from searchsvc import cli, indexer
-real = indexer.enrich
+from searchsvc import cli, parts
+real = parts.enrich
 def slow_enrich(doc):
     with open(sys.argv[3], "a") as f:
         f.write(doc.id + "\\n")
     time.sleep(0.02)
     return real(doc)
-indexer.enrich = slow_enrich
+parts.enrich = slow_enrich
 sys.exit(cli.main(["index", "--index", sys.argv[1], sys.argv[2]]))
 """
 
@@ -471,7 +463,6 @@ def test_a_rebuild_waits_out_a_long_api_write_instead_of_throwing_its_work_away(
                                                                               monkeypatch: pytest.MonkeyPatch):
     import threading
 
-    from searchsvc import indexer
     from searchsvc.settings import Settings
 
     ix = tmp_path / "ix"

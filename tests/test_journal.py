@@ -83,7 +83,7 @@ def test_a_torn_journal_tail_does_not_hide_writes_made_during_a_rebuild(ix: Path
     assert ids(ix) == SOURCE_IDS | {"before", "during"}
 
 
-@pytest.mark.parametrize("step", ["_run_parts", "_drop_duplicates", "write_toc", "write_vocabulary"])
+@pytest.mark.parametrize("step", ["_run_parts", "drop_duplicates", "write_toc", "write_vocabulary"])
 def test_writes_landing_at_each_step_of_a_rebuild_survive_it_and_the_next(ix: Path, corpus_file: Path,
                                                                          monkeypatch: pytest.MonkeyPatch, step: str):
     w = IndexWriter(ix)
