@@ -38,6 +38,35 @@ def test_seed_format_with_metadata(tmp_path: Path):
     assert doc.published == dt.datetime(2025, 5, 8)
 
 
+WRAPPED = ("Interest rates will fall, Federal Reserve Board Chairman Paul\nVolcker said on Tuesday in a speech to the\n"
+           "bankers.\n\nTreasury Secretary James Baker agreed with the view of\nthe chairman.\n")
+
+
+@pytest.mark.parametrize("body, want", [
+    # one paragraph per line (the format's own convention, blank lines or not between): kept as it is
+    ("First paragraph.\nSecond paragraph.\n", "First paragraph.\nSecond paragraph."),
+    ("\nA paragraph long enough to have been wrapped at forty\nA second paragraph.\n",
+     "A paragraph long enough to have been wrapped at forty\nA second paragraph."),
+    # paragraphs set apart by blank lines: long lines inside one are wraps
+    (WRAPPED, "Interest rates will fall, Federal Reserve Board Chairman Paul Volcker said on Tuesday in a speech "
+              "to the bankers.\nTreasury Secretary James Baker agreed with the view of the chairman."),
+    ("Results, a list under a heading long enough to wrap:\n\nOne\nTwo\n", "Results, a list under a heading long "
+     "enough to wrap:\nOne\nTwo"),
+])
+def test_seed_bodies_with_hard_wrapped_paragraphs_are_unwrapped(tmp_path: Path, body: str, want: str):
+    (tmp_path / "s1.txt").write_text("World\nA title\n" + body, encoding="utf-8")
+    [doc] = list(iter_records([tmp_path]))
+    assert doc.body == want
+
+
+def test_a_name_wrapped_across_lines_is_one_person(tmp_path: Path):
+    from searchsvc.extract import enrich
+
+    (tmp_path / "s1.txt").write_text("World\nA title\n" + WRAPPED, encoding="utf-8")
+    [doc] = list(iter_records([tmp_path]))
+    assert enrich(doc).people == ("Paul Volcker", "James Baker")
+
+
 def test_seed_metadata_is_read_again_when_the_file_changes(tmp_path: Path):
     # One process (an app embedding the engine) rebuilding after the file was edited.
     (tmp_path / "s1.txt").write_text("World\nA title\nBody.\n", encoding="utf-8")

@@ -1,6 +1,10 @@
 """The seed text format: line 1 the section, line 2 the title, then the body.
 
-The body keeps one paragraph per line. The id is the file name without its
+The body keeps one paragraph per line. A body whose paragraphs are set apart by
+blank lines is taken to be hard-wrapped prose: within a paragraph, a line of at
+least ``WRAPPED_LINE_CHARS`` characters goes on with the next one (people
+extraction reads a line break as the end of a name: "Chairman Paul" / "Volcker
+said" gave "Paul"). The id is the file name without its
 extension. Such files carry no date; a ``metadata.json`` beside them may give
 each id a ``published`` date (and a ``section`` that overrides line 1)::
 
@@ -19,6 +23,9 @@ from ..document import Document
 from ..errors import InputError
 
 METADATA_NAME = "metadata.json"
+#: In a hard-wrapped body, a line this long was wrapped (the last line of a paragraph, a
+#: heading or a short list item is shorter).
+WRAPPED_LINE_CHARS = 40
 
 
 def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Document | InputError]:
@@ -39,7 +46,7 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
         "id": path.stem,
         "section": lines[0].strip(),
         "title": lines[1].strip(),
-        "body": "\n".join(line.strip() for line in lines[2:] if line.strip()),
+        "body": _body(lines[2:]),
         "source": label or path.name,
     }
     meta = _metadata(path.parent)
@@ -52,6 +59,24 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
         yield Document.from_record(record, source=str(path), line=1, max_chars=max_chars)
     except InputError as e:
         yield e
+
+
+def _body(lines: list[str]) -> str:
+    """The body, one paragraph per line (see the module docstring)."""
+    lines = [line.strip() for line in lines]
+    while lines and not lines[0]:
+        lines.pop(0)
+    if "" not in lines:  # one paragraph per line, as the format has it
+        return "\n".join(lines)
+    out: list[str] = []
+    wrapped = False
+    for line in lines:
+        if line and wrapped:
+            out[-1] += " " + line
+        elif line:
+            out.append(line)
+        wrapped = len(line) >= WRAPPED_LINE_CHARS
+    return "\n".join(out)
 
 
 def _metadata(folder: Path) -> dict[str, dict[str, Any]] | InputError:
