@@ -215,27 +215,37 @@ def apply_recency(view: IndexView, docs: np.ndarray, scores: np.ndarray, params:
 
 
 def order(view: IndexView, docs: np.ndarray, scores: np.ndarray, sort: str, end: int) -> np.ndarray:
-    """Positions into ``docs`` of the first ``end`` results in ``sort`` order."""
+    """Positions into ``docs`` of the first ``end`` results in ``sort`` order.
+
+    Relevance ties go to the newer article (a news archive's reader wants the latest of equals,
+    and a search with filters only, all scores 0, lists newest first); every tie left is broken by
+    id. newest/oldest break their ties by score, then id. Undated articles go last among equals.
+    """
     n = len(docs)
     if n == 0 or end <= 0:
         return np.zeros(0, dtype=np.int64)
     if sort == "relevance":
         primary = -scores
     else:
-        keys = view.published[docs].astype(np.float64)
-        # Undated documents go last in both directions.
-        missing = keys <= 0
-        primary = -keys if sort == "newest" else keys
-        primary = np.where(missing, np.inf, primary)
+        primary = _newest_first(view, docs)
+        if sort == "oldest":
+            primary = np.where(np.isinf(primary), primary, -primary)
     candidates = np.arange(n)
     if end < n:
         # Keep everything that ties with the page's last primary key, then sort fully.
         kth = np.partition(primary, end - 1)[end - 1]
         candidates = np.flatnonzero(primary <= kth)
-    keys = [primary[candidates]] if sort == "relevance" else [primary[candidates], -scores[candidates]]
+    second = (_newest_first(view, docs[candidates]) if sort == "relevance" else -scores[candidates])
+    keys = [primary[candidates], second]
     rank = _tie_rank(view, docs[candidates], keys)
     idx = np.lexsort((rank, *reversed(keys)))
     return candidates[idx][:end]
+
+
+def _newest_first(view: IndexView, docs: np.ndarray) -> np.ndarray:
+    """A key that sorts ``docs`` newest first, the undated last."""
+    keys = view.published[docs].astype(np.float64)
+    return np.where(keys <= 0, np.inf, -keys)
 
 
 #: Above this many tied candidates, rank by the index-wide id order instead of reading ids.
@@ -246,10 +256,16 @@ def _tie_rank(view: IndexView, docs: np.ndarray, keys: list[np.ndarray]) -> np.n
     """An array that orders documents by id; zeros when no two candidates tie on ``keys``."""
     if len(docs) < 2:
         return np.zeros(len(docs), dtype=np.int64)
-    combined = np.sort(np.rec.fromarrays(keys) if len(keys) > 1 else keys[0])
-    same = combined[1:] == combined[:-1]  # neighbours once sorted (np.unique cost 3x as much)
-    if combined.dtype.kind == "f":
-        same |= np.isnan(combined[1:]) & np.isnan(combined[:-1])  # as np.unique, NaNs tie
+    # Neighbours once sorted tie on every key (np.unique cost 3x as much; a record array's
+    # sort 30x, on 21,000 documents)
+    at = np.lexsort(keys[::-1])
+    same = np.ones(len(docs) - 1, dtype=bool)
+    for key in keys:
+        k = key[at]
+        equal = k[1:] == k[:-1]
+        if k.dtype.kind == "f":
+            equal |= np.isnan(k[1:]) & np.isnan(k[:-1])  # as np.unique, NaNs tie
+        same &= equal
     if not same.any():
         return np.zeros(len(docs), dtype=np.int64)
     if len(docs) > LOCAL_TIE_LIMIT:

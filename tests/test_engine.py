@@ -112,6 +112,10 @@ def test_sorting_and_deterministic_ties(engine: SearchEngine):
     assert ids(engine.search("", sort="oldest", limit=3)) == ["b0", "b1", "a5"]
     assert ids(engine.search("", sort="newest", limit=100))[-1] == "a6"  # undated last
     assert ids(engine.search("", sort="oldest", limit=100))[-1] == "a6"
+    # Nothing to rank by (filters only: every score 0): newest first, undated last, as sort=newest.
+    assert ids(engine.search("", limit=3)) == ["a2", "a4", "a1"]
+    assert ids(engine.search("", section="Economy")) == ["a3", "a6"]
+    assert ids(engine.search("*", people=["Xi Jinping"])) == ["a4", "a1"]
     # b0 and b1 are identical but for the id: equal scores, ordered by id, every time.
     for _ in range(3):
         assert ids(engine.search("zebra")) == ["b0", "b1"]

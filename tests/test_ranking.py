@@ -95,9 +95,9 @@ DOCS = [
     {"id": "j1", "title": "", "body": "jaguar engine torque gearbox"},
     {"id": "j2", "title": "", "body": "jaguar engine torque brakes"},
     {"id": "e1", "title": "", "body": "engine torque gearbox brakes"},
-    # recency: identical texts, different dates (r0 has none).
+    # recency: different dates (r0 has none); the oldest text is the best match
     {"id": "r0", "title": "", "body": "comet sighting tonight"},
-    {"id": "r1", "title": "", "body": "comet sighting tonight", "published": "2020-01-01"},
+    {"id": "r1", "title": "", "body": "comet sighting tonight, the comet", "published": "2020-01-01"},
     {"id": "r2", "title": "", "body": "comet sighting tonight", "published": "2024-12-01"},
 ]
 
@@ -139,9 +139,9 @@ def test_rm3_option(options_index: Path, match: str, settings: dict, expected: s
 
 
 @pytest.mark.parametrize("settings, expected", [
-    ({}, ["r0", "r1", "r2"]),
-    ({"recency_half_life_days": 365.0}, ["r2", "r1", "r0"]),  # newest first, undated last
-    ({"recency_half_life_days": 365.0, "recency_weight": 0.0}, ["r0", "r1", "r2"]),
+    ({}, ["r1", "r2", "r0"]),  # the best match; equals newest first, undated last
+    ({"recency_half_life_days": 365.0}, ["r2", "r1", "r0"]),  # the newest is lifted above it
+    ({"recency_half_life_days": 365.0, "recency_weight": 0.0}, ["r1", "r2", "r0"]),
 ])
 def test_recency_option(options_index: Path, settings: dict, expected: list):
     assert top(options_index, "comet sighting", **settings) == expected
