@@ -59,7 +59,7 @@ from searchsvc import (  # noqa: E402
     native,
     rebuild,
 )
-from searchsvc.indexer import directory_size  # noqa: E402
+from searchsvc.store import folder_bytes  # noqa: E402
 
 #: Idle time before each query of the "paused" in-process figure: at one client a worker waits
 #: about this long between its requests (the other worker's turn and the round trip).
@@ -152,7 +152,7 @@ def bench_rebuild(a: argparse.Namespace, docs: list[Document], ix: Path, work: P
     out["searchsvc_rounds_s"], out["fts5_index_rounds_s"], out["read_rounds_s"] = ours, theirs, reads
     out["searchsvc_s"] = statistics.median(ours)
     out["searchsvc_documents"] = r.documents
-    out["index_bytes"] = directory_size(ix / r.generation)
+    out["index_bytes"] = folder_bytes(ix / r.generation)
     out["fts5_index_s"] = statistics.median(theirs)
     out["fts5_s"] = statistics.median(reads) + out["fts5_index_s"]
     out["fts5_bytes"] = os.path.getsize(work / "fts5.db")
@@ -160,7 +160,7 @@ def bench_rebuild(a: argparse.Namespace, docs: list[Document], ix: Path, work: P
         naive = NaiveWhoosh(str(work / "naive"))
         out["naive_index_s"] = naive.build(docs)
         out["naive_s"] = read_s + out["naive_index_s"]
-        out["naive_bytes"] = directory_size(work / "naive")
+        out["naive_bytes"] = folder_bytes(work / "naive")
     out["subsets"] = bench_subsets(a, docs, work)
     f = out["fts5_s"]
     print_table("1. full rebuild, corpus files to index on disk", ["system", "seconds", "÷ FTS5", "index MB"], [

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -39,7 +38,7 @@ from .query import ParsedQuery, parse_query, similar_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .results import Hit, SearchResults, copied
 from .settings import Settings
-from .store import DAMAGED, IndexDir, damaged
+from .store import DAMAGED, IndexDir, damaged, folder_bytes
 from .suggest import COMMONER, did_you_mean, suggest
 from .view import IndexView
 
@@ -299,7 +298,7 @@ class SearchEngine:
                 "documents": view.doc_count,
                 "segments": len(view.segments),
                 "built_at": meta.get("built_at"),
-                "size_bytes": _folder_bytes(Path(view.path)),
+                "size_bytes": folder_bytes(Path(view.path)),
                 "path": str(self.path),
             }
 
@@ -323,17 +322,6 @@ class SearchEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _folder_bytes(folder: Path) -> int:
-    """Bytes of the files in ``folder``; files a commit removes meanwhile (or the folder) count 0."""
-    total = 0
-    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
-        for entry in entries:
-            with contextlib.suppress(FileNotFoundError):
-                if entry.is_file():
-                    total += entry.stat().st_size
-    return total
 
 
 __all__ = ["MAX_PREFIX_CHARS", "MAX_SUGGESTIONS", "SearchEngine"]

@@ -45,7 +45,7 @@ from .parts import Part, build_part, drop_duplicates, name_first_copies
 from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
-from .store import IndexDir, disk_problem
+from .store import IndexDir, disk_problem, folder_bytes
 from .suggest import display_words, merge_word_counts, write_vocabulary
 from .worker_process import die_with_parent, forwarding_stops, lower_priority, reset_in_worker, send
 from .writer import apply_changes
@@ -106,7 +106,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
         kept = f"the live generation {live} is unchanged" if live else "nothing was published"
         raise RebuildError(f"{disk_problem(e, store.path)}; {kept}") from e
     report.seconds = time.perf_counter() - started
-    report.size_bytes = directory_size(store.generation_path(report.generation))
+    report.size_bytes = folder_bytes(store.generation_path(report.generation))
     return report
 
 
@@ -292,10 +292,6 @@ def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars
     if part.errors and not skip_bad:
         shared.abort.set()  # the rebuild stops: the other workers need not finish
     return part
-
-
-def directory_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
 
 
 def _cores() -> int:

@@ -283,6 +283,17 @@ def disk_problem(e: OSError, path: Path) -> str:
     return f"writing under {path} failed: {e}"
 
 
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the files in ``folder``; files a commit removes meanwhile (or the folder) count 0."""
+    total = 0
+    with contextlib.suppress(FileNotFoundError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                if entry.is_file():
+                    total += entry.stat().st_size
+    return total
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
