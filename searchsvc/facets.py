@@ -54,12 +54,12 @@ def _name_rank(book: Any) -> np.ndarray:
     """Each code's place among the codebook's display names in case-folded order; rebuilt when
     the names change (the codebook grows or a spelling becomes the most frequent)."""
     names = book.names
-    cached = book.__dict__.get("_facet_rank")
+    cached = book.derived.get("facet_rank")
     if cached is None or cached[0] is not names:
         folded = np.array([n.casefold() for n in names], dtype=object)
         rank = np.empty(len(names), dtype=np.int64)
         rank[np.argsort(folded, kind="stable")] = np.arange(len(names))
-        cached = book.__dict__["_facet_rank"] = (names, rank)
+        cached = book.derived["facet_rank"] = (names, rank)
     return cached[1]
 
 
@@ -87,12 +87,12 @@ def _mentioned_years(view: IndexView, mask: np.ndarray, limit: int) -> list[dict
 def _document_years(view: IndexView) -> tuple[np.ndarray, np.ndarray]:
     """(document, year) once per year a document mentions (however many dates of that year),
     built once per view: a query then only selects its documents' pairs."""
-    cached = view.__dict__.get("_document_years")
+    cached = view.derived.get("document_years")
     if cached is None:
         docs, starts, _ = view.mentioned
         lookup = {o: dt.date.fromordinal(int(o)).year for o in np.unique(starts)}
         years = np.array([lookup[o] for o in starts], dtype=np.int64)
         unique_pairs = np.unique(docs * 100_000 + years)
-        cached = view.__dict__["_document_years"] = (unique_pairs // 100_000,
+        cached = view.derived["document_years"] = (unique_pairs // 100_000,
                                                       (unique_pairs % 100_000).astype(np.int32))
     return cached

@@ -76,7 +76,7 @@ def expansion_candidate(view: IndexView, fields: Sequence[str]) -> Callable[[str
     """Whether an index term may be a feedback term: two characters or more, not a
     stopword, in at most :data:`MAX_DF_SHARE` of the documents (df cached on the view)."""
     limit = MAX_DF_SHARE * view.doc_count
-    cache: dict[str, int] = view.__dict__.setdefault("_feedback_df", {})
+    cache: dict[str, int] = view.derived.setdefault("feedback_df", {})
 
     def keep(term: str) -> bool:
         if len(term) < 2 or term in STOP_STEMS:

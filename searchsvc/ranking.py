@@ -111,7 +111,7 @@ def rank(view: IndexView, terms: list[ScoreTerm], mask: np.ndarray, params: BM25
 
 def norms(view: IndexView, field: str, b: float) -> np.ndarray:
     """Per-document length normalisation of a field, cached on the view."""
-    cache = view.__dict__.setdefault("_norms", {})
+    cache = view.derived.setdefault("norms", {})
     key = (field, b)
     if key not in cache:
         cache[key] = length_norm(view.lengths(field), view.average_length(field), b).astype(np.float32)

@@ -60,6 +60,8 @@ class Codebook:
         self.code_of: dict[str, int] = {}
         self._spellings: list[dict[str, int]] = []
         self._names: list[str] | None = None
+        #: What other modules derive from the names (facets' sort order), with the names it was for.
+        self.derived: dict[str, Any] = {}
 
     def map_segment(self, seg: SegmentView, field: str) -> np.ndarray:
         """Local term number -> code (-1 where ``key`` rejects the value), cached on the segment."""
@@ -121,6 +123,9 @@ class IndexView:
         self._starts: list[int] = self.offsets[:-1].tolist()
         self._memo: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._memo_bytes = 0
+        #: What other modules compute once per view, by name: facets' document years, ranking's
+        #: length norms, feedback's document frequencies. A view never changes, so neither do they.
+        self.derived: dict[str, Any] = {}
 
     def warm(self) -> None:
         """Build what most queries need now, so no query's time limit pays for it.
