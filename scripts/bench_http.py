@@ -16,8 +16,6 @@ import asyncio
 import os
 import resource
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,22 +26,18 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "searchsvc" / "web" / "gunicorn.conf.py"
+sys.path.insert(0, str(ROOT))
+
+from tests.live import LiveServer  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Gunicorn(LiveServer):
+    """The service's own gunicorn (tests/live.py) serving ``app``, with a worker memory sampler."""
 
-
-class Gunicorn:
     def __init__(self, app: str, env: dict[str, str], workers: int = 2) -> None:
-        self.app = app
-        self.port = free_port()
-        self.env = {**os.environ, **env, "SEARCHSVC_HOST": "127.0.0.1", "SEARCHSVC_PORT": str(self.port),
-                    "SEARCHSVC_WORKERS": str(workers), "PYTHONPATH": f"{ROOT}:{ROOT / 'scripts'}"}
-        self.proc: subprocess.Popen[bytes] | None = None
+        super().__init__(Path(env.get("SEARCHSVC_INDEX", ROOT / "index")), workers, app,
+                         env={**env, "PYTHONPATH": f"{ROOT}:{ROOT / 'scripts'}"},
+                         args=("--access-logfile", "/dev/null"), log_path=Path(os.devnull))
         self._peak_mb = 0.0
         self._stop = threading.Event()
         self._sampler = threading.Thread(target=self._sample, daemon=True)
@@ -55,31 +49,14 @@ class Gunicorn:
             self._peak_mb = max(self._peak_mb, self._current_peak_mb())
 
     def __enter__(self) -> Gunicorn:
-        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "--access-logfile",
-                                      "/dev/null", self.app], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    pass
-                time.sleep(0.5)  # let every worker finish booting and warming up
-                self._sampler.start()
-                return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn for {self.app} did not start")
+        super().__enter__()
+        time.sleep(0.5)  # let every worker finish warming its view up
+        self._sampler.start()
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(20)
-
-    def worker_pids(self) -> list[int]:
-        assert self.proc
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
-        return [int(p) for p in out.split()]
+        super().__exit__(*exc)
 
     def peak_rss_mb(self) -> float:
         """Largest VmHWM (peak resident set) of any worker so far, recycled ones included, in MB."""

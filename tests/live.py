@@ -35,14 +35,21 @@ _ROUTINE = re.compile(r"\d+\.\d+\.\d+\.\d+ |\[[^\]]+\] \[\d+\] \[INFO\]")
 
 
 class LiveServer:
-    def __init__(self, index: Path, workers: int = 2, app: str = "searchsvc.wsgi:app", **settings: Any) -> None:
+    """``env`` adds to the environment as it is (the benchmark's PYTHONPATH), ``args`` to gunicorn's
+    command line; ``log_path`` is where its output goes (default: beside the index)."""
+
+    def __init__(self, index: Path, workers: int = 2, app: str = "searchsvc.wsgi:app", *,
+                 env: dict[str, str] | None = None, args: tuple[str, ...] = (), log_path: Path | None = None,
+                 **settings: Any) -> None:
         self.app = app
         self.index = Path(index)
         self.port = free_port()
         self.workers = workers
         self.settings = settings
+        self.env = env or {}
+        self.args = args
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log_path = self.index.parent / f"gunicorn-{self.port}.log"
+        self.log_path = log_path or self.index.parent / f"gunicorn-{self.port}.log"
 
     @property
     def url(self) -> str:
@@ -53,8 +60,9 @@ class LiveServer:
         env.update({"SEARCHSVC_INDEX": str(self.index), "SEARCHSVC_HOST": "127.0.0.1",
                     "SEARCHSVC_PORT": str(self.port), "SEARCHSVC_WORKERS": str(self.workers)})
         env.update({f"SEARCHSVC_{k.upper()}": str(v) for k, v in self.settings.items()})
+        env.update(self.env)
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), self.app],
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(CONFIG), *self.args, self.app],
                                      cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.monotonic() + 30
