@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import QueryError
 
@@ -116,6 +116,48 @@ BY_NAME = {s.name: s for s in SETTINGS}
 
 class Settings:
     """Resolved values; attribute access (``settings.max_limit``)."""
+
+    if TYPE_CHECKING:  # what attribute access returns, for type checkers (tests/test_settings.py pins it)
+        max_limit: int
+        max_offset: int
+        max_query_chars: int
+        max_query_terms: int
+        max_expansions: int
+        query_time_limit: float
+        snippet_chars: int
+        snippet_fragments: int
+        bm25_k1: float
+        bm25_b_title: float
+        bm25_b_body: float
+        weight_title: float
+        weight_body: float
+        weight_people: float
+        proximity_weight: float
+        proximity_max_terms: int
+        proximity_candidates: int
+        rm3_docs: int
+        rm3_terms: int
+        rm3_query_weight: float
+        recency_half_life_days: float
+        recency_weight: float
+        max_document_chars: int
+        lock_timeout: float
+        extract_workers: int
+        rebuild_nice: int
+        compiled_extraction: bool
+        index: str
+        host: str
+        port: int
+        workers: int
+        api_key: str
+        cors_origins: str
+        max_body_bytes: int
+        max_bulk_documents: int
+        max_json_depth: int
+        request_timeout: int
+        worker_max_requests: int
+        refresh_interval: float
+        result_cache: int
 
     def __init__(self, overrides: Mapping[str, Any] | None = None, *,
                  environ: Mapping[str, str] | None = None) -> None:

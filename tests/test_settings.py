@@ -48,3 +48,18 @@ def test_integer_settings_are_not_cut_into_integers(value, ok):
     else:
         with pytest.raises(QueryError):
             Settings({"max_limit": value}, environ={})
+
+
+def test_the_type_checkers_view_of_settings_matches_the_registry():
+    """``Settings``' annotations (read by mypy only) name every setting with its registry type."""
+    import ast
+    import inspect
+
+    from searchsvc import settings
+
+    tree = ast.parse(inspect.getsource(settings.Settings))
+    guarded = next(n for n in ast.walk(tree) if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
+    annotated = {n.target.id: ast.unparse(n.annotation) for n in guarded.body if isinstance(n, ast.AnnAssign)}
+    assert annotated == {s.name: s.type.__name__ for s in settings.SETTINGS}
+    values = Settings(environ={})
+    assert all(isinstance(getattr(values, s.name), s.type) for s in settings.SETTINGS)
