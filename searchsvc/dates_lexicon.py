@@ -34,7 +34,8 @@ MONTH_RX = (rf"(?:{MONTH_FULL_RX}|{MONTH_ABBR_RX}\.?|JANUARY|FEBRUARY|MARCH|APRI
             r"|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)")
 #: A month standing alone needs the full name (or "Sept."/"Jan." with a dot).
 MONTH_ALONE_RX = rf"(?:{MONTH_FULL_RX}|{MONTH_ABBR_RX}\.)"
-WEEKDAY_RX = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+WEEKDAY_RX = (r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+              r"|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)")
 
 _UNITS = {
     "zero": 0, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,

@@ -32,6 +32,7 @@ def dates(text: str, published: dt.date | None = THU, title: str = "") -> list[s
 RELATIVE = [
     # weekdays: the DCT's own weekday is the DCT; otherwise back, unless the clause looks ahead
     ("The talks ended on Thursday.", ["2025-05-08"]),
+    ("TALKS ENDED ON MONDAY; PROFIT FELL LAST YEAR", ["2024", "2025-05-05"]),
     ("Xi landed in Moscow on Wednesday.", ["2025-05-07"]),
     ("Officials said Monday that the deal was off.", ["2025-05-05"]),
     ("The parade will be held on Friday in Red Square.", ["2025-05-09"]),
@@ -109,6 +110,9 @@ ABSOLUTE = [
     ("The treaty was signed 9 May 2025.", ["2025-05-09"]),
     ("It was signed on the 9th of May, 2025.", ["2025-05-09"]),
     ("The index peaked in March 1987.", ["1987-03"]),
+    # capitals: headlines and old wire copy
+    ("PLANT CLOSED ON MARCH 3, 1987", ["1987-03-03"]),
+    ("TALKS RESUME ON JUNE 5, 2024; IN MAY 2023 PRICES ROSE", ["2023-05", "2024-06-05"]),
     ("Output rose between 1985 and 1986 and from 1986 to 1987.", ["1985", "1986", "1987"]),
     ("The index peaked in March of 1987.", ["1987-03"]),
     ("The index peaked in 1987.", ["1987"]),
@@ -189,6 +193,7 @@ NOT_DATES = [
     "Some families have kept their secrets for more than two thousand years.",
     "Trading resumes at 1530 GMT and closes by 1100 EST.",
     "The strike runs between 1900 and 2300 hours local time.",
+    "THE FED MAY RAISE RATES, THE MAYOR SAID ON THE HOLIDAY",
     "Trading is open from 1900 to 2300 GMT.",
     "The 1987-88 season was long.",
     "He lives at 1600 Pennsylvania Avenue.",
@@ -280,7 +285,8 @@ SCAN_SAMPLE = (
     "about three years ago, by the end of 1994 and early next year, 10 p.m. Wednesday, "
     "the day before yesterday, every May, the mid-1980s, fiscal 1988, May 7-9, 9 May 2025, "
     "the year-earlier quarter, later that year, the following month, Christmas Day, "
-    "January nineteen ninety-seven, 05/09/2025 and 2025-05-09 in mid-1996."
+    "January nineteen ninety-seven, 05/09/2025 and 2025-05-09 in mid-1996. "
+    "TALKS ENDED ON MONDAY, MARCH 3, 1987; PROFIT FELL LAST YEAR AND LAST MONTH."
 )
 
 
