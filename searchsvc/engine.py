@@ -137,7 +137,7 @@ class SearchEngine:
             ev, mask = self._match(view, parsed, filters, deadline)
             relaxed = False
             strict_total = int(np.count_nonzero(mask))
-            if relax and match == "all" and not strict_total and len({t.term for t in ev.terms}) > 1:
+            if relax and match == "all" and not strict_total and len({t.group or t.term for t in ev.terms}) > 1:
                 # No document has every word: the documents with any of them, said so (relaxed)
                 ev_any, any_mask = self._match(view, parse_query(query, "any", s), filters, deadline)
                 if any_mask.any():

@@ -32,8 +32,10 @@ from whoosh import query as wq
 
 from .analysis import STOP_STEMS, fold, prefix_stem, stem, value_key
 from .errors import QueryError, QueryTimeoutError
+from .fuzzy import distance
 from .positions import adjacent_docs, decode_positions, in_sequence
 from .schema import TEXT_FIELDS, published_key
+from .scoring import edit_similarity
 from .view import IndexView, date_bounds
 
 #: Candidates of an exact phrase checked between two looks at the deadline.
@@ -49,6 +51,10 @@ class ScoreTerm:
     term: str
     fields: tuple[str, ...]
     boost: float = 1.0
+    #: The expansions of one prefix, wildcard or fuzzy term share a group (the term as typed):
+    #: a group is scored as one word (ranking.bm25f), each member's frequency times ``similarity``.
+    group: str | None = None
+    similarity: float = 1.0
 
 
 @dataclass
@@ -94,6 +100,7 @@ class Evaluator:
         #: Stems not scored inside a phrase: the query's stopwords (see query.stop_stems).
         self.stops = stops
         self.terms: list[ScoreTerm] = []
+        self._group_count = 0
         self.marks = Marks()
         self.warnings: list[str] = []
 
@@ -234,7 +241,7 @@ class Evaluator:
         fields = _text_fields(q.fieldname)
         text = fold(q.text.lower())
         if isinstance(q, wq.FuzzyTerm) and len(text) > MAX_FUZZY_CHARS:
-            # Building the automaton alone takes ~2 ms a character, beyond any deadline check.
+            # No word is that long: a typo to correct is not what such a term is.
             raise QueryError(f"fuzzy term {q.text[:20]!r}… is longer than {MAX_FUZZY_CHARS} characters",
                              param="q")
         found: list[tuple[str, str]] = []
@@ -259,8 +266,12 @@ class Evaluator:
             mask[ids] = True
             sizes[term] = sizes.get(term, 0) + len(ids)
         if positive and sizes and fields[0] in TEXT_FIELDS:
+            asked, group = stem(text), f"{self._group_count}:{_typed(q)}"
+            self._group_count += 1  # the same term typed twice weighs twice, as a plain word does
             for term in sorted(sizes, key=lambda t: (-sizes[t], t))[:SCORED_EXPANSIONS]:
-                self.terms.append(ScoreTerm(term, fields, boost))
+                similarity = (edit_similarity(distance(asked, term), len(asked), len(term))
+                              if isinstance(q, wq.FuzzyTerm) else 1.0)
+                self.terms.append(ScoreTerm(term, fields, boost, group, similarity))
             for term in sizes:
                 self.marks.add_term(fields, term)
         return mask

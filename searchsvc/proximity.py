@@ -29,12 +29,22 @@ PROXIMITY_FIELDS = ("title", "body")
 
 def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: float, b: float) -> np.ndarray:
     """The proximity bonus of each document in ``docs`` (global ids) for the query ``terms``."""
-    words = sorted({t.term for t in terms if set(t.fields) & set(PROXIMITY_FIELDS)})
-    if len(words) < 2 or not len(docs):
+    # A query word is a unit; so are the expansions of one fuzzy/prefix/wildcard term (their group),
+    # which are one word to the query: two of them side by side are not two words near each other.
+    units: dict[str, list[str]] = {}
+    for t in terms:
+        if set(t.fields) & set(PROXIMITY_FIELDS):
+            members = units.setdefault(t.group or t.term, [])
+            if t.term not in members:
+                members.append(t.term)
+    if len(units) < 2 or not len(docs):
         return np.zeros(len(docs), dtype=np.float64)
     n = view.doc_count
-    weights = np.array([idf(max(view.df(w, PROXIMITY_FIELDS), 1), n) for w in words])  # df 1+: a finite idf
-    acc = np.zeros((len(docs), len(words)))
+    names = sorted(units)
+    words = [(w, i) for i, name in enumerate(names) for w in units[name]]
+    # df 1+: a finite idf; a group's is its most frequent member's, as in bm25f
+    weights = np.array([idf(max([view.df(w, PROXIMITY_FIELDS) for w in units[name]] + [1]), n) for name in names])
+    acc = np.zeros((len(docs), len(names)))
     for field in PROXIMITY_FIELDS:
         acc += neighbour_accumulators(*_occurrences(view, field, words, docs), weights, len(docs))
     lengths = np.sum([view.lengths(f)[docs] for f in PROXIMITY_FIELDS], axis=0)
@@ -42,9 +52,10 @@ def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: flo
     return proximity_score(acc, weights, k1, np.asarray(norms, dtype=np.float64))
 
 
-def _occurrences(view: IndexView, field: str, words: list[str],
+def _occurrences(view: IndexView, field: str, words: list[tuple[str, int]],
                  docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every occurrence of a query word in ``field`` of ``docs``: (row in ``docs``, position, word index).
+    """Every occurrence of a query word in ``field`` of ``docs``: (row in ``docs``, position, the
+    index of the word's unit; ``words`` pairs each term with it).
 
     Segment by segment, and only in the segments that hold one of ``docs``: after many small
     commits most segments hold none, and asking each of them for the words' positions (or
@@ -58,7 +69,7 @@ def _occurrences(view: IndexView, field: str, words: list[str],
         if not len(inside):
             continue
         local = docs[inside] - start
-        for i, w in enumerate(words):
+        for w, i in words:
             ids, values = seg.positions(field, w)
             if not len(ids):
                 continue

@@ -30,7 +30,7 @@ from .feedback import rm3
 from .matching import ScoreTerm
 from .proximity import proximity
 from .schema import TEXT_FIELDS
-from .scoring import field_tf, idf, length_norm, recency_factor, saturate
+from .scoring import blended_df, field_tf, idf, length_norm, recency_factor, saturate
 from .view import IndexView
 
 SORTS = ("relevance", "newest", "oldest")
@@ -119,16 +119,42 @@ def norms(view: IndexView, field: str, b: float) -> np.ndarray:
 
 
 def bm25f(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, params: BM25FParams) -> np.ndarray:
-    """BM25F score of each document in ``docs`` (global ids) for the query terms."""
+    """BM25F score of each document in ``docs`` (global ids) for the query terms.
+
+    The expansions of one prefix, wildcard or fuzzy term (a ``group``) count as one word, as
+    Lucene's ``SynonymQuery`` scores synonyms: their frequencies (each times its edit
+    similarity) summed into one pseudo-frequency, saturated once, with the largest of their
+    document frequencies (:func:`~searchsvc.scoring.blended_df`). Scored as separate words, a
+    rare misspelling outweighed the word itself, and a document holding both counted twice.
+    """
     scores = np.zeros(len(docs), dtype=np.float64)
     if not len(docs) or not terms:
         return scores
-    weights: dict[tuple[str, tuple[str, ...]], float] = defaultdict(float)
+    # (word or group, fields) -> (query weight, [(term, similarity)]). A group's name holds a
+    # ":", which no indexed word does.
+    units: dict[tuple[str, tuple[str, ...]], tuple[float, list[tuple[str, float]]]] = {}
     for t in terms:
-        weights[(t.term, t.fields)] += t.boost  # repeated query words weigh more
+        key = (t.group or t.term, t.fields)
+        qweight, members = units.get(key, (0.0, []))
+        if t.group:
+            units[key] = (t.boost, [*members, (t.term, t.similarity)])
+        else:
+            units[key] = (qweight + t.boost, [(t.term, 1.0)])  # repeated query words weigh more
     n_docs = view.doc_count
-    for (term, fields), qweight in sorted(weights.items()):
-        acc = np.zeros(view.size, dtype=np.float32)
+    for (_, fields), (qweight, members) in sorted(units.items()):
+        acc, df = _pseudo_frequency(view, members, fields, params)
+        if df == 0:
+            continue
+        scores += qweight * idf(df, n_docs) * saturate(acc[docs].astype(np.float64), params.k1)
+    return scores
+
+
+def _pseudo_frequency(view: IndexView, members: list[tuple[str, float]], fields: tuple[str, ...],
+                      params: BM25FParams) -> tuple[np.ndarray, int]:
+    """BM25F's combined frequency of ``members`` in every document, and the df to score it with."""
+    acc = np.zeros(view.size, dtype=np.float32)
+    dfs = []
+    for term, similarity in members:
         present = np.zeros(view.size, dtype=bool) if len(fields) > 1 else None
         df = 0
         for f in fields:
@@ -137,18 +163,14 @@ def bm25f(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, params: BM2
                 continue
             # Field weights combine the fields of an unqualified word; a term asked for in one
             # field (`people:putin`) is scored by that field alone.
-            weight = params.weight_of(f) if len(fields) > 1 else 1.0
+            weight = (params.weight_of(f) if len(fields) > 1 else 1.0) * similarity
             acc[ids] += field_tf(tf, weight, norms(view, f, params.b_of(f))[ids])
             if present is None:
                 df = len(ids)
             else:
                 present[ids] = True
-        if present is not None:
-            df = int(np.count_nonzero(present))
-        if df == 0:
-            continue
-        scores += qweight * idf(df, n_docs) * saturate(acc[docs].astype(np.float64), params.k1)
-    return scores
+        dfs.append(int(np.count_nonzero(present)) if present is not None else df)
+    return acc, blended_df(dfs)
 
 
 def terms_mask(view: IndexView, terms: list[ScoreTerm]) -> np.ndarray:
@@ -184,7 +206,7 @@ def add_proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, sco
     for queries of 2 to ``proximity_max_terms`` distinct words: names and set phrases ("Bank of
     England", "Group of Seven"), where words next to each other are the point; on long
     natural-language queries the bonus helped CACM and hurt TIME."""
-    n_terms = len({t.term for t in terms})
+    n_terms = len({t.group or t.term for t in terms})  # the expansions of "pipelin~" are one word
     if not params.proximity_weight or not len(docs) or not 2 <= n_terms <= params.proximity_max_terms:
         return scores
     # The best candidates by score alone (argpartition: no tie-break by id needed to pick them; the

@@ -23,7 +23,8 @@ BM25L (Lv & Zhai, CIKM 2011) did not do better (see scripts/eval_relevance.py).
 Defaults: ``k1 = 1.2`` (Robertson's), ``b`` 0.5 for titles and 0.6 for bodies.
 
 The optional bonuses live here too: Büttcher et al.'s term-proximity accumulators
-and score, and an exponential recency factor.
+and score, and an exponential recency factor. So do the weights of the words one
+prefix, wildcard or fuzzy term stands for (:func:`blended_df`, :func:`edit_similarity`).
 """
 
 from __future__ import annotations
@@ -87,3 +88,17 @@ def recency_factor(age_days: np.ndarray, half_life: float, weight: float) -> np.
     freshness prior of Li & Croft, "Time-based language models", CIKM 2003) of a
     ``weight`` share of the score; an infinite age keeps ``1 - weight``."""
     return (1.0 - weight) + weight * np.exp2(-np.asarray(age_days, dtype=np.float64) / half_life)
+
+
+def blended_df(dfs: list[int]) -> int:
+    """The document frequency every expansion of one prefix, wildcard or fuzzy term is scored
+    with: the largest among them (Lucene's ``TopTermsBlendedFreqScoringRewrite``, which its
+    ``FuzzyQuery`` uses). Scored with its own df, a rare spelling ("pipleline", in 1 document)
+    outweighed the word asked for ("pipeline", in 150)."""
+    return max(dfs)
+
+
+def edit_similarity(edits: int, len_a: int, len_b: int) -> float:
+    """``1 - edits / min(len_a, len_b)``, floored at 0: how much a fuzzy term's match weighs,
+    1 for the word itself (Lucene's ``FuzzyTermsEnum`` boost)."""
+    return max(0.0, 1.0 - edits / max(1, min(len_a, len_b)))

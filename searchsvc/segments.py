@@ -27,7 +27,6 @@ import pickle
 import struct
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -179,31 +178,6 @@ class SegmentView:
             ids, _ = decode_postings(self._map, offset, length, values)
         self.cache.put(key, (ids, values), extra=sum(len(v) + 33 for v in values))
         return ids, values
-
-    def fuzzy_terms(self, field: str, dfa: Any, check: Callable[[], None]) -> Iterator[str]:
-        """Terms of ``field`` that the Levenshtein automaton ``dfa`` accepts.
-
-        This is Whoosh's walk (``Automata.find_matches``: seek the lexicon to the
-        automaton's next valid string, and so on) with ``check()`` called every
-        few seeks. On a large lexicon one fuzzy term takes seconds, and the walk
-        yields only when it finds a match, so a deadline checked around it could
-        not stop it (``check`` raises to stop).
-        """
-        cursor = self.reader.cursor(field)
-        term = cursor.text()
-        steps = 0
-        while term is not None:
-            match = dfa.next_valid_string(term)
-            if not match:
-                return
-            steps += 1
-            if steps % 16 == 0:
-                check()
-            cursor.find(match)
-            term = cursor.text()
-            if term == match:
-                yield match
-                term += "\0"
 
     def field_terms(self, field: str) -> list[str]:
         """Every term of a field in this segment, in lexical order."""

@@ -10,7 +10,7 @@ the next rebuild.
   prefix, and title words starting with it, by how many documents hold them.
 * ``did_you_mean(words)`` replaces each query word the index does not know (or
   barely knows) with the most frequent term within edit distance 1 (2 for words
-  of six letters or more) that starts with the same letter (:class:`FuzzyIndex`),
+  of six letters or more) that starts with the same letter (:class:`searchsvc.fuzzy.FuzzyIndex`),
   returning None when nothing changes.
 """
 
@@ -23,11 +23,10 @@ from typing import Any
 
 import numpy as np
 import orjson
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
 from .analysis import STOP_STEMS, fold, prefix_stem, stem, value_key
+from .fuzzy import distance, fuzzy_index
 from .matching import MAX_FUZZY_CHARS
 from .view import IndexView
 
@@ -222,44 +221,15 @@ def _closest(view: IndexView, term: str, df: int, maxdist: int) -> list[str]:
         found |= fuzzy_index(seg, "body").candidates(term, maxdist)
     scored = []
     # Never a stopword: "sugar beet" is not "sugar been", however common "been" is.
-    for t in sorted(found - {term} - STOP_STEMS)[:200]:
+    # Never a number or a word under three letters either: the index's fuzzy lexicon holds them too.
+    for t in sorted(t for t in found - {term} - STOP_STEMS if len(t) >= 3 and not t.isdigit())[:200]:
         n = view.df(t)
         # An unknown word takes any known neighbour; a rare one only a far more common one
         # (Reuters spells "interest" as "interst" five times against thousands).
         if n > 0 if df == 0 else n >= max(df * COMMONER, RARE_DF + 1):
-            scored.append((OSA.distance(t, term), -n, t))
+            scored.append((distance(t, term), -n, t))
     scored.sort()
     return [t for d, _, t in scored if d == scored[0][0]][:IN_CONTEXT]
-
-
-class FuzzyIndex:
-    """A lexicon's terms bucketed by first letter and length.
-
-    A correction keeps the first letter (most typos are not there, and it keeps
-    suggestions recognisable) and is at most ``maxdist`` letters longer or shorter,
-    so only a few buckets need checking. Far smaller than
-    a deletion index: one list entry per term. Built once per segment and field.
-    """
-
-    def __init__(self, terms: list[str]) -> None:
-        self.buckets: dict[tuple[str, int], list[str]] = {}
-        for t in terms:
-            if len(t) >= 3 and not t.isdigit():
-                self.buckets.setdefault((t[0], len(t)), []).append(t)
-
-    def candidates(self, word: str, maxdist: int = 1) -> set[str]:
-        """Terms within ``maxdist`` edits of ``word`` that start with its letter."""
-        out: set[str] = set()
-        if not word:
-            return out
-        for n in range(max(1, len(word) - maxdist), len(word) + maxdist + 1):
-            bucket = self.buckets.get((word[0], n))
-            if bucket:
-                # rapidfuzz's C++ optimal-string-alignment distance (Levenshtein plus adjacent
-                # transpositions) with a cutoff: a bucket of thousands of terms in well under 1 ms.
-                out.update(t for t, _, _ in process.extract(word, bucket, scorer=OSA.distance,
-                                                            score_cutoff=maxdist, limit=None))
-        return out
 
 
 def warm(view: IndexView) -> None:
@@ -273,10 +243,3 @@ def warm(view: IndexView) -> None:
     vocabulary(view)
     for seg in view.segments:
         fuzzy_index(seg, "body")
-
-
-def fuzzy_index(seg: Any, field: str) -> FuzzyIndex:
-    cache = seg.__dict__.setdefault("_fuzzy", {})
-    if field not in cache:
-        cache[field] = FuzzyIndex(seg.field_terms(field))
-    return cache[field]

@@ -20,17 +20,17 @@ import datetime as dt
 import itertools
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.automata.lev import levenshtein_automaton
 
 from .analysis import value_key
 from .document import Document, date_bounds
+from .fuzzy import fuzzy_index
 from .positions import sorted_intersection
 from .schema import build_schema, document_from_stored
 from .segments import EMPTY_TF, SegmentView
@@ -262,19 +262,22 @@ class IndexView:
         """The (field, term) pairs a Whoosh multi-term query (prefix, wildcard, fuzzy, range) covers.
 
         A field that is not indexed (``published`` is only a column) has no terms.
-        ``check`` is called before each segment and during a fuzzy term's walk of
-        the lexicon; it raises to stop (a query deadline). With ``limit``, the
+        A fuzzy term's neighbours come from the segment's :class:`~searchsvc.fuzzy.FuzzyIndex`
+        (optimal-string-alignment distance: a transposition is one edit).
+        ``check`` is called before each segment; it raises to stop (a query deadline). With ``limit``, the
         expansion stops as soon as it has more than ``limit`` pairs.
         """
         if query.fieldname not in _INDEXED:
             return []
-        dfa = fuzzy_automaton(query.text, query.maxdist, query.prefixlength) \
-            if isinstance(query, wq.FuzzyTerm) else None
         out: dict[tuple[str, str], None] = {}
         for seg in self.segments:
             check()
-            found = ((query.fieldname, t) for t in seg.fuzzy_terms(query.fieldname, dfa, check)) \
-                if dfa is not None else query.expanded_terms(seg.reader)
+            if isinstance(query, wq.FuzzyTerm):
+                found: Iterable[tuple[str, Any]] = (
+                    (query.fieldname, t) for t in sorted(fuzzy_index(seg, query.fieldname).candidates(
+                        query.text, query.maxdist, min(query.prefixlength, len(query.text)))))
+            else:
+                found = query.expanded_terms(seg.reader)
             for fieldname, text in found:
                 t = text.decode("utf-8") if isinstance(text, bytes) else text
                 out[(fieldname, t)] = None
@@ -351,20 +354,15 @@ _INDEXED = frozenset(name for name, fieldtype in build_schema().items() if field
 
 
 @lru_cache(maxsize=16)  # one is ~0.15 MB for 8 letters, ~0.85 MB for 40 (the longest allowed)
-def fuzzy_automaton(text: str, maxdist: int, prefix: int) -> Any:
-    """Whoosh's Levenshtein DFA of a fuzzy term (its prefix clamped to the text: Whoosh indexes past it)."""
-    return levenshtein_automaton(text, maxdist, min(prefix, len(text))).to_dfa()
-
-
 def _bounds_table(book: Codebook) -> np.ndarray:
     """(first, last) ordinal per code of the dates codebook, extended as it grows."""
-    table = book.__dict__.get("_bounds")
+    table = book.derived.get("bounds")
     names = book.names
     if table is None or len(table) < len(names):
         done = 0 if table is None else len(table)
         extra = np.array([date_bounds(v) for v in names[done:]], dtype=np.int64).reshape(-1, 2)
         table = extra if table is None else np.concatenate([table, extra])
-        book.__dict__["_bounds"] = table
+        book.derived["bounds"] = table
     return table
 
 

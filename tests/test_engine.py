@@ -287,18 +287,18 @@ def test_warm_builds_what_first_queries_would_pay_for(fresh_index: Path, monkeyp
     # gunicorn's post_worker_init calls warm(): the first query with a rare word must not
     # build did-you-mean's lexicon (0.1-0.3 s on Reuters: it was the benchmark's c=1 p99),
     # nor the first browse query the id order; and a warmed engine warms each new segment.
-    from searchsvc import suggest
+    from searchsvc import fuzzy
     from searchsvc.document import Document
     from searchsvc.writer import IndexWriter
 
     built = []
-    original = suggest.FuzzyIndex.__init__
+    original = fuzzy.FuzzyIndex.__init__
 
     def counting(self, terms):
         built.append(len(terms))
         original(self, terms)
 
-    monkeypatch.setattr(suggest.FuzzyIndex, "__init__", counting)
+    monkeypatch.setattr(fuzzy.FuzzyIndex, "__init__", counting)
     with SearchEngine(fresh_index) as e:
         e.warm()
         view = e.view()

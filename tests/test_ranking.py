@@ -99,6 +99,11 @@ DOCS = [
     {"id": "r0", "title": "", "body": "comet sighting tonight"},
     {"id": "r1", "title": "", "body": "comet sighting tonight, the comet", "published": "2020-01-01"},
     {"id": "r2", "title": "", "body": "comet sighting tonight", "published": "2024-12-01"},
+    # fuzzy: the word in four documents, a misspelling of it in one, both in one (same lengths)
+    *({"id": f"w{i}", "title": "", "body": f"gas pipeline opened {w}"}
+      for i, w in enumerate(["north", "south", "east", "west"])),
+    {"id": "t1", "title": "", "body": "gas pipleline opened north"},
+    {"id": "b1", "title": "", "body": "gas pipeline pipleline north"},
 ]
 
 
@@ -173,3 +178,16 @@ def test_tie_rank_orders_by_id_only_when_keys_tie(built_index, keys, tied):
         else:
             ids = [view.doc_id(int(d)) for d in docs]
             assert [ids[i] for i in np.argsort(rank)] == sorted(ids)
+
+
+def test_the_expansions_of_a_fuzzy_term_are_scored_as_one_word(options_index: Path):
+    """A rare misspelling must not outrank the word asked for, and a document holding both
+    spellings is not scored as if it held two query words (before: t1 and b1 came first)."""
+    with SearchEngine(options_index, Settings({"result_cache": 0}, environ={})) as e:
+        fuzzy = {h.id: h.score for h in e.search("pipeline~", match="any", limit=10).hits}
+        plain = {h.id: h.score for h in e.search("pipeline", match="any", limit=10).hits}
+    assert set(fuzzy) == {"w0", "w1", "w2", "w3", "t1", "b1"}
+    assert fuzzy["w0"] == pytest.approx(plain["w0"])  # the word itself: as if asked for plainly
+    assert fuzzy["t1"] < fuzzy["w0"]                  # the misspelling weighs less (one edit of eight)
+    assert fuzzy["w0"] < fuzzy["b1"] < 1.5 * fuzzy["w0"]  # both: more frequent, not two words
+
