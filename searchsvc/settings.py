@@ -102,6 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_json_depth", 32, "Deepest JSON nesting accepted in a request body.", int, 2, 1000),
     Setting("request_timeout", 30, "Seconds gunicorn lets a request run before recycling the worker.",
             int, 1, 3600),
+    Setting("client_timeout", 10.0, "Seconds a connection may send or read nothing before the worker drops it "
+            "(a client that stalls mid-request must not hold one of the few sync workers).", float, 0.1, 3600),
     Setting("worker_max_requests", 100_000, "Requests a gunicorn worker answers before it is replaced, plus up to "
             "10 % so that workers are not replaced together (0: never). A safety valve against slow leaks: a "
             "replacement costs ~0.4 s of CPU and a latency spike, and worker memory levels off (113-164 MB in the "
@@ -155,6 +157,7 @@ class Settings:
         max_bulk_documents: int
         max_json_depth: int
         request_timeout: int
+        client_timeout: float
         worker_max_requests: int
         refresh_interval: float
         result_cache: int

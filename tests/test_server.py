@@ -149,3 +149,31 @@ def test_a_stopping_worker_may_finish_any_request_it_is_allowed_to_run(monkeypat
     conf = runpy.run_path(str(CONFIG))
     # graceful_timeout was a fixed 10 s: SIGTERM killed a 17 s bulk write half-written
     assert conf["timeout"] == 45 and conf["graceful_timeout"] == 45
+
+
+@pytest.mark.slow
+def test_connections_that_stall_do_not_hold_the_workers(fresh_index: Path):
+    """As many half-sent requests as workers used to freeze the service until gunicorn killed the
+    workers (request_timeout), and each stalled client then got a 500 (an adversarial review)."""
+    import socket
+
+    with LiveServer(fresh_index, workers=2, api_key="k", client_timeout=0.5, request_timeout=6) as server:
+        head = socket.create_connection(("127.0.0.1", server.port))
+        head.sendall(b"GET /search?q=oil HTTP/1.1\r\nHost: x\r\n")  # the headers never end
+        body = socket.create_connection(("127.0.0.1", server.port))
+        body.sendall(b"PUT /documents/slow1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": \"slow1\"")
+        time.sleep(0.2)  # both workers now hold one of them
+        started = time.monotonic()
+        status, health = server.json("GET", "/health")
+        assert status == 200 and time.monotonic() - started < 3
+        head.settimeout(5)
+        body.settimeout(5)
+        assert head.recv(1000) == b""  # dropped, as a client that went away
+        answer = body.recv(10_000).decode()
+        assert answer.startswith("HTTP/1.1 400") and "the body ended after 14 of the 100 bytes" in answer
+        head.close()
+        body.close()
+        assert server.json("GET", "/documents/slow1")[0] == 404  # nothing half-written
+        log = server.log()
+        assert "Traceback" not in log and "WORKER TIMEOUT" not in log and "[ERROR]" not in log, log
