@@ -398,3 +398,29 @@ def test_reuters_bodies_are_unwrapped_and_lose_the_sign_off(tmp_path: Path, body
     (tmp_path / "reut2-000.sgm").write_bytes(sgml.encode("latin-1"))
     [doc] = list(iter_records([tmp_path]))
     assert doc.body == want
+
+
+def test_reuters_character_references_beyond_unicode_are_replaced(tmp_path: Path):
+    # &#999999999; made chr() raise: the whole rebuild failed with a traceback, --skip-bad or not
+    src = tmp_path / "refs.sgm"
+    src.write_text('<REUTERS NEWID="5"><TEXT><TITLE>x &#55296; y</TITLE><BODY>b &#999999999; x &#65; '
+                   f'&#{"9" * 5000}; z</BODY></TEXT></REUTERS>\n'
+                   '<REUTERS NEWID="a/b"><TEXT><BODY>z</BODY></TEXT></REUTERS>\n', encoding="latin-1")
+    doc, bad = list(iter_records([src]))
+    assert isinstance(doc, Document) and doc.title == "x \ufffd y" and doc.body.startswith("b \ufffd x A ")
+    assert isinstance(bad, InputError) and "numeric NEWID" in str(bad)
+
+
+def test_seed_metadata_nested_too_deeply_is_an_error(tmp_path: Path):
+    (tmp_path / "s1.txt").write_text("World\nA title\nBody.\n", encoding="utf-8")
+    (tmp_path / "metadata.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    errors = [r for r in iter_records([tmp_path]) if isinstance(r, InputError)]
+    assert errors and "nested too deeply" in str(errors[0])
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085", "\x0c", "\x1c"])
+def test_seed_lines_end_at_newlines_only(tmp_path: Path, separator: str):
+    (tmp_path / "s1.txt").write_text(f"World\r\nTi{separator}tle\r\nBody.\r\n", encoding="utf-8")
+    [doc] = list(iter_records([tmp_path]))
+    assert (doc.section, doc.body) == ("World", "Body.")
+    assert doc.title.replace(separator, "").replace(" ", "") == "Title"  # kept, or cleaned away

@@ -118,7 +118,7 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
              provenance: str) -> Document | InputError:
     newid = _NEWID.search(attrs)
     if not newid:
-        return InputError("<REUTERS> without NEWID", source=source, line=line)
+        return InputError('<REUTERS> without a numeric NEWID="..."', source=source, line=line)
     try:
         title = _tag(inner, "TITLE")
         body = _tag(inner, "BODY")
@@ -179,9 +179,20 @@ def _list(inner: str, name: str) -> list[str]:
 def _clean(value: str) -> str:
     if "&" not in value:
         return value.strip()
-    # &#N; below 32 are wire control codes (&#3; ends a story): drop them.
-    value = _CHARREF.sub(lambda m: chr(int(m.group(1))) if int(m.group(1)) >= 32 else " ", value)
+    value = _CHARREF.sub(_charref, value)
     return html.unescape(value).strip()
+
+
+def _charref(m: re.Match[str]) -> str:
+    """``&#N;``: below 32 a wire control code (``&#3;`` ends a story), dropped; past Unicode's last
+    code point (``&#999999999;``, which made ``chr`` raise and the rebuild fail), U+FFFD."""
+    digits = m.group(1).lstrip("0")
+    if len(digits) > 7:  # no code point (and int() refuses 4,300 digits, as html.unescape would)
+        return "\ufffd"
+    code = int(digits or "0")
+    if code < 32:
+        return " "
+    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
 def _strip_trailer(body: str) -> str:

@@ -37,7 +37,11 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
         yield InputError(f"not valid UTF-8 (byte {raw[e.start]:#04x} at offset {e.start})",
                          source=str(path), line=line)
         return
-    lines = text.splitlines()
+    # Lines end at \n (\r\n, \r) only: str.splitlines() also breaks at U+2028, U+0085 and form
+    # feeds, which cut a title in two ("Ti\u2028tle" gave the title "Ti").
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
     if len(lines) < 2:
         yield InputError("expected a section line, a title line and a body", source=str(path),
                          line=max(len(lines), 1))
@@ -96,6 +100,8 @@ def _metadata_at(path: Path, inode: int, mtime_ns: int, size: int) -> dict[str, 
         data = json.loads(path.read_text(encoding="utf-8-sig"))  # a leading BOM, as the .txt files allow
     except (OSError, ValueError) as e:
         return InputError(f"cannot read metadata: {e}", source=str(path))
+    except RecursionError:
+        return InputError("cannot read metadata: nested too deeply", source=str(path))
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         return InputError('expected {"<id>": {"published": "YYYY-MM-DD"}, ...}', source=str(path))
     return data
