@@ -63,6 +63,15 @@ def check_text(param: str, value: object) -> None:
                              param=param) from None
 
 
+def check_id(value: object) -> str:
+    """A document id given by a Python caller: a str that is valid Unicode (an int is refused
+    rather than guessed at: ids are strings, and "5" and 5 are not told apart everywhere)."""
+    if not isinstance(value, str):
+        raise QueryError(f"the document id must be a string, got {type(value).__name__}", param="id")
+    check_text("id", value)
+    return value
+
+
 def bound(value: str, param: str, which: int) -> int:
     # Exactly the documented forms: "1987-03-01junk" or a date-time was once cut to its first
     # ten characters and taken for a date.
@@ -72,4 +81,4 @@ def bound(value: str, param: str, which: int) -> int:
         raise QueryError(str(e), param=param) from None
 
 
-__all__ = ["bound", "check_int", "check_text", "check_types", "day"]
+__all__ = ["bound", "check_id", "check_int", "check_text", "check_types", "day"]

@@ -133,7 +133,12 @@ class Document:
                "people": listed(self.people) if self.people else None,
                "dates": listed(self.dates) if self.dates else None}
         doc = Document.from_record(rec, source=self.origin[0] or "document", line=self.origin[1], max_chars=max_chars)
-        return replace(doc, given=self.given, origin=self.origin)
+        given = self.given
+        if isinstance(given, str) or not isinstance(given, (set, frozenset, tuple, list)) or \
+                not set(given) <= {"people", "dates"}:
+            raise InputError('given must be a set of "people" and/or "dates"', source=self.origin[0] or "document",
+                             line=self.origin[1], record_id=self.id, field="given")
+        return replace(doc, given=frozenset(given), origin=self.origin)
 
     def with_extraction(self, people: list[str], dates: list[str]) -> Document:
         """Fill in what the record did not carry.

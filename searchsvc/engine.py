@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .arguments import bound, check_int, check_text, check_types, day
+from .arguments import bound, check_id, check_int, check_text, check_types, day
 from .document import Document
 from .errors import NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
@@ -247,6 +247,7 @@ class SearchEngine:
     # -- documents -----------------------------------------------------------
 
     def get(self, doc_id: str) -> Document:
+        check_id(doc_id)
         with self._reading():
             view = self.view()
             docnum = view.docnum_of(doc_id)
@@ -257,6 +258,7 @@ class SearchEngine:
     def similar(self, doc_id: str, *, limit: int = 10) -> SearchResults:
         """Documents like ``doc_id``: its most distinctive terms, any of them, itself excluded."""
         limit = check_int("limit", limit, 0, self.settings.max_limit)
+        check_id(doc_id)
         started = time.perf_counter()
         with self._reading():
             view = self.view()  # one view throughout: get() could refresh to another

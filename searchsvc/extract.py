@@ -41,6 +41,9 @@ def extract(text: str, *, title: str = "", published: dt.date | str | None = Non
     # The people word lists (~40 MB in memory) load on the first call, not on import:
     # service workers that only search never need them. The compiled extractors are
     # used when built and current (see searchsvc/native.py).
+    for name, value in (("text", text), ("title", title)):
+        if value is not None and not isinstance(value, str):  # bytes, a number: not text to read
+            raise QueryError(f"{name} must be a string, got {type(value).__name__}", param=name)
     if isinstance(published, str):  # "2025-05-10" (an ISO date or date-time), as in a JSON record
         try:
             published = parse_published(published)

@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 from whoosh.filedb.filestore import FileStorage
 
 from . import native
-from .errors import IndexMissingError, InputError, RebuildError
+from .errors import IndexMissingError, InputError, QueryError, RebuildError
 from .journal import Journal
 from .loaders import Unit, plan
 from .parts import Part, build_part, drop_duplicates, name_first_copies
@@ -79,6 +79,12 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     """
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
+    if not isinstance(sources, Iterable):
+        raise QueryError(f"sources must be a path or a list of paths, got {type(sources).__name__}",
+                         param="sources")
+    for name, flag in (("skip_bad", skip_bad), ("discard_api_writes", discard_api_writes)):
+        if not isinstance(flag, int) or flag not in (0, 1):  # "no" would have meant yes
+            raise QueryError(f"{name} must be True or False", param=name)
     sources = list(sources)
     settings = settings or Settings()
     store = IndexDir(index_path)

@@ -10,8 +10,13 @@ from typing import Any
 
 import pytest
 
+from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
-from searchsvc.errors import NotFoundError, QueryError
+from searchsvc.errors import InputError, NotFoundError, QueryError
+from searchsvc.extract import extract
+from searchsvc.indexer import rebuild
+from searchsvc.loaders import iter_records
+from searchsvc.writer import IndexWriter
 
 from .conftest import write_jsonl
 
@@ -97,6 +102,38 @@ def test_bad_parameters_name_themselves(engine: SearchEngine, kwargs: dict, para
     with pytest.raises(QueryError) as exc:
         engine.search("putin", **kwargs)
     assert exc.value.param == param
+
+
+WRONG_TYPES = [  # Python callers: a QueryError naming what is wrong, never a TypeError from deep inside
+    ("get", (5,), "id"), ("get", (None,), "id"), ("get", (["a1"],), "id"), ("get", ("\ud800",), "id"),
+    ("similar", (5,), "id"), ("similar", ("\ud800",), "id"),
+]
+
+
+@pytest.mark.parametrize("method, args, param", WRONG_TYPES)
+def test_wrong_argument_types_name_themselves(engine: SearchEngine, method: str, args: tuple, param: str):
+    with pytest.raises(QueryError) as exc:
+        getattr(engine, method)(*args)
+    assert exc.value.param == param
+
+
+@pytest.mark.parametrize("call, param", [
+    (lambda ix: rebuild(ix, None), "sources"), (lambda ix: list(iter_records(5)), "sources"),
+    (lambda ix: rebuild(ix, [], skip_bad="no"), "skip_bad"),
+    (lambda ix: IndexWriter(ix).put([Document(id="p1", title="x")], extract_missing="no"), "extract_missing"),
+    (lambda ix: extract(5), "text"), (lambda ix: extract(b"Putin"), "text"),
+    (lambda ix: extract("x", title=3), "title"),
+])
+def test_wrong_argument_types_elsewhere_name_themselves(fresh_index: Path, call, param: str):
+    with pytest.raises(QueryError) as exc:
+        call(fresh_index)
+    assert exc.value.param == param
+
+
+def test_a_documents_given_must_name_people_or_dates(fresh_index: Path):
+    with pytest.raises(InputError) as exc:
+        IndexWriter(fresh_index).put([Document(id="p1", title="x", given="people")])  # type: ignore[arg-type]
+    assert exc.value.field == "given"
 
 
 @pytest.mark.parametrize("query", ["\ud800", "pu\ud800*", "putin \udcff", '"pu\udcff xi"'])

@@ -165,7 +165,7 @@ def test_connections_that_stall_do_not_hold_the_workers(fresh_index: Path):
                      b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\": \"slow1\"")
         time.sleep(0.2)  # both workers now hold one of them
         started = time.monotonic()
-        status, health = server.json("GET", "/health")
+        status, _ = server.json("GET", "/health")
         assert status == 200 and time.monotonic() - started < 3
         head.settimeout(5)
         body.settimeout(5)

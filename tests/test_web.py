@@ -96,6 +96,7 @@ def test_bad_search_parameters(readonly, query, param):
     ("q=caf%E9", "q"),                       # latin-1, not UTF-8
     ("q=%C0%AE", "q"),                       # an overlong encoding
     ("q=putin&people=J%FCrgen", "people"), ("q=%EF%BF%BD&people=J%FCrgen", "people"),
+    ("q=%EF%BF%BD%FF", "q"), ("q=x&people=%EF%BF%BD&people=%FF", "people"),  # a real U+FFFD beside a bad byte
     ("q=oil&q=gas", "q"), ("q=oil&limit=5&limit=6", "limit"), ("q=oil&sort=newest&sort=oldest", "sort"),
     ("q=oil&limit=1_0", "limit"), ("q=oil&limit=%201", "limit"), ("q=oil&limit=%D9%A5", "limit"),
     ("q=oil&offset=" + "9" * 5000, "offset"),

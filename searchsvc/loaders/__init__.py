@@ -82,6 +82,8 @@ def plan(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, fo
         raise InputError(f"unknown format {format!r}; known: {', '.join(READERS)}")
     if isinstance(paths, (str, os.PathLike)):  # one path, not its characters ("/" would walk the disk)
         paths = [paths]
+    if not isinstance(paths, Iterable):
+        raise QueryError(f"sources must be a path or a list of paths, got {type(paths).__name__}", param="sources")
     units: list[Unit | InputError] = []
     for raw in paths:
         if not isinstance(raw, (str, os.PathLike)):  # rebuild(ix, [records]): name it, not a TypeError
@@ -92,6 +94,9 @@ def plan(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, fo
             files = list(_walk(path, format))
         elif path.is_file():
             files = [path]
+        elif path.exists():  # a FIFO, a device: said so, not "no such file"
+            units.append(InputError("not a regular file or folder", source=str(path)))
+            continue
         else:
             units.append(InputError("no such file or folder", source=str(path)))
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 import falcon
 
@@ -31,11 +32,16 @@ def single(req: falcon.Request, name: str) -> str | None:
 
 def _utf8(req: falcon.Request, name: str, value: str) -> str:
     # Falcon decodes percent-escapes that are not UTF-8 into U+FFFD: a client that sends latin-1
-    # must learn it, not get results for a query it did not type. Only a U+FFFD the client sent
-    # itself, as %EF%BF%BD in this parameter's own raw values, is a character like another.
-    if "\ufffd" in value and not any(key == name and "%EF%BF%BD" in raw.upper() for key, _, raw in
-                                     (pair.partition("=") for pair in req.query_string.split("&"))):
-        raise QueryError(f"{name} is not valid UTF-8 (percent-encode UTF-8 bytes)", param=name)
+    # must learn it, not get results for a query it did not type. A U+FFFD the client sent itself
+    # (%EF%BF%BD) is a character like another, so the parameter's raw values are decoded strictly
+    # (looking for %EF%BF%BD in them let "%EF%BF%BD%FF" through).
+    if "\ufffd" in value:
+        for key, _, raw in (pair.partition("=") for pair in req.query_string.split("&")):
+            if unquote_plus(key) == name:
+                try:
+                    unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
+                except UnicodeDecodeError:
+                    raise QueryError(f"{name} is not valid UTF-8 (percent-encode UTF-8 bytes)", param=name) from None
     return value
 
 
