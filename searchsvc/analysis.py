@@ -69,9 +69,9 @@ def fold(word: str) -> str:
 
 
 def value_key(value: str) -> str:
-    """What makes two people or sections the same for filters and facets: case and accents
-    ignored ("José Pérez" is "Jose Perez"), as word search ignores them."""
-    return fold(value.casefold())
+    """What makes two people or sections the same for filters and facets: case, accents and
+    runs of spaces ignored ("José  Pérez" is "Jose Perez"), as word search ignores them."""
+    return fold(" ".join(value.casefold().split()))
 
 
 def words(text: str) -> list[str]:

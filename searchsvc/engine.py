@@ -236,6 +236,8 @@ class SearchEngine:
             if lo or hi:
                 first = bound(lo, names[0], 0) if lo else dt.date.min.toordinal()
                 last = bound(hi, names[1], 1) if hi else dt.date.max.toordinal()
+                if first > last:  # an empty range is a mistake to name, not a search for nothing
+                    raise QueryError(f"the date range starts after it ends ({lo} > {hi})", param=names[0])
                 masks.append(date_mask(view, fieldname, first, last))
         if not masks:
             return None

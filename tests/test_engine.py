@@ -95,6 +95,8 @@ def test_filters(engine: SearchEngine, kwargs: dict, expected: set[str]):
     ({"date_from": 20200101}, "date_from"), ({"mentions_from": ["2020"]}, "mentions_from"),
     ({"facets": ["people"]}, "facets"), ({"snippets": "no"}, "snippets"), ({"relax": None}, "relax"),
     ({"facets": 2}, "facets"),
+    ({"date_from": "2025-06", "date_to": "2025-05"}, "date_from"),  # a range that ends before it starts
+    ({"mentions_from": "2026", "mentions_to": "2025-12-31"}, "mentions_from"),
     # text that cannot be UTF-8 (lone surrogates, as surrogateescape decoding leaves them)
     ({"people": "Put\udcffin"}, "people"), ({"people": ["Xi", "\ud800"]}, "people"), ({"section": "\udc80"}, "section"),
 ])
@@ -588,3 +590,9 @@ def test_numpy_integers_and_dates_are_accepted_where_ints_and_date_strings_are(e
     for bad in (3.0, "3", True):
         with pytest.raises(QueryError):
             engine.search("", limit=bad)
+
+
+def test_people_filters_ignore_runs_of_spaces(engine: SearchEngine):
+    assert ids(engine.search("", people=["  Vladimir   Putin "])) == ids(engine.search("", people=["Vladimir Putin"]))
+    assert engine.search("", people=["Vladimir   Putin"]).total == 2
+
