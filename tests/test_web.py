@@ -162,6 +162,18 @@ def test_routing_errors_share_the_shape(readonly, method, path, status, code):
     assert_error(readonly.simulate_request(method, path), status, code)
 
 
+@pytest.mark.filterwarnings("ignore::wsgiref.validate.WSGIWarning")  # the test client warns of FOO itself
+@pytest.mark.parametrize("method, path, headers, status, code, param", [
+    ("FOO", "/search", {}, 400, "bad_request", "method"),
+    ("GET", "/static/app.js", {"Range": "bytes=abc"}, 400, "bad_request", "headers"),
+    ("GET", "/static/app.js", {"Range": "bytes=99999999-"}, 416, "range_not_satisfiable", "headers"),
+    ("PUT", "/documents/z", {**AUTH, "Content-Type": "application/json", "Content-Encoding": "gzip"}, 415,
+     "unsupported_media_type", "body"),
+])
+def test_method_and_header_errors_name_what_is_wrong(client, method, path, headers, status, code, param):
+    assert_error(client.simulate_request(method, path, headers=headers, body=b"\x1f\x8b\x08"), status, code, param)
+
+
 def test_writes_are_forbidden_without_a_configured_key(readonly):
     for r in (readonly.simulate_put("/documents/x", json={"title": "t"}, headers=AUTH),
               readonly.simulate_delete("/documents/a1", headers=AUTH),
@@ -242,6 +254,15 @@ def test_put_with_a_null_id_takes_the_urls(client):
     r = client.simulate_put("/documents/n1", body=b'{"id": null, "title": "Okapi"}',
                             headers={**AUTH, "Content-Type": "application/json"})
     assert r.status_code == 201 and client.simulate_get("/documents/n1").json["title"] == "Okapi"
+
+
+def test_put_takes_an_integer_id_as_post_does(client):
+    r = client.simulate_put("/documents/2", body=b'{"id": 2, "title": "Okapi"}',
+                            headers={**AUTH, "Content-Type": "application/json"})
+    assert r.status_code == 201 and client.simulate_get("/documents/2").json["title"] == "Okapi"
+    r = client.simulate_put("/documents/3", body=b'{"id": 2, "title": "Okapi"}',
+                            headers={**AUTH, "Content-Type": "application/json"})
+    assert r.status_code == 400 and r.json["error"]["param"] == "id"
 
 
 @pytest.mark.parametrize("content_type, status", [

@@ -92,8 +92,12 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTT
     code = _CODES.get(status, "http_error")
     message = ex.description or _DEFAULT_MESSAGES.get(status, "{title}").format(
         title=ex.title, method=req.method, path=req.path[:200])
-    # A body too large or of the wrong type: the body is the culprit (param names one in every error)
+    # A body too large or of the wrong type: the body is the culprit; a bad header or method is its own
     param = getattr(ex, "param", None) or ("body" if status in (413, 415) else None)
+    if param is None and (isinstance(ex, falcon.HTTPInvalidHeader) or status == 416):
+        param = "headers"
+    if param is None and status == 400 and req.method not in falcon.COMBINED_METHODS:
+        param, message = "method", f"{req.method[:20]!r} is not an HTTP method"
     send_error(resp, status, code, message, param=param)
     headers = ex.headers or {}
     pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)  # falcon allows both
@@ -115,7 +119,8 @@ _DEFAULT_MESSAGES = {
 }
 _CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    411: "length_required", 413: "payload_too_large", 415: "unsupported_media_type", 503: "unavailable",
+    411: "length_required", 413: "payload_too_large", 415: "unsupported_media_type", 416: "range_not_satisfiable",
+    503: "unavailable",
 }
 
 

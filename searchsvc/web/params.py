@@ -94,6 +94,10 @@ def flag(req: falcon.Request, name: str, default: bool) -> bool:
 
 def body_bytes(req: falcon.Request, max_bytes: int) -> bytes:
     """The request body, refusing (413) more than ``max_bytes`` whatever the framing."""
+    encoding = (req.get_header("Content-Encoding") or "identity").strip().lower()
+    if encoding != "identity":  # gzip bytes would be read as the JSON itself ("not valid UTF-8")
+        raise falcon.HTTPUnsupportedMediaType(description=f"bodies are read as sent: Content-Encoding "
+                                                          f"{encoding[:40]!r} is not accepted")
     length = req.content_length
     if length is not None and length > max_bytes:
         raise falcon.HTTPContentTooLarge(description=f"the body is {length:,} bytes; the limit is "

@@ -112,7 +112,10 @@ class DocumentItem:
             raise QueryError("body must be a JSON object (a document)", param="body")
         if record.get("id") is None:  # absent or null: the URL's
             record["id"] = doc_id
-        if record["id"] != doc_id:
+        body_id = record["id"]
+        if isinstance(body_id, int) and not isinstance(body_id, bool):
+            body_id = str(body_id)  # as POST and the loaders take an integer id (Document.from_record)
+        if body_id != doc_id:
             raise QueryError(f"the body's id {str(record['id'])[:80]!r} differs from the URL's", param="id")
         doc = Document.from_record(record, source="PUT", max_chars=self.settings.max_document_chars)
         result = self.writer.put([doc])
