@@ -322,7 +322,10 @@ def test_killed_rebuild_leaves_the_previous_generation_serving(tmp_path: Path, c
 
 
 INTERRUPTED = """
-import sys, time
+import signal, sys, time
+# As a terminal's foreground job has it: a suite started in the background of a shell without job
+# control (`pytest &` in a script) passes SIGINT on ignored, and Ctrl-C would then be ignored too.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from searchsvc import cli, parts
 real = parts.enrich
 def slow_enrich(doc):
