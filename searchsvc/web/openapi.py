@@ -59,7 +59,8 @@ def build_spec(settings: Settings) -> dict[str, Any]:
         _param("mentions_from", DATE, "Mentions a date on or after."),
         _param("mentions_to", DATE, "Mentions a date on or before."),
         _param("sort", {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"},
-               "Order of hits; ties break by id."),
+               "Order of hits; equally relevant hits newest first, then by id; equally new ones by relevance, "
+               "then by id."),
         _param("facets", {"type": "boolean", "default": True}, "Include facet counts."),
         _param("snippets", {"type": "boolean", "default": True}, "Include highlighted snippets."),
     ]
