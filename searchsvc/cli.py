@@ -139,6 +139,8 @@ def _parser() -> argparse.ArgumentParser:
     _index_arg(c)
     c.add_argument("--format", choices=["text", "jsonl", "reuters"])
     c.add_argument("--skip-bad", action="store_true")
+    c.add_argument("--create", action="store_true",
+                   help="start a new index if there is none at --index (else that is an error: a mistyped path)")
     c.add_argument("paths", nargs="+", metavar="PATH")
 
     c = command("delete", cmd_delete, "Delete documents by id from the live index.")
@@ -307,9 +309,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_add(args: argparse.Namespace) -> int:
     from .document import Document
     from .loaders import iter_records
+    from .store import IndexDir
     from .writer import IndexWriter
 
     settings = _settings(args)
+    if not args.create and not IndexDir(settings.index).exists():
+        # Added to a new index at a mistyped path, the documents would never reach the service.
+        raise IndexMissingError(f"no index at {settings.index}; add --create to start one there")
     docs: list[Document] = []
     bad = 0
     for rec in iter_records(args.paths, format=args.format, max_chars=settings.max_document_chars):

@@ -74,7 +74,7 @@ def test_bad_input_exit_code_and_message(tmp_path: Path):
     assert r.returncode == 1 and f"{bad}:2" in r.stderr and "title" in r.stderr
     assert "nothing was written; --skip-bad skips" in r.stderr  # what to do about it
     assert not (tmp_path / "ix" / "CURRENT").exists()
-    r = run("add", "--index", str(tmp_path / "ix"), str(bad))
+    r = run("add", "--index", str(tmp_path / "ix"), "--create", str(bad))
     assert r.returncode == 1 and f"{bad}:2" in r.stderr and "--skip-bad" in r.stderr
     r = run("index", "--index", str(tmp_path / "ix"), "--skip-bad", "--quiet", str(bad))
     assert r.returncode == 0 and "1 skipped" in r.stdout
@@ -84,7 +84,10 @@ def test_add_delete_info_and_missing_index(tmp_path: Path, seed_index: Path):
     docs = tmp_path / "more.jsonl"
     docs.write_text('{"id": "n1", "title": "Quokka census", "body": "Quokkas counted."}\n')
     ix = tmp_path / "ix"
-    assert run("add", "--index", str(ix), str(docs)).returncode == 0
+    r = run("add", "--index", str(ix), str(docs))  # a mistyped path must not start an index unseen
+    assert r.returncode == 3 and "--create" in r.stderr and not ix.exists()
+    assert run("add", "--index", str(ix), "--create", str(docs)).returncode == 0
+    assert "0 new" in run("add", "--index", str(ix), str(docs)).stdout  # there now: no --create needed
     info = json.loads(run("info", "--index", str(ix)).stdout)
     assert info["documents"] == 1 and info["extraction"] in ("compiled (mypyc)", "pure Python")
     assert "deleted 1 of 1" in run("delete", "--index", str(ix), "n1").stdout
