@@ -122,6 +122,20 @@ def test_extract_reports_bad_lines_and_exits_1(stdin: bytes, ids: list[str], cod
     assert err.startswith(message) and err.count("\n") == (1 if message else 0)
 
 
+@pytest.mark.parametrize("line, warning", [
+    (b'{"id": "w", "text": "Talks on Monday.", "published": "bogus"}', "stdin:1: published ignored: not an ISO 8601"),
+    (b'{"id": "w"}', "stdin:1: no text and no title"),
+    (b'{"id": "w", "text": 5}', "stdin:1: text is not a string; read as '5'"),
+])
+def test_extract_says_what_it_could_not_use_and_still_answers(line: bytes, warning: str,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]):
+    # Evaluation scripts feed whole corpora and stop at a non-zero exit: one odd line is a warning.
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line + b"\n"), encoding="utf-8"))
+    got, out, err = call(capsys, "extract")
+    assert got == 0 and json.loads(out)["id"] == "w" and err.startswith(warning)
+
+
 @pytest.mark.parametrize("args, expected", [
     (["--limit", "100000"], "--limit must be an integer from 0 to 10000 (the largest max_limit)"),
     (["--limit", "-1"], "--limit must be an integer from 0 to 10000 (the largest max_limit)"),
