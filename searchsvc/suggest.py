@@ -164,6 +164,8 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
     # The pieces of a wildcard ("comp?ny", "plann*") are a pattern the user wrote on purpose, not
     # misspelt words: "corp?ny" finds no more than "comp?ny" did.
     patterns = {fold(w.lower()) for token in re.findall(r"\S*[*?]\S*", query) for w in re.findall(r"[^\W_]+", token)}
+    # Nor is a field name ("title:", "people:"): "title:" is no misspelt "tito".
+    patterns |= {fold(w.lower()) for w in re.findall(r"([^\W_]+):", query)}
     typo_df = max(MAYBE_TYPO_DF, int(view.doc_count * MAYBE_TYPO_SHARE))
     choices: dict[str, list[str]] = {}
     for word in dict.fromkeys(words):

@@ -70,6 +70,9 @@ def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
     ([(30, "the corp news")], "comp?ny", None),  # not "corp?ny"
     ([(30, "the corpany news"), (30, "planning ahead")], "corpny", "corpany"),
     ([(30, "petroleum planners met")], "petrolium plann*", "petroleum plann*"),
+    # nor is a field name: "title:" is not a misspelt "tito" (still corrected: the word after it)
+    ([(30, "tito visits"), (1, "the title")], "title:", None),
+    ([(30, "tito visits"), (30, "zebra herd")], "body:zebar", "body:zebra"),
     # real words of some currency are not typos: "Finland" (39 Reuters stories) is not "Finance"
     ([(15, "Finland exports"), (400, "finance ministry")], "Finland", None),
     # two edits only for long words ("Nestle" is not "Net"), and never a correction that finds nothing
