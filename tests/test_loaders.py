@@ -424,3 +424,20 @@ def test_seed_lines_end_at_newlines_only(tmp_path: Path, separator: str):
     [doc] = list(iter_records([tmp_path]))
     assert (doc.section, doc.body) == ("World", "Body.")
     assert doc.title.replace(separator, "").replace(" ", "") == "Title"  # kept, or cleaned away
+
+
+@pytest.mark.parametrize("text, title, body_start", [
+    # unprocessed wire copy: the opening lines in capitals are the headline (wrapped ones joined)
+    ("VOLCKER REAFFIRMS G\n-6 NEGOTIATING PROCESS\n    WASHINGTON, March 26 - Paul Volcker urged", "VOLCKER REAFFIRMS "
+     "G-6 NEGOTIATING PROCESS", "    WASHINGTON, March 26 - Paul Volcker urged"),
+    ("FEDERAL RESERVE WEEKLY REPORT 1 - FEB 26\n    Two weeks ended Feb 25\n Net free reserves....644",
+     "FEDERAL RESERVE WEEKLY REPORT 1 - FEB 26", "    Two weeks ended Feb 25"),
+    # no headline to take: no title, the body whole
+    ("Zimbabwe's maize harvest fell.\n    More text.", "", "Zimbabwe's maize harvest fell."),
+    ("ONLY A HEADLINE", "", "ONLY A HEADLINE"),
+])
+def test_reuters_articles_without_a_title_take_their_headline(tmp_path: Path, text: str, title: str, body_start: str):
+    src = tmp_path / "unproc.sgm"
+    src.write_text(f'<REUTERS NEWID="7"><TEXT TYPE="UNPROC">&#2;\n{text}\n&#3;</TEXT></REUTERS>\n', encoding="latin-1")
+    [doc] = list(iter_records([src]))
+    assert doc.title == title and doc.body.startswith(body_start.strip())

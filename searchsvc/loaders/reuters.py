@@ -132,6 +132,8 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
         # TYPE="UNPROC" articles have bare text inside <TEXT>.
         m = _TEXT.search(inner)
         body = _clean(_ANY_TAG.sub(" ", m.group(1))) if m else ""
+    if not title:
+        title, body = _headline(body)
     rec = {
         "id": newid.group(1),
         "title": title,
@@ -193,6 +195,31 @@ def _charref(m: re.Match[str]) -> str:
     if code < 32:
         return " "
     return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+
+def _headline(body: str) -> tuple[str, str]:
+    """(title, body) of an article without ``<TITLE>`` (736 in Reuters-21578, unprocessed wire copy
+    such as "FEDERAL RESERVE WEEKLY REPORT 1 - FEB 26"): its opening lines in capitals, when they
+    start at the margin and are short, wrapped ones joined ("VOLCKER REAFFIRMS G" / "-6 NEGOTIATING
+    PROCESS"); else no title. Before, the page listed them as "Untitled (10136)"."""
+    lines = body.split("\n")
+    taken: list[str] = []
+    for line in lines[:HEADLINE_LINES]:
+        if not line or line[0].isspace() or not line.isupper() or len(line) > HEADLINE_CHARS:
+            break
+        taken.append(line.strip())
+    rest = "\n".join(lines[len(taken):])
+    if not taken or not rest.strip():
+        return "", body
+    head = taken[0]
+    for line in taken[1:]:
+        head += line if line.startswith("-") or head.endswith("-") else " " + line
+    return head, rest.strip()
+
+
+#: The most lines, and the longest line, taken for the headline of an untitled article.
+HEADLINE_LINES = 3
+HEADLINE_CHARS = 120
 
 
 def _strip_trailer(body: str) -> str:
