@@ -126,6 +126,8 @@ def suggest(view: IndexView, prefix: str, limit: int = 10,
         if probe:
             for f, term in view.expand(wq.Prefix("title", probe), check, limit=MAX_WORD_CANDIDATES):
                 word = vocab.get(term, term)
+                if term in STOP_STEMS:  # a search drops "and", "at", "a": no completion to offer
+                    continue
                 if word.startswith(text) or term.startswith(text):
                     live = len(view.postings(f, term)[0])
                     if live:
@@ -145,7 +147,7 @@ def suggest(view: IndexView, prefix: str, limit: int = 10,
 
 def _folded_names(book: Any) -> list[str]:
     """Accent- and case-folded display names of a codebook, kept in step as it grows."""
-    folded = book.__dict__.setdefault("_folded", [])
+    folded = book.derived.setdefault("folded", [])
     names = book.names
     if len(folded) != len(names):
         folded[:] = [fold(n.lower()) for n in names]
@@ -199,10 +201,10 @@ def _corrected(query: str, fixes: dict[str, str]) -> str:
 
 def _name_words(view: IndexView) -> frozenset[str]:
     """The words of every person name in the index, case and accents folded (built once per view)."""
-    cached = view.__dict__.get("_name_words")
+    cached = view.derived.get("name_words")
     if cached is None:
         book = view.pairs("person", key=value_key).book
-        cached = view.__dict__["_name_words"] = frozenset(w for name in book.code_of for w in name.split())
+        cached = view.derived["name_words"] = frozenset(w for name in book.code_of for w in name.split())
     return cached
 
 
