@@ -227,7 +227,7 @@ def test_get_similar_suggest(engine: SearchEngine):
     assert ("putin", "word") in kinds
     assert engine.suggest("xi")[0]["text"] == "Xi Jinping"
     offered = {s["text"] for s in engine.suggest("i")}  # "in" is in a title, but a search drops it
-    assert "imposes" in offered and "in" not in offered
+    assert any(w.startswith("impos") for w in offered) and "in" not in offered
     assert engine.suggest("") == []
     with pytest.raises(QueryError) as exc:
         engine.suggest(None)  # type: ignore[arg-type]
