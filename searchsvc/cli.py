@@ -45,7 +45,8 @@ EXIT_INPUT, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
 
 #: Library parameter names -> the options that set them, so that a message names what the user typed.
 OPTIONS = {"limit": "--limit", "offset": "--offset", "sort": "--sort", "match": "--match", "people": "--people",
-           "section": "--section", "date_from": "--from", "date_to": "--to", "depth": "--depth",
+           "section": "--section", "date_from": "--from", "date_to": "--to", "mentions_from": "--mentions-from",
+           "mentions_to": "--mentions-to", "depth": "--depth",
            "compare": "--compare", "set": "--set", "host": "--host", "port": "--port", "workers": "--workers"}
 
 
@@ -127,6 +128,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--section")
     c.add_argument("--from", dest="date_from", help="Published on or after (YYYY[-MM[-DD]]).")
     c.add_argument("--to", dest="date_to", help="Published on or before (YYYY[-MM[-DD]]).")
+    c.add_argument("--mentions-from", dest="mentions_from", help="Mentions a date on or after (YYYY[-MM[-DD]]).")
+    c.add_argument("--mentions-to", dest="mentions_to", help="Mentions a date on or before (YYYY[-MM[-DD]]).")
     c.add_argument("--json", action="store_true", help="Print the results as JSON.")
     c.add_argument("--queries", metavar="FILE.jsonl",
                    help='Run {"id","text"} lines; print {"id","hits":[{"id","score"}]} per line.')
@@ -246,7 +249,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def _search_options(args: argparse.Namespace) -> dict[str, Any]:
     """The per-search flags, the same for one QUERY and for every line of --queries."""
     return {"match": args.match, "limit": args.limit, "offset": args.offset, "sort": args.sort,
-            "people": args.people, "section": args.section, "date_from": args.date_from, "date_to": args.date_to}
+            "people": args.people, "section": args.section, "date_from": args.date_from, "date_to": args.date_to,
+            "mentions_from": args.mentions_from, "mentions_to": args.mentions_to}
 
 
 def _search_batch(engine: Any, args: argparse.Namespace) -> int:

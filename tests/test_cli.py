@@ -195,6 +195,7 @@ def test_unreadable_queries_file(built_index: Path, tmp_path: Path, capsys: pyte
     (["--section", "Economy"], ["a6", "a3"]),
     (["--from", "2025-05-09"], ["a2"]),
     (["--to", "2025-04-30"], ["b0", "b1", "a3", "a5"]),
+    (["--mentions-from", "2024", "--mentions-to", "2024"], ["a6"]),
 ])
 def test_batch_applies_the_search_flags(built_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                         flags: list[str], ids: list[str]):
