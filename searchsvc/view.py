@@ -22,7 +22,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -353,7 +353,6 @@ class IndexView:
 _INDEXED = frozenset(name for name, fieldtype in build_schema().items() if fieldtype.indexed)
 
 
-@lru_cache(maxsize=16)  # one is ~0.15 MB for 8 letters, ~0.85 MB for 40 (the longest allowed)
 def _bounds_table(book: Codebook) -> np.ndarray:
     """(first, last) ordinal per code of the dates codebook, extended as it grows."""
     table = book.derived.get("bounds")

@@ -598,3 +598,15 @@ def test_people_filters_ignore_runs_of_spaces(engine: SearchEngine):
     assert ids(engine.search("", people=["  Vladimir   Putin "])) == ids(engine.search("", people=["Vladimir Putin"]))
     assert engine.search("", people=["Vladimir   Putin"]).total == 2
 
+
+
+def test_a_date_new_to_the_index_is_found_by_the_mentions_filter_after_a_commit(fresh_index: Path):
+    # The table of date bounds grows with the codebook; a stale one (a stray cache kept the first
+    # table) made the next view's warm-up fail with an IndexError.
+    with SearchEngine(fresh_index) as e:
+        assert e.search("", mentions_from="1945", mentions_to="1945").total == 1
+        IndexWriter(fresh_index).put([Document(id="d9", title="Armistice", body="Signed in 1918.",
+                                                dates=("1918-11-11",), given=frozenset({"dates"}))])
+        e.refresh()
+        assert ids(e.search("", mentions_from="1918", mentions_to="1918")) == ["d9"]
+        assert e.search("", mentions_from="1945", mentions_to="1945").total == 1
