@@ -6,7 +6,7 @@ one place. Why these defaults:
 
 * ``sync`` workers, one per core: search is CPU-bound pure Python, so threads add
   no parallelism under the GIL, and Whoosh readers are not thread-safe; each
-  connection idle for ``client_timeout`` is dropped (``searchsvc/web/worker.py``);
+  connection idle for ``client_timeout`` is dropped (``searchsvc/gunicorn_worker.py``);
 * no ``preload_app``: each worker builds its engine after the fork and opens the
   index files itself (a reader opened before a fork shares file offsets);
   ``post_worker_init`` warms it so the first request is not the slow one;
@@ -30,7 +30,7 @@ from searchsvc.settings import Settings
 _s = Settings()
 bind = f"{_s.host}:{_s.port}"
 workers = _s.workers or len(os.sched_getaffinity(0))
-worker_class = "searchsvc.web.worker.IdleTimeoutWorker"  # sync, with an idle timeout per connection
+worker_class = "searchsvc.gunicorn_worker.IdleTimeoutWorker"  # sync, with an idle timeout per connection
 timeout = _s.request_timeout
 # On SIGTERM a worker may finish what it is answering for as long as a request may run at all:
 # at 10 s, a bulk POST of 1,000 long articles (~17 s) was killed half-written.

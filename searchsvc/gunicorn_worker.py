@@ -12,6 +12,10 @@ a request line or headers cut short without a word; a body cut short is a 400
 naming how much of it arrived), writing to it a broken pipe. A client trickling
 a byte at a time is still stopped by ``request_timeout`` only: a service open to
 the internet belongs behind a buffering reverse proxy (nginx), as gunicorn advises.
+
+Not in :mod:`searchsvc.web`: gunicorn's master imports the worker class when it reads
+its config, and importing that package loads the app and ``prometheus_client``
+before ``on_starting`` turns on its multiprocess mode (metrics then counted nothing).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import Any
 
 from gunicorn.workers.sync import SyncWorker
 
-from ..settings import Settings
+from .settings import Settings
 
 
 class IdleTimeoutSocket:
