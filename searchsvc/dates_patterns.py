@@ -129,8 +129,9 @@ KINDS: list[tuple[str, str, str]] = [
     ("numeric", "NS",
      r"(?<![\d/.,-])(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12][0-9]|3[01])/(?P<year>(?:19|20)[0-9]{2}|[0-9]{2})(?![\d/])"),
     ("md", "MD",
+     # "EARNINGS MAY 10 PCT HIGHER", "IT MAY 2 BILLION DLRS": a unit after the day makes "May" the verb
      (rf"(?P<mod>{words('this coming', 'this past', 'last', 'next', 'this')}\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}"
-      rf"(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR})?(?!:\d|\.\d)")),
+      rf"(?!{S}{UNITS_AFTER_NUMBER})(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR})?(?!:\d|\.\d)")),
     ("dm", "MD",
      rf"{WDAY_PREFIX}(?<![\d,.$])(?:{words('the')}\s+)?{DAY}(?:{RANGE_SEP}{DAY2})?(?:{S}of)?{S}{MONTH}(?:,?{S}{YEAR})?"),
     ("month_rel_year", "M",

@@ -194,6 +194,8 @@ NOT_DATES = [
     "Trading resumes at 1530 GMT and closes by 1100 EST.",
     "The strike runs between 1900 and 2300 hours local time.",
     "THE FED MAY RAISE RATES, THE MAYOR SAID ON THE HOLIDAY",
+    "EARNINGS MAY 10 PCT HIGHER; BANK SAYS IT MAY 2 BILLION DLR LOAN",  # "may" the verb, before a unit
+    "Earnings may rise: profit May 10 pct higher",
     "Trading is open from 1900 to 2300 GMT.",
     "The 1987-88 season was long.",
     "He lives at 1600 Pennsylvania Avenue.",
