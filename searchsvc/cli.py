@@ -311,7 +311,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         except ValueError as e:
             print(f"stdin:{lineno}: published ignored: {e}", file=sys.stderr)
             published = None
-        found = extract(str(rec.get("text") or ""), title=str(rec.get("title") or ""),
+        found = extract("" if rec.get("text") is None else str(rec["text"]),
+                        title="" if rec.get("title") is None else str(rec["title"]),
                         published=published.date() if published else None)
         print(json.dumps({"id": rec.get("id"), "people": found.people, "dates": found.dates},
                          ensure_ascii=False))

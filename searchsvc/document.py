@@ -135,7 +135,7 @@ class Document:
         doc = Document.from_record(rec, source=self.origin[0] or "document", line=self.origin[1], max_chars=max_chars)
         given = self.given
         if isinstance(given, str) or not isinstance(given, (set, frozenset, tuple, list)) or \
-                not set(given) <= {"people", "dates"}:
+                not all(isinstance(g, str) for g in given) or not set(given) <= {"people", "dates"}:
             raise InputError('given must be a set of "people" and/or "dates"', source=self.origin[0] or "document",
                              line=self.origin[1], record_id=self.id, field="given")
         return replace(doc, given=frozenset(given), origin=self.origin)

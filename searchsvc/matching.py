@@ -259,6 +259,11 @@ class Evaluator:
             if len(found) > self.max_expansions:
                 raise QueryError(f"{_typed(q)!r} matches more than {self.max_expansions} index terms "
                                  "(setting max_expansions); make it more specific", param="q")
+        asked = stem(text)
+        if asked not in STOP_STEMS:
+            # Stopwords are dropped from queries: nor may a pattern bring them back ("gas~" is not
+            # "was", "has" or "as"; "th*" is not "the").
+            found = [(f, term) for f, term in found if term not in STOP_STEMS]
         mask = self._none()
         sizes: dict[str, int] = {}
         for f, term in found:
@@ -266,12 +271,13 @@ class Evaluator:
             mask[ids] = True
             sizes[term] = sizes.get(term, 0) + len(ids)
         if positive and sizes and fields[0] in TEXT_FIELDS:
-            asked, group = stem(text), f"{self._group_count}:{_typed(q)}"
+            group = f"{self._group_count}:{_typed(q)}"
             self._group_count += 1  # the same term typed twice weighs twice, as a plain word does
-            for term in sorted(sizes, key=lambda t: (-sizes[t], t))[:SCORED_EXPANSIONS]:
-                similarity = (edit_similarity(distance(asked, term), len(asked), len(term))
-                              if isinstance(q, wq.FuzzyTerm) else 1.0)
-                self.terms.append(ScoreTerm(term, fields, boost, group, similarity))
+            similarity = {t: (edit_similarity(distance(asked, t), len(asked), len(t)) if isinstance(q, wq.FuzzyTerm)
+                              else 1.0) for t in sizes}
+            # The closest words first (the one typed, if the index has it), then the most frequent.
+            for term in sorted(sizes, key=lambda t: (-similarity[t], -sizes[t], t))[:SCORED_EXPANSIONS]:
+                self.terms.append(ScoreTerm(term, fields, boost, group, similarity[term]))
             for term in sizes:
                 self.marks.add_term(fields, term)
         return mask

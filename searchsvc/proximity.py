@@ -29,27 +29,36 @@ PROXIMITY_FIELDS = ("title", "body")
 
 def proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, k1: float, b: float) -> np.ndarray:
     """The proximity bonus of each document in ``docs`` (global ids) for the query ``terms``."""
-    # A query word is a unit; so are the expansions of one fuzzy/prefix/wildcard term (their group),
-    # which are one word to the query: two of them side by side are not two words near each other.
-    units: dict[str, list[str]] = {}
-    for t in terms:
-        if set(t.fields) & set(PROXIMITY_FIELDS):
-            members = units.setdefault(t.group or t.term, [])
-            if t.term not in members:
-                members.append(t.term)
+    units = query_units([t for t in terms if set(t.fields) & set(PROXIMITY_FIELDS)])
     if len(units) < 2 or not len(docs):
         return np.zeros(len(docs), dtype=np.float64)
     n = view.doc_count
-    names = sorted(units)
-    words = [(w, i) for i, name in enumerate(names) for w in units[name]]
-    # df 1+: a finite idf; a group's is its most frequent member's, as in bm25f
-    weights = np.array([idf(max([view.df(w, PROXIMITY_FIELDS) for w in units[name]] + [1]), n) for name in names])
-    acc = np.zeros((len(docs), len(names)))
+    words = [(w, i) for i, members in enumerate(units) for w in members]
+    # df 1+: a finite idf; a group's is its most frequent member's
+    weights = np.array([idf(max([view.df(w, PROXIMITY_FIELDS) for w in members] + [1]), n) for members in units])
+    acc = np.zeros((len(docs), len(units)))
     for field in PROXIMITY_FIELDS:
         acc += neighbour_accumulators(*_occurrences(view, field, words, docs), weights, len(docs))
     lengths = np.sum([view.lengths(f)[docs] for f in PROXIMITY_FIELDS], axis=0)
     norms = length_norm(lengths, sum(view.average_length(f) for f in PROXIMITY_FIELDS), b)
     return proximity_score(acc, weights, k1, np.asarray(norms, dtype=np.float64))
+
+
+def query_units(terms: list[ScoreTerm]) -> list[list[str]]:
+    """The query's words as proximity sees them: each plain word, and the expansions of each
+    fuzzy, prefix or wildcard term together (one word to the query: two of them side by side
+    are not two query words near each other). A word in two units (``oil oil*``) stays in the
+    first, so that no word is ever near itself."""
+    units: dict[str, list[str]] = {}
+    owner: dict[str, str] = {}
+    for t in terms:
+        name = t.group or t.term
+        if owner.setdefault(t.term, name) != name:
+            continue
+        members = units.setdefault(name, [])
+        if t.term not in members:
+            members.append(t.term)
+    return [units[name] for name in sorted(units)]
 
 
 def _occurrences(view: IndexView, field: str, words: list[tuple[str, int]],

@@ -28,7 +28,7 @@ import numpy as np
 
 from .feedback import rm3
 from .matching import ScoreTerm
-from .proximity import proximity
+from .proximity import proximity, query_units
 from .schema import TEXT_FIELDS
 from .scoring import blended_df, field_tf, idf, length_norm, recency_factor, saturate
 from .view import IndexView
@@ -123,8 +123,8 @@ def bm25f(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, params: BM2
 
     The expansions of one prefix, wildcard or fuzzy term (a ``group``) count as one word, as
     Lucene's ``SynonymQuery`` scores synonyms: their frequencies (each times its edit
-    similarity) summed into one pseudo-frequency, saturated once, with the largest of their
-    document frequencies (:func:`~searchsvc.scoring.blended_df`). Scored as separate words, a
+    similarity) summed into one pseudo-frequency, saturated once, with the largest document
+    frequency of the closest of them (:func:`~searchsvc.scoring.blended_df`). Scored as separate words, a
     rare misspelling outweighed the word itself, and a document holding both counted twice.
     """
     scores = np.zeros(len(docs), dtype=np.float64)
@@ -154,6 +154,7 @@ def _pseudo_frequency(view: IndexView, members: list[tuple[str, float]], fields:
     """BM25F's combined frequency of ``members`` in every document, and the df to score it with."""
     acc = np.zeros(view.size, dtype=np.float32)
     dfs = []
+    closest = max(similarity for _, similarity in members)
     for term, similarity in members:
         present = np.zeros(view.size, dtype=bool) if len(fields) > 1 else None
         df = 0
@@ -169,7 +170,8 @@ def _pseudo_frequency(view: IndexView, members: list[tuple[str, float]], fields:
                 df = len(ids)
             else:
                 present[ids] = True
-        dfs.append(int(np.count_nonzero(present)) if present is not None else df)
+        if similarity == closest:
+            dfs.append(int(np.count_nonzero(present)) if present is not None else df)
     return acc, blended_df(dfs)
 
 
@@ -191,6 +193,8 @@ def rm3_expand(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, scores
     """
     if not params.rm3_docs or not terms or not len(docs) or any(t.fields != TEXT_FIELDS for t in terms):
         return []
+    if any(t.group for t in terms):  # a pattern's words are one word: feedback would split them again
+        return []
     weights: dict[str, float] = defaultdict(float)
     for t in terms:
         weights[t.term] += t.boost
@@ -206,7 +210,7 @@ def add_proximity(view: IndexView, terms: list[ScoreTerm], docs: np.ndarray, sco
     for queries of 2 to ``proximity_max_terms`` distinct words: names and set phrases ("Bank of
     England", "Group of Seven"), where words next to each other are the point; on long
     natural-language queries the bonus helped CACM and hurt TIME."""
-    n_terms = len({t.group or t.term for t in terms})  # the expansions of "pipelin~" are one word
+    n_terms = len(query_units(terms))  # the expansions of "pipelin~" are one word
     if not params.proximity_weight or not len(docs) or not 2 <= n_terms <= params.proximity_max_terms:
         return scores
     # The best candidates by score alone (argpartition: no tie-break by id needed to pick them; the

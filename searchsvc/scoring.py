@@ -92,10 +92,12 @@ def recency_factor(age_days: np.ndarray, half_life: float, weight: float) -> np.
 
 def blended_df(dfs: list[int]) -> int:
     """The document frequency every expansion of one prefix, wildcard or fuzzy term is scored
-    with: the largest among them (Lucene's ``TopTermsBlendedFreqScoringRewrite``, which its
-    ``FuzzyQuery`` uses). Scored with its own df, a rare spelling ("pipleline", in 1 document)
-    outweighed the word asked for ("pipeline", in 150)."""
-    return max(dfs)
+    with: the largest among ``dfs``, those of its closest members (all of a prefix's; a fuzzy
+    term's at the fewest edits: the word typed, when the index has it), as Lucene's
+    ``TopTermsBlendedFreqScoringRewrite`` blends its ``FuzzyQuery`` terms. Scored with its own df,
+    a rare spelling ("pipleline", in 1 document) outweighed the word asked for ("pipeline", in
+    150); blended over every neighbour, "gas~" took the df of "was" (an idf near 0)."""
+    return max(dfs) if dfs else 0
 
 
 def edit_similarity(edits: int, len_a: int, len_b: int) -> float:

@@ -52,6 +52,10 @@ WRAPPED = ("Interest rates will fall, Federal Reserve Board Chairman Paul\nVolck
               "to the bankers.\nTreasury Secretary James Baker agreed with the view of the chairman."),
     ("Results, a list under a heading long enough to wrap:\n\nOne\nTwo\n", "Results, a list under a heading long "
      "enough to wrap:\nOne\nTwo"),
+    # one paragraph per line with one blank line before a sign-off: sentences end their lines, kept
+    ("The first paragraph of the story is long enough.\nThe second paragraph is long enough as well.\n\n"
+     "Reporting by Jane Doe\n", "The first paragraph of the story is long enough.\nThe second paragraph is long "
+     "enough as well.\nReporting by Jane Doe"),
 ])
 def test_seed_bodies_with_hard_wrapped_paragraphs_are_unwrapped(tmp_path: Path, body: str, want: str):
     (tmp_path / "s1.txt").write_text("World\nA title\n" + body, encoding="utf-8")

@@ -191,3 +191,36 @@ def test_the_expansions_of_a_fuzzy_term_are_scored_as_one_word(options_index: Pa
     assert fuzzy["t1"] < fuzzy["w0"]                  # the misspelling weighs less (one edit of eight)
     assert fuzzy["w0"] < fuzzy["b1"] < 1.5 * fuzzy["w0"]  # both: more frequent, not two words
 
+
+
+@pytest.fixture(scope="module")
+def common_words_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Three documents about gas and an ox among 300 full of the stopwords one edit from them."""
+    d = tmp_path_factory.mktemp("common")
+    docs = [{"id": f"c{i:03d}", "title": "", "body": "it was as it has been, of or on"} for i in range(300)]
+    docs += [{"id": f"g{i}", "title": "", "body": f"gas supply {w}"} for i, w in enumerate(["north", "south", "east"])]
+    docs += [{"id": "x1", "title": "", "body": "the ox pulled"},
+             {"id": "o1", "title": "", "body": "oil oil report"}, {"id": "o2", "title": "", "body": "oil report oil"}]
+    src = d / "docs.jsonl"
+    src.write_text("".join(json.dumps({**r, "people": [], "dates": []}) + "\n" for r in docs))
+    rebuild(d / "ix", [src])
+    return d / "ix"
+
+
+@pytest.mark.parametrize("query, first", [("gas~", {"g0", "g1", "g2"}), ("ox~", {"x1"}), ("ox~2/0", {"x1"})])
+def test_a_short_fuzzy_term_is_not_drowned_by_stopwords_near_it(common_words_index: Path, query: str, first: set):
+    # "gas~" reaches "was", "has", "as" (300 documents): blended with theirs, gas's idf was near 0
+    found = top(common_words_index, query)
+    assert set(found[:len(first)]) == first and not any(i.startswith("c") for i in found)
+
+
+def test_a_word_is_never_near_itself(common_words_index: Path):
+    """``oil oil*``: the pattern covers "oil" too, and two occurrences of it side by side are not
+    two query words near each other (o1 got a proximity bonus over o2)."""
+    with SearchEngine(common_words_index, Settings({"result_cache": 0}, environ={})) as e:
+        scores = {h.id: h.score for h in e.search("oil oil*", match="any").hits}
+    assert scores["o1"] == pytest.approx(scores["o2"])
+
+
+def test_feedback_leaves_a_pattern_alone(options_index: Path):
+    assert top(options_index, "jagu*", rm3_docs=2) == top(options_index, "jagu*")

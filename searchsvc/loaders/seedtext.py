@@ -2,7 +2,7 @@
 
 The body keeps one paragraph per line. A body whose paragraphs are set apart by
 blank lines is taken to be hard-wrapped prose: within a paragraph, a line of at
-least ``WRAPPED_LINE_CHARS`` characters goes on with the next one (people
+least ``WRAPPED_LINE_CHARS`` characters that does not end a sentence goes on with the next one (people
 extraction reads a line break as the end of a name: "Chairman Paul" / "Volcker
 said" gave "Paul"). The id is the file name without its
 extension. Such files carry no date; a ``metadata.json`` beside them may give
@@ -26,6 +26,7 @@ METADATA_NAME = "metadata.json"
 #: In a hard-wrapped body, a line this long was wrapped (the last line of a paragraph, a
 #: heading or a short list item is shorter).
 WRAPPED_LINE_CHARS = 40
+_SENTENCE_ENDS = (".", "!", "?", ":", '"', "\u201d", "\u2019", ")")
 
 
 def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Document | InputError]:
@@ -79,7 +80,9 @@ def _body(lines: list[str]) -> str:
             out[-1] += " " + line
         elif line:
             out.append(line)
-        wrapped = len(line) >= WRAPPED_LINE_CHARS
+        # A line ending a sentence is left as it is: a paragraph of its own in a body that has one
+        # blank line somewhere (before a sign-off) must not be joined to the next.
+        wrapped = len(line) >= WRAPPED_LINE_CHARS and not line.endswith(_SENTENCE_ENDS)
     return "\n".join(out)
 
 
