@@ -29,11 +29,13 @@ import errno
 import fcntl
 import json
 import os
+import pickle
 import re
 import shutil
 import struct
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,10 +255,14 @@ class CorruptSegmentError(ValueError):
 #: Not other OSErrors: too many open files or no memory say nothing about the files.
 #: Not a plain ValueError either: our own code raising one while a view warms up is a bug to report,
 #: not damage to retry for half a second and then blame on the files.
+#: Decoding on-disk bytes raises these when the bytes are garbled (an adversarial review overwrote
+#: column, stored-field and postings bytes in place: zlib.error, UnpicklingError, UnicodeDecodeError,
+#: OverflowError came out of the readers as 500s); our own code does not raise them on good files.
+GARBLED: tuple[type[Exception], ...] = (zlib.error, pickle.UnpicklingError, UnicodeDecodeError, OverflowError)
 UNREADABLE: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError, FileNotFoundError,
-                                           CorruptSegmentError, EOFError, struct.error)
+                                           CorruptSegmentError, EOFError, struct.error, *GARBLED)
 #: The part of those that only damage raises (never a bug of ours, nor a bad argument).
-DAMAGED: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError, CorruptSegmentError)
+DAMAGED: tuple[type[Exception], ...] = (WhooshIndexError, FileFormatError, CorruptSegmentError, *GARBLED)
 
 
 def damage(e: BaseException | None) -> str:

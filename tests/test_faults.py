@@ -91,6 +91,24 @@ def test_a_damaged_index_is_named_damaged(fresh_index: Path, corpus_file: Path, 
     assert SearchEngine(fresh_index).search("putin").total
 
 
+@pytest.mark.parametrize("pattern, at, garbage", [
+    ("*.published.col", 16, b"\x7f" * 8),   # OverflowError from the column's values
+    ("*._stored.col", 40, b"\xff" * 64),    # zlib.error from the stored fields
+])
+def test_bytes_garbled_in_place_are_damage_not_an_internal_error(fresh_index: Path, pattern: str, at: int,
+                                                                  garbage: bytes):
+    from searchsvc.errors import IndexDamagedError
+
+    folder = fresh_index / IndexDir(fresh_index).pointer().generation
+    for f in folder.glob(pattern):  # same size, other bytes: found only when read (an adversarial review)
+        with open(f, "r+b") as fh:
+            fh.seek(at)
+            fh.write(garbage)
+    with pytest.raises(IndexDamagedError, match="rebuild it"), SearchEngine(fresh_index) as e:
+        e.search("putin")
+        e.get("a1")
+
+
 def test_a_view_keeps_answering_the_same_after_its_generation_is_removed(fresh_index: Path, corpus_file: Path):
     # refresh_interval: the worker keeps its view a minute; two rebuilds meanwhile remove its generation.
     engine = SearchEngine(fresh_index, Settings({"refresh_interval": 60}, environ={}))
