@@ -12,6 +12,7 @@ while nothing changes is damaged.
 
 from __future__ import annotations
 
+import errno
 import time
 from typing import Any
 
@@ -23,7 +24,7 @@ from .errors import IndexBusyError
 from .postings_cache import PostingsCache
 from .schema import build_schema
 from .segments import SegmentView
-from .store import UNREADABLE, IndexDir, damaged
+from .store import UNREADABLE, CorruptSegmentError, IndexDir, damaged
 from .suggest import warm as warm_suggestions
 from .view import IndexView
 
@@ -105,7 +106,7 @@ class LiveView:
                 seen.add(key)
                 sv = self.segments.get(key)
                 if sv is None:
-                    reader = SegmentReader(storage, toc.schema, seg, generation=toc.generation)
+                    reader = _open_segment(storage, toc, seg)
                     try:
                         sv = SegmentView(reader, self.cache)
                     except BaseException:
@@ -155,3 +156,16 @@ def warm_segments(view: IndexView) -> None:
 
 
 __all__ = ["REFRESH_ATTEMPTS", "LiveView", "warm_segments"]
+
+
+def _open_segment(storage: FileStorage, toc: Any, seg: Any) -> SegmentReader:
+    """Whoosh's reader of one segment. Opening seeks to where a file's trailer says its tables
+    start; a truncated file gives a position before its start, and the seek fails with EINVAL:
+    that is the file's damage, not an error of the system (an adversarial review got a 500)."""
+    try:
+        return SegmentReader(storage, toc.schema, seg, generation=toc.generation)
+    except OSError as e:
+        if e.errno == errno.EINVAL:
+            raise CorruptSegmentError(f"segment {seg.segid}: a file is cut short ({e.strerror})") from e
+        raise
+
