@@ -33,6 +33,12 @@ def day(value: str | dt.date | None) -> str | None:
     return value.isoformat()[:10] if isinstance(value, dt.date) else value
 
 
+def check_flag(name: str, value: object) -> None:
+    """A flag given by a Python caller: a bool, or 0/1 (``"no"`` would have meant yes)."""
+    if not isinstance(value, int) or value not in (0, 1):
+        raise QueryError(f"{name} must be True or False", param=name)
+
+
 def check_types(people: object, **named: object) -> None:
     """Python callers' arguments (the HTTP layer and the CLI pass them already typed): a clear
     QueryError naming the parameter instead of a TypeError from deep inside a search. Flags take
@@ -42,8 +48,7 @@ def check_types(people: object, **named: object) -> None:
         raise QueryError("people must be a name or a list of names", param="people")
     for name, value in named.items():
         if name in ("facets", "snippets", "relax"):
-            if not isinstance(value, int) or value not in (0, 1):
-                raise QueryError(f"{name} must be True or False", param=name)
+            check_flag(name, value)
         elif value is not None and not isinstance(value, str):
             raise QueryError(f"{name} must be a string", param=name)
         elif isinstance(value, str):
@@ -81,4 +86,4 @@ def bound(value: str, param: str, which: int) -> int:
         raise QueryError(str(e), param=param) from None
 
 
-__all__ = ["bound", "check_id", "check_int", "check_text", "check_types", "day"]
+__all__ = ["bound", "check_flag", "check_id", "check_int", "check_text", "check_types", "day"]

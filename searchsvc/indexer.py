@@ -38,9 +38,10 @@ from typing import Any, NamedTuple
 from whoosh.filedb.filestore import FileStorage
 
 from . import native
-from .errors import IndexMissingError, InputError, QueryError, RebuildError
+from .arguments import check_flag
+from .errors import IndexMissingError, InputError, RebuildError
 from .journal import Journal
-from .loaders import Unit, plan
+from .loaders import Unit, plan, source_list
 from .parts import Part, build_part, drop_duplicates, name_first_copies
 from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
@@ -55,6 +56,7 @@ PARALLEL_MIN_BYTES = 2_000_000
 #: Large JSONL and Reuters files are read in pieces of about this size, so that workers
 #: share them and finish together: the last piece is what one worker may do alone.
 SPLIT_BYTES = 512_000
+
 
 @dataclass
 class RebuildReport:
@@ -77,20 +79,14 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     Sources from which not one document is read publish nothing (:class:`RebuildError`):
     ``rebuild(path, [])`` is how to build an empty index.
     """
-    if isinstance(sources, (str, os.PathLike)):
-        sources = [sources]
-    if not isinstance(sources, Iterable):
-        raise QueryError(f"sources must be a path or a list of paths, got {type(sources).__name__}",
-                         param="sources")
-    for name, flag in (("skip_bad", skip_bad), ("discard_api_writes", discard_api_writes)):
-        if not isinstance(flag, int) or flag not in (0, 1):  # "no" would have meant yes
-            raise QueryError(f"{name} must be True or False", param=name)
-    sources = list(sources)
+    paths = source_list(sources)
+    check_flag("skip_bad", skip_bad)
+    check_flag("discard_api_writes", discard_api_writes)
     settings = settings or Settings()
     store = IndexDir(index_path)
     report = RebuildReport()
     started = time.perf_counter()
-    units = plan(sources, format=format, split_bytes=SPLIT_BYTES)
+    units = plan(paths, format=format, split_bytes=SPLIT_BYTES)
     live_before = _live_generation(store)
     try:
         store.path.mkdir(parents=True, exist_ok=True)
@@ -99,7 +95,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
             build = store.new_build_dir()
             try:
                 _build(store, build, units, skip_bad, discard_api_writes, settings, progress, report,
-                       max_errors_kept, bool(sources))
+                       max_errors_kept, bool(paths))
             except BaseException:
                 shutil.rmtree(build, ignore_errors=True)
                 raise

@@ -62,6 +62,12 @@ def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str]
     writer = BulkSegmentWriter(storage, schema)
     ids: list[tuple[int, str]] = []
     seen: set[str] = set()
+
+    def keep_segment() -> None:
+        part.segments.append(writer.finish())
+        merge_word_counts(part.words, writer.word_counts())
+        part.ids.append(ids)
+
     for batch in batches(units, max_chars):
         ready: list[tuple[int, Document]] = []
         for number, rec in batch:
@@ -83,17 +89,13 @@ def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str]
             writer.add(doc)
             ids.append((number, doc.id))
             if writer.count >= SEGMENT_DOCS:
-                part.segments.append(writer.finish())
-                merge_word_counts(part.words, writer.word_counts())
-                part.ids.append(ids)
+                keep_segment()
                 writer, ids = BulkSegmentWriter(storage, schema), []
         if counter is not None and ready:
             with counter.get_lock():
                 counter.value += len(ready)
     if writer.count and not stopped():
-        part.segments.append(writer.finish())
-        merge_word_counts(part.words, writer.word_counts())
-        part.ids.append(ids)
+        keep_segment()
     else:
         writer.cancel()
     return part

@@ -27,6 +27,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from .arguments import check_flag
 from .document import Document, id_problem
 from .errors import IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
@@ -84,8 +85,7 @@ class IndexWriter:
         :class:`InputError` and nothing is written.
         """
         docs = [_document(d).validated(self.settings.max_document_chars) for d in _listed(docs, "docs")]
-        if not isinstance(extract_missing, int) or extract_missing not in (0, 1):  # "no" would mean yes
-            raise QueryError("extract_missing must be True or False", param="extract_missing")
+        check_flag("extract_missing", extract_missing)
         if extract_missing:
             docs = [enrich(d) for d in docs]
         return self._commit({d.id: d for d in docs})

@@ -75,19 +75,27 @@ def iter_records(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str
             yield from read_unit(unit, max_chars)
 
 
+def source_list(paths: object) -> list[str | os.PathLike[str]]:
+    """The sources as a list: one path alone is a source (not its characters: "/" would walk the
+    disk); anything but paths is a QueryError naming ``sources``."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    if not isinstance(paths, Iterable):
+        raise QueryError(f"sources must be a path or a list of paths, got {type(paths).__name__}", param="sources")
+    listed = list(paths)
+    for raw in listed:
+        if not isinstance(raw, (str, os.PathLike)):  # rebuild(ix, [records]): name it, not a TypeError
+            raise QueryError(f"sources must be file or folder paths, got {type(raw).__name__}", param="sources")
+    return listed
+
+
 def plan(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, format: str | None = None,
          split_bytes: int = 0) -> list[Unit | InputError]:
     """The input as units in reading order; JSONL and Reuters files larger than ``split_bytes`` are split."""
     if format is not None and format not in READERS:
         raise InputError(f"unknown format {format!r}; known: {', '.join(READERS)}")
-    if isinstance(paths, (str, os.PathLike)):  # one path, not its characters ("/" would walk the disk)
-        paths = [paths]
-    if not isinstance(paths, Iterable):
-        raise QueryError(f"sources must be a path or a list of paths, got {type(paths).__name__}", param="sources")
     units: list[Unit | InputError] = []
-    for raw in paths:
-        if not isinstance(raw, (str, os.PathLike)):  # rebuild(ix, [records]): name it, not a TypeError
-            raise QueryError(f"sources must be file or folder paths, got {type(raw).__name__}", param="sources")
+    for raw in source_list(paths):
         path = Path(raw)
         files: list[Path | InputError]
         if path.is_dir():

@@ -197,6 +197,11 @@ def _charref(m: re.Match[str]) -> str:
     return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
 
 
+#: The most lines, and the longest line, taken for the headline of an untitled article.
+HEADLINE_LINES = 3
+HEADLINE_CHARS = 120
+
+
 def _headline(body: str) -> tuple[str, str]:
     """(title, body) of an article without ``<TITLE>`` (736 in Reuters-21578, unprocessed wire copy
     such as "FEDERAL RESERVE WEEKLY REPORT 1 - FEB 26"): its opening lines in capitals, when they
@@ -215,11 +220,6 @@ def _headline(body: str) -> tuple[str, str]:
     for line in taken[1:]:
         head += line if line.startswith("-") or head.endswith("-") else " " + line
     return head, rest.strip()
-
-
-#: The most lines, and the longest line, taken for the headline of an untitled article.
-HEADLINE_LINES = 3
-HEADLINE_CHARS = 120
 
 
 def _strip_trailer(body: str) -> str:
