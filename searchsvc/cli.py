@@ -11,6 +11,7 @@ them, don't rename them::
     searchsvc add     --index DIR [--format F] [--skip-bad] PATH...
     searchsvc delete  --index DIR ID...
     searchsvc info    --index DIR
+    searchsvc check   --index DIR                           # files vs their recorded checksums (exit 3: damaged)
     searchsvc serve   [--index DIR] [--host H] [--port P] [--workers N]
     searchsvc settings
     searchsvc evaluate --index DIR --queries FILE.jsonl --qrels FILE [--match any] [--compare NAME=V,...]
@@ -151,6 +152,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("ids", nargs="+", metavar="ID")
 
     c = command("info", cmd_info, "Generation, document count and size of an index.")
+    _index_arg(c)
+
+    c = command("check", cmd_check, "Verify every file of the live generation against its recorded checksum.")
     _index_arg(c)
 
     c = command("serve", cmd_serve, "Serve the HTTP API and search page with gunicorn.")
@@ -361,6 +365,22 @@ def cmd_info(args: argparse.Namespace) -> int:
     info = SearchEngine(settings.index, settings).info()
     info["extraction"] = status()  # this install's extractors: compiled (mypyc) or pure Python
     print(json.dumps(info, indent=1))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .engine import SearchEngine
+
+    settings = _settings(args)
+    report = SearchEngine(settings.index, settings).check()
+    print(json.dumps(report, indent=1))
+    if not report["ok"]:
+        print(f"searchsvc: the index at {settings.index} is damaged ({len(report['problems'])} problem(s), "
+              "listed above); rebuild it (searchsvc index or scripts/rebuild_index.py)", file=sys.stderr)
+        return 3
+    if not report["checksums_recorded"]:
+        print(f"searchsvc: {report['generation']} was built before checksums were recorded: its files were "
+              "read but cannot be vouched for; the next rebuild records them", file=sys.stderr)
     return 0
 
 

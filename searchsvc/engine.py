@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .arguments import bound, check_id, check_int, check_text, check_types, day
+from .checksums import verify
 from .document import Document
 from .errors import NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
@@ -38,7 +39,7 @@ from .query import ParsedQuery, parse_query, similar_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .results import Hit, SearchResults, copied
 from .settings import Settings
-from .store import DAMAGED, IndexDir, damaged, folder_bytes
+from .store import DAMAGED, UNREADABLE, IndexDir, damage, damaged, folder_bytes
 from .suggest import COMMONER, did_you_mean, suggest
 from .view import IndexView
 
@@ -305,6 +306,23 @@ class SearchEngine:
                 "size_bytes": folder_bytes(Path(view.path)),
                 "path": str(self.path),
             }
+
+    def check(self) -> dict[str, Any]:
+        """Read every file of the live generation and compare it with the checksums recorded
+        when it was written (:mod:`.checksums`); ``ok`` is false and ``problems`` says which
+        files differ when the index is damaged. Writes wait meanwhile (it holds the write lock)."""
+        with self.store.write_lock(self.settings.lock_timeout):
+            generation = self.store.pointer().generation
+            try:
+                needed: tuple[str, ...] | None = self.store.needed_prefixes(generation)
+                unopened = []
+            except UNREADABLE as e:
+                needed, unopened = None, [f"the generation cannot be opened ({damage(e)})"]
+            found = verify(self.store.generation_path(generation), needed)
+        problems = found.problems + unopened
+        return {"generation": generation, "ok": not problems, "problems": problems,
+                "files": found.files, "size_bytes": found.bytes, "checksums_recorded": found.recorded,
+                "unrecorded": found.unrecorded}
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:

@@ -3,7 +3,7 @@
 Layout of an index directory::
 
     CURRENT             "gen-000007 12": the live generation and a change counter
-    gen-000007/         a complete Whoosh index (+ meta.json)
+    gen-000007/         a complete Whoosh index (+ meta.json, checksums.json: see checksums.py)
     gen-000006/         the previous generation, kept for readers still on it
     .build-1a2b3c/      a rebuild in progress (never read; removed if stale)
     journal.jsonl       writes made through the API (see journal.py)
@@ -40,9 +40,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from whoosh import index as whoosh_index
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import IndexError as WhooshIndexError
 
+from .checksums import record
 from .errors import IndexBusyError, IndexDamagedError, IndexMissingError
 
 _GEN = re.compile(r"^gen-(\d{6,})$")
@@ -119,6 +121,17 @@ class IndexDir:
         gens = [p.name for p in self.path.iterdir() if _GEN.match(p.name) and p.is_dir()]
         return sorted(gens, key=lambda name: int(name[4:]))  # by number: gen-1000000 after gen-999999
 
+    def needed_prefixes(self, name: str) -> tuple[str, ...]:
+        """Name prefixes of the files generation ``name``'s table of contents refers to: the
+        newest TOC and its segments' files. Raises an :data:`UNREADABLE` error if it cannot
+        be read."""
+        ix = whoosh_index.open_dir(str(self.generation_path(name)))
+        try:
+            toc = f"_{ix.indexname}_{ix.latest_generation()}.toc"
+            return (toc, *(f"{seg.segment_id()}." for seg in ix._segments()))
+        finally:
+            ix.close()
+
     def write_meta(self, build: Path, **fields: object) -> None:
         """Write a build's ``meta.json`` (what ``info`` shows), stamped with the build time."""
         meta = {**fields, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -140,6 +153,7 @@ class IndexDir:
 
     def publish(self, build: Path) -> str:
         """Turn a finished build folder into the live generation. Caller holds the write lock."""
+        record(build, durable=False)  # fsync_tree makes it durable with the rest
         fsync_tree(build)
         gens = self.generations()
         number = int(_GEN.match(gens[-1]).group(1)) + 1 if gens else 1  # type: ignore[union-attr]

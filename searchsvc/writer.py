@@ -11,7 +11,8 @@
 3. append the changes to the journal *before* committing them, so that a full
    rebuild running meanwhile re-applies them (:mod:`searchsvc.journal`), and
    take them back out if the commit fails;
-4. bump the pointer's counter, which is how every serving worker learns of the
+4. record the checksums of the files the commit wrote (:mod:`searchsvc.checksums`);
+5. bump the pointer's counter, which is how every serving worker learns of the
    change (:mod:`searchsvc.store`).
 
 Missing people and dates are extracted first (:func:`searchsvc.extract.enrich`).
@@ -28,6 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from .arguments import check_flag
+from .checksums import record
 from .document import Document, id_problem
 from .errors import IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
@@ -135,6 +137,7 @@ class IndexWriter:
                         writer.cancel()
                     raise
                 applied = True
+                record(Path(ix.storage.folder))
                 self.store.bump()
         except DAMAGED as e:  # a segment's files, read by the writer's searcher or its merge
             raise damaged(self.store.path, e, "nothing was written; ") from e

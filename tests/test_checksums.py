@@ -1,0 +1,131 @@
+"""Checksums recorded when index files are written, and `check` finding damage that still decodes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchsvc import Document, IndexWriter, SearchEngine, Settings
+from searchsvc.checksums import MANIFEST, data_files, file_checksum, load, record, verify
+from searchsvc.cli import main
+from searchsvc.errors import IndexBusyError
+from searchsvc.store import IndexDir
+
+
+def live_folder(index: Path) -> Path:
+    store = IndexDir(index)
+    return store.generation_path(store.pointer().generation)
+
+
+def check(index: Path) -> dict:
+    with SearchEngine(index) as engine:
+        return engine.check()
+
+
+def test_a_rebuild_records_every_data_file(fresh_index: Path):
+    folder = live_folder(fresh_index)
+    recorded = load(folder)
+    assert recorded is not None and sorted(recorded) == data_files(folder)
+    assert any(n.endswith(".toc") for n in recorded) and any(n.endswith(".pst") for n in recorded)
+    assert all(recorded[n] == file_checksum(folder / n) for n in recorded)
+    report = check(fresh_index)
+    assert report["ok"] and report["problems"] == [] and report["unrecorded"] == []
+    assert report["files"] == len(recorded) and report["checksums_recorded"]
+
+
+def test_commits_record_new_files_and_forget_merged_ones(fresh_index: Path):
+    writer = IndexWriter(fresh_index)
+    before = set(load(live_folder(fresh_index)) or {})
+    for n in range(12):  # enough single commits for Whoosh to merge small segments
+        writer.put([Document(id=f"new-{n}", title=f"Update {n}", body="Fresh words about the harbour.")])
+    writer.delete(["new-3"])
+    folder = live_folder(fresh_index)
+    after = set(load(folder) or {})
+    assert after == set(data_files(folder))
+    assert after - before and before - after  # new segments and TOCs in, replaced ones out
+    assert check(fresh_index)["ok"]
+
+
+def _flip_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("suffix, damage, expected", [
+    (".pst", _flip_byte, "content changed since written"),       # postings: still decodes, wrong answers
+    ("_stored.col", _flip_byte, "content changed since written"),  # a stored field
+    (".trm", lambda p: p.write_bytes(p.read_bytes()[:-7]), "bytes, "),  # cut short
+    (".toc", _flip_byte, "content changed since written"),
+    ("vocab.json", lambda p: p.write_bytes(b"\0" * p.stat().st_size), "content changed since written"),
+    (".pst", lambda p: p.unlink(), "missing"),
+])
+def test_check_names_the_damaged_file(fresh_index: Path, suffix: str, damage, expected: str):
+    folder = live_folder(fresh_index)
+    [target] = [folder / n for n in data_files(folder) if n.endswith(suffix)][:1]
+    damage(target)
+    report = check(fresh_index)
+    assert not report["ok"]
+    assert any(p.startswith(target.name) and expected in p for p in report["problems"]), report["problems"]
+
+
+def test_a_file_written_after_the_record_is_named_but_not_damage(fresh_index: Path):
+    folder = live_folder(fresh_index)
+    (folder / "MAIN_stray.pst").write_bytes(b"x")
+    report = check(fresh_index)
+    assert report["ok"] and report["unrecorded"] == ["MAIN_stray.pst"]
+    record(folder)  # the next commit's record takes it in
+    assert check(fresh_index)["unrecorded"] == []
+
+
+def test_a_merged_away_file_missing_after_a_crash_is_not_damage(fresh_index: Path):
+    folder = live_folder(fresh_index)
+    files = json.loads((folder / MANIFEST).read_text())
+    files["files"]["MAIN_gone.pst"] = [10, 1234]  # recorded, but no table of contents needs it
+    (folder / MANIFEST).write_text(json.dumps(files))
+    assert check(fresh_index)["ok"]
+    assert verify(folder).problems == ["MAIN_gone.pst: missing"]  # without the TOC's word, it would be
+
+
+@pytest.mark.parametrize("manifest, ok, recorded", [
+    (None, True, False),                       # built before checksums: read, but not vouched for
+    ("{not json", False, True),
+    ('{"files": {"a": "b"}}', False, True),
+])
+def test_indexes_without_a_usable_manifest(fresh_index: Path, manifest: str | None, ok: bool, recorded: bool):
+    path = live_folder(fresh_index) / MANIFEST
+    if manifest is None:
+        path.unlink()
+    else:
+        path.write_text(manifest)
+    report = check(fresh_index)
+    assert report["ok"] is ok and report["checksums_recorded"] is recorded
+    if not ok:
+        assert report["problems"][0].startswith(f"{MANIFEST}: unreadable")
+
+
+def test_record_replaces_a_garbled_manifest(fresh_index: Path):
+    folder = live_folder(fresh_index)
+    (folder / MANIFEST).write_text("{garbled")
+    record(folder)
+    assert verify(folder).problems == []
+
+
+def test_check_waits_for_writers(fresh_index: Path):
+    store = IndexDir(fresh_index)
+    engine = SearchEngine(fresh_index, Settings({"lock_timeout": 0.05}))
+    with store.write_lock(0), pytest.raises(IndexBusyError):
+        engine.check()
+
+
+@pytest.mark.parametrize("damaged, code", [(False, 0), (True, 3)])
+def test_cli_check_exit_codes(fresh_index: Path, capsys: pytest.CaptureFixture[str], damaged: bool, code: int):
+    if damaged:
+        folder = live_folder(fresh_index)
+        _flip_byte(folder / next(n for n in data_files(folder) if n.endswith(".pst")))
+    assert main(["check", "--index", str(fresh_index)]) == code
+    out, err = capsys.readouterr()
+    assert json.loads(out)["ok"] is not damaged
+    assert ("is damaged" in err) is damaged
