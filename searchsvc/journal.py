@@ -26,6 +26,8 @@ from .document import Document
 from .errors import InputError
 
 NAME = "journal.jsonl"
+#: Noted on a write's error when its journal entries could not be taken back out.
+KEPT = "its journal entry could not be removed, so the next full rebuild may still apply it"
 
 
 class Journal:
@@ -47,17 +49,25 @@ class Journal:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-        except BaseException:
-            self.truncate(start)
+        except BaseException as e:
+            self.undo(start, e)
             raise
         return start
 
-    def truncate(self, offset: int) -> None:
-        """Cut the journal back to ``offset`` (undo an append whose write was not applied)."""
-        with contextlib.suppress(OSError), open(self.path, "rb+") as f:
-            f.truncate(offset)
-            f.flush()
-            os.fsync(f.fileno())
+    def undo(self, offset: int, error: BaseException) -> None:
+        """Cut the journal back to ``offset``: the entries after it were not applied (``error``
+        says why). If that fails too (a disk gone read-only), ``error`` gets the note
+        :data:`KEPT`: a later rebuild may still apply those entries, and whoever reports the
+        error must not promise otherwise."""
+        try:
+            with open(self.path, "rb+") as f:
+                f.truncate(offset)
+                f.flush()
+                os.fsync(f.fileno())
+        except FileNotFoundError:
+            pass
+        except OSError:
+            error.add_note(KEPT)
 
     def size(self) -> int:
         try:

@@ -33,7 +33,7 @@ from .checksums import record
 from .document import Document, id_problem
 from .errors import IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
-from .journal import Journal
+from .journal import KEPT, Journal
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
 from .settings import Settings
 from .store import DAMAGED, UNREADABLE, IndexDir, damaged, disk_problem
@@ -128,9 +128,9 @@ class IndexWriter:
                     try:
                         _stage(writer, todo)
                         writer.commit()
-                    except BaseException:
+                    except BaseException as e:
                         # Not applied: nor may a later rebuild apply it from the journal.
-                        self.journal.truncate(start)
+                        self.journal.undo(start, e)
                         raise
                 except BaseException:
                     if not writer.is_closed:
@@ -140,10 +140,10 @@ class IndexWriter:
                 record(Path(ix.storage.folder))
                 self.store.bump()
         except DAMAGED as e:  # a segment's files, read by the writer's searcher or its merge
-            raise damaged(self.store.path, e, "nothing was written; ") from e
+            raise damaged(self.store.path, e, f"nothing was written{_kept(e)}; ") from e
         except OSError as e:
             outcome = ("the write was committed, but readers may not see it before the next write" if applied
-                       else "the write was not applied")
+                       else f"the write was not applied{_kept(e)}")
             raise IndexWriteError(f"{disk_problem(e, self.store.path)}; {outcome}") from e
         return WriteResult(tuple(changes), existed)
 
@@ -161,6 +161,11 @@ class IndexWriter:
         FileStorage(str(build)).create_index(build_schema())
         self.store.write_meta(build, schema_version=SCHEMA_VERSION, documents=0, skipped=0)
         self.store.publish(build)
+
+
+def _kept(e: BaseException) -> str:
+    """The caveat for a failed write whose journal entry stayed (see Journal.undo)."""
+    return f" now, but {KEPT}" if KEPT in getattr(e, "__notes__", ()) else ""
 
 
 def _listed(values: Any, name: str) -> list[Any]:

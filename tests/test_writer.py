@@ -118,3 +118,29 @@ def test_an_api_only_index_is_compacted_by_a_rebuild_from_the_journal_alone(tmp_
     assert len(journal.read_text().splitlines()) == 6  # one entry per id
     with SearchEngine(ix) as e:
         assert sorted((h.id, h.title) for h in e.search("", limit=100).hits) == before
+
+
+@pytest.mark.parametrize("undo_fails", [False, True])
+def test_a_failed_commit_says_whether_a_rebuild_may_still_apply_it(fresh_index: Path, monkeypatch, undo_fails: bool):
+    import errno
+
+    from whoosh.writing import SegmentWriter
+
+    from searchsvc.errors import IndexWriteError
+
+    journal = fresh_index / "journal.jsonl"
+
+    def full_disk(self, *args, **kwargs):
+        if undo_fails:  # the disk went read-only: the journal cannot be cut back either
+            def read_only(*a, **k):
+                raise OSError(errno.EROFS, "Read-only file system")
+            monkeypatch.setattr("searchsvc.journal.open", read_only, raising=False)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "commit", full_disk)
+    with pytest.raises(IndexWriteError) as caught:
+        IndexWriter(fresh_index).put([Document(id="late", body="a write that failed")])
+    message = str(caught.value)
+    assert "disk full" in message and "the write was not applied" in message
+    assert ("the next full rebuild may still apply it" in message) is undo_fails
+    assert (journal.read_bytes() == b"") is not undo_fails
