@@ -40,6 +40,9 @@ from .errors import (
     QueryTimeoutError,
     SearchsvcError,
 )
+from .loaders import READERS
+from .query import MATCH_MODES
+from .ranking import SORTS
 from .settings import BY_NAME, Settings, settings_table
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
@@ -111,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("index", cmd_index, "Full rebuild: index PATHs into a new generation and make it live.")
     _index_arg(c)
-    c.add_argument("--format", choices=["text", "jsonl", "reuters"], help="Reader for all inputs "
+    c.add_argument("--format", choices=list(READERS), help="Reader for all inputs "
                    "(default: by extension: .txt, .jsonl/.ndjson, .sgm).")
     c.add_argument("--skip-bad", action="store_true", help="Skip malformed records instead of stopping.")
     c.add_argument("--discard-api-writes", action="store_true",
@@ -121,10 +124,10 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("search", cmd_search, "Search the index.")
     _index_arg(c)
-    c.add_argument("--match", choices=["all", "any"], default="all")
+    c.add_argument("--match", choices=MATCH_MODES, default="all")
     c.add_argument("--limit", type=int, default=10)
     c.add_argument("--offset", type=int, default=0)
-    c.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
+    c.add_argument("--sort", choices=SORTS, default="relevance")
     c.add_argument("--people", action="append", help="Only documents naming this person (repeatable).")
     c.add_argument("--section")
     c.add_argument("--from", dest="date_from", help="Published on or after (YYYY[-MM[-DD]]).")
@@ -141,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("add", cmd_add, "Add or replace documents in the live index (incremental).")
     _index_arg(c)
-    c.add_argument("--format", choices=["text", "jsonl", "reuters"])
+    c.add_argument("--format", choices=list(READERS))
     c.add_argument("--skip-bad", action="store_true")
     c.add_argument("--create", action="store_true",
                    help="start a new index if there is none at --index (else that is an error: a mistyped path)")

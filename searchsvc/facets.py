@@ -22,6 +22,7 @@ import numpy as np
 from .analysis import value_key
 from .view import IndexView
 
+#: The facets a search answers with, in this order (the OpenAPI description lists them from here).
 FACETS = ("people", "section", "years", "mentioned_years")
 
 

@@ -48,7 +48,14 @@ from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings
 from .store import IndexDir, disk_problem, folder_bytes
 from .suggest import display_words, merge_word_counts, write_vocabulary
-from .worker_process import die_with_parent, forwarding_stops, lower_priority, reset_in_worker, send
+from .worker_process import (
+    die_with_parent,
+    forwarding_stops,
+    ignore_interrupts,
+    lower_priority,
+    reset_in_worker,
+    send,
+)
 from .writer import apply_changes
 
 #: Inputs smaller than this are built in-process: forking costs more than it saves.
@@ -268,7 +275,8 @@ def _init_worker(shared: _Shared, numbered: list[tuple[int, Unit]], parent: int,
         if free:
             shared.pids[free[0]] = os.getpid()
     die_with_parent(parent)
-    lower_priority(nice)
+    if not lower_priority(nice):
+        ignore_interrupts()
     # A worker makes millions of short-lived objects and keeps few. With the default
     # thresholds a one-process build of Reuters ran 738 young and 5 full collections
     # (0.30 s of 16 s CPU, 0.19 s of it the full ones); with these, 45 young ones (0.10 s).

@@ -36,6 +36,7 @@ from .fuzzy import distance
 from .positions import adjacent_docs, decode_positions, in_sequence
 from .schema import TEXT_FIELDS, published_key
 from .scoring import edit_similarity
+from .store import DAMAGED
 from .view import IndexView, date_bounds
 
 #: Candidates of an exact phrase checked between two looks at the deadline.
@@ -343,7 +344,9 @@ class Evaluator:
         try:
             reader = MultiReader([s.reader for s in self.view.segments])
             ids = list(q.docs(Searcher(reader, closereader=False)))
-        except Exception:
+        except DAMAGED:
+            raise  # the index's files, not the query: a 503 index_damaged, not partial results
+        except Exception:  # Whoosh query types fail in many ways on hostile input
             self.warnings.append(f"part of the query could not be evaluated: {q!r}"[:200])
             return mask
         mask[np.array(ids, dtype=np.int64)] = True

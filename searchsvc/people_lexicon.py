@@ -181,18 +181,6 @@ _PINYIN_GIVEN = re.compile(rf"(?:{_PINYIN_SYLLABLE}){{1,3}}|{_PINYIN_SYLLABLE}-{
 _KOREAN_GIVEN = re.compile(r"[a-z]{1,4}-[a-z]{2,5}")
 
 
-def is_given(word: str) -> bool:
-    return bool(flags(word) & GIVEN)
-
-
-def is_surname(word: str) -> bool:
-    return bool(flags(word) & SURNAME)
-
-
-def is_english(word: str) -> bool:
-    return bool(flags(word) & ENGLISH)
-
-
 def is_place(word: str) -> bool:
     return bool(flags(word) & PLACE)
 
@@ -202,32 +190,8 @@ def is_place_or_org(name: str) -> bool:
     return bool(flags(name) & (PLACE | ORG))
 
 
-def is_major_place(word: str) -> bool:
-    return bool(flags(word) & MAJOR_PLACE)
-
-
-def is_title(word: str) -> bool:
-    return bool(flags(word) & TITLE)
-
-
-def is_title_modifier(word: str) -> bool:
-    return bool(flags(word) & TITLE_MODIFIER)
-
-
 def is_nationality(word: str) -> bool:
     return bool(flags(word) & NATIONALITY)
-
-
-def is_org_word(word: str) -> bool:
-    return bool(flags(word) & ORG)
-
-
-def is_non_name(word: str) -> bool:
-    return bool(flags(word) & NON_NAME)
-
-
-def is_particle(word: str) -> bool:
-    return bool(flags(word) & PARTICLE)
 
 
 def is_facility(word: str) -> bool:

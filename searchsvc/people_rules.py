@@ -290,7 +290,6 @@ def _facility_after(run: Run) -> bool:
         return True
     if strip_possessive(run.tokens[-1])[1]:
         return False
-        return True
     if right[:1] != " " or not right[1:2].islower():
         return False
     m = _WORD.match(right, 1)

@@ -119,9 +119,10 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
         source = _QUESTION_MARK.sub(" ", source)
         try:
             # Whoosh's normalize() would also merge repeated words; _flatten() keeps them.
-            q = _flatten(_PARSERS[match].parse(source, normalize=False))
+            parsed = _PARSERS[match].parse(source, normalize=False)
         except Exception:  # Whoosh's parser has many failure modes on hostile input
-            q = _words_query(terms(text), match)
+            parsed = None
+        q = _words_query(terms(text), match) if parsed is None else _flatten(parsed)
         if q is wq.NullQuery:
             q = _words_query(terms(text), match)
     stops = stop_stems(surface)

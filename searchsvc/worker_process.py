@@ -11,7 +11,8 @@ Each worker is forked by the rebuild (``indexer._run_parts``) and, first thing:
   service leaves.
 
 A terminal sends Ctrl-C and Ctrl-Z to its foreground process group only, so in
-sessions of their own the workers get neither. Ctrl-C is handled by the parent (it
+sessions of their own the workers get neither (at ``rebuild_nice`` 0, in the caller's
+session, they ignore SIGINT: :func:`ignore_interrupts`). Ctrl-C is handled by the parent (it
 tells the workers to stop after their current unit); :func:`forwarding_stops`
 handles Ctrl-Z:
 
@@ -106,7 +107,7 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def lower_priority(nice: int) -> None:
+def lower_priority(nice: int) -> bool:
     """Run this worker at ``nice`` below the caller's priority (setting ``rebuild_nice``).
 
     A rebuild's workers want every core, and so do the service's: at equal priority, a
@@ -120,16 +121,29 @@ def lower_priority(nice: int) -> None:
     worker also starts a session of its own and nices that session's group
     (:func:`nice_autogroup`). Only forked workers do this: a niced process cannot be
     un-niced without privileges, and the caller may be an application's own process.
+
+    True when the worker is in a session of its own. At ``nice`` 0 it stays in the caller's
+    session (a session of its own would also be an autogroup of its own, and take a larger
+    share of the CPU than at nice 0 beside the caller), and :func:`ignore_interrupts` keeps
+    a terminal's Ctrl-C for the rebuild's parent.
     """
     if not nice:
-        return
+        return False
     with contextlib.suppress(OSError):  # not permitted here: the worker runs at the caller's priority
         os.nice(nice)
     try:
         os.setsid()
     except (OSError, AttributeError):  # not a Unix that has sessions
-        return
+        return False
     nice_autogroup(nice)
+    return True
+
+
+def ignore_interrupts() -> None:
+    """SIGINT ignored in a worker still in the terminal's foreground process group: Ctrl-C is
+    the parent's to handle (it tells the workers to stop after their current unit); a worker
+    interrupted mid-unit died with a KeyboardInterrupt traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def nice_autogroup(nice: int, patience: float = 2.0) -> None:

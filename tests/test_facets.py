@@ -61,3 +61,9 @@ def test_mentioned_years_are_the_most_mentioned_shown_newest_first(tmp_path: Pat
     assert [y["value"] for y in years] == ["2012", "2011", "2010", "2009", "2008", "2007", "2006", "2005",
                                            "1987", "1986"]
     assert years[-2:] == [{"value": "1987", "count": 10}, {"value": "1986", "count": 2}]
+
+
+def test_a_search_answers_with_every_facet_the_api_describes(engine: SearchEngine):
+    from searchsvc.facets import FACETS
+
+    assert tuple(engine.search("oil").facets) == FACETS

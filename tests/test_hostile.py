@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import traceback
 from collections import Counter
 from pathlib import Path
 
@@ -46,10 +45,6 @@ def test_a_long_fuzzy_term_is_refused_before_its_automaton_is_built(engine: Sear
         engine.search("x" * 2000 + "~2")
     assert exc.value.param == "q"
     assert engine.search("p" * MAX_FUZZY_CHARS + "~2").total == 0  # at the cap: evaluated
-
-
-def _raised_inside(exc: BaseException, function: str) -> bool:
-    return any(frame.name == function for frame in traceback.extract_tb(exc.__traceback__))
 
 
 def test_a_fuzzy_expansion_checks_the_deadline_for_each_segment(fresh_index: Path):
@@ -200,7 +195,7 @@ def text_of(fragment: str) -> str:
 STORED = {r["id"]: r for r in CORPUS}
 
 
-def check_hits(hits: list, match_any_text: bool = True) -> None:
+def check_hits(hits: list) -> None:
     for hit in hits:
         stored = STORED[hit["id"]]
         assert text_of(hit["title"]) == " ".join(stored["title"].split())
@@ -393,15 +388,12 @@ def test_the_time_limit_works_in_sync_workers(fresh_index: Path):
     expensive = " ".join(["?*"] * 250)
     with LiveServer(fresh_index, workers=2, query_time_limit=0.02) as server:
         pids = server.worker_pids()
-        timeouts = 0
         for _ in range(6):  # fresh connections: both workers get some
             status, headers, data = server.request("GET", "/search?" + urlencode({"q": expensive}))
             body = json.loads(data)
             assert status == 503 and headers["retry-after"] == "1", (status, data[:300])
             assert body["error"]["code"] == "query_timeout" and "query_time_limit" in body["error"]["message"]
-            timeouts += 1
             assert server.json("GET", "/search?q=putin")[1]["total"] == 2  # and the next query is fine
-        assert timeouts == 6
         assert server.worker_pids() == pids  # the same workers: none killed by gunicorn's timeout
         assert "WORKER TIMEOUT" not in server.log() and "Traceback" not in server.log()
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zlib
+
 import pytest
 from whoosh import query as wq
 
@@ -53,3 +55,29 @@ def test_bad_match_mode():
                                            ("title:(oil^2 OR gas)^3", 2.0), ("oil^0", 0.0), ("oil gas", 1.0)])
 def test_boosts_within_the_cap_are_kept(text, largest):
     assert largest_boost(parse_query(text, "all").query) == largest
+
+
+class _Unusual(wq.Query):
+    """A query type the evaluator has no NumPy path for, whose Whoosh evaluation fails."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def docs(self, searcher, deleting=False):
+        raise self.error
+
+
+@pytest.mark.parametrize("error, outcome", [
+    (ValueError("whoosh cannot evaluate this"), "warning"),  # the query's fault: partial results
+    (zlib.error("invalid stored block lengths"), "damage"),   # the files' fault: not hidden as a warning
+])
+def test_the_whoosh_fallback_warns_on_bad_queries_but_not_on_damage(engine, error: Exception, outcome: str):
+    from searchsvc.matching import Deadline, Evaluator
+
+    evaluator = Evaluator(engine.view(), max_expansions=100, deadline=Deadline(None))
+    if outcome == "damage":
+        with pytest.raises(zlib.error):
+            evaluator.run(_Unusual(error))
+    else:
+        assert not evaluator.run(_Unusual(error)).mask.any()
+        assert evaluator.warnings and "could not be evaluated" in evaluator.warnings[0]

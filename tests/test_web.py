@@ -11,6 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from searchsvc.engine import SearchEngine
+from searchsvc.errors import IndexMissingError
 from searchsvc.settings import Settings
 from searchsvc.web import create_app
 from searchsvc.web.openapi import build_spec
@@ -399,3 +400,17 @@ def test_unexpected_errors_are_500_without_traceback(readonly, monkeypatch):
     monkeypatch.setattr(readonly.app.engine, "search", boom)
     err = assert_error(readonly.simulate_get("/search"), 500, "internal_error")
     assert "secret" not in err["message"]
+
+
+@pytest.mark.parametrize("error, logged", [
+    (IndexMissingError("no index yet"), False),  # expected while an index is first built
+    (RuntimeError("a bug of ours"), True),       # not hidden: the gauges go, the log says why
+])
+def test_index_gauges_skip_a_missing_index_and_log_anything_else(caplog, error: Exception, logged: bool):
+    from searchsvc.web.metrics import _IndexCollector
+
+    def info():
+        raise error
+
+    assert list(_IndexCollector(info).collect()) == []
+    assert ("reading the live index for /metrics failed" in caplog.text) is logged

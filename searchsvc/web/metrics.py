@@ -14,6 +14,7 @@ cannot blow up the number of series.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from ..errors import SearchsvcError
+
+_log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -65,7 +69,10 @@ class _IndexCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         try:
             info = self.index_info()
+        except SearchsvcError:
+            return  # no index yet, or one being replaced: no gauges this scrape
         except Exception:
+            _log.exception("reading the live index for /metrics failed")
             return
         for name, key, doc in (("searchsvc_index_documents", "documents", "Documents in the live index."),
                                ("searchsvc_index_size_bytes", "size_bytes", "Bytes of the live generation."),

@@ -11,6 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import MAX_PREFIX_CHARS
+from ..facets import FACETS
+from ..query import MATCH_MODES
+from ..ranking import SORTS
 from ..settings import Settings
 
 JSON = "application/json"
@@ -48,7 +51,7 @@ def build_spec(settings: Settings) -> dict[str, Any]:
     s = settings
     search_params = [
         _param("q", {"type": "string", "maxLength": s.max_query_chars}, "Query (Whoosh syntax; empty: everything)."),
-        _param("match", {"type": "string", "enum": ["all", "any"], "default": "all"}, "Require all words or any."),
+        _param("match", {"type": "string", "enum": list(MATCH_MODES), "default": "all"}, "Require all words or any."),
         _param("limit", {"type": "integer", "minimum": 0, "maximum": s.max_limit, "default": 10}, "Hits per page."),
         _param("offset", {"type": "integer", "minimum": 0, "maximum": s.max_offset, "default": 0}, "Hits to skip."),
         _param("people", {"type": "array", "items": {"type": "string"}}, "Only documents naming every one of "
@@ -58,7 +61,7 @@ def build_spec(settings: Settings) -> dict[str, Any]:
         _param("to", DATE, "Published on or before."),
         _param("mentions_from", DATE, "Mentions a date on or after."),
         _param("mentions_to", DATE, "Mentions a date on or before."),
-        _param("sort", {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"},
+        _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},
                "Order of hits; equally relevant hits newest first, then by id; equally new ones by relevance, "
                "then by id."),
         _param("facets", {"type": "boolean", "default": True}, "Include facet counts."),
@@ -82,7 +85,7 @@ def build_spec(settings: Settings) -> dict[str, Any]:
         "query": {"type": "string"}, "match": {"type": "string"}, "sort": {"type": "string"},
         "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"},
         "hits": {"type": "array", "items": _ref("Hit")},
-        "facets": {"type": "object", "additionalProperties": facet},
+        "facets": {"type": "object", "properties": dict.fromkeys(FACETS, facet), "additionalProperties": False},
         "did_you_mean": {"type": ["string", "null"]},
         "relaxed": {"type": "boolean", "description": "No document had every word; hits match any word."},
         "warnings": {"type": "array", "items": {"type": "string"}},

@@ -17,6 +17,7 @@ from ..document import Document, id_problem
 from ..engine import MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SearchEngine
 from ..errors import InputError, NotFoundError, QueryError
 from ..loaders.jsonl import parse_line
+from ..query import MATCH_MODES
 from ..ranking import SORTS
 from ..settings import Settings
 from ..writer import IndexWriter
@@ -47,7 +48,7 @@ class Search:
         s = self.settings
         return self.engine.search(
             params.text(req, "q", max_chars=s.max_query_chars),
-            match=params.choice(req, "match", "all", ("all", "any")),
+            match=params.choice(req, "match", "all", MATCH_MODES),
             limit=params.integer(req, "limit", 10, 0, s.max_limit),
             offset=params.integer(req, "offset", 0, 0, s.max_offset),
             people=params.texts(req, "people"),
