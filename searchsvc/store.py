@@ -75,7 +75,8 @@ class IndexDir:
         return self.path / CURRENT
 
     def exists(self) -> bool:
-        return self.current_file.is_file()
+        """An index is here: a pointer, or a generation whose pointer was lost (see pointer())."""
+        return self.current_file.is_file() or bool(self.generations())
 
     def pointer(self) -> Pointer:
         try:
@@ -84,16 +85,24 @@ class IndexDir:
             text = []
         except NotADirectoryError:  # --index names a file (or a path under one)
             raise IndexMissingError(f"no index at {self.path}: that path is a file, or under one") from None
+        except IsADirectoryError:
+            raise self._pointer_not_a_file() from None
         if text and _GEN.match(text[0]) and (self.path / text[0]).is_dir():
             return Pointer(text[0], int(text[1]) if len(text) > 1 and text[1].isdigit() else 0)
-        # CURRENT lost or cut short by a crash: the newest complete generation is the live one
-        # (a generation folder only gets its gen-* name once it is fully written).
+        # CURRENT lost, or cut short by a crash (or by a rebuild killed between naming its first
+        # generation and writing the pointer): the newest complete generation is the live one (a
+        # generation folder only gets its gen-* name once it is fully written). Starting an empty
+        # index there instead let the next write hide every document, and the next rebuilds delete them.
         gens = self.generations()
-        if gens and self.current_file.exists():
+        if gens:
             return Pointer(gens[-1], 0)
         if not self.current_file.exists():
             raise IndexMissingError(f"no index at {self.path} (build one with `searchsvc index`)")
         raise IndexMissingError(f"{self.current_file} is damaged and no generation is left: {' '.join(text)[:60]!r}")
+
+    def _pointer_not_a_file(self) -> IndexDamagedError:
+        return IndexDamagedError(f"{self.current_file} is a directory, not the index's pointer file: remove it "
+                                 "and the newest generation is served")
 
     def stamp(self) -> bytes | None:
         """What ``CURRENT`` says, byte for byte: it changes with every rebuild and commit.
@@ -109,6 +118,8 @@ class IndexDir:
             return None
         try:
             return os.read(fd, 64)
+        except IsADirectoryError:
+            raise self._pointer_not_a_file() from None
         finally:
             os.close(fd)
 

@@ -103,3 +103,32 @@ def test_journal_ignores_a_torn_last_line_and_compacts(tmp_path: Path):
     assert all(json.loads(line) for line in lines) and len(lines) == 3
     assert j.final_state() == {"1": None, "2": None}
     assert j.compact() == 2 and len(j.path.read_text().splitlines()) == 2
+
+
+def test_a_lost_pointer_serves_the_newest_generation_and_writes_go_into_it(fresh_index: Path):
+    from searchsvc import SearchEngine
+    from searchsvc.writer import IndexWriter
+
+    (fresh_index / "CURRENT").unlink()
+    store = IndexDir(fresh_index)
+    assert store.exists() and store.pointer() == Pointer("gen-000001", 0)
+    with SearchEngine(fresh_index) as e:
+        before = e.info()["documents"]
+    # Before: the write started an empty gen-000002 over it (201), hiding every document, and the
+    # next two rebuilds deleted gen-000001.
+    IndexWriter(fresh_index).put([Document(id="new1", body="hello")])
+    assert store.generations() == ["gen-000001"] and store.pointer().generation == "gen-000001"
+    with SearchEngine(fresh_index) as e:
+        assert e.info()["documents"] == before + 1
+
+
+def test_a_pointer_that_is_a_directory_is_damage_not_a_500(fresh_index: Path):
+    from searchsvc import SearchEngine
+    from searchsvc.errors import IndexDamagedError
+
+    (fresh_index / "CURRENT").unlink()
+    (fresh_index / "CURRENT").mkdir()
+    with SearchEngine(fresh_index) as e, pytest.raises(IndexDamagedError, match="CURRENT is a directory"):
+        e.search("oil")
+    with pytest.raises(IndexDamagedError, match="CURRENT is a directory"):
+        IndexDir(fresh_index).pointer()
