@@ -195,6 +195,8 @@ def cmd_index(args: argparse.Namespace) -> int:
                      discard_api_writes=args.discard_api_writes, settings=settings, progress=progress)
     if progress:
         print(file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for err in report.errors[:20]:
         print(f"skipped: {err}", file=sys.stderr)
     if report.skipped > 20:

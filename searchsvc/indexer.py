@@ -71,6 +71,8 @@ class RebuildReport:
     documents: int = 0
     skipped: int = 0
     errors: list[InputError] = field(default_factory=list)
+    #: What the operator should know although nothing was refused (a damaged journal line).
+    warnings: list[str] = field(default_factory=list)
     api_writes_applied: int = 0
     seconds: float = 0.0
     size_bytes: int = 0
@@ -129,6 +131,8 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         # A discarding rebuild does not read the entries it drops: one that cannot be replayed
         # must not stand in the way of the rebuild meant to get rid of it.
         overrides, replay_from = ({}, journal.end()) if discard else journal.snapshot()
+    report.warnings += [f"{journal.path}:{line}: not a journal entry (damaged); the API write it held, if any, "
+                        "is not re-applied" for line in journal.damaged]
     storage = FileStorage(str(build))
     schema = build_schema()
     storage.create_index(schema)

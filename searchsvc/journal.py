@@ -33,6 +33,8 @@ KEPT = "its journal entry could not be removed, so the next full rebuild may sti
 class Journal:
     def __init__(self, index_path: Path) -> None:
         self.path = Path(index_path) / NAME
+        #: Line numbers of the complete lines the last snapshot() found not to be entries.
+        self.damaged: list[int] = []
 
     def append(self, entries: list[dict[str, Any]]) -> int:
         """Durably add entries; returns the offset they start at. Caller holds the write lock.
@@ -76,17 +78,18 @@ class Journal:
             return 0
 
     def entries(self, start: int = 0) -> Iterator[dict[str, Any]]:
-        """Complete entries from byte offset ``start`` on."""
+        """Complete entries from byte offset ``start`` on (damaged lines skipped)."""
         for entry, _, _ in self._entries(start):
-            yield entry
+            if entry is not None:
+                yield entry
 
     def end(self) -> int:
         """The offset just past the last complete entry (what a discarding rebuild drops up to)."""
         return max((after for _, after, _ in self._entries(0)), default=0)
 
-    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any], int, int]]:
-        """(entry, offset just past its line, its line number counted from ``start``); a damaged
-        line is skipped."""
+    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any] | None, int, int]]:
+        """(entry, offset just past its line, its line number counted from ``start``); the entry
+        is None for a complete line that is not one (damage, or a hand edit)."""
         if not self.path.exists():
             return
         with open(self.path, "rb") as f:
@@ -99,9 +102,9 @@ class Journal:
                 try:
                     entry = json.loads(line)
                 except (ValueError, RecursionError):
-                    continue
-                if isinstance(entry, dict) and entry.get("op") in ("put", "delete"):
-                    yield entry, end, number
+                    entry = None
+                ok = isinstance(entry, dict) and entry.get("op") in ("put", "delete")
+                yield (entry if ok else None), end, number
 
     def final_state(self, start: int = 0) -> dict[str, Document | None]:
         """id -> the document last put, or None when last deleted (entries from ``start`` on)."""
@@ -116,8 +119,14 @@ class Journal:
         """
         state: dict[str, Document | None] = {}
         end = start
+        self.damaged = []
         for entry, after, number in self._entries(start):
             end = after
+            if entry is None:
+                # Disk damage (only the last line can be torn by a crash): it costs only itself, but
+                # not without a word (the next compaction drops it for good).
+                self.damaged.append(self._lines_before(start) + number)
+                continue
             try:
                 if entry["op"] == "put":
                     # Validated when it was accepted; no size cap on replay.

@@ -167,8 +167,11 @@ def test_replaying_a_journal_with_a_torn_line_in_the_middle(ix: Path, corpus_fil
     w.put([doc("two")])
     lines = (ix / "journal.jsonl").read_bytes().splitlines()
     assert len(lines) == 3 and json.loads(lines[2])["doc"]["id"] == "two"
-    rebuild(ix, [corpus_file])
+    report = rebuild(ix, [corpus_file])
     assert ids(ix) == SOURCE_IDS | {"one", "two"}
+    # ... but not silently: before, the line was dropped without a word (and compacted away).
+    assert report.warnings == [f"{ix / 'journal.jsonl'}:2: not a journal entry (damaged); the API write it "
+                               "held, if any, is not re-applied"]
 
 
 @pytest.mark.parametrize("entry", [
