@@ -87,3 +87,8 @@ class QueryTimeoutError(SearchsvcError):
 
 class RebuildError(SearchsvcError):
     """A full rebuild failed; the previous generation keeps serving."""
+
+
+class RebuildWriteError(RebuildError, IndexWriteError):
+    """A full rebuild could not write its generation (disk full, read-only, not a folder): a
+    RebuildError to callers of rebuild(), and the index's problem, not the input's (CLI exit 3)."""

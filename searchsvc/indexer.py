@@ -39,7 +39,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from . import native
 from .arguments import check_flag
-from .errors import IndexMissingError, InputError, RebuildError
+from .errors import IndexMissingError, InputError, RebuildError, RebuildWriteError
 from .journal import Journal
 from .loaders import Unit, plan, source_list
 from .parts import Part, build_part, drop_duplicates, name_first_copies
@@ -112,10 +112,10 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     except OSError as e:
         live = _live_generation(store)
         if live != live_before:  # it failed after the switch (syncing the folder, cleaning up)
-            raise RebuildError(f"{disk_problem(e, store.path)}; the new generation {live} is live, "
+            raise RebuildWriteError(f"{disk_problem(e, store.path)}; the new generation {live} is live, "
                                "but the switch may not be on disk yet") from e
         kept = f"the live generation {live} is unchanged" if live else "nothing was published"
-        raise RebuildError(f"{disk_problem(e, store.path)}; {kept}") from e
+        raise RebuildWriteError(f"{disk_problem(e, store.path)}; {kept}") from e
     report.seconds = time.perf_counter() - started
     report.size_bytes = folder_bytes(store.generation_path(report.generation))
     return report

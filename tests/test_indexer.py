@@ -285,6 +285,10 @@ def test_disk_full_keeps_the_old_generation(tmp_path: Path, corpus_file: Path, m
         rebuild(ix, [corpus_file])
     assert IndexDir(ix).pointer().generation == "gen-000001" and search_ids(ix, "kremlin") == {"a1"}
     assert not list(ix.glob(".build-*"))
+    # The index's problem, not the input's: exit 3, as `add` and `delete` give for the same disk.
+    from searchsvc.cli import main
+
+    assert main(["index", "--index", str(ix), "--quiet", str(corpus_file)]) == 3
 
 
 KILLER = """
