@@ -69,10 +69,12 @@ class Document:
 
         if not isinstance(rec, Mapping):
             raise InputError(f"expected an object, got {type(rec).__name__}", source=source, line=line)
-        unknown = sorted(str(k) for k in rec if k not in FIELDS)
+        unknown = sorted(str(k)[:80] for k in rec if k not in FIELDS)
         if unknown:
-            raise fail(f"unknown field(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(FIELDS)}",
-                       unknown[0])
+            # A body of 900,000 made-up keys gave a 10 MB message: name a few.
+            more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
+            named = ", ".join(map(repr, unknown[:10])) + more
+            raise fail(f"unknown field(s) {named}; allowed: {', '.join(FIELDS)}", unknown[0])
         doc_id = rec.get("id")
         if isinstance(doc_id, int) and not isinstance(doc_id, bool):
             doc_id = str(doc_id)

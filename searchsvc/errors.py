@@ -12,6 +12,10 @@ class SearchsvcError(Exception):
     """Base class of every error the library raises on purpose."""
 
 
+#: The most characters of a value from the input that an error repeats.
+ECHO_CHARS = 80
+
+
 class InputError(SearchsvcError):
     """A record that cannot be indexed: names where it came from and what is wrong."""
 
@@ -21,7 +25,9 @@ class InputError(SearchsvcError):
         self.source = source
         self.line = line
         self.field = field
-        self.record_id = record_id
+        # Echoed in messages and error bodies: a 5-million-character id made a 5 MB answer.
+        long = record_id is not None and len(record_id) > ECHO_CHARS
+        self.record_id = record_id[:ECHO_CHARS] + "…" if long and record_id else record_id
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -101,3 +101,14 @@ def test_extract_takes_published_as_a_date_or_an_iso_string():
     for bad in ("soon", 20250510):
         with pytest.raises(QueryError):
             extract(text, published=bad)
+
+
+@pytest.mark.parametrize("record, longest", [
+    ({"id": "x", **{f"k{i}": 1 for i in range(100_000)}}, 400),   # was every key: 1.1 MB
+    ({"id": "x" * 5_000_000, "title": "t"}, 400),                  # was the whole id: 5 MB
+    ({"id": "x", "k" * 1_000_000: 1}, 400),
+])
+def test_errors_repeat_only_a_bounded_part_of_the_input(record, longest: int):
+    with pytest.raises(InputError) as exc:
+        Document.from_record(record, source="f.jsonl", line=7)
+    assert len(str(exc.value)) < longest and len(str(exc.value.to_dict())) < longest + 100
