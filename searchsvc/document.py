@@ -32,7 +32,8 @@ MAX_NAME_CHARS = 200
 _BAD_ID = re.compile(r"[\x00-\x20\x7f-\x9f/\\?#%\"<>`{}|^\[\]]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_DATE_VALUE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # fullmatch: "$" would allow a final newline
+# fullmatch: "$" would allow a final newline; [0-9]: \d also took "１９８７" and "١٩٨٧"
+_DATE_VALUE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 @dataclass(frozen=True)

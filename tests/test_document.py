@@ -34,6 +34,8 @@ def test_ids(doc_id, ok):
     ({"id": "x", "title": "t \ud800"}, "title", "lone surrogate"),
     ({"id": "x", "title": "t", "people": ["A \udfff"]}, "people", "lone surrogate"),
     ({"id": "x", "title": "t", "dates": ["2025-01-99999999999999999999"]}, "dates", "not a date"),
+    ({"id": "x", "title": "t", "dates": ["１９８７"]}, "dates", "not a date"),  # fullwidth digits
+    ({"id": "x", "title": "t", "dates": ["١٩٨٧-01"]}, "dates", "not a date"),  # Arabic-Indic
 ])
 def test_bad_records_name_the_field(record, field, message):
     with pytest.raises(InputError) as exc:

@@ -313,8 +313,15 @@ CUT = SGML + '<REUTERS NEWID="11">\n<DATE>2-MAR-1987</DATE>\n<TEXT><BODY>cut sho
      "<TITLE> without </TITLE>"),
     (SGML + '<REUTERS NEWID="14">\n<TOPICS><D>x</D>\n<TEXT><BODY>b</BODY></TEXT>\n</REUTERS>\n', 25, "14",
      "<TOPICS> without </TOPICS>"),
+    # A <DATE> that is none: dropped without a word before, and a fifth digit read as the year 9999
+    (SGML + '<REUTERS NEWID="15">\n\n<DATE>26-FEB-99999 15:01:01.79</DATE>\n<TEXT><BODY>b</BODY></TEXT>\n'
+     '</REUTERS>\n', 26, "15", "<DATE> '26-FEB-99999 15:01:01.79' is not a date"),
+    (SGML + '<REUTERS NEWID="16">\n<DATE>31-FEB-1987 10:00:00.00</DATE>\n<TEXT><BODY>b</BODY></TEXT>\n'
+     '</REUTERS>\n', 25, "16", "is not a calendar date"),
+    (SGML + '<REUTERS NEWID="17">\n<DATE>garbage date</DATE>\n<TEXT><BODY>b</BODY></TEXT>\n</REUTERS>\n', 25,
+     "17", "<DATE> 'garbage date' is not a date"),
 ])
-def test_reuters_unclosed_elements_are_errors(tmp_path: Path, text: str, line: int, record_id: str | None,
+def test_reuters_unclosed_or_bad_elements_are_errors(tmp_path: Path, text: str, line: int, record_id: str | None,
                                               message: str):
     path = tmp_path / "reut2-000.sgm"
     path.write_bytes(text.encode("latin-1"))
@@ -322,8 +329,8 @@ def test_reuters_unclosed_elements_are_errors(tmp_path: Path, text: str, line: i
     assert [r.id for r in good if isinstance(r, Document)] == ["7", "8"]
     assert isinstance(err, InputError) and message in err.message
     assert (err.source, err.line, err.record_id) == (str(path), line, record_id)
-    assert err.field == {"<REUTERS>": None, "<BODY>": "body", "<TITLE>": "title", "<TOPICS>": "section"}[
-        message.split()[0]]
+    assert err.field == {"<REUTERS>": None, "<BODY>": "body", "<TITLE>": "title", "<TOPICS>": "section",
+                         "<DATE>": "published", "is": "published"}[message.split()[0]]
 
 
 BOM = b"\xef\xbb\xbf"

@@ -86,6 +86,7 @@ def test_search_parameters(readonly, query, expected_ids):
     ({"offset": "10001"}, "offset"), ({"match": "some"}, "match"), ({"sort": "random"}, "sort"),
     ({"from": "yesterday"}, "from"), ({"to": "2025-02-30"}, "to"), ({"facets": "maybe"}, "facets"),
     ({"from": "2025-05-01junk"}, "from"), ({"to": "2025-05-08T10:00:00Z"}, "to"),
+    ({"from": "１９８７"}, "from"), ({"mentions_from": "١٩٨٧"}, "mentions_from"),  # digits of other scripts
     ({"q": "x" * 5000}, "q"), ({"q": " ".join(f"w{i}" for i in range(300))}, "q"),
     ({"people": [f"p{i}" for i in range(21)]}, "people"),
 ])

@@ -29,7 +29,8 @@ _TAG_LEN = len(b"<REUTERS")
 #: Bytes whose latin-1 character is a regular-expression word character (``\\w``: alphanumeric or _).
 _WORD_BYTES = frozenset(b for b in range(256) if chr(b).isalnum() or b == ord("_"))
 _NEWID = re.compile(r'\bNEWID="(\d+)"')
-_DATE = re.compile(r"<DATE>\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d{1,2}):(\d{2}):(\d{2}))?")
+_DATE = re.compile(r"<DATE>\s*(\d{1,2})-([A-Za-z]{3})-(\d{4})(?!\d)(?:\s+(\d{1,2}):(\d{2}):(\d{2}))?")
+_DATE_TEXT = re.compile(r"<DATE>(.{0,40})", re.S)
 _TEXT = re.compile(r"<TEXT[^>]*>(.*?)</TEXT>", re.S)
 _D = re.compile(r"<D>(.*?)</D>", re.S)
 _ANY_TAG = re.compile(r"<[^>]+>")
@@ -134,13 +135,19 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
         body = _clean(_ANY_TAG.sub(" ", m.group(1))) if m else ""
     if not title:
         title, body = _headline(body)
+    try:
+        published = _published(inner)
+    except ValueError as e:
+        date_at = inner.find("<DATE>")
+        return InputError(str(e), source=source, record_id=newid.group(1), field="published",
+                          line=line + attrs.count("\n") + inner.count("\n", 0, date_at))
     rec = {
         "id": newid.group(1),
         "title": title,
         "body": _SOFT_WRAP.sub(" ", _strip_trailer(body)),
         "section": section,
         "source": provenance,
-        "published": _published(inner),
+        "published": published,
     }
     try:
         doc = Document.from_record(rec, source=source, line=line, max_chars=max_chars)
@@ -232,15 +239,21 @@ def _strip_trailer(body: str) -> str:
 
 
 def _published(inner: str) -> dt.datetime | None:
+    """The article's ``<DATE>``; ValueError when there is one and it is no date (it used to be
+    dropped without a word, and "26-FEB-99999" read as the year 9999)."""
     m = _DATE.search(inner)
     if not m:
-        return None
+        if "<DATE>" not in inner:
+            return None
+        found = _DATE_TEXT.search(inner)
+        raise ValueError(f"<DATE> {(found.group(1).split('<')[0] if found else '').strip()!r} is not a date "
+                         "(expected DD-MON-YYYY HH:MM:SS)")
     day, mon, year, hh, mm, ss = m.groups()
     month = _MONTHS.get(mon.lower())
     try:
         return dt.datetime(int(year), month or 0, int(day), int(hh or 0), int(mm or 0), int(ss or 0))
     except ValueError:
-        return None
+        raise ValueError(f"<DATE> {m.group(0)[6:].strip()!r} is not a calendar date") from None
 
 
 def _slug_name(slug: str) -> str:
