@@ -75,7 +75,7 @@ def _year_counts(years: np.ndarray, limit: int, most: bool = False) -> list[dict
         keep = np.lexsort((-values, -counts))[:limit]
         values, counts = values[keep], counts[keep]
     order = np.argsort(-values)[:limit]
-    return [{"value": str(int(values[i])), "count": int(counts[i])} for i in order]
+    return [{"value": f"{int(values[i]):04d}", "count": int(counts[i])} for i in order]
 
 
 def _mentioned_years(view: IndexView, mask: np.ndarray, limit: int) -> list[dict[str, Any]]:

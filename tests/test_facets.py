@@ -67,3 +67,12 @@ def test_a_search_answers_with_every_facet_the_api_describes(engine: SearchEngin
     from searchsvc.facets import FACETS
 
     assert tuple(engine.search("oil").facets) == FACETS
+
+
+def test_a_year_facet_value_is_a_date_the_filters_take(tmp_path: Path):
+    ix = _index(tmp_path, [{"id": "old", "title": "Old", "body": "b", "published": "0001-01-01"},
+                           {"id": "new", "title": "New", "body": "b", "published": "1987-02-26"}])
+    with SearchEngine(ix) as e:
+        years = [f["value"] for f in e.search("").facets["years"]]
+        assert years == ["1987", "0001"]  # was "1", which from=1 refused as no date
+        assert [h.id for h in e.search("", date_from=years[1], date_to=years[1]).hits] == ["old"]

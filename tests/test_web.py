@@ -167,13 +167,30 @@ def test_routing_errors_share_the_shape(readonly, method, path, status, code):
 @pytest.mark.filterwarnings("ignore::wsgiref.validate.WSGIWarning")  # the test client warns of FOO itself
 @pytest.mark.parametrize("method, path, headers, status, code, param", [
     ("FOO", "/search", {}, 400, "bad_request", "method"),
-    ("GET", "/static/app.js", {"Range": "bytes=abc"}, 400, "bad_request", "headers"),
     ("GET", "/static/app.js", {"Range": "bytes=99999999-"}, 416, "range_not_satisfiable", "headers"),
     ("PUT", "/documents/z", {**AUTH, "Content-Type": "application/json", "Content-Encoding": "gzip"}, 415,
      "unsupported_media_type", "body"),
 ])
 def test_method_and_header_errors_name_what_is_wrong(client, method, path, headers, status, code, param):
     assert_error(client.simulate_request(method, path, headers=headers, body=b"\x1f\x8b\x08"), status, code, param)
+
+
+@pytest.mark.parametrize("headers", [
+    {"Range": "bytes=abc"}, {"Range": "bytes=0-0,5-9"},        # may be ignored: the whole file (were 400s)
+    {"If-Modified-Since": "Mon, 99 Foo 2025"},                 # must be ignored when no date (was a 400)
+    {"If-Modified-Since": "Mon, 99 Foo 2025", "Range": "pages=1-2"},
+])
+def test_static_files_ignore_headers_they_cannot_use(readonly, headers):
+    whole = readonly.simulate_get("/static/app.js")
+    r = readonly.simulate_get("/static/app.js", headers=headers)
+    assert r.status_code == 200 and r.content == whole.content and whole.content
+
+
+def test_static_files_still_answer_a_valid_range_and_a_valid_date(readonly):
+    r = readonly.simulate_get("/static/app.js", headers={"Range": "bytes=0-9"})
+    assert r.status_code == 206 and len(r.content) == 10
+    modified = readonly.simulate_get("/static/app.js").headers["last-modified"]
+    assert readonly.simulate_get("/static/app.js", headers={"If-Modified-Since": modified}).status_code == 304
 
 
 def test_writes_are_forbidden_without_a_configured_key(readonly):

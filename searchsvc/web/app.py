@@ -44,7 +44,7 @@ def create_app(engine_or_settings: SearchEngine | Settings | None = None) -> Sea
     writer = IndexWriter(engine.path, settings)
     metrics = Metrics(engine.info)
 
-    middleware: list[Any] = [MetricsMiddleware(metrics), SecurityHeaders()]
+    middleware: list[Any] = [MetricsMiddleware(metrics), SecurityHeaders(), LenientStaticHeaders()]
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         middleware.append(falcon.CORSMiddleware(allow_origins="*" if "*" in origins else origins,
@@ -113,6 +113,24 @@ class Page:
         resp.data = (STATIC / "index.html").read_bytes()
 
     on_head = on_get
+
+
+class LenientStaticHeaders:
+    """Request headers that HTTP says to ignore when they are invalid, dropped before Falcon's static
+    route answers them with a 400: an ``If-Modified-Since`` that is no date (RFC 9110 13.1.3), and
+    a ``Range`` the route cannot serve, such as several ranges (a server may ignore a Range,
+    14.2: the whole file then, 200)."""
+
+    def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
+        if not req.path.startswith("/static/"):
+            return
+        for key, parsed in (("HTTP_IF_MODIFIED_SINCE", lambda: req.if_modified_since),
+                            ("HTTP_RANGE", lambda: req.range)):
+            if key in req.env:
+                try:
+                    parsed()
+                except falcon.HTTPBadRequest:
+                    del req.env[key]
 
 
 class SecurityHeaders:
