@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 
 from .arguments import bound, check_id, check_int, check_text, check_types, day
-from .checksums import verify
+from .checksums import size_problems, verify
 from .document import Document
-from .errors import NotFoundError, QueryError, QueryTimeoutError
+from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
 from .live import LiveView, warm_segments
@@ -295,8 +295,14 @@ class SearchEngine:
             return suggest(view, prefix, limit, Deadline(self.settings.query_time_limit).check)
 
     def info(self) -> dict[str, Any]:
+        """The live index's generation, size and build time (``/health``, ``searchsvc info``);
+        IndexDamagedError when one of its files has another size than when it was written."""
         with self._lock:
             view = self.view()
+            cut = size_problems(Path(view.path))
+            if cut:
+                raise IndexDamagedError(f"the index at {self.path} is damaged ({'; '.join(cut[:3])}); "
+                                        "rebuild it (searchsvc index)")
             meta = self.store.meta(view.generation)
             return {
                 "generation": view.generation,

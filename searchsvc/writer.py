@@ -29,9 +29,9 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from .arguments import check_flag
-from .checksums import record
+from .checksums import record, size_problems
 from .document import Document, id_problem
-from .errors import IndexMissingError, IndexWriteError, QueryError
+from .errors import IndexDamagedError, IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
 from .journal import KEPT, Journal
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
@@ -114,6 +114,10 @@ class IndexWriter:
                 if not self.store.exists():
                     self._create_empty()
                 ix = self._open()
+                cut = size_problems(Path(ix.storage.folder))
+                if cut:  # a write into it would be acknowledged, and then never found
+                    raise IndexDamagedError(f"the index at {self.store.path} is damaged ({'; '.join(cut[:3])}); "
+                                            "nothing was written; rebuild it (searchsvc index)")
                 writer = ix.writer(timeout=0, compound=False)
                 try:
                     searcher = writer.searcher()  # the writer's own view, shared with update_document

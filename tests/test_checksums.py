@@ -129,3 +129,25 @@ def test_cli_check_exit_codes(fresh_index: Path, capsys: pytest.CaptureFixture[s
     out, err = capsys.readouterr()
     assert json.loads(out)["ok"] is not damaged
     assert ("is damaged" in err) is damaged
+
+
+def test_a_file_cut_short_fails_health_and_writes_before_any_query_trips_on_it(fresh_index: Path):
+    import falcon.testing
+
+    from searchsvc.errors import IndexDamagedError
+    from searchsvc.web import create_app
+
+    folder = live_folder(fresh_index)
+    pst = folder / next(n for n in data_files(folder) if n.endswith(".pst"))
+    with SearchEngine(fresh_index) as engine:
+        assert engine.info()["documents"]
+        pst.write_bytes(pst.read_bytes()[:3])
+        with pytest.raises(IndexDamagedError, match=r"\.pst: 3 bytes, .* when written"):
+            engine.info()
+        # Before: /health said "ok" and a PUT got 201 for a write no search would find.
+        r = falcon.testing.TestClient(create_app(engine)).simulate_get("/health")
+        assert r.status_code == 503 and r.json["error"]["code"] == "index_damaged"
+    journal = fresh_index / "journal.jsonl"
+    with pytest.raises(IndexDamagedError, match="nothing was written"):
+        IndexWriter(fresh_index).put([Document(id="late", body="into a damaged index")])
+    assert not journal.exists() or journal.read_bytes() == b""
