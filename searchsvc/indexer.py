@@ -104,7 +104,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
             build = store.new_build_dir()
             try:
                 _build(store, build, units, skip_bad, discard_api_writes, settings, progress, report,
-                       max_errors_kept, bool(paths))
+                       max_errors_kept, paths)
             except BaseException:
                 shutil.rmtree(build, ignore_errors=True)
                 raise
@@ -123,7 +123,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
 
 def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_bad: bool, discard: bool,
            settings: Settings, progress: Callable[[int], None] | None, report: RebuildReport,
-           max_errors_kept: int, sources_given: bool) -> None:
+           max_errors_kept: int, paths: list[str | os.PathLike[str]]) -> None:
     journal = Journal(store.path)
     # Under the write lock: an append that is then refused (and truncated) must not be
     # half in this snapshot.
@@ -150,7 +150,8 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     if errors and not skip_bad:
         raise errors[0]
     drop_duplicates(parts, errors, skip_bad)
-    if sources_given and not any(p.sources for p in parts):
+    report.warnings += _unread_files(paths, good, set().union(*(p.units_read for p in parts)))
+    if paths and not any(p.sources for p in parts):
         # An empty folder, a wrong --format, a typo in a path with --skip-bad: publishing would
         # replace the live index with an empty one. rebuild(path, []) still builds an empty index.
         skipped = f" ({len(errors):,} bad input(s) skipped, the first: {errors[0]})" if errors else ""
@@ -194,6 +195,19 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     report.documents = doc_count
     if progress:
         progress(doc_count)
+
+
+def _unread_files(paths: list[str | os.PathLike[str]], units: list[Unit], read: set[int]) -> list[str]:
+    """Files named on their own (not found in a folder) from which not one record was read: a JSON
+    Lines file read as Reuters SGML with --format reuters gave nothing, without a word."""
+    named = {os.path.abspath(p) for p in paths if os.path.isfile(p)}
+    found: dict[str, tuple[str, bool]] = {}  # path -> (the format it was read as, whether it gave any)
+    for number, unit in enumerate(units):
+        path = os.path.abspath(unit.path)
+        if path in named:
+            found[path] = (unit.format, found.get(path, ("", False))[1] or number in read)
+    return [f"{path}: not one record was read from it as {fmt!r} (is --format right?)"
+            for path, (fmt, gave) in found.items() if not gave]
 
 
 def _lock_wait(settings: Settings) -> float:

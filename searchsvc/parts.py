@@ -43,6 +43,8 @@ class Part:
     sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> (file, line)
     errors: list[tuple[int, InputError]] = field(default_factory=list)
     skipped: int = 0
+    #: The numbers of the units that gave at least one record (a document or an error).
+    units_read: set[int] = field(default_factory=set)
     #: word -> (its stem, how often it occurs), for the words shown for stems (suggest.display_words)
     words: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -71,6 +73,7 @@ def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str]
     for batch in batches(units, max_chars):
         ready: list[tuple[int, Document]] = []
         for number, rec in batch:
+            part.units_read.add(number)
             if isinstance(rec, Document) and rec.id in seen:
                 rec = duplicate_error(rec.id, part.sources[rec.id], rec.origin[0], rec.origin[1])
             if isinstance(rec, InputError):

@@ -492,3 +492,13 @@ def test_a_rebuild_waits_out_a_long_api_write_instead_of_throwing_its_work_away(
     started = time.monotonic()
     report = rebuild(ix, [corpus_file], settings=Settings({"lock_timeout": 0.2, "request_timeout": 3}, environ={}))
     assert report.generation == "gen-000002" and time.monotonic() - started >= 1.0  # it waited, then published
+
+
+def test_a_named_file_that_gives_nothing_is_named(tmp_path: Path, corpus_file: Path):
+    # A JSON Lines file read as Reuters SGML gave nothing, and the rebuild said nothing of it.
+    sgml = tmp_path / "r.sgm"
+    sgml.write_text('<REUTERS NEWID="1"><TEXT><TITLE>T</TITLE><BODY>Body text.</BODY></TEXT></REUTERS>\n')
+    report = rebuild(tmp_path / "ix", [sgml, corpus_file], format="reuters")
+    assert report.documents == 1
+    assert report.warnings == [f"{corpus_file}: not one record was read from it as 'reuters' (is --format right?)"]
+    assert rebuild(tmp_path / "ix", [sgml]).warnings == []

@@ -38,6 +38,22 @@ def test_seed_format_with_metadata(tmp_path: Path):
     assert doc.published == dt.datetime(2025, 5, 8)
 
 
+@pytest.mark.parametrize("entry, field, message", [
+    ({"published": "2025-13-01"}, "published", "ISO 8601"),      # was blamed on s2.txt:1
+    ({"publishd": "2025-05-08"}, "publishd", "unknown field(s) 'publishd'"),  # was ignored
+    ({"dates": ["tomorrow"]}, "dates", "not a date"),
+])
+def test_seed_metadata_errors_name_metadata_json_and_its_line(tmp_path: Path, entry: dict, field: str, message: str):
+    (tmp_path / "s1.txt").write_text("World\nA title\nBody.\n", encoding="utf-8")
+    (tmp_path / "s2.txt").write_text("World\nB title\nBody.\n", encoding="utf-8")
+    meta = tmp_path / "metadata.json"
+    meta.write_text(json.dumps({"s1": {"published": "2025-05-08"}, "s2": entry}, indent=1), encoding="utf-8")
+    good, err = list(iter_records([tmp_path]))
+    assert isinstance(good, Document) and good.id == "s1"
+    assert isinstance(err, InputError) and message in err.message
+    assert (err.source, err.line, err.record_id, err.field) == (str(meta), 5, "s2", field)
+
+
 WRAPPED = ("Interest rates will fall, Federal Reserve Board Chairman Paul\nVolcker said on Tuesday in a speech to the\n"
            "bankers.\n\nTreasury Secretary James Baker agreed with the view of\nthe chairman.\n")
 

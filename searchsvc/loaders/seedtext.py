@@ -23,6 +23,8 @@ from ..document import Document
 from ..errors import InputError
 
 METADATA_NAME = "metadata.json"
+#: What a metadata.json entry may give a document.
+METADATA_FIELDS = ("published", "section", "people", "dates")
 #: In a hard-wrapped body, a line this long was wrapped (the last line of a paragraph, a
 #: heading or a short list item is shorter).
 WRAPPED_LINE_CHARS = 40
@@ -59,11 +61,34 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
         yield meta
         return
     extra = meta.get(path.stem, {})
-    record.update({k: v for k, v in extra.items() if k in ("published", "section", "people", "dates")})
+    meta_path = path.parent / METADATA_NAME
+    unknown = sorted(k for k in extra if k not in METADATA_FIELDS)
+    if unknown:  # a misspelt "publishd" was ignored without a word
+        yield InputError(f"unknown field(s) {', '.join(repr(k[:40]) for k in unknown[:10])}; allowed: "
+                         f"{', '.join(METADATA_FIELDS)}", source=str(meta_path), line=_line_of(meta_path, path.stem),
+                         record_id=path.stem, field=unknown[0][:40])
+        return
+    record.update(extra)
     try:
         yield Document.from_record(record, source=str(path), line=1, max_chars=max_chars)
     except InputError as e:
+        if e.field in extra:  # the bad value came from metadata.json: name that file and line
+            e = InputError(e.message, source=str(meta_path), line=_line_of(meta_path, path.stem),
+                           record_id=e.record_id, field=e.field)
         yield e
+
+
+def _line_of(meta_path: Path, doc_id: str) -> int | None:
+    """The line of metadata.json where ``doc_id``'s entry starts (read again: only for an error)."""
+    try:
+        text = meta_path.read_text(encoding="utf-8-sig")
+    except OSError:
+        return None
+    for key in (json.dumps(doc_id, ensure_ascii=False), json.dumps(doc_id)):
+        at = text.find(key)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return None
 
 
 def _body(lines: list[str]) -> str:
