@@ -45,7 +45,7 @@ from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import IndexError as WhooshIndexError
 
 from .checksums import record
-from .errors import IndexBusyError, IndexDamagedError, IndexMissingError
+from .errors import IndexBusyError, IndexDamagedError, IndexMissingError, QueryError
 
 _GEN = re.compile(r"^gen-(\d{6,})$")
 CURRENT = "CURRENT"
@@ -66,6 +66,10 @@ class IndexDir:
     """One index directory (see the module docstring for its layout)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
+        if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+            # SearchEngine(5), rebuild(None, ...): name the argument, not a TypeError from pathlib
+            raise QueryError(f"the index path must be a str or os.PathLike, got {type(path).__name__}",
+                             param="index")
         self.path = Path(path)
 
     # -- reading the pointer -------------------------------------------------

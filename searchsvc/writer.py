@@ -183,4 +183,8 @@ def _document(value: Any) -> Document:
     if not isinstance(value, Document):
         raise QueryError(f"docs must hold Document objects, got {type(value).__name__} "
                          "(Document.from_record() makes one from a dict)", param="docs")
+    origin = value.origin
+    if not (isinstance(origin, tuple) and len(origin) == 2 and isinstance(origin[0], str)
+            and (origin[1] is None or isinstance(origin[1], int))):
+        raise QueryError("a Document's origin must be (source, line or None)", param="docs")
     return value

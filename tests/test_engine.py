@@ -125,6 +125,10 @@ def test_wrong_argument_types_name_themselves(engine: SearchEngine, method: str,
     (lambda ix: IndexWriter(ix).put([Document(id="p1", title="x")], extract_missing="no"), "extract_missing"),
     (lambda ix: extract(5), "text"), (lambda ix: extract(b"Putin"), "text"),
     (lambda ix: extract("x", title=3), "title"),
+    # TypeErrors from pathlib and from deep in a write before
+    (lambda ix: SearchEngine(5), "index"), (lambda ix: SearchEngine(str(ix).encode()).search("oil"), "index"),
+    (lambda ix: rebuild(None, []), "index"), (lambda ix: IndexWriter(3), "index"),
+    (lambda ix: IndexWriter(ix).put([Document(id="x1", body="b", origin=None)]), "docs"),  # type: ignore[arg-type]
 ])
 def test_wrong_argument_types_elsewhere_name_themselves(fresh_index: Path, call, param: str):
     with pytest.raises(QueryError) as exc:
