@@ -53,6 +53,10 @@ _INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
 _AGE = re.compile(r"^,\s*\d{2},")
 _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
 #: capitalised articles that start titles of newspapers and works, not names
+#: A firm's name going on to "and Co": "Goldman, Sachs and Co", "Kidder, Peabody and Co Inc",
+#: "Sachs and Co" (Reuters-21578 listed "Goldman" 8 times and "Kidder" 9 among its people).
+_AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:Co|Cos|Company|Sons)\b")
+_COMPASS_SURNAMES = frozenset({"north", "south", "east", "west"})
 _ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
 #: after a player: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"),
 #: a dismissal ("Hick c Healy b Warne", "Crawley not out")
@@ -193,9 +197,15 @@ def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[li
 
 
 def _nationality_surname(core: list[str], cls: WordClasses) -> bool:
-    """"Viorel Moldovan", "Ian English": a nationality word right after a clear given name is a surname."""
-    return (len(core) >= 2 and _clear_given(cls[core[-2]]) and bool(cls[core[-1]] & NATIONALITY)
-            and not cls[core[-1]] & NON_NAME and not core[-1].endswith("s"))  # not "Christian Democrats"
+    """"Viorel Moldovan", "Ian English": a nationality word right after a clear given name is a
+    surname; so is a listed surname that is a compass word ("Oliver North", "Togo West"), which
+    is otherwise never a name ("North Sea", "West Germany") and came out as "Oliver"."""
+    if len(core) < 2 or not _clear_given(cls[core[-2]]):
+        return False
+    last = core[-1]
+    if last.casefold() in _COMPASS_SURNAMES:
+        return bool(cls[last] & SURNAME)
+    return bool(cls[last] & NATIONALITY) and not cls[last] & NON_NAME and not last.endswith("s")  # not "Democrats"
 
 
 def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: bool, cls: WordClasses) -> int:
@@ -286,7 +296,7 @@ def _facility_after(run: Run) -> bool:
     """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
     (not after a possessive: "Clinton's side")."""
     right = run.right
-    if right.startswith((" & ", " &")):
+    if right.startswith((" & ", " &")) or _AND_CO.match(right):
         return True
     if strip_possessive(run.tokens[-1])[1]:
         return False

@@ -59,6 +59,20 @@ CASES = [
     ("Morgan Grenfell and Wells Fargo cut rates; the Paris Bourse fell.", []),
     ("Westdeutsche Landesbank Girozentrale and Cie Generale lent 5 mln Aus Sch at 7.80 H.K. Dlr.", []),
     ("Texaco Canada and Norsk Hydro said, the New York Fed reported.", []),
+    # a firm named by its first word after its full name, in the same story (a new-user review:
+    # Reuters listed "Salomon" 17 times, "Phelps" 14, "Goldman" 11 among its people)
+    ("Analysts at Salomon Brothers Inc said prices fell. Salomon said it expected more.", []),
+    ("Goldman, Sachs and Co was the adviser. Goldman Sachs said. Goldman said.", []),
+    ("Phelps Dodge Corp raised prices. Phelps said so.", []),
+    ("Said lead manager Goldman, Sachs and Co. Kidder, Peabody and Co Inc vice president Edward Weihenmayer said.",
+     ["Edward Weihenmayer"]),
+    ("Phelps Dodge said it raised prices; Diamond Shamrock and Krupp GmbH did not.", []),
+    # ... but not a person named after the firm, nor a founder
+    ("Ford Motor Co chairman Donald Petersen said. Petersen added that Ford would.", ["Donald Petersen"]),
+    ("Henry Ford said. Ford Motor Co was founded by him. Ford said.", ["Henry Ford"]),
+    # a compass word is a surname after a given name ("Oliver" alone before)
+    ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
+    ("North Sea output and West Germany's exports rose.", []),
     # results tables: teams are not people, scorers are
     ("Amica Wronki 3 Hutnik Krakow 0\nSokol Tychy 5 Lech Poznan 3", []),
     ("Nantes 0 Lens 1 (Smicer 52nd).", ["Smicer"]),
