@@ -49,7 +49,9 @@ RANGE_SEP = r"(?:[ \t]*(?:-|\u2013|\u2014)[ \t]*|\s+(?:to|through|thru|until|til
 ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
 #: after "Month NNNN": another price ("Aug 1165/1168", "Jul 1268 1270 1274") makes it a row of a
 #: commodity price table (a delivery month and its prices), not a month and year
-NOT_PRICES = r"(?![ \t]*/[ \t]*\d|[ \t]+\d{3,}\b)"
+NOT_PRICES = (r"(?![ \t]*/[ \t]*\d|[ \t]+\d{3,}\b"
+              # a futures table's row of delivery months and figures: "VOLUME FOR ... MAY 1414 JLY 1199"
+              r"|[ \t]+(?i:jan|feb|mar|apr|may|jun|jly|jul|aug|sep|sept|oct|nov|dec)[ \t]+\d)")
 SEASON = words("spring", "summer", "autumn", "fall", "winter")
 THIS_LAST_NEXT_YEAR = rf"{words('this', 'last', 'next')}\s+year"
 DECADE_WORDS = words("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
@@ -69,7 +71,7 @@ UNITS_AFTER_NUMBER = words(
     "employees", "workers", "jobs", "troops", "soldiers", "votes?", "seats?", "cases?", "members?",
     "customers?", "mln", "million", "billion", "bln", "francs?", "marks?", "yen", "lire", "pesos?",
     "rupees?", "yuan", "stg", "sterling", "crowns?", "hours?", "minutes?", "hrs", "gmt", "est", "edt",
-    "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "local time") + r"\b"
+    "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "local time", r"local [A-Z][a-z]+ time") + r"\b"
 AM_PM = words(r"a\.m\.", r"p\.m\.", r"am\b", r"pm\b")
 YEARS_QUARTER = words("year's", "fiscal year's")
 TODAYS = words("today's")
@@ -117,7 +119,7 @@ KINDS: list[tuple[str, str, str]] = [
      (rf"{CLOCK},?\s+(?:{words('on')}\s+)?"
       rf"(?:{WEEKDAY_RX}|{words('today', 'yesterday', 'tomorrow')}|{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?)")),
     ("week_of", "M",
-     (rf"(?:{words('the')}\s+)?{words('week', 'weekend')}\s+{words('of', 'beginning', 'starting', 'ending', 'ended')}"
+     (rf"(?:{words('the')}\s+)?{words('week', 'weekend')}\s+{words('of', 'beginning', 'starting')}"
       rf"\s+{MONTH}\.?\s+\d{{1,2}}\b(?:,?\s+\d{{4}})?")),
     ("duration", "YODN",
      (rf"{words('the', 'a')}\s+{words('past', 'last', 'next', 'previous', 'coming', 'first', 'following', 'ensuing', 'latest', 'final')}"
@@ -131,7 +133,7 @@ KINDS: list[tuple[str, str, str]] = [
     ("md", "MD",
      # "EARNINGS MAY 10 PCT HIGHER", "IT MAY 2 BILLION DLRS": a unit after the day makes "May" the verb
      (rf"(?P<mod>{words('this coming', 'this past', 'last', 'next', 'this')}\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}"
-      rf"(?!{S}{UNITS_AFTER_NUMBER})(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR})?(?!:\d|\.\d)")),
+      rf"(?!{S}{UNITS_AFTER_NUMBER})(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR}(?!{S}{UNITS_AFTER_NUMBER}))?(?!:\d|\.\d)")),
     ("dm", "MD",
      rf"{WDAY_PREFIX}(?<![\d,.$])(?:{words('the')}\s+)?{DAY}(?:{RANGE_SEP}{DAY2})?(?:{S}of)?{S}{MONTH}(?:,?{S}{YEAR})?"),
     ("month_rel_year", "M",
@@ -151,7 +153,10 @@ KINDS: list[tuple[str, str, str]] = [
      rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"),
     # a letter straight after is a code or a price, not a year ("1922L 1925H" in a commodity table)
     # "between 1900 and 2300 hours": the unit after the second number is the first's too
-    ("year", "N", rf"(?<![\w$#.,/-]){YEAR}(?![^\W\d_])(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"
+    # "(NYFD 2044)": a wire service's story code, not a year; "DOW FALLS 404 POINTS TO 1844": a level
+    ("year", "N", rf"(?<![\w$#.,/-])(?<!\([A-Z]{{3}} )(?<!\([A-Z]{{4}} )(?<!\([A-Z]{{5}} )"
+                  rf"(?<!(?i:points to ))(?<!(?i:points at ))"
+                  rf"{YEAR}(?![^\W\d_])(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"
                   rf"(?!{S}{words('and', 'to', 'or')}{S}\d{{3,4}}{S}{UNITS_AFTER_NUMBER})"),
     ("month", "M",
      (rf"(?P<mod>{words('early', 'mid', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of')}"

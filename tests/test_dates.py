@@ -83,6 +83,9 @@ RELATIVE = [
     ("Rebels have held the town since May 20.", ["2024-05-20"]),
     ("Relatives vowed to fight Wednesday's ruling, which they would appeal.", ["2025-05-07"]),
     ("Arafat and Netanyahu meet separately Monday with Albright.", ["2025-05-12"]),
+    # a week named by its last day names that day (Reuters' weekly reports; missed before)
+    ("Stocks rose in the week ended May 2.", ["2025-05-02"]),
+    ("U.S SPOT PRODUCTS--MORNING--MAY 07 1100 EST", ["2025-05-07"]),  # the day, not the year 1100
 ]
 
 
@@ -199,6 +202,11 @@ NOT_DATES = [
     "Trading is open from 1900 to 2300 GMT.",
     "The 1987-88 season was long.",
     "He lives at 1600 Pennsylvania Avenue.",
+    # from a new-user review of Reuters' mentioned dates
+    "Trading runs from 1800 to 2100 local Chicago time.",
+    "DOW FALLS 404 POINTS TO 1844",
+    "The dollar rose on the news (NYFD 2044)",
+    "SUGAR VOLUME FOR MAY 1414 JLY 1199",
     # commodity price tables: delivery months and prices, not months and years
     "NY COCOA OPG 7-APR\n MAY7  1922L  1925H\n JUL7  1955L  1956H",
     "PARIS SUGAR CLOSING\n May 1148/1150 ba\n Aug 1165/1168 ba",
