@@ -4,7 +4,8 @@ One function, :func:`terms`, defines a term for indexing and for querying:
 lower-cased word characters (``[^\\W_]+``), possessive ``'s`` and the clitics
 ``'m 'd 're 've 'll`` dropped (``I'm`` is ``i``, not ``i`` + ``m``), dotted
 acronyms joined (``U.S.`` and ``U.N.`` are ``us`` and ``un``, as Lucene's
-classic tokenizer and acronym filter make them, not two one-letter words),
+classic tokenizer and acronym filter make them, not two one-letter words), and
+so are short letter groups around an ampersand (``AT&T`` is ``att``, ``S&P`` ``sp``),
 accents folded (``Pérez`` -> ``perez``), then the Snowball English stemmer
 (PyStemmer, C) through a memo table. Stopwords are *kept* in the index so
 phrases such as "Power of Siberia" match exactly; query building drops them
@@ -34,6 +35,9 @@ _ASCII_SEPARATORS = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in ran
 _POSSESSIVE = re.compile(r"['’`](?:s|m|d|re|ve|ll)\b")
 #: Single letters joined by full stops ("U.S.", "e.g.", "H.C."): one word without the stops.
 ACRONYM = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.)+[^\W\d_](?![^\W_])\.?")
+#: Short letter groups joined by "&" ("AT&T", "S&P", "R&D"): one word without the "&", as Lucene's
+#: classic tokenizer reads a company name; split, "AT&T" was "at" (a stopword) and "t".
+AMPERSAND = re.compile(r"(?<![^\W_])[^\W\d_]{1,3}&[^\W\d_]{1,3}(?![^\W_])")
 # Where an acronym may start: a full stop followed by a letter. Searching for this
 # literal-led pattern and trying ACRONYM only there costs a few microseconds per
 # article; trying ACRONYM at every character would cost as much as the tokenising.
@@ -81,6 +85,8 @@ def words(text: str) -> list[str]:
         text = _POSSESSIVE.sub("", text)
     if "." in text:
         text = join_acronyms(text)
+    if "&" in text:
+        text = AMPERSAND.sub(_without_ampersand, text)
     if text.isascii():
         # The same words as _WORD.findall (ASCII letters and digits), three times faster:
         # byte translation and split are single C passes; the tokeniser runs on every word indexed.
@@ -101,6 +107,20 @@ def acronyms(text: str) -> list[re.Match[str]]:
             found.append(m)
             end = m.end()
     return found
+
+
+def compounds(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, the word) of what the analyser reads as one word although it holds stops or an
+    ampersand ("U.S." is ``us``, "AT&T" ``att``), in order; the highlighter marks them whole."""
+    found = [(m.start(), m.end(), m.group().replace(".", "")) for m in acronyms(text)] if "." in text else []
+    if "&" in text:
+        found += [(m.start(), m.end(), m.group().replace("&", "")) for m in AMPERSAND.finditer(text)]
+        found.sort()
+    return found
+
+
+def _without_ampersand(m: re.Match[str]) -> str:
+    return m.group().replace("&", "")
 
 
 def join_acronyms(text: str) -> str:

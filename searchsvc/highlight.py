@@ -29,7 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .analysis import acronyms, fold, stem
+from .analysis import compounds, fold, stem
 from .matching import Marks
 
 _WORD = re.compile(r"[^\W_]+")
@@ -118,8 +118,8 @@ class Highlighter:
                 term = memo[word] = term if term in self._wanted else None
             if term is not None:
                 out.append((start, end, term))
-        if "." in text:
-            out = _with_acronyms(text, out, self._wanted)
+        if "." in text or "&" in text:
+            out = _with_compounds(text, out, self._wanted)
         return out
 
     def _candidate_words(self, text: str) -> list[tuple[int, int]]:
@@ -151,14 +151,14 @@ def word_heads(stem: str) -> set[str]:
     return heads
 
 
-def _with_acronyms(text: str, tokens: list[tuple[int, int, str]],
-                   wanted: frozenset[str]) -> list[tuple[int, int, str]]:
-    """``tokens`` with the dotted acronyms the analyser reads as one word ("U.S." is ``us``)."""
+def _with_compounds(text: str, tokens: list[tuple[int, int, str]],
+                    wanted: frozenset[str]) -> list[tuple[int, int, str]]:
+    """``tokens`` with the words the analyser reads whole ("U.S." is ``us``, "AT&T" ``att``)."""
     found = []
-    for m in acronyms(text):
-        term = stem(fold(m.group().replace(".", "").lower()))
+    for start, end, word in compounds(text):
+        term = stem(fold(word.lower()))
         if term in wanted:
-            found.append((m.start(), m.end(), term))
+            found.append((start, end, term))
     if not found:
         return tokens
     inside = [t for t in tokens if not any(a <= t[0] < b for a, b, _ in found)]

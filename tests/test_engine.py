@@ -614,3 +614,15 @@ def test_a_date_new_to_the_index_is_found_by_the_mentions_filter_after_a_commit(
         e.refresh()
         assert ids(e.search("", mentions_from="1918", mentions_to="1918")) == ["d9"]
         assert e.search("", mentions_from="1945", mentions_to="1945").total == 1
+
+
+def test_an_ampersand_name_is_one_word(tmp_path: Path):
+    # A new-user review: "AT&T" searched "t" (with "at" a stopword) and ranked "CB AND T" first.
+    src = write_jsonl(tmp_path / "d.jsonl", [
+        {"id": "att", "title": "AT&T cuts rates", "body": "AT&T said on Monday it would cut rates."},
+        {"id": "cbt", "title": "CB and T to make acquisition", "body": "CB and T said it agreed at T street."},
+    ])
+    rebuild(tmp_path / "ix", [src])
+    with SearchEngine(tmp_path / "ix") as e:
+        for query in ("AT&T", "at&t", '"AT&T said"'):
+            assert [h.id for h in e.search(query).hits] == ["att"], query

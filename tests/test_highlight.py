@@ -21,6 +21,8 @@ def highlighter(terms=(), phrases=(), **kw) -> Highlighter:
     (["xi"], [], "Xi-Putin talks", "<mark>Xi</mark>-Putin talks"),
     (["x"], [], "<script>alert('x')</script>", "&lt;script&gt;alert(&#x27;<mark>x</mark>&#x27;)&lt;/script&gt;"),
     ([], [], "nothing to mark", "nothing to mark"),
+    (["att", "us"], [], "AT&T and the U.S.", "<mark>AT&amp;T</mark> and the <mark>U.S.</mark>"),  # whole words
+    ([], [["att", "said"]], "AT&T said", "<mark>AT&amp;T said</mark>"),
 ])
 def test_title_marks(terms, phrases, text, expected):
     assert highlighter(terms, phrases).title(text) == expected
