@@ -43,7 +43,7 @@ from .errors import (
 from .loaders import READERS
 from .query import MATCH_MODES
 from .ranking import SORTS
-from .settings import BY_NAME, Settings, settings_table
+from .settings import BY_NAME, SETTINGS, Settings, settings_table
 
 EXIT_INPUT, EXIT_USAGE, EXIT_BUSY = 1, 2, 3
 
@@ -398,6 +398,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     print(settings_table())
+    # The table shows defaults; an operator also wants what this environment changes.
+    current = Settings().as_dict()
+    changed = [(s, current[s.name]) for s in SETTINGS if current[s.name] != s.default]
+    print("\nIn effect here: " + ("the defaults" if not changed else "the defaults, except"))
+    for s, value in changed:
+        print(f"  {s.name} = {value!r}  ({s.env})")
     return 0
 
 

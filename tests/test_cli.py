@@ -244,3 +244,19 @@ def test_a_damaged_index_or_a_timeout_is_exit_3_like_busy_or_missing(tmp_path: P
     assert r.returncode == 3 and "cannot be read" in r.stderr and "rebuild it" in r.stderr
     r = run("index", "--index", str(ix), str(tmp_path / "nosuch"))
     assert r.returncode == 1 and "--skip-bad" not in r.stderr  # skipping would not help a missing path
+
+
+@pytest.mark.parametrize("env, shown", [
+    ({}, ["In effect here: the defaults"]),
+    ({"SEARCHSVC_MAX_LIMIT": "5", "SEARCHSVC_API_KEY": "k3y"},
+     ["In effect here: the defaults, except", "  max_limit = 5  (SEARCHSVC_MAX_LIMIT)",
+      "  api_key = '***'  (SEARCHSVC_API_KEY)"]),
+])
+def test_settings_shows_what_the_environment_changes(env: dict, shown: list[str]):
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("SEARCHSVC_")}
+    r = subprocess.run([sys.executable, "-m", "searchsvc", "settings"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=60, env={**clean, **env})
+    assert r.returncode == 0 and "| `max_limit` | `SEARCHSVC_MAX_LIMIT` | `100` |" in r.stdout
+    assert r.stdout.rstrip("\n").split("\n")[-len(shown):] == shown and "k3y" not in r.stdout
