@@ -260,3 +260,13 @@ def test_settings_shows_what_the_environment_changes(env: dict, shown: list[str]
                        timeout=60, env={**clean, **env})
     assert r.returncode == 0 and "| `max_limit` | `SEARCHSVC_MAX_LIMIT` | `100` |" in r.stdout
     assert r.stdout.rstrip("\n").split("\n")[-len(shown):] == shown and "k3y" not in r.stdout
+
+
+def test_the_last_progress_line_in_a_log_is_the_total(tmp_path: Path):
+    # Written to a file, progress lines come every 5 s: the last one was often seconds old.
+    src = tmp_path / "d.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "title": "T", "body": "Body."}) + "\n" for i in range(30)))
+    r = run("index", "--index", str(tmp_path / "ix"), str(src))
+    assert r.returncode == 0, r.stderr
+    progress = [line for line in r.stderr.splitlines() if line.startswith("indexing:")]
+    assert progress[-1].startswith("indexing: 30 documents")
