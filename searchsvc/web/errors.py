@@ -87,9 +87,18 @@ def handle_library_error(req: falcon.Request, resp: falcon.Response, ex: Searchs
     send_error(resp, status, code, message, retry_after=getattr(ex, "retry_after", None), **extra)
 
 
+class InvalidDocuments(falcon.HTTPBadRequest):
+    """A bulk write with not one valid document: 400 ``invalid_documents`` listing each record's error."""
+
+    def __init__(self, message: str, errors: list[dict[str, Any]]) -> None:
+        super().__init__(description=message, code="invalid_documents")  # HTTPError's own "code" slot
+        self.param = "body"
+        self.errors = errors
+
+
 def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTTPError, params: Any) -> None:
     status = ex.status_code
-    code = _CODES.get(status, "http_error")
+    code = getattr(ex, "code", None) or _CODES.get(status, "http_error")
     message = ex.description or _DEFAULT_MESSAGES.get(status, "{title}").format(
         title=ex.title, method=req.method, path=req.path[:200])
     # A body too large or of the wrong type: the body is the culprit; a bad header or method is its own
@@ -98,7 +107,7 @@ def handle_http_error(req: falcon.Request, resp: falcon.Response, ex: falcon.HTT
         param = "headers"
     if param is None and status == 400 and req.method not in falcon.COMBINED_METHODS:
         param, message = "method", f"{req.method[:20]!r} is not an HTTP method"
-    send_error(resp, status, code, message, param=param)
+    send_error(resp, status, code, message, param=param, errors=getattr(ex, "errors", None))
     headers = ex.headers or {}
     pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers)  # falcon allows both
     for name, value in pairs:

@@ -23,7 +23,7 @@ from ..settings import Settings
 from ..writer import IndexWriter
 from . import params
 from .auth import require_key
-from .errors import error_body
+from .errors import InvalidDocuments
 
 
 class Search:
@@ -161,10 +161,7 @@ class DocumentCollection:
         docs = [r for r in records if isinstance(r, Document)]
         errors = [_record_error(i, r) for i, r in enumerate(records) if isinstance(r, InputError)]
         if not docs:
-            resp.status = falcon.HTTP_400
-            resp.media = error_body(400, "invalid_documents", f"no valid document among {len(records)}",
-                                    param="body", errors=errors)
-            return
+            raise InvalidDocuments(f"no valid document among {len(records)}", errors)
         result = self.writer.put(docs)
         resp.media = {"written": len(result.ids), "created": result.created, "failed": len(errors),
                       "errors": errors}
