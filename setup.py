@@ -2,7 +2,7 @@
 
 Extraction is pure Python and was more than half of a rebuild's CPU. mypyc (part of
 mypy) compiles these type-annotated modules to C extensions; on Reuters-21578 they
-give the same people and dates, about 1.8x faster (people) and 1.4x (dates).
+give the same people and dates 1.4-2x faster (the README's Operations section has the figures).
 
 The compiled modules are copies, ``searchsvc/_fast_<module>.py`` with their imports
 pointed at each other, so the pure-Python modules stay what the tests and editors

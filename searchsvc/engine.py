@@ -68,7 +68,11 @@ class SearchEngine:
     # -- the live view -------------------------------------------------------
 
     def view(self) -> IndexView:
-        """The current snapshot, refreshed if the index changed (at most every refresh_interval)."""
+        """The current snapshot, refreshed if the index changed (at most every refresh_interval).
+
+        Internal to the engine's calls, which hold its lock while they use it; a script or test
+        may use it from a single thread (a call from another thread may refresh the view and
+        close the segments it holds)."""
         with self._lock:
             now = time.monotonic()
             if self._live.view is None or now - self._checked_at >= self.settings.refresh_interval:

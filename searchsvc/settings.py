@@ -91,7 +91,7 @@ SETTINGS: tuple[Setting, ...] = (
             "same machine keeps answering while it runs; on an idle machine the workers still get all the CPU.",
             int, 0, 19),
     Setting("compiled_extraction", True, "Use the mypyc-compiled people/dates extractors when the install built "
-            "them (same results, ~1.6x faster; see searchsvc/native.py). Read from the environment only.", bool),
+            "them (same results, 1.4-2x faster; see searchsvc/native.py). Read from the environment only.", bool),
     # Service
     Setting("index", "index", "Index directory the service and CLI use."),
     Setting("host", "127.0.0.1", "Address `searchsvc serve` binds."),
