@@ -11,9 +11,32 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+from dataclasses import dataclass
 
 from .errors import QueryError
 from .view import date_bounds
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search's parameters once checked; hashable, so that with the index's version it keys
+    the result cache."""
+
+    query: str
+    match: str
+    limit: int
+    offset: int
+    people: tuple[str, ...] | str | None
+    section: str | None
+    date_from: str | None
+    date_to: str | None
+    mentions_from: str | None
+    mentions_to: str | None
+    sort: str
+    facets: bool
+    snippets: bool
+    relax: bool
+    facet_limit: int
 
 
 def check_int(name: str, value: object, low: int, high: int) -> int:
@@ -86,4 +109,4 @@ def bound(value: str, param: str, which: int) -> int:
         raise QueryError(str(e), param=param) from None
 
 
-__all__ = ["bound", "check_flag", "check_id", "check_int", "check_text", "check_types", "day"]
+__all__ = ["SearchRequest", "bound", "check_flag", "check_id", "check_int", "check_text", "check_types", "day"]

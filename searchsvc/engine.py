@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .arguments import bound, check_id, check_int, check_text, check_types, day
+from .arguments import SearchRequest, bound, check_id, check_int, check_text, check_types, day
 from .checksums import size_problems, verify
 from .document import Document
 from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError
@@ -47,6 +47,8 @@ from .view import IndexView
 DID_YOU_MEAN_BELOW = 50
 #: The most completions one suggest() call returns, and the longest prefix it completes.
 MAX_SUGGESTIONS = 50
+#: The most values a search's ``facet_limit`` may ask for per facet.
+MAX_FACET_VALUES = 100
 MAX_PREFIX_CHARS = 200
 
 
@@ -111,14 +113,13 @@ class SearchEngine:
                date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
                mentions_from: str | dt.date | None = None, mentions_to: str | dt.date | None = None,
                sort: str = "relevance", facets: bool = True, snippets: bool = True,
-               relax: bool = True) -> SearchResults:
+               relax: bool = True, facet_limit: int = 10) -> SearchResults:
         """Ranked, highlighted, faceted results; QueryError names a bad parameter.
 
-        Date bounds are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings, or ``datetime.date``s."""
+        Date bounds are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` strings, or ``datetime.date``s;
+        ``facet_limit`` values per facet, up to :data:`MAX_FACET_VALUES`."""
         started = time.perf_counter()
         s = self.settings
-        limit = check_int("limit", limit, 0, s.max_limit)
-        offset = check_int("offset", offset, 0, s.max_offset)
         date_from, date_to = day(date_from), day(date_to)
         mentions_from, mentions_to = day(mentions_from), day(mentions_to)
         check_types(people, section=section, date_from=date_from, date_to=date_to, mentions_from=mentions_from,
@@ -126,49 +127,59 @@ class SearchEngine:
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}", param="sort")
         check_text("q", query)
+        request = SearchRequest(
+            query, match, check_int("limit", limit, 0, s.max_limit), check_int("offset", offset, 0, s.max_offset),
+            tuple(people) if isinstance(people, list) else people, section, date_from, date_to, mentions_from,
+            mentions_to, sort, bool(facets), bool(snippets), bool(relax),
+            check_int("facet_limit", facet_limit, 1, MAX_FACET_VALUES))
         parsed = parse_query(query, match, s)
         with self._reading():
             view = self.view()
-            key = (self._live.stamp, query, match, limit, offset, tuple(people) if isinstance(people, list) else people,
-                   section, date_from, date_to, mentions_from, mentions_to, sort, facets, snippets, relax)
+            key = (self._live.stamp, request)
             cached = self._results.get(key) if s.result_cache else None
             if cached is not None:
                 self._results.move_to_end(key)
                 answer = copied(cached)
                 answer.took_ms = round((time.perf_counter() - started) * 1000, 3)
                 return answer
-            filters = self._filters(view, people, section, date_from, date_to, mentions_from, mentions_to)
-            deadline = Deadline(s.query_time_limit)
-            ev, mask = self._match(view, parsed, filters, deadline)
-            relaxed = False
-            strict_total = int(np.count_nonzero(mask))
-            if relax and match == "all" and not strict_total and len({t.group or t.term for t in ev.terms}) > 1:
-                # No document has every word: the documents with any of them, said so (relaxed)
-                ev_any, any_mask = self._match(view, parse_query(query, "any", s), filters, deadline)
-                if any_mask.any():
-                    ev, mask, relaxed = ev_any, any_mask, True
-            ranked = rank(view, ev.terms, mask, self.params, sort=sort, feedback=match == "any" and not relaxed,
-                          allowed=None if filters is None else view.live & filters)
-            mask, docs, scores = ranked.mask, ranked.docs, ranked.scores
-            deadline.check()
-            page = order(view, docs, scores, sort, offset + limit)[offset:offset + limit]
-            highlighter = Highlighter(ev.marks, fragment_chars=s.snippet_chars, fragments=s.snippet_fragments)
-            hits = self._hits(view, docs, scores, page, highlighter, snippets, deadline, ev.warnings)
-            results = SearchResults(
-                query=query, match=match, sort=sort, total=len(docs), offset=offset, limit=limit, hits=hits,
-                facets=facet_counts(view, mask) if facets else {}, relaxed=relaxed,
-                warnings=ev.warnings, generation=view.generation)
-            if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
-                try:
-                    results.did_you_mean = self._did_you_mean(view, query, parsed, match, strict_total, filters,
-                                                              deadline)
-                except QueryTimeoutError:  # the results are complete: answer them without the suggestion
-                    results.warnings.append("no did-you-mean: the query reached its time limit")
+            results = self._answer(view, request, parsed)
             if s.result_cache and not results.warnings:  # a partial answer is not kept
                 self._results[key] = copied(results)  # the caller may edit what it gets
                 while len(self._results) > s.result_cache:
                     self._results.popitem(last=False)
         results.took_ms = round((time.perf_counter() - started) * 1000, 3)
+        return results
+
+    def _answer(self, view: IndexView, r: SearchRequest, parsed: ParsedQuery) -> SearchResults:
+        """Match, relax, rank, page, highlight, count facets and suggest: one search, uncached."""
+        s = self.settings
+        filters = self._filters(view, r.people, r.section, r.date_from, r.date_to, r.mentions_from, r.mentions_to)
+        deadline = Deadline(s.query_time_limit)
+        ev, mask = self._match(view, parsed, filters, deadline)
+        relaxed = False
+        strict_total = int(np.count_nonzero(mask))
+        if r.relax and r.match == "all" and not strict_total and len({t.group or t.term for t in ev.terms}) > 1:
+            # No document has every word: the documents with any of them, said so (relaxed)
+            ev_any, any_mask = self._match(view, parse_query(r.query, "any", s), filters, deadline)
+            if any_mask.any():
+                ev, mask, relaxed = ev_any, any_mask, True
+        ranked = rank(view, ev.terms, mask, self.params, sort=r.sort, feedback=r.match == "any" and not relaxed,
+                      allowed=None if filters is None else view.live & filters)
+        mask, docs, scores = ranked.mask, ranked.docs, ranked.scores
+        deadline.check()
+        page = order(view, docs, scores, r.sort, r.offset + r.limit)[r.offset:r.offset + r.limit]
+        highlighter = Highlighter(ev.marks, fragment_chars=s.snippet_chars, fragments=s.snippet_fragments)
+        hits = self._hits(view, docs, scores, page, highlighter, r.snippets, deadline, ev.warnings)
+        results = SearchResults(
+            query=r.query, match=r.match, sort=r.sort, total=len(docs), offset=r.offset, limit=r.limit, hits=hits,
+            facets=facet_counts(view, mask, r.facet_limit) if r.facets else {}, relaxed=relaxed,
+            warnings=ev.warnings, generation=view.generation)
+        if strict_total < DID_YOU_MEAN_BELOW and parsed.words:
+            try:
+                results.did_you_mean = self._did_you_mean(view, r.query, parsed, r.match, strict_total, filters,
+                                                          deadline)
+            except QueryTimeoutError:  # the results are complete: answer them without the suggestion
+                results.warnings.append("no did-you-mean: the query reached its time limit")
         return results
 
     def _match(self, view: IndexView, parsed: ParsedQuery, filters: np.ndarray | None,
@@ -356,4 +367,4 @@ class SearchEngine:
         self.close()
 
 
-__all__ = ["MAX_PREFIX_CHARS", "MAX_SUGGESTIONS", "SearchEngine"]
+__all__ = ["MAX_FACET_VALUES", "MAX_PREFIX_CHARS", "MAX_SUGGESTIONS", "SearchEngine"]

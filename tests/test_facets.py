@@ -76,3 +76,14 @@ def test_a_year_facet_value_is_a_date_the_filters_take(tmp_path: Path):
         years = [f["value"] for f in e.search("").facets["years"]]
         assert years == ["1987", "0001"]  # was "1", which from=1 refused as no date
         assert [h.id for h in e.search("", date_from=years[1], date_to=years[1]).hits] == ["old"]
+
+
+def test_facet_limit_asks_for_more_values_or_fewer(tmp_path: Path):
+    # Every facet used to stop at 10 values, with no way to ask for more (a new-user review).
+    ix = _index(tmp_path, [{"id": f"d{i}", "title": "T", "body": "b", "published": f"{1990 + i}-01-01",
+                            "people": [f"Person {i}"]} for i in range(15)])
+    with SearchEngine(ix) as e:
+        assert len(e.search("").facets["years"]) == 10
+        wide = e.search("", facet_limit=12).facets
+        assert len(wide["years"]) == 12 and len(wide["people"]) == 12
+        assert len(e.search("", facet_limit=1).facets["people"]) == 1

@@ -87,6 +87,7 @@ def test_search_parameters(readonly, query, expected_ids):
     ({"from": "yesterday"}, "from"), ({"to": "2025-02-30"}, "to"), ({"facets": "maybe"}, "facets"),
     ({"from": "2025-05-01junk"}, "from"), ({"to": "2025-05-08T10:00:00Z"}, "to"),
     ({"from": "１９８７"}, "from"), ({"mentions_from": "١٩٨٧"}, "mentions_from"),  # digits of other scripts
+    ({"facet_limit": "0"}, "facet_limit"), ({"facet_limit": "101"}, "facet_limit"),
     ({"q": "x" * 5000}, "q"), ({"q": " ".join(f"w{i}" for i in range(300))}, "q"),
     ({"people": [f"p{i}" for i in range(21)]}, "people"),
 ])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import MAX_PREFIX_CHARS
+from ..engine import MAX_FACET_VALUES, MAX_PREFIX_CHARS
 from ..facets import FACETS
 from ..query import MATCH_MODES
 from ..ranking import SORTS
@@ -65,6 +65,8 @@ def build_spec(settings: Settings) -> dict[str, Any]:
                "Order of hits; equally relevant hits newest first, then by id; equally new ones by relevance, "
                "then by id."),
         _param("facets", {"type": "boolean", "default": True}, "Include facet counts."),
+        _param("facet_limit", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_VALUES, "default": 10},
+               "Values per facet, the most frequent first (the years newest first)."),
         _param("snippets", {"type": "boolean", "default": True}, "Include highlighted snippets."),
     ]
     document = {"type": "object", "required": ["id"], "additionalProperties": False, "properties": {

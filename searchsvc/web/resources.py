@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import falcon
 
 from ..document import Document, id_problem
-from ..engine import MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SearchEngine
+from ..engine import MAX_FACET_VALUES, MAX_PREFIX_CHARS, MAX_SUGGESTIONS, SearchEngine
 from ..errors import InputError, NotFoundError, QueryError
 from ..loaders.jsonl import parse_line
 from ..query import MATCH_MODES
@@ -60,6 +60,7 @@ class Search:
             sort=params.choice(req, "sort", "relevance", SORTS),
             facets=params.flag(req, "facets", True),
             snippets=params.flag(req, "snippets", True),
+            facet_limit=params.integer(req, "facet_limit", 10, 1, MAX_FACET_VALUES),
         )
 
 
