@@ -15,8 +15,8 @@ CheckIndex or SQLite's ``PRAGMA integrity_check`` do for theirs; ``searchsvc
 check`` (:meth:`searchsvc.SearchEngine.check`) runs it on the live generation.
 :func:`size_problems` is the cheap part (a stat() per file): ``/health``, ``info()``
 and every write run it, so a file cut short is damage there before a query trips on it.
-CRC-32 (zlib) detects every burst error up to 32 bits and costs ~0.4 ms per MB, so
-recording a Reuters-21578 generation (83 MB) adds about 40 ms to its publishing.
+CRC-32 (zlib) detects every burst error up to 32 bits; recording a Reuters-21578
+generation (83 MB) added 32-34 ms to its publishing (three runs, 2026-12-07).
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
         live = _live_generation(store)
         if live != live_before:  # it failed after the switch (syncing the folder, cleaning up)
             raise RebuildWriteError(f"{disk_problem(e, store.path)}; the new generation {live} is live, "
-                               "but the switch may not be on disk yet") from e
+                                    "but the switch may not be on disk yet") from e
         kept = f"the live generation {live} is unchanged" if live else "nothing was published"
         raise RebuildWriteError(f"{disk_problem(e, store.path)}; {kept}") from e
     report.seconds = time.perf_counter() - started

@@ -198,7 +198,7 @@ def _trim(tokens: list[str], sentence_start: bool, cls: WordClasses) -> tuple[li
 
 def _nationality_surname(core: list[str], cls: WordClasses) -> bool:
     """"Viorel Moldovan", "Ian English": a nationality word right after a clear given name is a
-    surname; so is a listed surname that is a compass word ("Oliver North", "Togo West"), which
+    surname; so is a listed surname that is a compass word ("Oliver North", "Adam West"), which
     is otherwise never a name ("North Sea", "West Germany") and came out as "Oliver"."""
     if len(core) < 2 or not _clear_given(cls[core[-2]]):
         return False
