@@ -189,6 +189,9 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
                 check()
                 fixes[word] = max(found, key=lambda c: (count(_corrected(query, {**fixes, word: c})), -found.index(c)))
     fixed = _corrected(query, fixes)
+    if fixed.count('"') % 2:  # an unmatched quote is searched as nothing: not offered back ('"undermine')
+        at = fixed.rfind('"')
+        fixed = (fixed[:at] + fixed[at + 1:]).strip()
     return fixed if fixed != query else None  # never "did you mean" the very query
 
 

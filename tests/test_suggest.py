@@ -79,6 +79,9 @@ def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
     ([(2, "Nestle shares"), (300, "net profit")], "Nestle", None),
     ([(40, "buffer stock talks"), (200, "cocoa buyers met")], "bufer stock", "buffer stock"),
     ([(60, "Sheikh Yamani spoke"), (50, "shien rates")], "shiek yamani", None),
+    # an unmatched quote is not offered back (it was: '"interest')
+    ([(30, "interest rates rose")], '"interst', "interest"),
+    ([(30, "interest rates rose")], '"interst rates"', '"interest rates"'),
 ])
 def test_did_you_mean_only_when_the_correction_finds_far_more(tmp_path: Path, groups, query, want):
     from searchsvc import SearchEngine
