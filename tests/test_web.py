@@ -353,9 +353,14 @@ def test_a_damaged_index_is_503_index_damaged_for_searches_and_health(client, fr
 def test_metrics_count_requests(readonly):
     readonly.simulate_get("/search", params={"q": "putin"})
     readonly.simulate_get("/search", params={"limit": "x"})
+    readonly.simulate_get("/static/app.js")
+    readonly.simulate_get("/nowhere")
     text = readonly.simulate_get("/metrics").text
     assert 'searchsvc_requests_total{method="GET",route="/search",status="200"} 1.0' in text
     assert 'searchsvc_requests_total{method="GET",route="/search",status="400"} 1.0' in text
+    # the page's files are one route (they were "<unmatched>", with the 404s)
+    assert 'searchsvc_requests_total{method="GET",route="/static/{file}",status="200"} 1.0' in text
+    assert 'searchsvc_requests_total{method="GET",route="<unmatched>",status="404"} 1.0' in text
     assert "searchsvc_index_documents 8.0" in text
     assert "searchsvc_request_duration_seconds_bucket" in text
 

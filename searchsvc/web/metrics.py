@@ -96,7 +96,8 @@ class MetricsMiddleware:
         started = getattr(req.context, "started", None)
         if started is None:
             return
-        route = req.uri_template or "<unmatched>"
+        # The static route has no URI template: its files count as one route, not as "<unmatched>".
+        route = req.uri_template or ("/static/{file}" if req.path.startswith("/static/") else "<unmatched>")
         status = int(str(resp.status).split()[0]) if resp.status else 200
         method = req.method if req.method in METHODS else "OTHER"  # "FOOBAR /search" is a request too
         self.metrics.observe(route, method, status, time.perf_counter() - started)
