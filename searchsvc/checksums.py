@@ -24,8 +24,10 @@ from __future__ import annotations
 import json
 import os
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 MANIFEST = "checksums.json"
 #: Not index data: Whoosh's lock file, our manifest and its temporary copies.
@@ -33,13 +35,25 @@ _NOT_DATA = ("MAIN_WRITELOCK", MANIFEST)
 _CHUNK = 1 << 20
 
 
-def file_checksum(path: Path) -> tuple[int, int]:
-    """(size, CRC-32) of a file, read a megabyte at a time."""
+@dataclass(frozen=True)
+class Manifest:
+    """A generation's record: name -> (size, CRC-32), and the files checksummed only after the
+    fact (found on disk by a later commit: they may have been damaged before), which the record
+    cannot vouch for."""
+
+    files: dict[str, tuple[int, int]]
+    unverified: frozenset[str] = frozenset()
+
+
+def file_checksum(path: Path | BinaryIO) -> tuple[int, int]:
+    """(size, CRC-32) of a file (or of an open one, from where it stands), a megabyte at a time."""
+    if isinstance(path, Path):
+        with open(path, "rb") as f:
+            return file_checksum(f)
     crc = size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            crc = zlib.crc32(chunk, crc)
-            size += len(chunk)
+    while chunk := path.read(_CHUNK):
+        crc = zlib.crc32(chunk, crc)
+        size += len(chunk)
     return size, crc
 
 
@@ -49,8 +63,8 @@ def data_files(folder: Path) -> list[str]:
                   if p.is_file() and p.name not in _NOT_DATA and not p.name.startswith("."))
 
 
-def load(folder: Path) -> dict[str, tuple[int, int]] | None:
-    """The recorded checksums; None when the generation has none (built before they existed).
+def load(folder: Path) -> Manifest | None:
+    """The record; None when the generation has none (built before records existed).
 
     Raises ValueError when the manifest itself is garbled."""
     try:
@@ -59,27 +73,39 @@ def load(folder: Path) -> dict[str, tuple[int, int]] | None:
         return None
     data = json.loads(text)
     files = data.get("files") if isinstance(data, dict) else None
+    unverified = data.get("unverified", []) if isinstance(data, dict) else None
     if not isinstance(files, dict) or not all(
-            isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v) for v in files.values()):
+            isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v) for v in files.values()) \
+            or not isinstance(unverified, list) or not all(isinstance(n, str) for n in unverified):
         raise ValueError(f"{MANIFEST} is not a list of checksums")
-    return {name: (v[0], v[1]) for name, v in files.items()}
+    return Manifest({name: (v[0], v[1]) for name, v in files.items()}, frozenset(unverified))
 
 
-def record(folder: Path, durable: bool = True) -> None:
+def record(folder: Path, durable: bool = True, written: Collection[str] | None = None) -> None:
     """Add the files written since the last record, forget the ones deleted since.
 
-    Files already recorded are not read again: they cannot have changed, and a
-    checksum taken now from a damaged copy would hide the damage."""
+    ``written``: the files the caller just wrote (None: all of them, a new build). A file
+    found unrecorded that the caller did not write (an index from before records, a crash
+    between a commit and its record) is checksummed but marked unverified: it may have been
+    damaged before. Files already recorded are not read again: they cannot have changed,
+    and a checksum taken now from a damaged copy would hide the damage."""
     try:
-        known = load(folder) or {}
+        manifest = load(folder) or Manifest({})
     except ValueError:
-        known = {}  # a garbled manifest vouches for nothing: start again from the files
-    present = data_files(folder)
-    files = {name: known.get(name) or file_checksum(folder / name) for name in present}
+        manifest = Manifest({})  # a garbled manifest vouches for nothing: start again from the files
+    files: dict[str, tuple[int, int]] = {}
+    unverified = set(manifest.unverified)
+    for name in data_files(folder):
+        if name in manifest.files:
+            files[name] = manifest.files[name]
+            continue
+        files[name] = file_checksum(folder / name)
+        if written is not None and name not in written:
+            unverified.add(name)
     tmp = folder / f".{MANIFEST}.{os.getpid()}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({"format": 1, "algorithm": "crc32",
-                   "files": {n: list(v) for n, v in files.items()}}, f, separators=(",", ":"))
+        json.dump({"format": 1, "algorithm": "crc32", "files": {n: list(v) for n, v in files.items()},
+                   "unverified": sorted(unverified & files.keys())}, f, separators=(",", ":"))
         if durable:
             f.flush()
             os.fsync(f.fileno())
@@ -91,11 +117,11 @@ def size_problems(folder: Path) -> list[str]:
     every health check and every write (a cut or extended file; a changed byte needs verify()).
     Files gone since the record are not counted: a merge may have deleted them a moment ago."""
     try:
-        known = load(folder) or {}
-    except (ValueError, UnicodeDecodeError):
+        manifest = load(folder)
+    except ValueError:
         return [f"{MANIFEST}: unreadable"]
     problems = []
-    for name, (size, _) in sorted(known.items()):
+    for name, (size, _) in sorted((manifest.files if manifest else {}).items()):
         try:
             now = (folder / name).stat().st_size
         except FileNotFoundError:
@@ -103,6 +129,30 @@ def size_problems(folder: Path) -> list[str]:
         if now != size:
             problems.append(f"{name}: {now:,} bytes, {size:,} when written")
     return problems
+
+
+@dataclass
+class Snapshot:
+    """A generation's record and its files, opened: taken under the write lock, read after it
+    (an open file stays readable when a merge deletes it), so that writers need not wait."""
+
+    manifest: Manifest | None
+    unreadable: str | None
+    opened: dict[str, BinaryIO] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def snapshot(folder: Path) -> Snapshot:
+    try:
+        snap = Snapshot(load(folder), None)
+    except ValueError as e:
+        return Snapshot(None, f"{MANIFEST}: unreadable ({e})")
+    for name in data_files(folder):
+        try:
+            snap.opened[name] = open(folder / name, "rb")  # noqa: SIM115 (closed by verify)
+        except OSError as e:
+            snap.failed[name] = f"{name}: unreadable ({e.strerror or e})"
+    return snap
 
 
 @dataclass
@@ -114,48 +164,55 @@ class Verification:
     recorded: bool = True
     problems: list[str] = field(default_factory=list)
     #: Files written after the last record (a crash between a commit and its record);
-    #: the next write records them. Not damage by themselves.
+    #: the next write records them, unverified. Not damage by themselves.
     unrecorded: list[str] = field(default_factory=list)
+    #: Files recorded after the fact, which the record cannot vouch for.
+    unverified: list[str] = field(default_factory=list)
 
 
-def verify(folder: Path, needed: tuple[str, ...] | None = None) -> Verification:
-    """Read every file of ``folder`` and compare it with its record.
+def verify(snap: Snapshot, needed: tuple[str, ...] | None = None) -> Verification:
+    """Read every file of a :func:`snapshot` and compare it with the record (then close it).
 
     ``needed``: name prefixes of the files the generation's table of contents refers
     to; a recorded file missing from disk is damage only if it is one of them (else a
     merge deleted it and a crash came before the record)."""
-    result = Verification()
+    result = Verification(problems=[snap.unreadable] if snap.unreadable else [])
+    manifest = snap.manifest
+    if manifest is None:
+        result.recorded = snap.unreadable is not None  # a garbled record is still one (and a problem)
+        manifest = Manifest({})
+    result.problems += snap.failed.values()
     try:
-        known = load(folder)
-    except (ValueError, UnicodeDecodeError) as e:
-        result.problems.append(f"{MANIFEST}: unreadable ({e})")
-        return result
-    if known is None:
-        result.recorded = False
-        known = {}
-    present = set(data_files(folder))
-    for name in sorted(present | set(known)):
-        expected = known.get(name)
-        if name not in present:
-            if needed is None or name.startswith(needed):
-                result.problems.append(f"{name}: missing")
-            continue
-        try:
-            size, crc = file_checksum(folder / name)
-        except OSError as e:
-            result.problems.append(f"{name}: unreadable ({e.strerror or e})")
-            continue
-        result.files += 1
-        result.bytes += size
-        if expected is None:
-            if result.recorded:
-                result.unrecorded.append(name)
-        elif size != expected[0]:
-            result.problems.append(f"{name}: {size:,} bytes, {expected[0]:,} when written")
-        elif crc != expected[1]:
-            result.problems.append(f"{name}: content changed since written (CRC-32 {crc:08x}, "
-                                   f"recorded {expected[1]:08x})")
+        for name in sorted(set(snap.opened) | set(manifest.files) | set(snap.failed)):
+            if name in snap.failed:
+                continue
+            expected = manifest.files.get(name)
+            if name not in snap.opened:
+                if needed is None or name.startswith(needed):
+                    result.problems.append(f"{name}: missing")
+                continue
+            try:
+                size, crc = file_checksum(snap.opened[name])
+            except OSError as e:
+                result.problems.append(f"{name}: unreadable ({e.strerror or e})")
+                continue
+            result.files += 1
+            result.bytes += size
+            if expected is None:
+                if result.recorded and not snap.unreadable:
+                    result.unrecorded.append(name)
+            elif size != expected[0]:
+                result.problems.append(f"{name}: {size:,} bytes, {expected[0]:,} when written")
+            elif crc != expected[1]:
+                result.problems.append(f"{name}: content changed since written (CRC-32 {crc:08x}, "
+                                       f"recorded {expected[1]:08x})")
+            elif name in manifest.unverified:
+                result.unverified.append(name)
+    finally:
+        for f in snap.opened.values():
+            f.close()
     return result
 
 
-__all__ = ["MANIFEST", "Verification", "data_files", "file_checksum", "load", "record", "size_problems", "verify"]
+__all__ = ["MANIFEST", "Manifest", "Snapshot", "Verification", "data_files", "file_checksum", "load", "record",
+           "size_problems", "snapshot", "verify"]

@@ -388,13 +388,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not report["checksums_recorded"]:
         print(f"searchsvc: {report['generation']} was built before checksums were recorded: its files were "
               "read but cannot be vouched for; the next rebuild records them", file=sys.stderr)
+    elif report["unverified"]:
+        print(f"searchsvc: {len(report['unverified'])} file(s) were first recorded after they were written (the "
+              "generation predates checksums, or a crash came between a commit and its record): read, but not "
+              "vouched for; the next rebuild records them all", file=sys.stderr)
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .server import serve
+    from .web.auth import check_api_key
 
     settings = _settings(args, host=args.host, port=args.port, workers=args.workers)
+    check_api_key(settings.api_key)  # here, not in each gunicorn worker as it boots
     return serve(settings)
 
 

@@ -72,6 +72,9 @@ UNITS_AFTER_NUMBER = words(
     "customers?", "mln", "million", "billion", "bln", "francs?", "marks?", "yen", "lire", "pesos?",
     "rupees?", "yuan", "stg", "sterling", "crowns?", "hours?", "minutes?", "hrs", "gmt", "est", "edt",
     "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "local time", r"local [A-Z][a-z]+ time") + r"\b"
+#: What makes a four-digit number after a day a clock time, on the same line ("APRIL 07 1100 EST").
+CLOCK_AFTER_NUMBER = words("gmt", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet",
+                           "hours?", "hrs", "local time", r"local [A-Z][a-z]+ time") + r"\b"
 AM_PM = words(r"a\.m\.", r"p\.m\.", r"am\b", r"pm\b")
 YEARS_QUARTER = words("year's", "fiscal year's")
 TODAYS = words("today's")
@@ -133,7 +136,7 @@ KINDS: list[tuple[str, str, str]] = [
     ("md", "MD",
      # "EARNINGS MAY 10 PCT HIGHER", "IT MAY 2 BILLION DLRS": a unit after the day makes "May" the verb
      (rf"(?P<mod>{words('this coming', 'this past', 'last', 'next', 'this')}\s+)?{WDAY_PREFIX}{MONTH}\.?{S}{DAY_OR_WORD}"
-      rf"(?!{S}{UNITS_AFTER_NUMBER})(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR}(?!{S}{UNITS_AFTER_NUMBER}))?(?!:\d|\.\d)")),
+      rf"(?!{S}{UNITS_AFTER_NUMBER})(?:{RANGE_SEP}{DAY2})?(?:,?{S}{YEAR}(?![ \t]+{CLOCK_AFTER_NUMBER}))?(?!:\d|\.\d)")),
     ("dm", "MD",
      rf"{WDAY_PREFIX}(?<![\d,.$])(?:{words('the')}\s+)?{DAY}(?:{RANGE_SEP}{DAY2})?(?:{S}of)?{S}{MONTH}(?:,?{S}{YEAR})?"),
     ("month_rel_year", "M",
@@ -154,7 +157,8 @@ KINDS: list[tuple[str, str, str]] = [
     # a letter straight after is a code or a price, not a year ("1922L 1925H" in a commodity table)
     # "between 1900 and 2300 hours": the unit after the second number is the first's too
     # "(NYFD 2044)": a wire service's story code, not a year; "DOW FALLS 404 POINTS TO 1844": a level
-    ("year", "N", rf"(?<![\w$#.,/-])(?<!\([A-Z]{{3}} )(?<!\([A-Z]{{4}} )(?<!\([A-Z]{{5}} )"
+    # (a code alone in its parentheses: "(BASE 1967 EQUALS 100)" is a year)
+    ("year", "N", rf"(?<![\w$#.,/-])(?!(?:(?<=\([A-Z]{{3}} )|(?<=\([A-Z]{{4}} )|(?<=\([A-Z]{{5}} ))\d{{4}}\))"
                   rf"(?<!(?i:points to ))(?<!(?i:points at ))"
                   rf"{YEAR}(?![^\W\d_])(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"
                   rf"(?!{S}{words('and', 'to', 'or')}{S}\d{{3,4}}{S}{UNITS_AFTER_NUMBER})"),

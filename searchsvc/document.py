@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import InputError
+from .errors import LONGEST_ID, InputError
 
 #: Fields a record may carry; anything else is reported, not silently dropped.
 FIELDS = ("id", "title", "body", "section", "published", "people", "dates", "source")
 
-MAX_ID_CHARS = 200
+MAX_ID_CHARS = LONGEST_ID  # 200
 #: Default cap on title + body characters (setting ``max_document_chars``).
 DEFAULT_MAX_DOCUMENT_CHARS = 4_000_000
 MAX_LIST_ITEMS = 1000

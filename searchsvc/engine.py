@@ -28,18 +28,18 @@ from typing import Any
 import numpy as np
 
 from .arguments import SearchRequest, bound, check_id, check_int, check_text, check_types, day
-from .checksums import size_problems, verify
+from .checksums import size_problems, snapshot, verify
 from .document import Document
 from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
-from .live import LiveView, warm_segments
+from .live import LiveView, needed_prefixes, warm_segments
 from .matching import Deadline, Evaluation, Evaluator, date_mask
 from .query import ParsedQuery, parse_query, similar_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .results import Hit, SearchResults, copied
 from .settings import Settings
-from .store import DAMAGED, UNREADABLE, IndexDir, damage, damaged, folder_bytes
+from .store import DAMAGED, IndexDir, damaged, folder_bytes
 from .suggest import COMMONER, did_you_mean, suggest
 from .view import IndexView
 
@@ -331,19 +331,23 @@ class SearchEngine:
     def check(self) -> dict[str, Any]:
         """Read every file of the live generation and compare it with the checksums recorded
         when it was written (:mod:`.checksums`); ``ok`` is false and ``problems`` says which
-        files differ when the index is damaged. Writes wait meanwhile (it holds the write lock)."""
+        files differ when the index is damaged. The write lock is held only while the record is
+        read and the files opened: writers wait for that, not for the reading."""
+        self.store.pointer()  # IndexMissingError for a mistyped path, before a lock file is made there
         with self.store.write_lock(self.settings.lock_timeout):
             generation = self.store.pointer().generation
+            folder = self.store.generation_path(generation)
             try:
-                needed: tuple[str, ...] | None = self.store.needed_prefixes(generation)
+                needed: tuple[str, ...] | None = needed_prefixes(folder)
                 unopened = []
-            except UNREADABLE as e:
-                needed, unopened = None, [f"the generation cannot be opened ({damage(e)})"]
-            found = verify(self.store.generation_path(generation), needed)
+            except Exception as e:  # a garbled TOC fails in many ways (unpickling); all of them are damage
+                needed, unopened = None, [f"the table of contents cannot be read ({type(e).__name__}: {e})"[:300]]
+            snap = snapshot(folder)
+        found = verify(snap, needed)
         problems = found.problems + unopened
         return {"generation": generation, "ok": not problems, "problems": problems,
                 "files": found.files, "size_bytes": found.bytes, "checksums_recorded": found.recorded,
-                "unrecorded": found.unrecorded}
+                "unrecorded": found.unrecorded, "unverified": found.unverified}
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:

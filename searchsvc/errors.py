@@ -14,6 +14,8 @@ class SearchsvcError(Exception):
 
 #: The most characters of a value from the input that an error repeats.
 ECHO_CHARS = 80
+#: The longest valid document id (document.MAX_ID_CHARS is this).
+LONGEST_ID = 200
 
 
 class InputError(SearchsvcError):
@@ -25,9 +27,7 @@ class InputError(SearchsvcError):
         self.source = source
         self.line = line
         self.field = field
-        # Echoed in messages and error bodies: a 5-million-character id made a 5 MB answer.
-        long = record_id is not None and len(record_id) > ECHO_CHARS
-        self.record_id = record_id[:ECHO_CHARS] + "…" if long and record_id else record_id
+        self.record_id = record_id
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -36,7 +36,7 @@ class InputError(SearchsvcError):
             where += f":{self.line}"
         parts = [where]
         if self.record_id:
-            parts.append(f"id {self.record_id!r}")
+            parts.append(f"id {_echoed(self.record_id)!r}")
         if self.field:
             parts.append(f"field {self.field!r}")
         return ": ".join(parts) + ": " + self.message
@@ -46,8 +46,15 @@ class InputError(SearchsvcError):
         for key in ("source", "line", "field", "record_id"):
             value = getattr(self, key)
             if value not in (None, ""):
-                d[key] = value
+                d[key] = _echoed(value) if key == "record_id" else value
         return d
+
+
+def _echoed(record_id: str) -> str:
+    """An id as messages and error bodies repeat it: whole when it could be valid (up to 200
+    characters, which duplicate-id messages match on), else cut (a 5-million-character id made
+    a 5 MB answer)."""
+    return record_id if len(record_id) <= LONGEST_ID else record_id[:ECHO_CHARS] + "…"
 
 
 class QueryError(SearchsvcError):

@@ -131,8 +131,9 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         # A discarding rebuild does not read the entries it drops: one that cannot be replayed
         # must not stand in the way of the rebuild meant to get rid of it.
         overrides, replay_from = ({}, journal.end()) if discard else journal.snapshot()
-    report.warnings += [f"{journal.path}:{line}: not a journal entry (damaged); the API write it held, if any, "
-                        "is not re-applied" for line in journal.damaged]
+        journal.keep_damaged()  # before this rebuild's compaction drops them
+    report.warnings += [f"{journal.path}:{line}: not a journal entry (damaged), copied to {journal.damaged_path}; "
+                        "the API write it held, if any, is not re-applied" for line, _ in journal.damaged]
     storage = FileStorage(str(build))
     schema = build_schema()
     storage.create_index(schema)

@@ -26,6 +26,7 @@ from .document import Document
 from .errors import InputError
 
 NAME = "journal.jsonl"
+DAMAGED_NAME = "journal.damaged"
 #: Noted on a write's error when its journal entries could not be taken back out.
 KEPT = "its journal entry could not be removed, so the next full rebuild may still apply it"
 
@@ -33,8 +34,10 @@ KEPT = "its journal entry could not be removed, so the next full rebuild may sti
 class Journal:
     def __init__(self, index_path: Path) -> None:
         self.path = Path(index_path) / NAME
-        #: Line numbers of the complete lines the last snapshot() found not to be entries.
-        self.damaged: list[int] = []
+        #: (line number, bytes) of the complete lines the last snapshot() found not to be entries.
+        self.damaged: list[tuple[int, bytes]] = []
+        #: Where :meth:`keep_damaged` copies them before a compaction drops them.
+        self.damaged_path = self.path.with_name(DAMAGED_NAME)
 
     def append(self, entries: list[dict[str, Any]]) -> int:
         """Durably add entries; returns the offset they start at. Caller holds the write lock.
@@ -79,17 +82,17 @@ class Journal:
 
     def entries(self, start: int = 0) -> Iterator[dict[str, Any]]:
         """Complete entries from byte offset ``start`` on (damaged lines skipped)."""
-        for entry, _, _ in self._entries(start):
+        for entry, _, _, _ in self._entries(start):
             if entry is not None:
                 yield entry
 
     def end(self) -> int:
         """The offset just past the last complete entry (what a discarding rebuild drops up to)."""
-        return max((after for _, after, _ in self._entries(0)), default=0)
+        return max((after for _, after, _, _ in self._entries(0)), default=0)
 
-    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any] | None, int, int]]:
-        """(entry, offset just past its line, its line number counted from ``start``); the entry
-        is None for a complete line that is not one (damage, or a hand edit)."""
+    def _entries(self, start: int) -> Iterator[tuple[dict[str, Any] | None, int, int, bytes]]:
+        """(entry, offset just past its line, its line number counted from ``start``, the line);
+        the entry is None for a complete line that is not one (damage, or a hand edit)."""
         if not self.path.exists():
             return
         with open(self.path, "rb") as f:
@@ -104,7 +107,7 @@ class Journal:
                 except (ValueError, RecursionError):
                     entry = None
                 ok = isinstance(entry, dict) and entry.get("op") in ("put", "delete")
-                yield (entry if ok else None), end, number
+                yield (entry if ok else None), end, number, line
 
     def final_state(self, start: int = 0) -> dict[str, Document | None]:
         """id -> the document last put, or None when last deleted (entries from ``start`` on)."""
@@ -120,12 +123,12 @@ class Journal:
         state: dict[str, Document | None] = {}
         end = start
         self.damaged = []
-        for entry, after, number in self._entries(start):
+        for entry, after, number, line in self._entries(start):
             end = after
             if entry is None:
                 # Disk damage (only the last line can be torn by a crash): it costs only itself, but
-                # not without a word (the next compaction drops it for good).
-                self.damaged.append(self._lines_before(start) + number)
+                # not without a word, nor for good (see keep_damaged).
+                self.damaged.append((self._lines_before(start) + number, line))
                 continue
             try:
                 if entry["op"] == "put":
@@ -142,6 +145,16 @@ class Journal:
                                  "or rebuild with --discard-api-writes", source=str(self.path),
                                  line=self._lines_before(start) + number) from None
         return state, end
+
+    def keep_damaged(self) -> None:
+        """Append the damaged lines the last snapshot() found to :attr:`damaged_path`, before a
+        compaction drops them from the journal: what remains of a write may be read by hand."""
+        if not self.damaged:
+            return
+        with open(self.damaged_path, "ab") as f:
+            f.write(b"".join(line for _, line in self.damaged))
+            f.flush()
+            os.fsync(f.fileno())
 
     def _lines_before(self, offset: int) -> int:
         with open(self.path, "rb") as f:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import time
+from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
@@ -39,6 +40,15 @@ class _Superseded(Exception):
 #: What makes an opening start again: a file gone (EmptyIndexError: a generation being removed),
 #: a newer table of contents, or a file read while it was replaced or damaged.
 _RETRY = (FileNotFoundError, EmptyIndexError, _Superseded, *UNREADABLE)
+
+
+def needed_prefixes(folder: Path) -> tuple[str, ...]:
+    """Name prefixes of the files a generation's newest table of contents refers to: that TOC
+    and its segments' files. Read with our schema, as the live view reads it (unpickling the
+    stored one would run whatever a garbled TOC names)."""
+    storage = FileStorage(str(folder), readonly=True)
+    toc = TOC.read(storage, "MAIN", schema=build_schema())
+    return (f"_MAIN_{toc.generation}.toc", *(f"{seg.segment_id()}." for seg in toc.segments))
 
 
 def _check_still_listed(storage: FileStorage, toc: TOC, segids: set[str]) -> None:

@@ -75,11 +75,13 @@ def _drop_firms(people: dict[tuple[int, int], tuple[str, ...]], found: dict[int,
                 firms: set[str]) -> None:
     """Drop the people made only of a company's words: "Salomon said", after "Salomon Brothers
     Inc" in the same story, is the firm (Reuters-21578 listed "Salomon" 17 times, "Goldman" 11,
-    "Phelps" 14 among its people). A full name with a given name first stays ("Henry Ford")."""
+    "Phelps" 14 among its people). A full name with a given name first stays ("Henry Ford"), and
+    so does a titled one ("President Reagan" beside "the Reagan Administration")."""
     for key in [k for k, tokens in people.items()
                 if all(strip_possessive(t)[0].casefold() in firms for t in tokens)]:
         i, k = key
-        if not (k < len(found.get(i, ())) and found[i][k].named):
+        vouched = k < len(found.get(i, ())) and (found[i][k].named or found[i][k].sure)
+        if not vouched:
             del people[key]
 
 

@@ -54,7 +54,8 @@ _AGE = re.compile(r"^,\s*\d{2},")
 _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
 #: capitalised articles that start titles of newspapers and works, not names
 #: A firm's name going on to "and Co": "Goldman, Sachs and Co", "Kidder, Peabody and Co Inc",
-#: "Sachs and Co" (Reuters-21578 listed "Goldman" 8 times and "Kidder" 9 among its people).
+#: "Sachs and Co" (Reuters-21578 listed "Goldman" 8 times and "Kidder" 9 among its people); for
+#: one-word runs only ("Paul Volcker, Alan Greenspan and Co" are people).
 _AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:Co|Cos|Company|Sons)\b")
 _COMPASS_SURNAMES = frozenset({"north", "south", "east", "west"})
 _ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
@@ -296,7 +297,7 @@ def _facility_after(run: Run) -> bool:
     """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
     (not after a possessive: "Clinton's side")."""
     right = run.right
-    if right.startswith((" & ", " &")) or _AND_CO.match(right):
+    if right.startswith((" & ", " &")) or (len(run.tokens) == 1 and _AND_CO.match(right)):
         return True
     if strip_possessive(run.tokens[-1])[1]:
         return False

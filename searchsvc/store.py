@@ -40,7 +40,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.filedb.filetables import FileFormatError
 from whoosh.index import IndexError as WhooshIndexError
 
@@ -135,17 +134,6 @@ class IndexDir:
             return []
         gens = [p.name for p in self.path.iterdir() if _GEN.match(p.name) and p.is_dir()]
         return sorted(gens, key=lambda name: int(name[4:]))  # by number: gen-1000000 after gen-999999
-
-    def needed_prefixes(self, name: str) -> tuple[str, ...]:
-        """Name prefixes of the files generation ``name``'s table of contents refers to: the
-        newest TOC and its segments' files. Raises an :data:`UNREADABLE` error if it cannot
-        be read."""
-        ix = whoosh_index.open_dir(str(self.generation_path(name)))
-        try:
-            toc = f"_{ix.indexname}_{ix.latest_generation()}.toc"
-            return (toc, *(f"{seg.segment_id()}." for seg in ix._segments()))
-        finally:
-            ix.close()
 
     def write_meta(self, build: Path, **fields: object) -> None:
         """Write a build's ``meta.json`` (what ``info`` shows), stamped with the build time."""

@@ -29,7 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from .arguments import check_flag
-from .checksums import record, size_problems
+from .checksums import data_files, record, size_problems
 from .document import Document, id_problem
 from .errors import IndexDamagedError, IndexMissingError, IndexWriteError, QueryError
 from .extract import enrich
@@ -114,10 +114,12 @@ class IndexWriter:
                 if not self.store.exists():
                     self._create_empty()
                 ix = self._open()
-                cut = size_problems(Path(ix.storage.folder))
+                folder = Path(ix.storage.folder)
+                cut = size_problems(folder)
                 if cut:  # a write into it would be acknowledged, and then never found
                     raise IndexDamagedError(f"the index at {self.store.path} is damaged ({'; '.join(cut[:3])}); "
                                             "nothing was written; rebuild it (searchsvc index)")
+                before = set(data_files(folder))
                 writer = ix.writer(timeout=0, compound=False)
                 try:
                     searcher = writer.searcher()  # the writer's own view, shared with update_document
@@ -141,7 +143,7 @@ class IndexWriter:
                         writer.cancel()
                     raise
                 applied = True
-                record(Path(ix.storage.folder))
+                record(folder, written=set(data_files(folder)) - before)
                 self.store.bump()
         except DAMAGED as e:  # a segment's files, read by the writer's searcher or its merge
             raise damaged(self.store.path, e, f"nothing was written{_kept(e)}; ") from e

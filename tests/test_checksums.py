@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from searchsvc import Document, IndexWriter, SearchEngine, Settings
-from searchsvc.checksums import MANIFEST, data_files, file_checksum, load, record, verify
+from searchsvc.checksums import MANIFEST, data_files, file_checksum, load, record, snapshot, verify
 from searchsvc.cli import main
 from searchsvc.errors import IndexBusyError
 from searchsvc.store import IndexDir
@@ -26,8 +26,10 @@ def check(index: Path) -> dict:
 
 def test_a_rebuild_records_every_data_file(fresh_index: Path):
     folder = live_folder(fresh_index)
-    recorded = load(folder)
-    assert recorded is not None and sorted(recorded) == data_files(folder)
+    manifest = load(folder)
+    assert manifest is not None and not manifest.unverified
+    recorded = manifest.files
+    assert sorted(recorded) == data_files(folder)
     assert any(n.endswith(".toc") for n in recorded) and any(n.endswith(".pst") for n in recorded)
     assert all(recorded[n] == file_checksum(folder / n) for n in recorded)
     report = check(fresh_index)
@@ -37,13 +39,14 @@ def test_a_rebuild_records_every_data_file(fresh_index: Path):
 
 def test_commits_record_new_files_and_forget_merged_ones(fresh_index: Path):
     writer = IndexWriter(fresh_index)
-    before = set(load(live_folder(fresh_index)) or {})
+    before = set(load(live_folder(fresh_index)).files)
     for n in range(12):  # enough single commits for Whoosh to merge small segments
         writer.put([Document(id=f"new-{n}", title=f"Update {n}", body="Fresh words about the harbour.")])
     writer.delete(["new-3"])
     folder = live_folder(fresh_index)
-    after = set(load(folder) or {})
-    assert after == set(data_files(folder))
+    manifest = load(folder)
+    after = set(manifest.files)
+    assert after == set(data_files(folder)) and not manifest.unverified  # each written by its commit
     assert after - before and before - after  # new segments and TOCs in, replaced ones out
     assert check(fresh_index)["ok"]
 
@@ -76,8 +79,9 @@ def test_a_file_written_after_the_record_is_named_but_not_damage(fresh_index: Pa
     (folder / "MAIN_stray.pst").write_bytes(b"x")
     report = check(fresh_index)
     assert report["ok"] and report["unrecorded"] == ["MAIN_stray.pst"]
-    record(folder)  # the next commit's record takes it in
-    assert check(fresh_index)["unrecorded"] == []
+    record(folder, written=set())  # the next commit's record takes it in, but cannot vouch for it
+    report = check(fresh_index)
+    assert report["ok"] and report["unrecorded"] == [] and report["unverified"] == ["MAIN_stray.pst"]
 
 
 def test_a_merged_away_file_missing_after_a_crash_is_not_damage(fresh_index: Path):
@@ -86,7 +90,7 @@ def test_a_merged_away_file_missing_after_a_crash_is_not_damage(fresh_index: Pat
     files["files"]["MAIN_gone.pst"] = [10, 1234]  # recorded, but no table of contents needs it
     (folder / MANIFEST).write_text(json.dumps(files))
     assert check(fresh_index)["ok"]
-    assert verify(folder).problems == ["MAIN_gone.pst: missing"]  # without the TOC's word, it would be
+    assert verify(snapshot(folder)).problems == ["MAIN_gone.pst: missing"]  # without the TOC's word, it would be
 
 
 @pytest.mark.parametrize("manifest, ok, recorded", [
@@ -110,7 +114,7 @@ def test_record_replaces_a_garbled_manifest(fresh_index: Path):
     folder = live_folder(fresh_index)
     (folder / MANIFEST).write_text("{garbled")
     record(folder)
-    assert verify(folder).problems == []
+    assert verify(snapshot(folder)).problems == []
 
 
 def test_check_waits_for_writers(fresh_index: Path):
@@ -151,3 +155,54 @@ def test_a_file_cut_short_fails_health_and_writes_before_any_query_trips_on_it(f
     with pytest.raises(IndexDamagedError, match="nothing was written"):
         IndexWriter(fresh_index).put([Document(id="late", body="into a damaged index")])
     assert not journal.exists() or journal.read_bytes() == b""
+
+
+def test_a_write_to_an_index_without_a_record_does_not_vouch_for_its_old_files(fresh_index: Path):
+    # An index from before checksums, damaged, then one API write: its record used to take in the
+    # damaged file as good, and check said ok with checksums recorded.
+    folder = live_folder(fresh_index)
+    (folder / MANIFEST).unlink()
+    pst = folder / next(n for n in data_files(folder) if n.endswith(".pst"))
+    _flip_byte(pst)
+    IndexWriter(fresh_index).put([Document(id="later", body="one write after the damage")])
+    report = check(fresh_index)
+    assert report["checksums_recorded"] and pst.name in report["unverified"]
+    assert not any(n in report["unverified"] for n in set(data_files(folder)) - set(load(folder).unverified))
+
+
+@pytest.mark.parametrize("position", [19, 33, 115, 200, -3])  # the first three raised other errors
+def test_a_garbled_table_of_contents_is_reported_not_raised(fresh_index: Path, position: int):
+    folder = live_folder(fresh_index)
+    toc = folder / next(n for n in data_files(folder) if n.endswith(".toc"))
+    data = bytearray(toc.read_bytes())
+    for bit in (0x01, 0x80):
+        data[position] ^= bit
+        toc.write_bytes(bytes(data))
+        report = check(fresh_index)  # a traceback before, for some bytes (unpickling the stored schema)
+        assert not report["ok"] and any(p.startswith(toc.name) for p in report["problems"])
+        data[position] ^= bit
+
+
+def test_check_of_a_mistyped_path_creates_nothing(tmp_path: Path):
+    from searchsvc.errors import IndexMissingError
+
+    with pytest.raises(IndexMissingError):
+        SearchEngine(tmp_path / "typo").check()
+    assert not (tmp_path / "typo").exists()
+
+
+def test_writers_do_not_wait_while_check_reads(fresh_index: Path, monkeypatch):
+    import searchsvc.checksums as checksums
+
+    real = checksums.file_checksum
+    writes = []
+
+    def read_and_write(f):
+        if not writes:  # a write in the middle of the reading: the lock is free by then
+            writes.append("started")
+            writes.append(IndexWriter(fresh_index, Settings({"lock_timeout": 0}, environ={})).put(
+                [Document(id="during", body="written while check reads")]))
+        return real(f)
+
+    monkeypatch.setattr(checksums, "file_checksum", read_and_write)
+    assert check(fresh_index)["ok"] and writes[1].ids == ("during",)  # before: 503 busy for the whole read

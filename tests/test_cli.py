@@ -262,11 +262,23 @@ def test_settings_shows_what_the_environment_changes(env: dict, shown: list[str]
     assert r.stdout.rstrip("\n").split("\n")[-len(shown):] == shown and "k3y" not in r.stdout
 
 
-def test_the_last_progress_line_in_a_log_is_the_total(tmp_path: Path):
+def test_the_last_progress_line_in_a_log_is_the_total(tmp_path: Path, monkeypatch, capsys):
     # Written to a file, progress lines come every 5 s: the last one was often seconds old.
+    import searchsvc.cli as cli
+
+    clock = iter([0.0, 10.0, 11.0, 12.0])  # started; then calls 1 s apart: a log shows only the first...
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: next(clock))
+    show = cli._progress_printer()
+    show(100)
+    show(200)
+    show(300, final=True)  # ... and the total
+    assert [line for line in capsys.readouterr().err.splitlines() if line] == [
+        "indexing: 100 documents, 10/s", "indexing: 300 documents, 25/s"]
+    monkeypatch.undo()  # the clock (time.perf_counter itself) back before anything else runs
+    # and `index` asks for the final line
+    calls = []
+    monkeypatch.setattr(cli, "_progress_printer", lambda: lambda done, final=False: calls.append((done, final)))
     src = tmp_path / "d.jsonl"
     src.write_text("".join(json.dumps({"id": f"d{i}", "title": "T", "body": "Body."}) + "\n" for i in range(30)))
-    r = run("index", "--index", str(tmp_path / "ix"), str(src))
-    assert r.returncode == 0, r.stderr
-    progress = [line for line in r.stderr.splitlines() if line.startswith("indexing:")]
-    assert progress[-1].startswith("indexing: 30 documents")
+    assert main(["index", "--index", str(tmp_path / "ix"), str(src)]) == 0
+    assert calls[-1] == (30, True)

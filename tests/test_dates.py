@@ -86,6 +86,8 @@ RELATIVE = [
     # a week named by its last day names that day (Reuters' weekly reports; missed before)
     ("Stocks rose in the week ended May 2.", ["2025-05-02"]),
     ("U.S SPOT PRODUCTS--MORNING--MAY 07 1100 EST", ["2025-05-07"]),  # the day, not the year 1100
+    ("Results for the year ended Feb 1, 1986\n    Shares outstanding rose.", ["1986-02-01"]),  # a unit on the next line
+    ("Producer prices (BASE 1967 EQUALS 100) rose.", ["1967"]),  # a year, not a story code
 ]
 
 

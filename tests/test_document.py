@@ -114,3 +114,9 @@ def test_errors_repeat_only_a_bounded_part_of_the_input(record, longest: int):
     with pytest.raises(InputError) as exc:
         Document.from_record(record, source="f.jsonl", line=7)
     assert len(str(exc.value)) < longest and len(str(exc.value.to_dict())) < longest + 100
+
+
+def test_a_valid_id_is_repeated_whole():
+    # Duplicate-id messages match ids on this field: a 150-character id must not be cut.
+    err = InputError("duplicate", record_id="x" * 150)
+    assert err.record_id == "x" * 150 and err.to_dict()["record_id"] == "x" * 150 and "x" * 150 in str(err)

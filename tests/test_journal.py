@@ -170,8 +170,11 @@ def test_replaying_a_journal_with_a_torn_line_in_the_middle(ix: Path, corpus_fil
     report = rebuild(ix, [corpus_file])
     assert ids(ix) == SOURCE_IDS | {"one", "two"}
     # ... but not silently: before, the line was dropped without a word (and compacted away).
-    assert report.warnings == [f"{ix / 'journal.jsonl'}:2: not a journal entry (damaged); the API write it "
-                               "held, if any, is not re-applied"]
+    assert report.warnings == [f"{ix / 'journal.jsonl'}:2: not a journal entry (damaged), copied to "
+                               f"{ix / 'journal.damaged'}; the API write it held, if any, is not re-applied"]
+    # ... nor for good: the compaction dropped the line, the side file keeps it for a reader
+    assert (ix / "journal.damaged").read_bytes() == b'{"op":"put","doc":{"id":"dam\n'
+    assert b"dam" not in (ix / "journal.jsonl").read_bytes()
 
 
 @pytest.mark.parametrize("entry", [

@@ -70,6 +70,8 @@ CASES = [
     # ... but not a person named after the firm, nor a founder
     ("Ford Motor Co chairman Donald Petersen said. Petersen added that Ford would.", ["Donald Petersen"]),
     ("Henry Ford said. Ford Motor Co was founded by him. Ford said.", ["Henry Ford"]),
+    ("The Reagan Administration said. President Reagan agreed.", ["Reagan"]),  # titled: a person
+    ("Paul Volcker, Alan Greenspan and Co are wrong, he said.", ["Paul Volcker", "Alan Greenspan"]),
     # a compass word is a surname after a given name ("Oliver" alone before)
     ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
     ("North Sea output and West Germany's exports rose.", []),

@@ -21,17 +21,12 @@ ACCEPTED = "expected one of 1/0, true/false, yes/no, on/off"
     ("compiled_extraction", "ture", f"{ACCEPTED}, got 'ture'"),
     ("compiled_extraction", "", ACCEPTED),
     ("compiled_extraction", "2", ACCEPTED),
-    # A header carries the key: not UTF-8 (as os.environ decodes such bytes), not ASCII, spaces
-    ("api_key", "caf\udcff", "must be printable ASCII without spaces"),
-    ("api_key", "clé", "must be printable ASCII without spaces"),
-    ("api_key", "two words", "must be printable ASCII without spaces"),
 ])
 def test_environment_values_that_cannot_be_meant_are_refused(name: str, value: str, message: str):
     env = "SEARCHSVC_" + name.upper()
     with pytest.raises(QueryError) as exc:
         Settings(environ={env: value})
     assert exc.value.param == name and str(exc.value).startswith(f"{env}: ") and message in str(exc.value)
-    assert name != "api_key" or value not in str(exc.value)  # a secret is not echoed
 
 
 @pytest.mark.parametrize("name, value", [

@@ -438,3 +438,14 @@ def test_index_gauges_skip_a_missing_index_and_log_anything_else(caplog, error: 
 
     assert list(_IndexCollector(info).collect()) == []
     assert ("reading the live index for /metrics failed" in caplog.text) is logged
+
+
+@pytest.mark.parametrize("key", ["caf\udcff", "clé", "two words"])  # not UTF-8 (as os.environ has it), not ASCII
+def test_a_key_no_client_could_send_stops_the_service_not_the_cli(fresh_index: Path, key: str):
+    from searchsvc.errors import QueryError
+
+    settings = Settings({"index": str(fresh_index)}, environ={"SEARCHSVC_API_KEY": key})  # no error here
+    assert SearchEngine(fresh_index, settings).search("putin").total  # nor for a search
+    with pytest.raises(QueryError, match="printable ASCII") as exc:
+        create_app(settings)  # every write was a 500 (or a 401 for ever)
+    assert exc.value.param == "api_key" and key not in str(exc.value)

@@ -14,6 +14,7 @@ each id a ``published`` date (and a ``section`` that overrides line 1)::
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -79,16 +80,36 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
 
 
 def _line_of(meta_path: Path, doc_id: str) -> int | None:
-    """The line of metadata.json where ``doc_id``'s entry starts (read again: only for an error)."""
+    """The line of metadata.json where ``doc_id``'s entry starts (only asked for an error)."""
     try:
-        text = meta_path.read_text(encoding="utf-8-sig")
+        st = meta_path.stat()
     except OSError:
         return None
-    for key in (json.dumps(doc_id, ensure_ascii=False), json.dumps(doc_id)):
-        at = text.find(key)
-        if at >= 0:
-            return text.count("\n", 0, at) + 1
-    return None
+    return _entry_lines(meta_path, st.st_ino, st.st_mtime_ns, st.st_size).get(doc_id)
+
+
+#: An entry of metadata.json: a key whose value is an object (the fields inside have none).
+_ENTRY = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*\{')
+
+
+@lru_cache(maxsize=8)
+def _entry_lines(path: Path, inode: int, mtime_ns: int, size: int) -> dict[str, int]:
+    """id -> line of its entry, for the whole file in one pass (searching it again for each bad
+    entry made a systematic mistake over 20,000 files take 30 s instead of 0.6)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, ValueError):
+        return {}
+    lines: dict[str, int] = {}
+    line, at = 1, 0
+    for m in _ENTRY.finditer(text):
+        line += text.count("\n", at, m.start())
+        at = m.start()
+        try:
+            lines.setdefault(json.loads(f'"{m.group(1)}"'), line)
+        except ValueError:
+            continue
+    return lines
 
 
 def _body(lines: list[str]) -> str:

@@ -24,6 +24,7 @@ from ..errors import SearchsvcError
 from ..settings import Settings
 from ..writer import IndexWriter
 from . import errors, resources
+from .auth import check_api_key
 from .metrics import CONTENT_TYPE, Metrics, MetricsMiddleware
 from .openapi import build_spec
 
@@ -41,6 +42,7 @@ def create_app(engine_or_settings: SearchEngine | Settings | None = None) -> Sea
     else:
         settings = engine_or_settings or Settings()
         engine = SearchEngine(settings.index, settings)
+    check_api_key(settings.api_key)
     writer = IndexWriter(engine.path, settings)
     metrics = Metrics(engine.info)
 

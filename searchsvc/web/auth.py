@@ -10,8 +10,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 import falcon
+
+from ..errors import QueryError
+
+#: What a key may hold: an HTTP header carries it, and servers decode headers as latin-1.
+_KEY_FORM = re.compile(r"[!-~]*")
+
+
+def check_api_key(api_key: str) -> None:
+    """Refuse, when the service starts, a key no client could send: a byte that is not UTF-8
+    made every write a 500, and a non-ASCII key never matched. Only the service checks it: the
+    CLI's other commands do not use the key and must not fail on it."""
+    if not _KEY_FORM.fullmatch(api_key):
+        raise QueryError("SEARCHSVC_API_KEY (api_key) must be printable ASCII without spaces", param="api_key")
 
 
 def require_key(req: falcon.Request, api_key: str) -> None:
