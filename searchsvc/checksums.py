@@ -131,26 +131,35 @@ def size_problems(folder: Path) -> list[str]:
     return problems
 
 
+#: More files than this are read by name, under the lock, rather than held open (file descriptors).
+MAX_OPEN = 256
+
+
 @dataclass
 class Snapshot:
     """A generation's record and its files, opened: taken under the write lock, read after it
-    (an open file stays readable when a merge deletes it), so that writers need not wait."""
+    (an open file stays readable when a merge deletes it), so that writers need not wait. With
+    more than :data:`MAX_OPEN` files they are only named (``by_name``): read them under the lock."""
 
     manifest: Manifest | None
     unreadable: str | None
-    opened: dict[str, BinaryIO] = field(default_factory=dict)
+    folder: Path | None = None
+    opened: dict[str, BinaryIO | Path] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    by_name: bool = False
 
 
 def snapshot(folder: Path) -> Snapshot:
     try:
-        snap = Snapshot(load(folder), None)
+        snap = Snapshot(load(folder), None, folder)
     except ValueError as e:
-        return Snapshot(None, f"{MANIFEST}: unreadable ({e})")
-    for name in data_files(folder):
+        return Snapshot(None, f"{MANIFEST}: unreadable ({e})", folder)
+    names = data_files(folder)
+    snap.by_name = len(names) > MAX_OPEN
+    for name in names:
         try:
-            snap.opened[name] = open(folder / name, "rb")  # noqa: SIM115 (closed by verify)
-        except OSError as e:
+            snap.opened[name] = folder / name if snap.by_name else open(folder / name, "rb")  # noqa: SIM115
+        except OSError as e:  # closed by verify
             snap.failed[name] = f"{name}: unreadable ({e.strerror or e})"
     return snap
 
@@ -210,9 +219,10 @@ def verify(snap: Snapshot, needed: tuple[str, ...] | None = None) -> Verificatio
                 result.unverified.append(name)
     finally:
         for f in snap.opened.values():
-            f.close()
+            if not isinstance(f, Path):
+                f.close()
     return result
 
 
-__all__ = ["MANIFEST", "Manifest", "Snapshot", "Verification", "data_files", "file_checksum", "load", "record",
-           "size_problems", "snapshot", "verify"]
+__all__ = ["MANIFEST", "MAX_OPEN", "Manifest", "Snapshot", "Verification", "data_files", "file_checksum", "load",
+           "record", "size_problems", "snapshot", "verify"]

@@ -343,7 +343,10 @@ class SearchEngine:
             except Exception as e:  # a garbled TOC fails in many ways (unpickling); all of them are damage
                 needed, unopened = None, [f"the table of contents cannot be read ({type(e).__name__}: {e})"[:300]]
             snap = snapshot(folder)
-        found = verify(snap, needed)
+            if snap.by_name:  # too many files to hold open: read them while nothing can delete one
+                found = verify(snap, needed)
+        if not snap.by_name:
+            found = verify(snap, needed)
         problems = found.problems + unopened
         return {"generation": generation, "ok": not problems, "problems": problems,
                 "files": found.files, "size_bytes": found.bytes, "checksums_recorded": found.recorded,

@@ -206,3 +206,14 @@ def test_writers_do_not_wait_while_check_reads(fresh_index: Path, monkeypatch):
 
     monkeypatch.setattr(checksums, "file_checksum", read_and_write)
     assert check(fresh_index)["ok"] and writes[1].ids == ("during",)  # before: 503 busy for the whole read
+
+
+def test_a_generation_of_many_files_is_read_by_name_under_the_lock(fresh_index: Path, monkeypatch):
+    import searchsvc.checksums as checksums
+
+    monkeypatch.setattr(checksums, "MAX_OPEN", 2)  # not a file descriptor per file past this
+    folder = live_folder(fresh_index)
+    assert check(fresh_index)["ok"]
+    _flip_byte(folder / next(n for n in data_files(folder) if n.endswith(".pst")))
+    report = check(fresh_index)
+    assert not report["ok"] and report["files"] == len(data_files(folder))
