@@ -21,8 +21,10 @@ generation (83 MB) added 32-34 ms to its publishing (three runs, 2026-12-07).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -131,8 +133,11 @@ def size_problems(folder: Path) -> list[str]:
     return problems
 
 
-#: More files than this are read by name, under the lock, rather than held open (file descriptors).
+#: More files than this are read by name, under the lock, rather than held open (file descriptors);
+#: so are all of them if the process runs out of descriptors while opening them.
 MAX_OPEN = 256
+#: The files a Whoosh commit may delete (merged segments, an older table of contents).
+_WHOOSH_FILE = re.compile(r"_?MAIN_")
 
 
 @dataclass
@@ -159,9 +164,20 @@ def snapshot(folder: Path) -> Snapshot:
     for name in names:
         try:
             snap.opened[name] = folder / name if snap.by_name else open(folder / name, "rb")  # noqa: SIM115
-        except OSError as e:  # closed by verify
+        except OSError as e:  # (the open files are closed by verify)
+            if e.errno in (errno.EMFILE, errno.ENFILE):  # the process's limit, not the index's damage
+                _close(snap.opened)
+                snap.opened = {n: folder / n for n in names}
+                snap.failed, snap.by_name = {}, True
+                return snap
             snap.failed[name] = f"{name}: unreadable ({e.strerror or e})"
     return snap
+
+
+def _close(opened: dict[str, BinaryIO | Path]) -> None:
+    for f in opened.values():
+        if not isinstance(f, Path):
+            f.close()
 
 
 @dataclass
@@ -183,8 +199,9 @@ def verify(snap: Snapshot, needed: tuple[str, ...] | None = None) -> Verificatio
     """Read every file of a :func:`snapshot` and compare it with the record (then close it).
 
     ``needed``: name prefixes of the files the generation's table of contents refers
-    to; a recorded file missing from disk is damage only if it is one of them (else a
-    merge deleted it and a crash came before the record)."""
+    to; a recorded segment or TOC file missing from disk is damage only if it is one of
+    them (else a merge deleted it and a crash came before the record). Other files
+    (``meta.json``, ``vocab.json``) are never deleted: missing, they are damage."""
     result = Verification(problems=[snap.unreadable] if snap.unreadable else [])
     manifest = snap.manifest
     if manifest is None:
@@ -197,7 +214,7 @@ def verify(snap: Snapshot, needed: tuple[str, ...] | None = None) -> Verificatio
                 continue
             expected = manifest.files.get(name)
             if name not in snap.opened:
-                if needed is None or name.startswith(needed):
+                if needed is None or name.startswith(needed) or not _WHOOSH_FILE.match(name):
                     result.problems.append(f"{name}: missing")
                 continue
             try:
@@ -218,9 +235,7 @@ def verify(snap: Snapshot, needed: tuple[str, ...] | None = None) -> Verificatio
             elif name in manifest.unverified:
                 result.unverified.append(name)
     finally:
-        for f in snap.opened.values():
-            if not isinstance(f, Path):
-                f.close()
+        _close(snap.opened)
     return result
 
 

@@ -400,7 +400,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .web.auth import check_api_key
 
     settings = _settings(args, host=args.host, port=args.port, workers=args.workers)
-    check_api_key(settings.api_key)  # here, not in each gunicorn worker as it boots
+    check_api_key(settings.api_key)  # here first: each gunicorn worker checks it too (create_app), and fails to boot
     return serve(settings)
 
 

@@ -28,12 +28,12 @@ from typing import Any
 import numpy as np
 
 from .arguments import SearchRequest, bound, check_id, check_int, check_text, check_types, day
-from .checksums import size_problems, snapshot, verify
+from .checksums import MANIFEST, size_problems, snapshot, verify
 from .document import Document
 from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError
 from .facets import facet_counts
 from .highlight import Highlighter
-from .live import LiveView, needed_prefixes, warm_segments
+from .live import LiveView, toc_check, warm_segments
 from .matching import Deadline, Evaluation, Evaluator, date_mask
 from .query import ParsedQuery, parse_query, similar_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
@@ -332,16 +332,19 @@ class SearchEngine:
         """Read every file of the live generation and compare it with the checksums recorded
         when it was written (:mod:`.checksums`); ``ok`` is false and ``problems`` says which
         files differ when the index is damaged. The write lock is held only while the record is
-        read and the files opened: writers wait for that, not for the reading."""
+        read, the segments opened and the files opened (up to ``checksums.MAX_OPEN`` of them; past
+        that they are read under it): writers wait for that, not for the reading."""
         self.store.pointer()  # IndexMissingError for a mistyped path, before a lock file is made there
         with self.store.write_lock(self.settings.lock_timeout):
             generation = self.store.pointer().generation
             folder = self.store.generation_path(generation)
             try:
-                needed: tuple[str, ...] | None = needed_prefixes(folder)
-                unopened = []
+                needed: tuple[str, ...] | None
+                needed, unopened = toc_check(folder)
             except Exception as e:  # a garbled TOC fails in many ways (unpickling); all of them are damage
                 needed, unopened = None, [f"the table of contents cannot be read ({type(e).__name__}: {e})"[:300]]
+            if self.store.meta(generation).get("checksums") and not (folder / MANIFEST).exists():
+                unopened.append(f"{MANIFEST}: missing (this generation was built with one)")
             snap = snapshot(folder)
             if snap.by_name:  # too many files to hold open: read them while nothing can delete one
                 found = verify(snap, needed)

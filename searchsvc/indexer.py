@@ -131,9 +131,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         # A discarding rebuild does not read the entries it drops: one that cannot be replayed
         # must not stand in the way of the rebuild meant to get rid of it.
         overrides, replay_from = ({}, journal.end()) if discard else journal.snapshot()
-        journal.keep_damaged()  # before this rebuild's compaction drops them
-    report.warnings += [f"{journal.path}:{line}: not a journal entry (damaged), copied to {journal.damaged_path}; "
-                        "the API write it held, if any, is not re-applied" for line, _ in journal.damaged]
+    damaged = [line for line, _ in journal.damaged]
     storage = FileStorage(str(build))
     schema = build_schema()
     storage.create_index(schema)
@@ -180,6 +178,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         # API writes that arrived while this build ran: apply them too, then go live. A discarding
         # rebuild drops the writes made before it started, not those acknowledged while it ran.
         late = journal.final_state(replay_from)
+        damaged += [line for line, _ in journal.damaged]  # in writes that came while this build ran
         if late:
             apply_changes(ix, late)
             report.api_writes_applied += len(late)
@@ -187,8 +186,12 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
             journal.drop_before(replay_from)
         elif replay_from:
             # One entry per id is all a replay needs: the journal stops growing with every
-            # rewrite of the same document, and the next rebuild reads less.
+            # rewrite of the same document, and the next rebuild reads less. (Damaged lines
+            # are copied to journal.damaged first.)
             journal.compact()
+        report.warnings += [f"{journal.path}:{line}: not a journal entry (damaged), copied to "
+                            f"{journal.damaged_path}; the API write it held, if any, is not re-applied"
+                            for line in damaged if not discard]
         doc_count = ix.doc_count()
         report.segments = len(ix._segments())
         store.write_meta(build, schema_version=SCHEMA_VERSION, documents=doc_count, skipped=report.skipped)

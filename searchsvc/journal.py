@@ -147,12 +147,18 @@ class Journal:
         return state, end
 
     def keep_damaged(self) -> None:
-        """Append the damaged lines the last snapshot() found to :attr:`damaged_path`, before a
-        compaction drops them from the journal: what remains of a write may be read by hand."""
-        if not self.damaged:
+        """Append the damaged lines the last snapshot() found to :attr:`damaged_path` (those not
+        there already: a rebuild that failed kept them in the journal too), before a compaction
+        drops them from the journal: what remains of a write may be read by hand."""
+        try:
+            kept = set(self.damaged_path.read_bytes().splitlines(keepends=True))
+        except FileNotFoundError:
+            kept = set()
+        new = [line for _, line in self.damaged if line not in kept]
+        if not new:
             return
         with open(self.damaged_path, "ab") as f:
-            f.write(b"".join(line for _, line in self.damaged))
+            f.write(b"".join(new))
             f.flush()
             os.fsync(f.fileno())
 
@@ -161,8 +167,10 @@ class Journal:
             return f.read(offset).count(b"\n")
 
     def compact(self) -> int:
-        """Rewrite with one entry per id; returns the number of entries kept."""
+        """Rewrite with one entry per id (damaged lines copied aside first: see keep_damaged);
+        returns the number of entries kept."""
         state = self.final_state()
+        self.keep_damaged()
         tmp = self.path.with_suffix(".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
             for doc_id, doc in state.items():

@@ -25,7 +25,7 @@ from .errors import IndexBusyError
 from .postings_cache import PostingsCache
 from .schema import build_schema
 from .segments import SegmentView
-from .store import UNREADABLE, CorruptSegmentError, IndexDir, damaged
+from .store import UNREADABLE, CorruptSegmentError, IndexDir, damage, damaged
 from .suggest import warm as warm_suggestions
 from .view import IndexView
 
@@ -42,13 +42,20 @@ class _Superseded(Exception):
 _RETRY = (FileNotFoundError, EmptyIndexError, _Superseded, *UNREADABLE)
 
 
-def needed_prefixes(folder: Path) -> tuple[str, ...]:
-    """Name prefixes of the files a generation's newest table of contents refers to: that TOC
-    and its segments' files. Read with our schema, as the live view reads it (unpickling the
-    stored one would run whatever a garbled TOC names)."""
+def toc_check(folder: Path) -> tuple[tuple[str, ...], list[str]]:
+    """What a generation's newest table of contents needs, and what is wrong with it: the name
+    prefixes of that TOC and of its segments' files, and a problem for each segment that cannot
+    be opened as the live view opens it (a file missing, recorded or not). Read with our schema,
+    as the live view reads it: unpickling the stored one would run whatever a garbled TOC names."""
     storage = FileStorage(str(folder), readonly=True)
     toc = TOC.read(storage, "MAIN", schema=build_schema())
-    return (f"_MAIN_{toc.generation}.toc", *(f"{seg.segment_id()}." for seg in toc.segments))
+    problems = []
+    for seg in toc.segments:
+        try:
+            _open_segment(storage, toc, seg).close()
+        except Exception as e:  # a check reports what it finds; nothing here is the caller's bug
+            problems.append(f"segment {seg.segment_id()} cannot be opened ({damage(e)})"[:300])
+    return (f"_MAIN_{toc.generation}.toc", *(f"{seg.segment_id()}." for seg in toc.segments)), problems
 
 
 def _check_still_listed(storage: FileStorage, toc: TOC, segids: set[str]) -> None:

@@ -137,7 +137,8 @@ class IndexDir:
 
     def write_meta(self, build: Path, **fields: object) -> None:
         """Write a build's ``meta.json`` (what ``info`` shows), stamped with the build time."""
-        meta = {**fields, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        # "checksums": publish records them; a generation that says so and has none lost them.
+        meta = {**fields, "checksums": True, "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         (build / META).write_text(json.dumps(meta), encoding="utf-8")
 
     def meta(self, name: str) -> dict[str, object]:

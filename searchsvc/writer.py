@@ -131,12 +131,16 @@ class IndexWriter:
                     entries = [{"op": "put", "doc": d.to_record()} if d is not None else {"op": "delete", "id": i}
                                for i, d in todo.items()]
                     start = self.journal.append(entries)  # durable before it is applied (see journal.py)
+                    toc_before = ix.latest_generation()
                     try:
                         _stage(writer, todo)
                         writer.commit()
                     except BaseException as e:
-                        # Not applied: nor may a later rebuild apply it from the journal.
-                        self.journal.undo(start, e)
+                        # Not applied: nor may a later rebuild apply it from the journal. Unless the
+                        # commit's table of contents went live before the error (an interrupt landing
+                        # in Whoosh's clean-up after the rename): then the journal keeps it, as the index does.
+                        if _latest_toc(ix) in (toc_before, None):
+                            self.journal.undo(start, e)
                         raise
                 except BaseException:
                     if not writer.is_closed:
@@ -167,6 +171,14 @@ class IndexWriter:
         FileStorage(str(build)).create_index(build_schema())
         self.store.write_meta(build, schema_version=SCHEMA_VERSION, documents=0, skipped=0)
         self.store.publish(build)
+
+
+def _latest_toc(ix: whoosh_index.Index) -> int | None:
+    """The number of the newest table of contents on disk, or None if it cannot be read."""
+    try:
+        return int(ix.latest_generation())
+    except Exception:  # only asked while another error is on its way up: that one is the news
+        return None
 
 
 def _kept(e: BaseException) -> str:

@@ -177,6 +177,35 @@ def test_replaying_a_journal_with_a_torn_line_in_the_middle(ix: Path, corpus_fil
     assert b"dam" not in (ix / "journal.jsonl").read_bytes()
 
 
+def test_a_line_damaged_while_a_rebuild_runs_is_kept_too_and_only_once(ix: Path, corpus_file: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    w = IndexWriter(ix)
+    w.put([doc("one")])
+
+    def damage_and_write():  # a damaged line among the writes that arrive during the build
+        with open(ix / "journal.jsonl", "ab") as f:
+            f.write(b'{"op":"put","doc":{"id":"late-dam\n')
+        w.put([doc("two")])
+
+    during(monkeypatch, "_run_parts", damage_and_write)
+    report = rebuild(ix, [corpus_file])
+    monkeypatch.undo()
+    assert ids(ix) == SOURCE_IDS | {"one", "two"}
+    # Before: dropped by the compaction with no warning and no copy.
+    assert len(report.warnings) == 1 and ":2: not a journal entry" in report.warnings[0]
+    assert (ix / "journal.damaged").read_bytes() == b'{"op":"put","doc":{"id":"late-dam\n'
+    # A rebuild that fails (a bad input) keeps the line in the journal; the next one does not copy it twice.
+    with open(ix / "journal.jsonl", "ab") as f:
+        f.write(b"{again\n")
+    w.put([doc("three")])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n')
+    with pytest.raises(InputError):
+        rebuild(ix, [corpus_file, bad])
+    rebuild(ix, [corpus_file])
+    assert (ix / "journal.damaged").read_bytes() == b'{"op":"put","doc":{"id":"late-dam\n{again\n'
+
+
 @pytest.mark.parametrize("entry", [
     b'{"op":"put","doc":{"id":"bad id/x","body":"b"}}',   # what an unchecked Python put once journalled
     b'{"op":"put","doc":{"id":"e"}}',                      # no text

@@ -144,3 +144,23 @@ def test_a_failed_commit_says_whether_a_rebuild_may_still_apply_it(fresh_index: 
     assert "disk full" in message and "the write was not applied" in message
     assert ("the next full rebuild may still apply it" in message) is undo_fails
     assert (journal.read_bytes() == b"") is not undo_fails
+
+
+def test_an_interrupt_after_the_commit_went_live_keeps_its_journal_entry(fresh_index: Path, monkeypatch):
+    # gunicorn's timeout handler raises SystemExit anywhere: after Whoosh renamed the new table of
+    # contents into place, the write is live; undoing its journal entry left index and journal at odds
+    # (the next rebuild would have dropped a document the index served).
+    from whoosh.writing import SegmentWriter
+
+    real = SegmentWriter.commit
+
+    def commit_then_interrupt(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        raise SystemExit(1)
+
+    monkeypatch.setattr(SegmentWriter, "commit", commit_then_interrupt)
+    with pytest.raises(SystemExit):
+        IndexWriter(fresh_index).put([Document(id="live", body="a write that went live")])
+    monkeypatch.undo()
+    assert b'"id":"live"' in (fresh_index / "journal.jsonl").read_bytes()
+    assert search_ids(fresh_index, "went") == {"live"}
