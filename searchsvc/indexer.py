@@ -150,6 +150,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         raise errors[0]
     drop_duplicates(parts, errors, skip_bad)
     report.warnings += _unread_files(paths, good, set().union(*(p.units_read for p in parts)))
+    report.warnings += _text_beside_reuters(good)
     if paths and not any(p.sources for p in parts):
         # An empty folder, a wrong --format, a typo in a path with --skip-bad: publishing would
         # replace the live index with an empty one. rebuild(path, []) still builds an empty index.
@@ -212,6 +213,17 @@ def _unread_files(paths: list[str | os.PathLike[str]], units: list[Unit], read: 
             found[path] = (unit.format, found.get(path, ("", False))[1] or number in read)
     return [f"{path}: not one record was read from it as {fmt!r} (is --format right?)"
             for path, (fmt, gave) in found.items() if not gave]
+
+
+def _text_beside_reuters(units: list[Unit]) -> list[str]:
+    """A folder of Reuters .sgm files whose .txt files were read as articles: Reuters-21578 ships
+    lists of its categories as .txt, which became 7 junk articles ("ase", "alfonsin", ...)."""
+    by_folder: dict[str, set[str]] = {}
+    for unit in units:
+        by_folder.setdefault(os.path.dirname(os.path.abspath(unit.path)), set()).add(unit.format)
+    return [f"{folder}: its .txt files were read as articles beside its Reuters .sgm files; "
+            "--format reuters reads only the .sgm" for folder, formats in by_folder.items()
+            if {"reuters", "text"} <= formats]
 
 
 def _lock_wait(settings: Settings) -> float:

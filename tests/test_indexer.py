@@ -502,3 +502,16 @@ def test_a_named_file_that_gives_nothing_is_named(tmp_path: Path, corpus_file: P
     assert report.documents == 1
     assert report.warnings == [f"{corpus_file}: not one record was read from it as 'reuters' (is --format right?)"]
     assert rebuild(tmp_path / "ix", [sgml]).warnings == []
+
+
+def test_text_files_beside_reuters_files_are_named(tmp_path: Path):
+    # Reuters-21578's folder holds .txt lists of its categories: read as articles, 7 junk documents.
+    folder = tmp_path / "reuters"
+    folder.mkdir()
+    (folder / "r.sgm").write_text('<REUTERS NEWID="1"><TEXT><TITLE>T</TITLE><BODY>Body text.</BODY></TEXT></REUTERS>\n')
+    (folder / "all-people-strings.lc.txt").write_text("abdel-hamid\nabdulhadi\nabe\n")
+    report = rebuild(tmp_path / "ix", [folder])
+    assert report.documents == 2 and report.warnings == [
+        f"{folder}: its .txt files were read as articles beside its Reuters .sgm files; --format reuters reads "
+        "only the .sgm"]
+    assert rebuild(tmp_path / "ix", [folder], format="reuters").warnings == []
