@@ -84,7 +84,9 @@ def sample_phrases(index: Path, count: int, min_docs: int, seed: int) -> tuple[d
             doc = view.document(docnum)
             texts[doc.id] = f"{doc.title}\n{doc.body}".lower()
             counts.update(set(PHRASE.findall(doc.body)))
-    frequent = [p for p, c in counts.most_common() if c >= min_docs and p.split()[0] not in OPENERS]
+    # Sorted before sampling: most_common() orders ties by first sight, which followed the order the
+    # rebuild's workers wrote segments in, so the same seed sampled other phrases from run to run.
+    frequent = sorted(p for p, c in counts.items() if c >= min_docs and p.split()[0] not in OPENERS)
     random.seed(seed)
     return texts, sorted(random.sample(frequent, min(count, len(frequent))))
 

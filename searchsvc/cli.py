@@ -40,6 +40,7 @@ from .errors import (
     QueryTimeoutError,
     SearchsvcError,
 )
+from .journal import NAME as JOURNAL
 from .loaders import READERS
 from .query import MATCH_MODES
 from .ranking import SORTS
@@ -61,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except InputError as e:
         print(f"error: {e}", file=sys.stderr)
-        # A bad record that a command could have skipped (not a path that does not exist)
-        if getattr(args, "skip_bad", None) is False and e.line is not None:
+        # A bad record that a command could have skipped (not a path that does not exist, nor a
+        # journalled write: --skip-bad does not skip those; the message says what does)
+        if getattr(args, "skip_bad", None) is False and e.line is not None and not e.source.endswith(JOURNAL):
             print("nothing was written; --skip-bad skips bad records and writes the rest", file=sys.stderr)
         return EXIT_INPUT
     except (IndexBusyError, IndexMissingError, IndexDamagedError, IndexWriteError, QueryTimeoutError) as e:

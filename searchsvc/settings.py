@@ -61,7 +61,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("proximity_weight", 1.0, "Term-proximity bonus (Büttcher et al. 2006) for queries of 2 to "
             "`proximity_max_terms` words, times this weight (0: off; 1: the paper's formula). On 120 short name "
             "queries over Reuters (`scripts/eval_short_queries.py`) it raised the share of the top 10 holding the "
-            "name from 0.85 to 0.94.", float, 0.0, 100.0),
+            "name from 0.80 to 0.91.", float, 0.0, 100.0),
     Setting("proximity_max_terms", 4, "Most distinct query words the proximity bonus applies to: names and set "
             "phrases are short; on long queries it helped CACM and hurt TIME.", int, 2, 1000),
     Setting("proximity_candidates", 30, "Best BM25F results re-ranked by the proximity bonus (30: the short-query "

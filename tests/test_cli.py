@@ -282,3 +282,17 @@ def test_the_last_progress_line_in_a_log_is_the_total(tmp_path: Path, monkeypatc
     src.write_text("".join(json.dumps({"id": f"d{i}", "title": "T", "body": "Body."}) + "\n" for i in range(30)))
     assert main(["index", "--index", str(tmp_path / "ix"), str(src)]) == 0
     assert calls[-1] == (30, True)
+
+
+def test_a_journal_entry_that_cannot_be_replayed_gets_no_skip_bad_hint(tmp_path: Path, capsys):
+    # --skip-bad does not get past it (only fixing the line or --discard-api-writes does): the hint misled.
+    src = tmp_path / "d.jsonl"
+    src.write_text(json.dumps({"id": "d1", "title": "T", "body": "Body."}) + "\n")
+    ix = tmp_path / "ix"
+    assert main(["index", "--index", str(ix), "--quiet", str(src)]) == 0
+    with open(ix / "journal.jsonl", "ab") as f:
+        f.write(b'{"op":"put","doc":{"id":"e"}}\n')
+    capsys.readouterr()
+    assert main(["index", "--index", str(ix), "--quiet", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "--discard-api-writes" in err and "--skip-bad" not in err

@@ -45,9 +45,16 @@ REFUSED = [
     ("over 100 headers", b"GET /search?q=x HTTP/1.1\r\nHost: x\r\n"
      + b"".join(b"X-H%d: v\r\n" % i for i in range(120)) + b"\r\n", 431, "headers_too_large", "headers"),
     ("a malformed request line", b"GET /search?q=x\r\nHost: x\r\n\r\n", 400, "bad_request", "request"),
-    ("a malformed method", b"G@T /search?q=x HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request", "request"),
+    ("a malformed method", b"G@T /search?q=x HTTP/1.1\r\nHost: x\r\n\r\n", 400, "bad_request", "method"),
     ("an unknown transfer coding", b"POST /documents HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
-     400, "bad_request", "request"),
+     400, "bad_request", "headers"),
+    # a bad header names the headers, as the README says (all said "request" before)
+    ("a header without a colon", b"GET /search?q=x HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+     400, "bad_request", "headers"),
+    ("a header name with a space", b"GET /search?q=x HTTP/1.1\r\nHost: x\r\nX Y: v\r\n\r\n",
+     400, "bad_request", "headers"),
+    ("a Content-Length that is no number", b"POST /documents HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+     400, "bad_request", "headers"),
 ]
 
 

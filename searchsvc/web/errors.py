@@ -144,9 +144,17 @@ _SERVER_REFUSALS = {
 }
 
 
+#: What a 400 from gunicorn names, from the words of its message ("Invalid HTTP Header: 'X Y'",
+#: "Invalid HTTP method: 'G@T'", "Unsupported transfer coding: 'gzip'", "Invalid chunk size: ...").
+_REFUSED_PARTS = (("header", "headers"), ("line folding", "headers"), ("transfer coding", "headers"),
+                  ("method", "method"), ("chunk", "body"))
+
+
 def server_error_response(status: int, reason: str, detail: str) -> bytes:
     """The whole HTTP answer to a request gunicorn refused, with the JSON error body."""
     code, param = _SERVER_REFUSALS.get(status, ("internal_error", None))
+    if status == 400:
+        param = next((part for words, part in _REFUSED_PARTS if words in detail.lower()), param)
     if status >= 500 and status != 501:
         message = INTERNAL_MESSAGE
     else:
