@@ -298,16 +298,22 @@ class SearchEngine:
                                  took_ms=round((time.perf_counter() - started) * 1000, 3))
 
     def suggest(self, prefix: str, *, limit: int = 10) -> list[dict[str, Any]]:
-        """Completions of ``prefix``: people names and title words, most frequent first."""
+        """Completions of ``prefix``, most frequent first: people, title words, and for several
+        words the query completed in their context (:func:`searchsvc.suggest.suggest`)."""
         limit = check_int("limit", limit, 1, MAX_SUGGESTIONS)
         if not isinstance(prefix, str):
             raise QueryError("q must be a string", param="q")
         if len(prefix) > MAX_PREFIX_CHARS:
             raise QueryError(f"prefix longer than {MAX_PREFIX_CHARS} characters", param="q")
         check_text("q", prefix)
+        deadline = Deadline(self.settings.query_time_limit)
         with self._reading():
             view = self.view()
-            return suggest(view, prefix, limit, Deadline(self.settings.query_time_limit).check)
+
+            def matching(text: str) -> np.ndarray:
+                return self._match(view, parse_query(text, "all", self.settings), None, deadline)[1]
+
+            return suggest(view, prefix, limit, deadline.check, matching)
 
     def info(self) -> dict[str, Any]:
         """The live index's generation, size and build time (``/health``, ``searchsvc info``);

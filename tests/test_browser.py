@@ -307,6 +307,31 @@ def test_keyboard_shortcut_and_autocomplete(page_and_watch, playwright_api):
     watch.assert_clean(page)
 
 
+def test_autocomplete_completes_words_in_the_context_of_the_words_before(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    page.goto("/")
+    box = page.locator("#q")
+    options = page.locator("#suggestions [role=option]")
+    # "ma" alone is "markets" first (in 3 documents); after "hostile", "markup" (which follows it)
+    box.press_sequentially("hostile ma")
+    expect(options.first).to_contain_text("hostile markup")
+    expect(options.first.locator(".suggestion-kind")).to_have_text("search")
+    box.press("ArrowDown")
+    box.press("Enter")  # the completed query replaces what was typed
+    expect(page).to_have_url(re.compile(r"/\?q=hostile\+markup$"))
+    expect(box).to_have_value("hostile markup")
+    expect(page.locator("#hits > li")).to_have_count(1)
+
+    box.fill("")
+    box.press_sequentially("pipeline vl")  # a person in the context of "pipeline": a filter, the words kept
+    expect(options.first).to_contain_text("Vladimir Putin")
+    options.first.click()
+    expect(page).to_have_url(re.compile(r"/\?q=pipeline&people=Vladimir\+Putin$"))
+    expect(page.locator("#hits > li")).to_have_count(2)
+    watch.assert_clean(page)
+
+
 def test_phone_layout_and_touch_targets(browser, server, playwright_api, tmp_path):
     context = browser.new_context(base_url=server.url, viewport={"width": 360, "height": 740}, has_touch=True)
     page = context.new_page()

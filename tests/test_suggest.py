@@ -91,3 +91,64 @@ def test_did_you_mean_only_when_the_correction_finds_far_more(tmp_path: Path, gr
     rebuild(tmp_path / "ix", [path])
     with SearchEngine(tmp_path / "ix") as e:
         assert e.search(query, facets=False).did_you_mean == want
+
+
+# Several words typed: the last is completed in the context of the others. Titles give the
+# candidate words; the words that directly follow the word before come first.
+CONTEXT_DOCS = (
+    [{"id": f"r{n}", "title": "Annual report", "body": "interest was high; the report came late"} for n in range(3)]
+    + [{"id": f"i{n}", "title": "Interest rates", "body": "interest rates rose"} for n in range(2)]
+    + [{"id": "p1", "title": "Pipeline deal", "body": "Vladimir Putin signed the gas pipeline deal.",
+        "people": ["Vladimir Putin"]},
+       {"id": "p2", "title": "Gas prices", "body": "Gas prices fell; Putin said nothing on the pipeline.",
+        "people": ["Vladimir Putin"]}]
+)
+
+
+@pytest.fixture(scope="module")
+def context_engine(tmp_path_factory: pytest.TempPathFactory):
+    from searchsvc import SearchEngine
+
+    folder = tmp_path_factory.mktemp("context")
+    path = folder / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in CONTEXT_DOCS), encoding="utf-8")
+    rebuild(folder / "ix", [path])
+    with SearchEngine(folder / "ix") as e:
+        yield e
+
+
+@pytest.mark.parametrize("typed, first", [
+    # "report" is with "interest" in more documents (3), "rates" right after it (2)
+    ("interest r", {"text": "interest rates", "kind": "query", "count": 2, "q": "interest rates"}),
+    ("Interest  R", {"text": "Interest rates", "kind": "query", "count": 2, "q": "Interest rates"}),
+    ("gas pi", {"text": "gas pipeline", "kind": "query", "count": 2, "q": "gas pipeline"}),
+    ("gas pr", {"text": "gas prices", "kind": "query", "count": 1, "q": "gas prices"}),
+    # a name holding every word typed: the name alone is the search
+    ("vladimir pu", {"text": "Vladimir Putin", "kind": "person", "count": 2, "q": ""}),
+    # one word: as before, with the word itself as the query
+    ("pipe", {"text": "pipeline", "kind": "word", "count": 2, "q": "pipeline"}),
+])
+def test_completion_in_context(context_engine, typed: str, first: dict):
+    assert context_engine.suggest(typed)[0] == first
+
+
+@pytest.mark.parametrize("typed, absent", [
+    ("xyzzy pi", "anything"),  # the words before find nothing: nothing to complete in their context
+    ("title: pi", "anything"),  # nor when they are no query
+    ("gas pi*", "anything"),  # the last word is a pattern: only names holding it all
+    ("interest th", "interest the"),  # a stopword is no completion (a search drops it)
+])
+def test_no_completion_in_context(context_engine, typed: str, absent: str):
+    texts = [s["text"] for s in context_engine.suggest(typed)]
+    assert absent not in texts and all(s["kind"] != "query" for s in context_engine.suggest(typed))
+
+
+@pytest.mark.parametrize("typed", ["interest r", "gas pi", "gas p", "deal pu", "vladimir pu", "pipeline v", "p", "int"])
+def test_each_count_is_what_its_search_finds(context_engine, typed: str):
+    # The promise a client relies on: picking a suggestion searches for q (plus the person as
+    # a people filter), and finds `count` documents with every word.
+    suggestions = context_engine.suggest(typed, limit=50)
+    assert suggestions
+    for s in suggestions:
+        people = [s["text"]] if s["kind"] == "person" else None
+        assert context_engine.search(s["q"], people=people, relax=False, facets=False).total == s["count"], s

@@ -138,7 +138,7 @@ def test_documents_get_similar_suggest_health(readonly):
     check(r.json, "SearchResults")
     assert_error(readonly.simulate_get("/documents/nope/similar"), 404, "not_found")
     r = readonly.simulate_get("/suggest", params={"q": "xi"})
-    assert r.json["suggestions"][0] == {"text": "Xi Jinping", "kind": "person", "count": 2}
+    assert r.json["suggestions"][0] == {"text": "Xi Jinping", "kind": "person", "count": 2, "q": ""}
     check(r.json, "Suggestions")
     r = readonly.simulate_get("/health")
     assert r.json["status"] == "ok" and r.json["documents"] == 8

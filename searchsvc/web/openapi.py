@@ -120,9 +120,15 @@ def build_spec(settings: Settings) -> dict[str, Any]:
                                                      "max_query_chars": {"type": "integer"}}}}}
     suggestion = {"type": "object", "required": ["q", "suggestions"], "properties": {
         "q": {"type": "string"}, "suggestions": {"type": "array", "items": {
-            "type": "object", "required": ["text", "kind", "count"], "properties": {
-                "text": {"type": "string"}, "kind": {"type": "string", "enum": ["person", "word"]},
-                "count": {"type": "integer"}}}}}}
+            "type": "object", "required": ["text", "kind", "count", "q"], "properties": {
+                "text": {"type": "string"},
+                "kind": {"type": "string", "enum": ["person", "word", "query"],
+                         "description": "query: what was typed, its last word completed in the context of "
+                                        "the others (several words typed)."},
+                "count": {"type": "integer",
+                          "description": "Documents the search for q (with the person as a people filter) finds "
+                                         "with every word."},
+                "q": {"type": "string", "description": "The query to search with when this is picked."}}}}}}
     body = {"required": True, "content": {JSON: {"schema": _ref("Document")}}}
     bulk_body = {"required": True, "content": {
         JSON: {"schema": {"type": "array", "items": _ref("Document")}},
@@ -136,9 +142,9 @@ def build_spec(settings: Settings) -> dict[str, Any]:
                                 "parameters": search_params,
                                 "responses": {"200": _json(_ref("SearchResults"), "Results"),
                                               **_errors(400, 503)}}},
-            "/suggest": {"get": {"summary": "Autocomplete: people and title words", "operationId": "suggest",
+            "/suggest": {"get": {"summary": "Autocomplete: people, title words, queries in context", "operationId": "suggest",
                                  "parameters": [_param("q", {"type": "string", "maxLength": MAX_PREFIX_CHARS},
-                                                       "Prefix."),
+                                                       "What is typed: a word, or words whose last one is completed."),
                                                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 50},
                                                        "Suggestions.")],
                                  "responses": {"200": _json(_ref("Suggestions"), "Suggestions"),

@@ -9,7 +9,7 @@ import { errorNotice, resultNotices, statusText } from "./notices.js";
 import { pageItems } from "./pager.js";
 import { hitItems } from "./results.js";
 import { hrefFor, limits, pageSize, readState, searchParams, withChange } from "./state.js";
-import { Autocomplete, lastWord } from "./suggest.js";
+import { Autocomplete } from "./suggest.js";
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -109,17 +109,15 @@ function submitQuery() {
   navigate(hrefFor(withChange(state, { q: els.q.value, sort: els.sort.value })));
 }
 
-/** A word completes the word being typed; a person becomes a people filter. */
-function pickSuggestion({ text, kind }) {
-  const value = els.q.value;
-  const stem = value.slice(0, value.length - lastWord(value).length);
+/** A suggestion says what to search for (q); a person is also added as a people filter. */
+function pickSuggestion({ text, kind, q }) {
   const state = readState();
   if (kind === "person") {
     const known = state.people.some((p) => p.toLocaleLowerCase() === text.toLocaleLowerCase());
     const people = known ? state.people : [...state.people, text];
-    navigate(hrefFor(withChange(state, { q: stem.trim(), people, sort: els.sort.value })));
+    navigate(hrefFor(withChange(state, { q, people, sort: els.sort.value })));
   } else {
-    els.q.value = `${stem}${text}`;
+    els.q.value = q;
     submitQuery();
   }
 }

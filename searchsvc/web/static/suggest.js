@@ -1,6 +1,7 @@
-// Autocomplete for the search box, as an ARIA 1.2 combobox with a listbox popup: the last
-// word typed is completed from /suggest (people and title words). Arrow keys move through
-// the options, Enter picks one, Escape closes; focus stays in the box throughout.
+// Autocomplete for the search box, as an ARIA 1.2 combobox with a listbox popup: what is typed
+// is completed from /suggest (people, title words, and after other words the query completed
+// in their context, "bank of ja" -> "bank of japan"). Arrow keys move through the options,
+// Enter picks one, Escape closes; focus stays in the box throughout.
 
 import { suggest } from "./api.js";
 import { h } from "./dom.js";
@@ -8,15 +9,18 @@ import { h } from "./dom.js";
 const DELAY_MS = 150; // wait for a pause in typing before asking
 const MIN_CHARS = 2;
 const LIMIT = 8;
+const MAX_SENT = 200; // the server's limit on q; longer text gets no suggestions
 
 /** The word being typed: the text after the last space, unless it uses query syntax. */
-export function lastWord(value) {
+function lastWord(value) {
   const word = value.slice(value.search(/\S*$/));
   return word.length >= MIN_CHARS && !/[:"*?~()[\]{}^+-]/.test(word) ? word : "";
 }
 
+const KIND_LABELS = { person: "person", word: "word", query: "search" };
+
 export class Autocomplete {
-  /** onPick(suggestion) is called with {text, kind, count} when the user chooses one. */
+  /** onPick(suggestion) is called with {text, kind, count, q} when the user chooses one. */
   constructor(input, listbox, onPick) {
     this.input = input;
     this.listbox = listbox;
@@ -34,18 +38,18 @@ export class Autocomplete {
 
   schedule() {
     this.cancel();
-    const word = lastWord(this.input.value);
-    if (!word) return this.close();
-    this.timer = window.setTimeout(() => this.fetch(word), DELAY_MS);
+    const typed = this.input.value.trim();
+    if (!lastWord(this.input.value) || typed.length > MAX_SENT) return this.close();
+    this.timer = window.setTimeout(() => this.fetch(typed), DELAY_MS);
   }
 
-  async fetch(word) {
+  async fetch(typed) {
     const controller = new AbortController();
     this.controller = controller;
     try {
-      const { suggestions } = await suggest(word, LIMIT, controller.signal);
+      const { suggestions } = await suggest(typed, LIMIT, controller.signal);
       // Typing may have moved on while the answer travelled.
-      if (lastWord(this.input.value) === word && document.activeElement === this.input) this.show(suggestions);
+      if (this.input.value.trim() === typed && document.activeElement === this.input) this.show(suggestions);
     } catch (error) {
       // A newer word cancelled this request: its own timer is set and must stay set.
       if (error.name === "AbortError" || this.controller !== controller) return;
@@ -59,7 +63,7 @@ export class Autocomplete {
     this.listbox.replaceChildren(...suggestions.map((s, i) =>
       h("li", { id: `suggestion-${i}`, role: "option", "aria-selected": "false", onclick: () => this.pick(i) },
         h("span", {}, s.text),
-        h("span", { class: "suggestion-kind" }, s.kind === "person" ? "person" : "word"))));
+        h("span", { class: "suggestion-kind" }, KIND_LABELS[s.kind] ?? s.kind))));
     this.setOpen(suggestions.length > 0);
   }
 
