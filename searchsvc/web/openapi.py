@@ -142,7 +142,7 @@ def build_spec(settings: Settings) -> dict[str, Any]:
                                 "parameters": search_params,
                                 "responses": {"200": _json(_ref("SearchResults"), "Results"),
                                               **_errors(400, 503)}}},
-            "/suggest": {"get": {"summary": "Autocomplete: people, title words, queries in context", "operationId": "suggest",
+            "/suggest": {"get": {"summary": "Autocomplete: people, words, queries", "operationId": "suggest",
                                  "parameters": [_param("q", {"type": "string", "maxLength": MAX_PREFIX_CHARS},
                                                        "What is typed: a word, or words whose last one is completed."),
                                                 _param("limit", {"type": "integer", "minimum": 1, "maximum": 50},
