@@ -7,14 +7,15 @@ import { suggest } from "./api.js";
 import { h } from "./dom.js";
 
 const DELAY_MS = 150; // wait for a pause in typing before asking
-const MIN_CHARS = 2;
+const MIN_CHARS = 2; // alone; after other words one letter is enough ("interest r")
 const LIMIT = 8;
 const MAX_SENT = 200; // the server's limit on q; longer text gets no suggestions
 
 /** The word being typed: the text after the last space, unless it uses query syntax. */
 function lastWord(value) {
   const word = value.slice(value.search(/\S*$/));
-  return word.length >= MIN_CHARS && !/[:"*?~()[\]{}^+-]/.test(word) ? word : "";
+  const enough = word.length >= (/\S\s+\S*$/.test(value) ? 1 : MIN_CHARS);
+  return enough && !/[:"*?~()[\]{}^+-]/.test(word) ? word : "";
 }
 
 const KIND_LABELS = { person: "person", word: "word", query: "search" };
