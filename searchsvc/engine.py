@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .arguments import SearchRequest, bound, check_id, check_int, check_text, check_types, day
+from .autocomplete import suggest
 from .checksums import MANIFEST, size_problems, snapshot, verify
 from .document import Document
 from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError
@@ -40,7 +41,7 @@ from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .results import Hit, SearchResults, copied
 from .settings import Settings
 from .store import DAMAGED, IndexDir, damaged, folder_bytes
-from .suggest import COMMONER, did_you_mean, suggest
+from .suggest import COMMONER, did_you_mean
 from .view import IndexView
 
 #: With fewer results than this, a did-you-mean is computed (only rare query words are checked).
@@ -299,7 +300,7 @@ class SearchEngine:
 
     def suggest(self, prefix: str, *, limit: int = 10) -> list[dict[str, Any]]:
         """Completions of ``prefix``, most frequent first: people, title words, and for several
-        words the query completed in their context (:func:`searchsvc.suggest.suggest`)."""
+        words the query completed in their context (:mod:`searchsvc.autocomplete`)."""
         limit = check_int("limit", limit, 1, MAX_SUGGESTIONS)
         if not isinstance(prefix, str):
             raise QueryError("q must be a string", param="q")

@@ -1,13 +1,12 @@
-"""Autocomplete and did-you-mean.
+"""The words shown for stems, and did-you-mean.
 
 The index holds stems ("presid"), which are not words to show a person. A
 rebuild therefore writes ``vocab.json`` beside the index: for every stem, the
 word that produced it most often ("president"). Documents added later through the
 API may bring stems without an entry; those are shown as the stem itself until
-the next rebuild.
+the next rebuild. Autocomplete (:mod:`searchsvc.autocomplete`) and did-you-mean
+show these words.
 
-* ``suggest(prefix)`` offers people whose name has a word starting with the
-  prefix, and title words starting with it, by how many documents hold them.
 * ``did_you_mean(words)`` replaces each query word the index does not know (or
   barely knows) with the most frequent term within edit distance 1 (2 for words
   of six letters or more) that starts with the same letter (:class:`searchsvc.fuzzy.FuzzyIndex`),
@@ -19,19 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import orjson
-from whoosh import query as wq
 
-from .analysis import STOP_STEMS, fold, prefix_stem, stem, terms, value_key
-from .errors import QueryError
+from .analysis import STOP_STEMS, fold, stem, value_key
 from .fuzzy import distance, fuzzy_index
 from .matching import MAX_FUZZY_CHARS
-from .positions import adjacent_docs, sorted_intersection
-from .query import is_plain
-from .schema import TEXT_FIELDS
 from .view import IndexView
 
 VOCAB_NAME = "vocab.json"
@@ -101,158 +93,6 @@ def vocabulary(view: IndexView) -> dict[str, str]:
 
 
 _VOCABULARIES: dict[tuple[str, int, int, int], dict[str, str]] = {}
-
-
-#: Title terms looked at for one completion (a one-letter prefix matches thousands).
-MAX_WORD_CANDIDATES = 2000
-#: Of those, the most frequent ones counted among the documents the words before the last find.
-CONTEXT_CANDIDATES = 200
-
-#: Of the completions in context, the most frequent checked for following the word before.
-ADJACENCY_CANDIDATES = 20
-#: Documents holding both words in which that is checked (see _following).
-ADJACENCY_SAMPLE = 200
-
-#: (rank, count, text, kind, q): its place (higher first), what a suggestion shows, and the
-#: query to search with when it is picked.
-Candidate = tuple[float, int, str, str, str]
-
-
-def suggest(view: IndexView, prefix: str, limit: int = 10, check: Callable[[], None] = lambda: None,
-            matching: Callable[[str], np.ndarray] | None = None) -> list[dict[str, Any]]:
-    """Completions of ``prefix``, most frequent first: ``{"text", "kind", "count", "q"}``.
-
-    Each says what to search for when it is picked, and ``count`` is how many documents
-    that search finds (with every word, ``match=all``): ``q`` is the query, and a
-    ``person`` is also a people filter. One word (``pu``) is completed to people
-    ("Vladimir Putin", ``q`` "") and title words ("putin"). Several words (``bank of ja``)
-    are completed in the context of the words before the last: the query
-    ("bank of japan", kind ``query``) and people with a word starting with the last word,
-    counted among the documents the words before it find (``q`` "bank of"); a name
-    holding all the words typed ("james ba") is offered too. ``matching(text)`` gives the
-    live documents a ``match=all`` search of ``text`` finds; without it, several words
-    are completed to such names only. ``check`` raises to stop (a query deadline).
-    """
-    typed = prefix.split()
-    text = fold(" ".join(typed).lower())
-    if not text:
-        return []
-    out = _people(view, text, None, "")
-    check()
-    if " " not in text:
-        out += _words(view, text, None, "", check)
-    elif matching is not None and is_plain(typed[-1]):
-        head = " ".join(typed[:-1])
-        try:
-            context = matching(head)
-        except QueryError:  # the words before the last are no query ("title:"): no completions in context
-            context = None
-        if context is not None and context.any():
-            last = fold(typed[-1].lower())
-            # People after the completions that follow the words typed ("interest r": "interest
-            # rates" before "Reagan"), and before those that do not.
-            out += [(0.0, *c[1:]) for c in _people(view, last, context, head)]
-            names = {c[2].casefold() for c in out}
-            out += [c for c in _words(view, last, context, head, check) if c[2].casefold() not in names]
-    # A person before a word as frequent ("xi": Xi Jinping, then xi); stable: a whole name before
-    # the same one in context.
-    out.sort(key=lambda x: (-x[0], -x[1], x[3] != "person", x[2].casefold()))
-    seen: set[str] = set()
-    result = []
-    for _, count, value, kind, q in out:
-        if value.casefold() in seen:
-            continue
-        seen.add(value.casefold())
-        result.append({"text": value, "kind": kind, "count": count, "q": q})
-        if len(result) == limit:
-            break
-    return result
-
-
-def _people(view: IndexView, text: str, context: np.ndarray | None, head: str) -> list[Candidate]:
-    """People whose folded name starts with ``text`` or has a word that does, with their
-    documents (within ``context``, when given)."""
-    pairs = view.pairs("person", key=value_key)
-    if not len(pairs.names):
-        return []
-    within = view.live if context is None else context
-    counts = np.bincount(pairs.codes[within[pairs.docs]], minlength=len(pairs.names))
-    return [(int(counts[code]), int(counts[code]), pairs.names[code], "person", head)
-            for code, folded in enumerate(_folded_names(pairs.book))
-            if counts[code] and (folded.startswith(text) or f" {text}" in folded)]
-
-
-def _words(view: IndexView, text: str, context: np.ndarray | None, head: str,
-           check: Callable[[], None]) -> list[Candidate]:
-    """Title words that complete ``text``: alone (``head`` empty, kind ``word``) or after
-    ``head`` (kind ``query``), each with the documents of ``context`` (default: the live
-    ones) that hold it in any field, which is what ``match=all`` finds for that query.
-
-    Candidates are the words of titles, the most frequent there first: words a headline
-    uses, not every token of the bodies (a body-only word is still found by its search).
-    """
-    probe = prefix_stem(text)
-    if not probe:
-        return []
-    vocab = vocabulary(view)
-    found: list[tuple[int, str, str]] = []
-    for f, term in view.expand(wq.Prefix("title", probe), check, limit=MAX_WORD_CANDIDATES):
-        word = vocab.get(term, term)
-        if term in STOP_STEMS:  # a search drops "and", "at", "a": no completion to offer
-            continue
-        if word.startswith(text) or term.startswith(text):
-            in_titles = len(view.postings(f, term)[0])
-            if in_titles:
-                found.append((in_titles, word, term))
-    found.sort(key=lambda x: (-x[0], x[1]))
-    within = view.live if context is None else context
-    counted: list[tuple[int, str, str]] = []
-    for _, word, term in found[:CONTEXT_CANDIDATES]:
-        check()
-        holding = np.zeros(view.size, dtype=bool)
-        for f in TEXT_FIELDS:
-            holding[view.postings(f, term)[0]] = True
-        count = int(np.count_nonzero(holding & within))
-        if count:
-            counted.append((count, word, term))
-    if not head:
-        return [(count, count, word, "word", word) for count, word, _ in counted]
-    # After other words, a completion ranks by how often it follows the last of them ("interest
-    # r": "interest rates" before "interest report", whose words are more often apart); those
-    # not checked come after the checked ones.
-    before = terms(head.split()[-1])
-    counted.sort(key=lambda x: (-x[0], x[1]))
-    return [(_following(view, within, before[-1], term) if before and i < ADJACENCY_CANDIDATES else -1.0,
-             count, f"{head} {word}", "query", f"{head} {word}") for i, (count, word, term) in enumerate(counted)]
-
-
-def _following(view: IndexView, within: np.ndarray, first: str, second: str) -> float:
-    """About how many documents of ``within`` have ``second`` directly after ``first`` in a
-    title or a body: measured on up to :data:`ADJACENCY_SAMPLE` documents holding both
-    ("the" is in nearly every document, and decoding its positions in all of them took
-    100 ms on Reuters), then scaled to all of them."""
-    best = 0.0
-    for f in ("title", "body"):
-        ids_a, values_a = view.positions(f, first)
-        ids_b, values_b = view.positions(f, second)
-        both = sorted_intersection(ids_a, ids_b)
-        both = both[within[both]]
-        if not len(both):
-            continue
-        sample = both[:ADJACENCY_SAMPLE]
-        at_a, at_b = np.searchsorted(ids_a, sample), np.searchsorted(ids_b, sample)
-        adjacent = adjacent_docs([[values_a[i] for i in at_a], [values_b[i] for i in at_b]])
-        best = max(best, np.count_nonzero(adjacent) / len(sample) * len(both))
-    return best
-
-
-def _folded_names(book: Any) -> list[str]:
-    """Accent- and case-folded display names of a codebook, kept in step as it grows."""
-    folded = book.derived.setdefault("folded", [])
-    names = book.names
-    if len(folded) != len(names):
-        folded[:] = [fold(n.lower()) for n in names]
-    return folded
 
 
 def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],

@@ -102,6 +102,12 @@ CONTEXT_DOCS = (
         "people": ["Vladimir Putin"]},
        {"id": "p2", "title": "Gas prices", "body": "Gas prices fell; Putin said nothing on the pipeline.",
         "people": ["Vladimir Putin"]}]
+    # "of Reagan" is commoner than "of Representatives", but not after "House"; "reserves" is the
+    # commonest form of its stem, but not after "Federal"
+    + [{"id": f"h{n}", "title": "House vote", "body": "The House of Representatives voted. Gold reserves and oil "
+        "reserves rose; reserves fell."} for n in range(4)]
+    + [{"id": f"s{n}", "title": "Speech", "body": "A speech of Reagan at the house. The Federal Reserve said "
+        "nothing of Reagan."} for n in range(3)]
 )
 
 
@@ -123,6 +129,12 @@ def context_engine(tmp_path_factory: pytest.TempPathFactory):
     ("Interest  R", {"text": "Interest rates", "kind": "query", "count": 2, "q": "Interest rates"}),
     ("gas pi", {"text": "gas pipeline", "kind": "query", "count": 2, "q": "gas pipeline"}),
     ("gas pr", {"text": "gas prices", "kind": "query", "count": 1, "q": "gas prices"}),
+    # the words that follow the last two typed, in the form they have there
+    ("house of r", {"text": "house of representatives", "kind": "query", "count": 4, "q": "house of representatives"}),
+    ("federal re", {"text": "federal reserve", "kind": "query", "count": 3, "q": "federal reserve"}),
+    ("interest - r", {"text": "interest - rates", "kind": "query", "count": 2, "q": "interest - rates"}),
+    # a pasted headline stays in capitals, where NOT is a word: not "FED NOT expected", an operator
+    ("HOUSE NOT v", {"text": "HOUSE NOT VOTE", "kind": "query", "count": 4, "q": "HOUSE NOT VOTE"}),
     # a name holding every word typed: the name alone is the search
     ("vladimir pu", {"text": "Vladimir Putin", "kind": "person", "count": 2, "q": ""}),
     # one word: as before, with the word itself as the query
@@ -137,18 +149,28 @@ def test_completion_in_context(context_engine, typed: str, first: dict):
     ("title: pi", "anything"),  # nor when they are no query
     ("gas pi*", "anything"),  # the last word is a pattern: only names holding it all
     ("interest th", "interest the"),  # a stopword is no completion (a search drops it)
+    ("house NOT v", "house NOT voted"),  # an operator would make the completion another query
+    ("interest \u0301", "Vladimir Putin"),  # a last word that folds to nothing completes to nothing
 ])
 def test_no_completion_in_context(context_engine, typed: str, absent: str):
     texts = [s["text"] for s in context_engine.suggest(typed)]
     assert absent not in texts and all(s["kind"] != "query" for s in context_engine.suggest(typed))
 
 
-@pytest.mark.parametrize("typed", ["interest r", "gas pi", "gas p", "deal pu", "vladimir pu", "pipeline v", "p", "int"])
-def test_each_count_is_what_its_search_finds(context_engine, typed: str):
+@pytest.mark.parametrize("typed, kinds", [
+    ("interest r", {"query"}), ("gas pi", {"query"}), ("gas p", {"query", "person"}),
+    ("deal pu", {"person"}), ("vladimir pu", {"person"}), ("pipeline v", {"person"}), ("p", {"word", "person"}),
+    ("int", {"word"}), ("house of r", {"query"}), ("the r", {"query"}), ("of r", {"query"}),
+    ("HOUSE NOT v", {"query"}), ("interest - r", {"query"}),
+    # the other words use query syntax: people among what they find, no completed queries
+    ("title:pipeline v", {"person"}), ('"gas pipeline" v', {"person"}), ("house NOT v", set()),
+    ("interest OR r", set()), ("+interest r", set()),
+])
+def test_each_count_is_what_its_search_finds(context_engine, typed: str, kinds: set[str]):
     # The promise a client relies on: picking a suggestion searches for q (plus the person as
     # a people filter), and finds `count` documents with every word.
     suggestions = context_engine.suggest(typed, limit=50)
-    assert suggestions
+    assert {s["kind"] for s in suggestions} == kinds
     for s in suggestions:
         people = [s["text"]] if s["kind"] == "person" else None
         assert context_engine.search(s["q"], people=people, relax=False, facets=False).total == s["count"], s
