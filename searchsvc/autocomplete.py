@@ -6,19 +6,26 @@ with ``count`` the number of documents that search finds with every word
 (``match=all``), so that a click finds what the list said.
 
 * One word (``pu``): people with a name word starting with it ("Vladimir Putin",
-  ``q`` "") and title words starting with it ("putin"), by documents.
+  ``q`` "") and title words starting with it ("putin"), by documents; a person and
+  a word written alike are both offered (a people filter, and every mention).
 * Several words (``bank of ja``): the last one completed after the others.
 
   - Queries (kind ``query``), when the text uses no query syntax: the words that
-    follow the last words typed, read from the text of up to :data:`SAMPLE`
-    documents where those words occur as a phrase ("bank of" → "japan", "canada",
-    "england"), ranked by how many of them have it, shown as written there
+    follow the last words typed, read from the text of a sample of the documents
+    where those words occur as a phrase (:data:`SAMPLE` spread evenly over them,
+    more while few have a word that follows: a rare phrase), ranked by how many
+    have it ("bank of" → "japan", "canada", "england"), shown as written there
     ("interest rates", "bank of france", where the index's most frequent forms of
-    those stems are "rate" and "francs"). Title words that are merely in the same
-    documents ("interest report") come after, by documents.
-  - People with a name word starting with the last word, among the documents the
-    other words find (``q`` those words), after the queries that follow them.
-  - A name holding every word typed ("james ba": James Baker, ``q`` "").
+    those stems are "rate" and "francs").
+  - Then, by documents, title words that are merely in the same documents
+    ("interest report") and people with a name word starting with the last word,
+    both among the documents the other words find (``q`` those words).
+  - A name holding every word typed ("james ba": James Baker, ``q`` "") instead of
+    the people in context.
+
+Title words come from the vocabulary of display words a rebuild writes; a term added
+since (by a single-document write) is shown as a title writes it, never as its stem
+(the stem's own search may look for another stem).
 
 ``matching(text)`` is the caller's ``match=all`` evaluation (live documents); the
 count of every query offered is taken from it, whatever its syntax does. ``check``
@@ -35,19 +42,30 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import STOP_STEMS, fold, prefix_stem, terms, value_key
+from .analysis import STOP_STEMS, STOPWORDS, fold, prefix_stem, terms, value_key
+from .analysis import words as words_of
 from .errors import QueryError
 from .query import is_plain
 from .schema import TEXT_FIELDS
 from .suggest import vocabulary
 from .view import IndexView
 
-#: Title terms looked at for one completion (a one-letter prefix matches thousands).
-MAX_WORD_CANDIDATES = 2000
+#: Title terms looked at for one completion, in index order: enough for every term of a letter
+#: (Reuters-21578 has at most 1,281 title terms starting with one letter), so that the most
+#: frequent are among them, not the alphabetically first of a larger index.
+MAX_WORD_CANDIDATES = 20_000
 #: Of those, the most frequent in titles counted in the documents of the context.
 CONTEXT_CANDIDATES = 200
-#: Documents whose text is read for the words that follow what was typed.
+#: Documents whose text is read for the words that follow what was typed, spread evenly over
+#: those holding the words before (the first ones in index order were a biased sample) ...
 SAMPLE = 150
+#: ... and more, a sample at a time, while fewer than FOLLOWED of them have a word that follows
+#: (a rare phrase: "downing street" in 2 of the 1,261 Reuters articles with "down"), up to
+#: MAX_SAMPLE (about 0.05 ms each).
+FOLLOWED = 3
+MAX_SAMPLE = 600
+#: The shortest completion a following word gives ("new york's": no "new york s").
+MIN_FOLLOWING_CHARS = 2
 #: The words typed before the last that must precede it as a phrase (fewer if none do).
 PHRASE_WORDS = 2
 #: Queries whose count is taken, beyond the suggestions asked for (some find nothing).
@@ -62,7 +80,7 @@ def suggest(view: IndexView, prefix: str, limit: int = 10, check: Callable[[], N
             matching: Matching | None = None) -> list[dict[str, Any]]:
     """Completions of ``prefix``, best first (see the module's docstring)."""
     typed = prefix.split()
-    text = fold(" ".join(typed).lower())
+    text = _folded(" ".join(typed))
     if not text:
         return []
     out = _people(view, text, None, "")
@@ -74,12 +92,15 @@ def suggest(view: IndexView, prefix: str, limit: int = 10, check: Callable[[], N
     # A person before a word as frequent ("xi": Xi Jinping, then xi); stable: a whole name before
     # the same one in context.
     out.sort(key=lambda x: (-x[0], -x[1], x[3] != "person", x[2].casefold()))
-    seen: set[str] = set()
+    # A person and a word written alike are two suggestions: "Reagan" filters on the name,
+    # "reagan" finds every mention. Two of one kind are one.
+    seen: set[tuple[bool, str]] = set()
     result = []
     for _, count, value, kind, q in out:
-        if value.casefold() in seen:
+        key = (kind == "person", value.casefold())
+        if key in seen:
             continue
-        seen.add(value.casefold())
+        seen.add(key)
         result.append({"text": value, "kind": kind, "count": count, "q": q})
         if len(result) == limit:
             break
@@ -89,7 +110,7 @@ def suggest(view: IndexView, prefix: str, limit: int = 10, check: Callable[[], N
 def _in_context(view: IndexView, typed: list[str], matching: Matching, limit: int,
                 check: Callable[[], None], names: set[str]) -> list[Candidate]:
     """People and queries completing the last of ``typed`` after the others."""
-    head, last = " ".join(typed[:-1]), fold(typed[-1].lower())
+    head, last = " ".join(typed[:-1]), _folded(typed[-1])
     if not last or not is_plain(typed[-1]):
         return []
     try:
@@ -99,9 +120,9 @@ def _in_context(view: IndexView, typed: list[str], matching: Matching, limit: in
     if not context.any():
         return []
     # People after the queries that follow the words typed ("interest r": "interest rates"
-    # before "Reagan"), and before the words that are only in the same documents; none when a
-    # name holds every word typed ("james ba" is James Baker, not Malcolm Baldrige).
-    out = [] if names else [(0.0, *c[1:]) for c in _people(view, last, context, head)]
+    # before Robert Brusca), among the words that are only in the same documents, by documents;
+    # none when a name holds every word typed ("james ba" is James Baker, not Malcolm Baldrige).
+    out = [] if names else [(_beside(c[1]), *c[1:]) for c in _people(view, last, context, head)]
     # Operators would give the completed query another meaning. In capitals (a pasted headline)
     # AND/OR/NOT are words, and the completion is written in capitals too.
     if is_plain(" ".join([*typed[:-1], typed[-1].upper() if _shouted(head) else typed[-1]])):
@@ -110,15 +131,21 @@ def _in_context(view: IndexView, typed: list[str], matching: Matching, limit: in
     return out
 
 
+def _beside(count: int) -> float:
+    """The rank of what is only in the same documents as the words typed: below every word that
+    follows them (ranks of 1 and up), by documents."""
+    return -1.0 - 1.0 / (count + 1)
+
+
 def _queries(view: IndexView, typed: list[str], context: np.ndarray, matching: Matching, most: int,
              check: Callable[[], None], names: set[str]) -> list[Candidate]:
-    head, last = " ".join(typed[:-1]), fold(typed[-1].lower())
+    head, last = " ".join(typed[:-1]), _folded(typed[-1])
     shout = _shouted(head)
     # One completion per stem ("officials" found after "bank of", "official" among title words).
     ranked: dict[tuple[str, ...], tuple[float, str]] = {
         tuple(terms(word)): (rank, word) for word, rank in _following(view, typed[:-1], last, context, matching, check)}
     for count, word in _counted_words(view, last, context, check):
-        ranked.setdefault(tuple(terms(word)), (-1.0 - 1.0 / (count + 1), word))  # after people, by documents
+        ranked.setdefault(tuple(terms(word)), (_beside(count), word))
     out: list[Candidate] = []
     for rank, word in sorted(ranked.values(), key=lambda x: -x[0])[:most]:
         check()
@@ -131,44 +158,81 @@ def _queries(view: IndexView, typed: list[str], context: np.ndarray, matching: M
     return out
 
 
+#: Between two words of a phrase: some blank, maybe punctuation ("interest - rates"); not an
+#: apostrophe or hyphen alone, which are inside a word ("york's", "ex-farm").
+_GAP = r"\W*\s\W*"
+#: A following word, with its inner apostrophes and hyphens ("ex-farm", "o'neill").
+_REST = r"\w*(?:['’-]\w+)*"
+
+
 def _following(view: IndexView, head: list[str], last: str, context: np.ndarray, matching: Matching,
                check: Callable[[], None]) -> list[tuple[str, float]]:
-    """Words starting with ``last`` that follow the last words of ``head`` in the text of up
-    to :data:`SAMPLE` documents of ``context`` holding those words as a phrase, each with
-    about how many documents of the context have it there (its share of the sample)."""
-    words = [fold(w.lower()) for w in head if terms(w)]  # not punctuation ("oil - pr" is "oil pr")
+    """Words starting with ``last`` that follow the last words of ``head`` in the text of a
+    sample of the documents of ``context`` holding those words as a phrase (:data:`SAMPLE`
+    spread evenly over them, more while few have a word that follows), each with about how
+    many documents of the context have it there (its share of the sample)."""
+    # Without the punctuation around them ("oil, pr" is "oil pr"); punctuation alone is no word.
+    words = [w for w in (_bare(_folded(w)) for w in head) if terms(w)]
     for n in range(min(PHRASE_WORDS, len(words)), 0, -1):
         tail = words[-n:]
         phrase = context & matching('"' + " ".join(tail) + '"') if n > 1 else context
         docs = np.flatnonzero(phrase)
         if not len(docs):
             continue
-        pattern = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, tail)) + r"\W+(" + re.escape(last) + r"\w*)")
+        pattern = re.compile(r"(?<!\w)" + _GAP.join(map(re.escape, tail)) + _GAP + "(" + re.escape(last) + _REST + ")")
         # Forms of one word ("price", "prices") are one completion, shown in its commonest form here.
         docs_with: Counter[tuple[str, ...]] = Counter()
         forms: dict[tuple[str, ...], Counter[str]] = {}
-        sample = docs[:SAMPLE]
-        for i, docnum in enumerate(sample):
-            if i % 32 == 0:
+        read = followed = 0
+        for docnum in _spread(docs):
+            if read == MAX_SAMPLE or (read and read % SAMPLE == 0 and followed >= FOLLOWED):
+                break
+            if read % 32 == 0:
                 check()
+            read += 1
             stored = view.stored(int(docnum))
-            text = fold(f"{stored.get('title') or ''}\n{stored.get('body') or ''}".lower())
+            text = _folded(f"{stored.get('title') or ''}\n{stored.get('body') or ''}")
             here: set[tuple[str, ...]] = set()
             for m in pattern.finditer(text):
-                key = tuple(terms(m.group(1)))
-                if key and not set(key) <= STOP_STEMS:  # "bank of the": a search drops "the"
+                word = m.group(1)
+                key = tuple(terms(word))
+                # "bank of the": a search drops "the"; but "the underlying" is no stopword
+                # because its stem is ("under")
+                if len(word) >= MIN_FOLLOWING_CHARS and key and not all(w in STOPWORDS for w in words_of(word)):
                     here.add(key)
-                    forms.setdefault(key, Counter())[m.group(1)] += 1
+                    forms.setdefault(key, Counter())[word] += 1
             docs_with.update(here)
+            followed += bool(here)
         if docs_with:
-            scale = len(docs) / len(sample)
+            scale = len(docs) / read
             return [(forms[key].most_common(1)[0][0], n * scale) for key, n in docs_with.most_common()]
     return []
 
 
+def _spread(docs: np.ndarray) -> np.ndarray:
+    """``docs`` in an order whose every first :data:`SAMPLE` (then the next, and so on) are
+    spread evenly over all of them: every k-th from the first, then from the second..."""
+    step = -(-len(docs) // SAMPLE)
+    return np.concatenate([docs[start::step] for start in range(step)]) if step > 1 else docs
+
+
+def _folded(text: str) -> str:
+    """Case- and accent-folded, as names and typed text are compared ("strauss", Strauß)."""
+    return fold(text.casefold())
+
+
+def _bare(word: str) -> str:
+    """``word`` without the punctuation around it ("oil," → "oil", "(u.s.)" → "u.s")."""
+    return word.strip(_PUNCTUATION)
+
+
+_PUNCTUATION = "".join(chr(c) for c in range(128) if not chr(c).isalnum() and not chr(c).isspace()) + "“”‘’«»—–…"
+
+
 def _shouted(text: str) -> bool:
-    """Typed in capitals (a pasted headline), where AND/OR/NOT are words (query.is_plain)."""
-    return not any(c.islower() for c in text)
+    """Typed in capitals (a pasted headline), where AND/OR/NOT are words (query.is_plain); a
+    head of numbers only ("1987 oi") is not."""
+    return any(c.isupper() for c in text) and not any(c.islower() for c in text)
 
 
 def _people(view: IndexView, text: str, context: np.ndarray | None, head: str) -> list[Candidate]:
@@ -196,19 +260,23 @@ def _counted_words(view: IndexView, text: str, within: np.ndarray,
     if not probe:
         return []
     vocab = vocabulary(view)
-    found: list[tuple[int, str, str]] = []
+    found: list[tuple[int, str | None, str]] = []
     for f, term in view.expand(wq.Prefix("title", probe), check, limit=MAX_WORD_CANDIDATES):
-        word = vocab.get(term, term)
         if term in STOP_STEMS:  # a search drops "and", "at", "a": no completion to offer
             continue
-        if word.startswith(text) or term.startswith(text):
+        word = vocab.get(term)  # None: a term added since the rebuild (see _title_form)
+        if word is None or word.startswith(text) or term.startswith(text):
             in_titles = len(view.postings(f, term)[0])
             if in_titles:
                 found.append((in_titles, word, term))
-    found.sort(key=lambda x: (-x[0], x[1]))
+    found.sort(key=lambda x: (-x[0], x[2]))
     counted: list[tuple[int, str]] = []
     for _, word, term in found[:CONTEXT_CANDIDATES]:
         check()
+        if word is None:
+            word = _title_form(view, term)
+            if word is None or not word.startswith(text):
+                continue
         holding = np.zeros(view.size, dtype=bool)
         for f in TEXT_FIELDS:
             holding[view.postings(f, term)[0]] = True
@@ -219,10 +287,24 @@ def _counted_words(view: IndexView, text: str, within: np.ndarray,
     return counted
 
 
+def _title_form(view: IndexView, term: str) -> str | None:
+    """A word a title writes for ``term``, which the vocabulary lacks (it is made by rebuilds;
+    a document added since may bring new terms). The stem itself is no word to offer: its
+    search may look for another stem ("agre" for "agreed" is "agr")."""
+    forms = view.derived.setdefault("title_forms", {})
+    if term not in forms:
+        forms[term] = None
+        ids = view.postings("title", term)[0]
+        if len(ids):
+            forms[term] = next((w for w in words_of(view.stored(int(ids[0])).get("title") or "")
+                                if terms(w) == [term]), None)
+    return forms[term]
+
+
 def _folded_names(book: Any) -> list[str]:
     """Accent- and case-folded display names of a codebook, kept in step as it grows."""
     folded = book.derived.setdefault("folded", [])
     names = book.names
     if len(folded) != len(names):
-        folded[:] = [fold(n.lower()) for n in names]
+        folded[:] = [_folded(n) for n in names]
     return folded

@@ -322,8 +322,15 @@ class IndexView:
                 keep = mapped >= 0
                 docs.append(local_docs[keep].astype(np.int64) + off)
                 codes.append(mapped[keep])
-            cache[ck] = Pairs(np.concatenate(docs) if docs else np.zeros(0, np.int64),
-                              np.concatenate(codes) if codes else np.zeros(0, np.int32), book)
+            all_docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+            all_codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
+            if key is not None and len(all_docs):
+                # Values ``key`` groups may stand in one document ("Mary  Smith", "mary smith"):
+                # one pair, or a facet counted that document twice.
+                width = len(book.names) + 1
+                combined = np.unique(all_docs * width + all_codes)
+                all_docs, all_codes = combined // width, (combined % width).astype(all_codes.dtype)
+            cache[ck] = Pairs(all_docs, all_codes, book)
         return cache[ck]
 
     @cached_property

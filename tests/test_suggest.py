@@ -108,6 +108,12 @@ CONTEXT_DOCS = (
         "reserves rose; reserves fell."} for n in range(4)]
     + [{"id": f"s{n}", "title": "Speech", "body": "A speech of Reagan at the house. The Federal Reserve said "
         "nothing of Reagan."} for n in range(3)]
+    # an apostrophe or a hyphen is inside a word; a stopword's stem is no stopword ("underlying")
+    + [{"id": "n1", "title": "Exchange news", "body": "New York's exchange reopened. Corn ex-farm prices rose."},
+       {"id": "n2", "title": "Oil output", "body": "In 1987 oil output and the underlying trend rose."},
+       # one name written two ways in one document is one document for it
+       {"id": "m1", "title": "Smith speaks", "body": "Mary Smith spoke.", "people": ["Mary Smith", "mary  smith"]},
+       {"id": "g1", "title": "Gorbachev visit", "body": "Gorbachev visited.", "people": ["Gorbachev"]}]
 )
 
 
@@ -135,6 +141,12 @@ def context_engine(tmp_path_factory: pytest.TempPathFactory):
     ("interest - r", {"text": "interest - rates", "kind": "query", "count": 2, "q": "interest - rates"}),
     # a pasted headline stays in capitals, where NOT is a word: not "FED NOT expected", an operator
     ("HOUSE NOT v", {"text": "HOUSE NOT VOTE", "kind": "query", "count": 4, "q": "HOUSE NOT VOTE"}),
+    # punctuation after a word typed before is not in the text's way
+    ("interest, r", {"text": "interest, rates", "kind": "query", "count": 2, "q": "interest, rates"}),
+    ("corn ex", {"text": "corn ex-farm", "kind": "query", "count": 1, "q": "corn ex-farm"}),
+    ("the und", {"text": "the underlying", "kind": "query", "count": 1, "q": "the underlying"}),
+    # numbers are not capitals: the completion keeps the case typed
+    ("1987 oi", {"text": "1987 oil", "kind": "query", "count": 1, "q": "1987 oil"}),
     # a name holding every word typed: the name alone is the search
     ("vladimir pu", {"text": "Vladimir Putin", "kind": "person", "count": 2, "q": ""}),
     # one word: as before, with the word itself as the query
@@ -151,17 +163,47 @@ def test_completion_in_context(context_engine, typed: str, first: dict):
     ("interest th", "interest the"),  # a stopword is no completion (a search drops it)
     ("house NOT v", "house NOT voted"),  # an operator would make the completion another query
     ("interest \u0301", "Vladimir Putin"),  # a last word that folds to nothing completes to nothing
+    ("new york s", "new york s"),  # "New York's": "s" is no word that follows
 ])
 def test_no_completion_in_context(context_engine, typed: str, absent: str):
     texts = [s["text"] for s in context_engine.suggest(typed)]
     assert absent not in texts and all(s["kind"] != "query" for s in context_engine.suggest(typed))
 
 
+def test_a_person_and_a_word_written_alike_are_both_offered(context_engine):
+    # "Gorbachev" filters on the name, "gorbachev" finds every mention: two different searches
+    assert [(s["text"], s["kind"]) for s in context_engine.suggest("gorb")] == [
+        ("Gorbachev", "person"), ("gorbachev", "word")]
+
+
+def test_a_name_written_two_ways_in_a_document_counts_it_once(context_engine):
+    people = context_engine.search("smith").facets["people"]
+    assert [f["count"] for f in people] == [1] and people[0]["value"].casefold().split() == ["mary", "smith"]
+    assert [(s["kind"], s["count"]) for s in context_engine.suggest("mary")] == [("person", 1)]
+
+
+def test_words_added_since_the_rebuild_are_offered_as_written(tmp_path: Path):
+    # The vocabulary of display words is made by rebuilds; the stem of a word added later is no
+    # word to offer ("agre" searches for "agr" and finds nothing).
+    from searchsvc import Document, IndexWriter, SearchEngine
+
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "a", "title": "Oil output", "body": "Oil output rose."}) + "\n", encoding="utf-8")
+    rebuild(tmp_path / "ix", [path])
+    IndexWriter(tmp_path / "ix").put([Document(id="b", title="Ministers agreed", body="They agreed.")])
+    with SearchEngine(tmp_path / "ix") as e:
+        first = e.suggest("agre")[0]
+        assert first == {"text": "agreed", "kind": "word", "count": 1, "q": "agreed"}
+        assert e.search(first["q"], relax=False, facets=False).total == 1
+
+
 @pytest.mark.parametrize("typed, kinds", [
     ("interest r", {"query"}), ("gas pi", {"query"}), ("gas p", {"query", "person"}),
     ("deal pu", {"person"}), ("vladimir pu", {"person"}), ("pipeline v", {"person"}), ("p", {"word", "person"}),
     ("int", {"word"}), ("house of r", {"query"}), ("the r", {"query"}), ("of r", {"query"}),
-    ("HOUSE NOT v", {"query"}), ("interest - r", {"query"}),
+    ("HOUSE NOT v", {"query"}), ("interest - r", {"query"}), ("interest, r", {"query"}), ("corn ex", {"query"}),
+    ("the und", {"query"}), ("1987 oi", {"query"}), ("new york s", set()), ("gorb", {"person", "word"}),
+    ("mary", {"person"}), ("agre", set()),
     # the other words use query syntax: people among what they find, no completed queries
     ("title:pipeline v", {"person"}), ('"gas pipeline" v', {"person"}), ("house NOT v", set()),
     ("interest OR r", set()), ("+interest r", set()),
