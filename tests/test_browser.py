@@ -13,6 +13,7 @@ under CI (CI set), where .ci/run installs it. SEARCHSVC_CHROMIUM names another C
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -477,6 +478,32 @@ def test_suggestions_survive_a_cancelled_request_and_do_not_come_back_stale(page
     expect(page.locator("#suggestions")).to_be_hidden()
     page.unroute(re.compile(r"/suggest\?"))
     watch.assert_clean(page, allowed_console=r"net::ERR_FAILED|aborted")
+
+
+def test_a_hyphen_inside_a_word_is_asked_for_and_an_operator_is_not(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    asked = []
+
+    def answer(route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="application/json", body=json.dumps({"suggestions": [
+            {"text": "Robin Leigh-Pemberton", "kind": "person", "count": 3, "q": ""}]}))
+
+    page.route(re.compile(r"/suggest\?"), answer)
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("leigh-pem")
+    expect(page.locator("#suggestions [role=option]").first).to_contain_text("Robin Leigh-Pemberton")
+    assert any("q=leigh-pem&" in u for u in asked), asked
+    box.fill("")
+    asked.clear()
+    box.press_sequentially("oil -pr")  # "-pr" excludes: completing it would be another search
+    page.wait_for_timeout(600)  # past the typing pause
+    expect(page.locator("#suggestions")).to_be_hidden()
+    assert asked == [], asked
+    page.unroute(re.compile(r"/suggest\?"))
+    watch.assert_clean(page)
 
 
 def test_page_settings_in_a_shared_link_are_read_leniently(page_and_watch, playwright_api):

@@ -11,11 +11,12 @@ const MIN_CHARS = 2; // alone; after other words one letter is enough ("interest
 const LIMIT = 8;
 const MAX_SENT = 200; // the server's limit on q; longer text gets no suggestions
 
-/** The word being typed: the text after the last space, unless it uses query syntax. */
+/** The word being typed: the text after the last space, unless it uses query syntax (a hyphen
+ * inside a word is part of it, "leigh-pem"; a leading + or - is an operator). */
 function lastWord(value) {
   const word = value.slice(value.search(/\S*$/));
   const enough = word.length >= (/\S\s+\S*$/.test(value) ? 1 : MIN_CHARS);
-  return enough && !/[:"*?~()[\]{}^+-]/.test(word) ? word : "";
+  return enough && !/[:"*?~()[\]{}^]|^[+-]/.test(word) ? word : "";
 }
 
 const KIND_LABELS = { person: "person", word: "word", query: "search" };
