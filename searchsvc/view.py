@@ -88,13 +88,20 @@ class Codebook:
 
     @property
     def names(self) -> list[str]:
-        """The display name of every code (its most frequent spelling)."""
+        """The display name of every code: its most frequent spelling; on a tie the one with more
+        capitalised words, then the shorter (a name as names are written: "Mary Smith", not
+        "mary  smith", which the greater string won before), then a fixed order."""
         if self._names is None:
-            self._names = [max(sp.items(), key=lambda kv: (kv[1], kv[0]))[0] for sp in self._spellings]
+            self._names = [max(sp.items(), key=_display_rank)[0] for sp in self._spellings]
         return self._names
 
     def code(self, value: str) -> int | None:
         return self.code_of.get(self.key(value) if self.key else value)
+
+
+def _display_rank(spelling: tuple[str, int]) -> tuple[int, int, int, str]:
+    name, count = spelling
+    return count, sum(1 for w in name.split() if w[:1].isupper()), -len(name), name
 
 
 @dataclass(frozen=True)
