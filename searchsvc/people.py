@@ -45,7 +45,7 @@ def extract_people(text: str, title: str = "") -> list[str]:
     _promote_lists(runs, joined, people, teams, cls)
     firms = _firm_words(runs, cls, {t for tokens in people.values() for t in tokens})
     if firms:
-        _drop_firms(people, found, firms)
+        _drop_firms(people, found, firms, runs)
     return canonical_names([people[i] for i in sorted(people)])
 
 
@@ -72,17 +72,30 @@ def _firm_words(runs: list[Run], cls: WordClasses, named: set[str]) -> set[str]:
 
 
 def _drop_firms(people: dict[tuple[int, int], tuple[str, ...]], found: dict[int, list[Candidate]],
-                firms: set[str]) -> None:
+                firms: set[str], runs: list[Run]) -> None:
     """Drop the people made only of a company's words: "Salomon said", after "Salomon Brothers
     Inc" in the same story, is the firm (Reuters-21578 listed "Salomon" 17 times, "Goldman" 11,
     "Phelps" 14 among its people). A full name with a given name first stays ("Henry Ford"), and
-    so does a titled one ("President Reagan" beside "the Reagan Administration")."""
+    so does a titled one ("President Reagan" beside "the Reagan Administration"), unless the title
+    is the firm's own word: "International Lease said", after "International Lease Finance Corp",
+    and "Anchor Glass said", after "Anchor Glass Container Corp", are firms, not a sports
+    international or a news anchor before a name (Reuters-21578 listed "Lease" and "Glass")."""
     for key in [k for k, tokens in people.items()
                 if all(strip_possessive(t)[0].casefold() in firms for t in tokens)]:
         i, k = key
-        vouched = k < len(found.get(i, ())) and (found[i][k].named or found[i][k].sure)
+        c = found[i][k] if k < len(found.get(i, ())) else None
+        vouched = c is not None and (c.named or (c.sure and not _titled_by_firm(runs[i], c, firms)))
         if not vouched:
             del people[key]
+
+
+def _titled_by_firm(run: Run, c: Candidate, firms: set[str]) -> bool:
+    """The word right before the candidate (its title, if any), in its run or before it, is one
+    of the firm's: a headline in capitals, case-restored, reads "international Lease"."""
+    words = [strip_possessive(t)[0] for t in run.tokens]
+    at = words.index(c.tokens[0]) if c.tokens[0] in words else 0
+    before = words[at - 1] if at else run.left.rstrip().rpartition(" ")[2]
+    return before.casefold() in firms
 
 
 #: Token classes do not depend on the document: one memo serves them all (extraction of all

@@ -71,6 +71,12 @@ CASES = [
     ("Ford Motor Co chairman Donald Petersen said. Petersen added that Ford would.", ["Donald Petersen"]),
     ("Henry Ford said. Ford Motor Co was founded by him. Ford said.", ["Henry Ford"]),
     ("The Reagan Administration said. President Reagan agreed.", ["Reagan"]),  # titled: a person
+    # ... unless the "title" is the firm's own word: a sports international, a news anchor
+    ("International Lease Finance Corp said it sold jets. International Lease said.", []),
+    ("ANCHOR GLASS <ANC> SEES FLAT RESULT\nAnchor Glass Container Corp said. Anchor Glass said sales rose.", []),
+    ("Defense Secretary Caspar Weinberger canceled the Sgt. York Division Air Defense gun. The Sgt. York "
+     "was made by Ford Motor Co.", ["Caspar Weinberger"]),
+    ("England international Paul Gascoigne scored. International Lease Finance Corp said.", ["Paul Gascoigne"]),
     ("Paul Volcker, Alan Greenspan and Co are wrong, he said.", ["Paul Volcker", "Alan Greenspan"]),
     # a compass word is a surname after a given name ("Oliver" alone before)
     ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
