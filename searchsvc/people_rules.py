@@ -57,6 +57,9 @@ _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z
 #: "Sachs and Co" (Reuters-21578 listed "Goldman" 8 times and "Kidder" 9 among its people); for
 #: one-word runs only ("Paul Volcker, Alan Greenspan and Co" are people).
 _AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:Co|Cos|Company|Sons)\b")
+#: A legal form ending a run makes it a firm ("Commerzbank AG", "Nestle SA", "Philips NV"): the
+#: letters alone are too ambiguous to be organisation words ("SA" is South Africa, "AG" attorney general).
+_LEGAL_FORMS = frozenset({"AG", "SA", "NV", "BV", "SpA", "S.p.A.", "AB", "ASA", "A/S", "KGaA", "S.A.", "N.V.", "B.V."})
 _COMPASS_SURNAMES = frozenset({"north", "south", "east", "west"})
 _ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
 #: after a player: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"),
@@ -89,6 +92,8 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     if every & ORG and not every & (TITLE_WORD | TITLE_MODIFIER | MODIFIER_SUFFIX) \
             and not any(_has_apostrophe(t) for t in run.tokens):
         return []  # fast exit: a company ("Texaco Inc") with no title in it
+    if run.tokens[-1] in _LEGAL_FORMS:
+        return []  # "lead manager Commerzbank AG": a firm, whatever stands before it
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):

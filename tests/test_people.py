@@ -77,6 +77,10 @@ CASES = [
     ("Defense Secretary Caspar Weinberger canceled the Sgt. York Division Air Defense gun. The Sgt. York "
      "was made by Ford Motor Co.", ["Caspar Weinberger"]),
     ("England international Paul Gascoigne scored. International Lease Finance Corp said.", ["Paul Gascoigne"]),
+    # a legal form ends a firm's name, whatever stands before it
+    ("The bond was priced at par, sole lead manager Commerzbank AG said.", []),
+    ("Bayerische Vereinsbank AG and Henkel KGaA agreed; Philips NV and Nestle S.A. did not.", []),
+    ("Morgan Stanley SA chairman Richard Fisher said.", ["Richard Fisher"]),
     ("Paul Volcker, Alan Greenspan and Co are wrong, he said.", ["Paul Volcker", "Alan Greenspan"]),
     # a compass word is a surname after a given name ("Oliver" alone before)
     ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
