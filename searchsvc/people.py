@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from .people_lexicon import ORG, WordClasses, flags
 from .people_resolve import canonical_names
-from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run
+from .people_rules import STRONG, WEAK, Candidate, candidates, firm_before, namelike_run
 from .people_tables import list_groups, team_runs
 from .people_text import Run, restored_text, runs_of, strip_possessive
 
@@ -52,12 +52,18 @@ def extract_people(text: str, title: str = "") -> list[str]:
 def _firm_words(runs: list[Run], cls: WordClasses, named: set[str]) -> set[str]:
     """Words that name a company in this document: those before a company word in a run
     ("Salomon" of "Salomon Brothers Inc", "Ford" of "Ford Motor Co"; not the chairman named after
-    it) and the words of a listed firm at a run's start ("Goldman Sachs"). Only runs that share a
+    it), those of a run before "and Co" or "&" ("Sears" of "Sears, Roebuck and Co") and the words
+    of a listed firm at a run's start ("Goldman Sachs"). Only runs that share a
     word with a person found (``named``) are looked at: all of them cost 6 % of people extraction."""
     words: set[str] = set()
     for run in runs:
         tokens = run.tokens
-        if len(tokens) < 2 or named.isdisjoint(tokens):
+        if named.isdisjoint(tokens):
+            continue
+        if firm_before(run):  # "Sears, Roebuck and Co", "Merrill Lynch & Co"
+            words.update(strip_possessive(t)[0].casefold() for t in tokens)
+            continue
+        if len(tokens) < 2:
             continue
         for j in range(1, len(tokens)):
             if cls[tokens[j]] & ORG:

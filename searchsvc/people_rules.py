@@ -298,6 +298,12 @@ def _facility_before(left: str, cls: WordClasses) -> bool:
     return word.islower() and lex.is_facility(word)
 
 
+def firm_before(run: Run) -> bool:
+    """The run names a firm: "&" or "and Co" follows it ("Merrill Lynch & Co", "Sears, Roebuck and Co")."""
+    right = run.right
+    return right.startswith((" & ", " &")) or bool(_AND_CO.match(right))
+
+
 def _facility_after(run: Run) -> bool:
     """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
     (not after a possessive: "Clinton's side")."""

@@ -81,6 +81,9 @@ CASES = [
     ("The bond was priced at par, sole lead manager Commerzbank AG said.", []),
     ("Bayerische Vereinsbank AG and Henkel KGaA agreed; Philips NV and Nestle S.A. did not.", []),
     ("Morgan Stanley SA chairman Richard Fisher said.", ["Richard Fisher"]),
+    # a firm before "and Co" or "&", named by its first word later in the story
+    ("Sears, Roebuck and Co said it would. Sears said sales rose.", []),
+    ("Philip Augar of stockbrokers Wood Mackenzie and Co said. Wood Mackenzie added more.", ["Philip Augar"]),
     ("Paul Volcker, Alan Greenspan and Co are wrong, he said.", ["Paul Volcker", "Alan Greenspan"]),
     # a compass word is a surname after a given name ("Oliver" alone before)
     ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
