@@ -95,8 +95,33 @@ class Codebook:
             self._names = [max(sp.items(), key=_display_rank)[0] for sp in self._spellings]
         return self._names
 
+    @property
+    def merged(self) -> np.ndarray:
+        """Per code: whether the key grouped several spellings under it."""
+        names = self.names  # rebuilt, with this, when a segment added values
+        cached = self.derived.get("merged")
+        if cached is None or cached[0] is not names:
+            cached = self.derived["merged"] = (names, np.array([len(sp) > 1 for sp in self._spellings], dtype=bool))
+        return cached[1]
+
     def code(self, value: str) -> int | None:
         return self.code_of.get(self.key(value) if self.key else value)
+
+
+def _one_pair_each(docs: np.ndarray, codes: np.ndarray, book: Codebook) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs without repeats: values the key groups may stand in one document ("Mary  Smith",
+    "mary smith"), and a facet then counted it twice. Only codes with several spellings can
+    repeat, so only their pairs are sorted (all of them cost ~6 ms a commit on Reuters)."""
+    maybe = book.merged[codes]
+    if not maybe.any():
+        return docs, codes
+    width = len(book.names) + 1
+    combined = docs[maybe] * width + codes[maybe]
+    unique = np.unique(combined)
+    if len(unique) == len(combined):
+        return docs, codes
+    return (np.concatenate((docs[~maybe], unique // width)),
+            np.concatenate((codes[~maybe], (unique % width).astype(codes.dtype))))
 
 
 def _display_rank(spelling: tuple[str, int]) -> tuple[int, int, int, str]:
@@ -332,11 +357,7 @@ class IndexView:
             all_docs = np.concatenate(docs) if docs else np.zeros(0, np.int64)
             all_codes = np.concatenate(codes) if codes else np.zeros(0, np.int32)
             if key is not None and len(all_docs):
-                # Values ``key`` groups may stand in one document ("Mary  Smith", "mary smith"):
-                # one pair, or a facet counted that document twice.
-                width = len(book.names) + 1
-                combined = np.unique(all_docs * width + all_codes)
-                all_docs, all_codes = combined // width, (combined % width).astype(all_codes.dtype)
+                all_docs, all_codes = _one_pair_each(all_docs, all_codes, book)
             cache[ck] = Pairs(all_docs, all_codes, book)
         return cache[ck]
 
