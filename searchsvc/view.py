@@ -92,7 +92,8 @@ class Codebook:
         capitalised words, then the shorter (a name as names are written: "Mary Smith", not
         "mary  smith", which the greater string won before), then a fixed order."""
         if self._names is None:
-            self._names = [max(sp.items(), key=_display_rank)[0] for sp in self._spellings]
+            self._names = [next(iter(sp)) if len(sp) == 1 else max(sp.items(), key=_display_rank)[0]
+                           for sp in self._spellings]
         return self._names
 
     @property
