@@ -61,6 +61,7 @@ _AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|
 #: letters alone are too ambiguous to be organisation words ("SA" is South Africa, "AG" attorney general).
 _LEGAL_FORMS = frozenset({"AG", "SA", "NV", "BV", "SpA", "S.p.A.", "AB", "ASA", "A/S", "KGaA", "S.A.", "N.V.", "B.V."})
 _COMPASS_SURNAMES = frozenset({"north", "south", "east", "west"})
+_DETERMINERS = (" the ", " a ", " an ", "The ", "the ")
 _ARTICLES = frozenset({"Der", "Die", "Das", "Il", "La", "Le", "El", "Los", "Las", "Lo", "O", "The"})
 #: after a player: a minute ("Smicer 52nd"), bowling figures ("Wasim Akram 25-8-61-1"),
 #: a dismissal ("Hick c Healy b Warne", "Crawley not out")
@@ -135,6 +136,8 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
         return []
     if run.starts_sentence and f & ENGLISH and not f & (GIVEN | SURNAME):
         return []
+    if f & ENGLISH and not f & GIVEN and run.left.endswith(_DETERMINERS):
+        return []  # "the Chamber said", "a U.S. Banker": a person takes no article
     if not f & NAMELIKE:
         titled = _left_title(run.left, cls)
         return [Candidate((word,), STRONG, True)] if titled and not _facility_after(run) else []

@@ -81,6 +81,8 @@ CASES = [
     ("The bond was priced at par, sole lead manager Commerzbank AG said.", []),
     ("Bayerische Vereinsbank AG and Henkel KGaA agreed; Philips NV and Nestle S.A. did not.", []),
     ("Morgan Stanley SA chairman Richard Fisher said.", ["Richard Fisher"]),
+    # a person takes no article: "the Chamber" is the Chamber of Commerce
+    ("The U.S. Chamber of Commerce said prices rose. Recent weeks overcompensated, the Chamber said.", []),
     # a firm before "and Co" or "&", named by its first word later in the story
     ("Sears, Roebuck and Co said it would. Sears said sales rose.", []),
     ("Philip Augar of stockbrokers Wood Mackenzie and Co said. Wood Mackenzie added more.", ["Philip Augar"]),
