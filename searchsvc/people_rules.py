@@ -311,7 +311,7 @@ def _facility_after(run: Run) -> bool:
     """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
     (not after a possessive: "Clinton's side")."""
     right = run.right
-    if right.startswith((" & ", " &")) or (len(run.tokens) == 1 and _AND_CO.match(right)):
+    if firm_before(run) and (len(run.tokens) == 1 or right.startswith((" & ", " &"))):
         return True
     if strip_possessive(run.tokens[-1])[1]:
         return False

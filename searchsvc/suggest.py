@@ -3,9 +3,9 @@
 The index holds stems ("presid"), which are not words to show a person. A
 rebuild therefore writes ``vocab.json`` beside the index: for every stem, the
 word that produced it most often ("president"). Documents added later through the
-API may bring stems without an entry; those are shown as the stem itself until
-the next rebuild. Autocomplete (:mod:`searchsvc.autocomplete`) and did-you-mean
-show these words.
+API may bring stems without an entry until the next rebuild: did-you-mean shows
+those as the stem itself, autocomplete (:mod:`searchsvc.autocomplete`) as a title
+writes the word.
 
 * ``did_you_mean(words)`` replaces each query word the index does not know (or
   barely knows) with the most frequent term within edit distance 1 (2 for words
