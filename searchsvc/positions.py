@@ -61,7 +61,7 @@ def adjacent_docs(values: Sequence[Sequence[bytes]]) -> np.ndarray:
     the same as :func:`in_sequence` with ``slop`` 1 for each of them.
     """
     n = len(values[0])
-    flat = [_flat_positions(per_doc) for per_doc in values]
+    flat = [flat_positions(per_doc) for per_doc in values]
     # A key packs (candidate, phrase start) into one int64: candidate * stride + start.
     stride = max((int(pos.max()) for _, pos in flat if len(pos)), default=0) + 1
     common = None
@@ -86,7 +86,7 @@ def sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a[b[at] == a]
 
 
-def _flat_positions(per_doc: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+def flat_positions(per_doc: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(candidate number, absolute position) of every stored position, as two arrays."""
     lists = [_deltas(v) for v in per_doc]
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))

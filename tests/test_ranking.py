@@ -13,11 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
 from searchsvc.feedback import doc_model, interpolate, query_model, relevance_model
 from searchsvc.indexer import rebuild
+from searchsvc.positions import decode_positions
+from searchsvc.proximity import PROXIMITY_FIELDS, _occurrences
 from searchsvc.scoring import idf, neighbour_accumulators, proximity_score, recency_factor, saturate
 from searchsvc.settings import Settings
+from searchsvc.writer import IndexWriter
 
 # -- formulas ------------------------------------------------------------------------------
 
@@ -83,6 +87,35 @@ def test_rm3_pieces():
     assert relevance_model([{"x": 0.6, "y": 0.4}], [1.0], n_terms=1) == {"x": 1.0}
     assert interpolate({"a": 1.0}, {"a": 0.5, "x": 0.5}, 0.5) == {"a": 0.75, "x": 0.25}
 
+
+
+def test_occurrences_match_each_document_decoded_alone(tmp_path: Path):
+    """proximity._occurrences decodes every (document, word) of every segment in one pass: the same
+    occurrences as decoding each one alone, whatever order the candidates come in."""
+    src = tmp_path / "docs.jsonl"
+    src.write_text("".join(json.dumps({"id": f"a{i}", "title": "solar farm", "people": [], "dates": [],
+                                       "body": f"solar panel {i} solar roof panel"}) + "\n" for i in range(6)))
+    rebuild(tmp_path / "ix", [src])
+    for i in range(3):  # two more segments, one without "roof"
+        body = "roof panel solar" if i else "panel only here"
+        IndexWriter(tmp_path / "ix").put([Document(id=f"b{i}", title="solar", body=body)], extract_missing=False)
+    with SearchEngine(tmp_path / "ix", Settings(environ={})) as e:
+        view = e.view()
+        assert len(view.segments) >= 3
+        words = [("solar", 0), ("panel", 1), ("roof", 2), ("absent", 1)]
+        docs = np.random.default_rng(7).permutation(np.flatnonzero(view.live))[:-1]  # shuffled, one left out
+        for field in PROXIMITY_FIELDS:
+            expected = set()
+            for row, doc in enumerate(docs.tolist()):
+                seg = int(np.searchsorted(view.offsets, doc, side="right")) - 1
+                local = doc - int(view.offsets[seg])
+                for word, unit in words:
+                    ids, values = view.segments[seg].positions(field, word)
+                    expected |= {(row, p, unit) for k in np.flatnonzero(ids == local).tolist()
+                                 for p in decode_positions(values[k])}
+            rows, positions, units = _occurrences(view, field, words, docs)
+            found = list(zip(rows.tolist(), positions.tolist(), units.tolist()))
+            assert len(found) == len(set(found)) and set(found) == expected and expected
 
 # -- options on a synthetic corpus -------------------------------------------------------------
 
