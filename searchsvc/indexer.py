@@ -196,7 +196,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         doc_count = ix.doc_count()
         report.segments = len(ix._segments())
         store.write_meta(build, schema_version=SCHEMA_VERSION, documents=doc_count, skipped=report.skipped)
-        report.generation = store.publish(build)
+        report.generation = store.publish(build, synced={n: v for p in parts for n, v in p.synced.items()})
     report.documents = doc_count
     if progress:
         progress(doc_count)

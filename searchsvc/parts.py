@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 
+from .checksums import synced_checksum
 from .document import Document
 from .errors import InputError
 from .extract import enrich
@@ -47,6 +49,8 @@ class Part:
     units_read: set[int] = field(default_factory=set)
     #: word -> (its stem, how often it occurs), for the words shown for stems (suggest.display_words)
     words: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: file name -> (size, CRC-32) of its segments' files, fsync'd (checksums.synced_checksum)
+    synced: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str], skip_bad: bool,
@@ -66,7 +70,10 @@ def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str]
     seen: set[str] = set()
 
     def keep_segment() -> None:
-        part.segments.append(writer.finish())
+        segment = writer.finish()
+        part.segments.append(segment)
+        for name in segment.list_files(storage):
+            part.synced[name] = synced_checksum(Path(build) / name)
         merge_word_counts(part.words, writer.word_counts())
         part.ids.append(ids)
 

@@ -53,7 +53,9 @@ def int_widths(x: np.ndarray) -> np.ndarray:
     """Bytes that pickle takes for each non-negative int (opcode included)."""
     if len(x) and int(x.min()) < 0:
         raise ValueError("only non-negative ints are encoded here")
-    w = np.where(x <= 0xFF, 2, np.where(x <= 0xFFFF, 3, 5)).astype(np.int8)
+    w = np.full(len(x), 2, dtype=np.int8)
+    w[x > 0xFF] = 3
+    w[x > 0xFFFF] = 5
     huge = x > 0x7FFFFFFF
     if huge.any():
         w[huge] = 2 + _long1_bytes(x[huge])
@@ -63,13 +65,13 @@ def int_widths(x: np.ndarray) -> np.ndarray:
 def put_ints(out: np.ndarray, at: np.ndarray, x: np.ndarray) -> None:
     """Write each int of ``x`` at ``out[at[i]:]`` as pickle does (widths: :func:`int_widths`)."""
     x = np.asarray(x, dtype=np.int64)
-    small = x <= 0xFF
-    out[at] = np.where(small, _K, np.where(x <= 0xFFFF, _M, np.where(x > 0x7FFFFFFF, _LONG1, _J)))
+    out[at] = _K  # most ints here are small (BININT1): the few others are indexed and fixed below
     out[at + 1] = x.astype(np.uint8)  # the low byte (a LONG1's length byte is written below)
-    wide = np.flatnonzero(~small)  # most ints here are small: index the few others
+    wide = np.flatnonzero(x > 0xFF)
     if not len(wide):
         return
     xw, aw = x[wide], at[wide]
+    out[aw] = np.where(xw <= 0xFFFF, _M, np.where(xw > 0x7FFFFFFF, _LONG1, _J))
     out[aw + 2] = (xw >> 8).astype(np.uint8)
     four = (xw > 0xFFFF) & (xw <= 0x7FFFFFFF)
     for i in (2, 3):
@@ -117,10 +119,14 @@ class PositionValues:
         self.deltas[post_start] = pos[post_start]
         # Per position: [MARK] int [APPEND | APPENDS] [STOP], as batch_list_exact writes a list
         many = f > 1
-        self.opens = many & (k % _BATCH == 0)
-        self.closes = ~many | (k % _BATCH == _BATCH - 1) | (k == f - 1)
-        self.appends = many[self.closes]
         self.last = k == f - 1
+        if int(freq.max(initial=0)) > _BATCH:  # a list past one batch (rare): the modulo for all
+            self.opens = many & (k % _BATCH == 0)
+            self.closes = ~many | (k % _BATCH == _BATCH - 1) | self.last
+        else:
+            self.opens = many & (k == 0)
+            self.closes = ~many | self.last
+        self.appends = many[self.closes]
         self.int_w = int_widths(self.deltas)
         item_w = self.opens + self.int_w + self.closes + self.last
         self.item_at = offsets(item_w)  # within all items, laid end to end

@@ -36,7 +36,7 @@ import struct
 import time
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,10 +155,12 @@ class IndexDir:
         build.mkdir()
         return build
 
-    def publish(self, build: Path) -> str:
-        """Turn a finished build folder into the live generation. Caller holds the write lock."""
-        record(build, durable=False)  # fsync_tree makes it durable with the rest
-        fsync_tree(build)
+    def publish(self, build: Path, synced: Mapping[str, tuple[int, int]] | None = None) -> str:
+        """Turn a finished build folder into the live generation. Caller holds the write lock.
+
+        ``synced``: files of the build already fsync'd by their writer, with their (size, CRC-32)."""
+        record(build, durable=False, known=synced)  # fsync_tree makes it durable with the rest
+        fsync_tree(build, skip=frozenset(synced or ()))
         gens = self.generations()
         number = int(_GEN.match(gens[-1]).group(1)) + 1 if gens else 1  # type: ignore[union-attr]
         name = f"gen-{number:06d}"
@@ -326,10 +328,11 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def fsync_tree(root: Path) -> None:
-    """fsync every file in a freshly built generation, then the folder itself."""
+def fsync_tree(root: Path, skip: frozenset[str] = frozenset()) -> None:
+    """fsync every file in a freshly built generation but those named in ``skip`` (fsync'd
+    already), then the folder itself."""
     for path in root.rglob("*"):
-        if path.is_file():
+        if path.is_file() and not (path.parent == root and path.name in skip):
             fd = os.open(path, os.O_RDONLY)
             try:
                 os.fsync(fd)

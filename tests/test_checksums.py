@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from searchsvc import Document, IndexWriter, SearchEngine, Settings
+from searchsvc import Document, IndexWriter, SearchEngine, Settings, checksums, indexer
 from searchsvc.checksums import MANIFEST, data_files, file_checksum, load, record, snapshot, verify
 from searchsvc.cli import main
 from searchsvc.errors import IndexBusyError
+from searchsvc.indexer import rebuild
 from searchsvc.store import IndexDir
 
 
@@ -35,6 +36,37 @@ def test_a_rebuild_records_every_data_file(fresh_index: Path):
     report = check(fresh_index)
     assert report["ok"] and report["problems"] == [] and report["unrecorded"] == []
     assert report["files"] == len(recorded) and report["checksums_recorded"]
+
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_rebuild_takes_its_segments_checksums_as_it_writes_them(tmp_path: Path, monkeypatch, workers: int):
+    """Each rebuild worker checksums (and fsyncs) its own segment's files; publishing reads only
+    the rest (table of contents, vocabulary, meta) again by name."""
+    by_name: list[str] = []
+    real = checksums.file_checksum
+
+    def spy(path):
+        if isinstance(path, Path):
+            by_name.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(checksums, "file_checksum", spy)
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    sources = []
+    for k in range(2):  # two files: two units, so two workers each write a segment
+        src = tmp_path / f"docs{k}.jsonl"
+        src.write_text("".join(json.dumps({"id": f"d{k}-{i}", "title": f"Title {i}", "body": f"body {k} {i}"}) + "\n"
+                               for i in range(20)))
+        sources.append(src)
+    rebuild(tmp_path / "ix", sources, settings=Settings({"extract_workers": workers}, environ={}))
+    folder = live_folder(tmp_path / "ix")
+    manifest = load(folder)
+    assert manifest is not None and sorted(manifest.files) == data_files(folder)
+    assert all(manifest.files[n] == real(folder / n) for n in manifest.files)
+    segment_files = {n for n in manifest.files if n.startswith("MAIN_")}
+    assert len({n.split(".")[0] for n in segment_files}) == workers
+    assert by_name and not segment_files & set(by_name)
 
 
 def test_commits_record_new_files_and_forget_merged_ones(fresh_index: Path):

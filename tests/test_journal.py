@@ -127,12 +127,12 @@ def test_a_write_waiting_for_the_lock_while_the_rebuild_switches_lands_in_the_ne
 
     real_publish = IndexDir.publish
 
-    def publish(self, build):
+    def publish(self, build, **kwargs):
         t = threading.Thread(target=writer)
         t.start()
         done.wait(0.3)  # the writer is blocked on the write lock the rebuild holds
         assert not done.is_set()
-        return real_publish(self, build)
+        return real_publish(self, build, **kwargs)
 
     monkeypatch.setattr(IndexDir, "publish", publish)
     report = rebuild(ix, [corpus_file])
