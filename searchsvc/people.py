@@ -20,9 +20,9 @@ Pipeline (model-free, deterministic, no state shared between calls):
 
 from __future__ import annotations
 
-from .people_lexicon import ORG, WordClasses, flags
+from .people_lexicon import MAJOR_PLACE, ORG, WordClasses, flags
 from .people_resolve import canonical_names
-from .people_rules import STRONG, WEAK, Candidate, candidates, firm_before, namelike_run
+from .people_rules import STRONG, WEAK, Candidate, candidates, facility_after, firm_before, namelike_run
 from .people_tables import list_groups, team_runs
 from .people_text import Run, restored_text, runs_of, strip_possessive
 
@@ -45,7 +45,7 @@ def extract_people(text: str, title: str = "") -> list[str]:
     _promote_lists(runs, joined, people, teams, cls)
     firms = _firm_words(runs, cls, {t for tokens in people.values() for t in tokens})
     if firms:
-        _drop_firms(people, found, firms, runs)
+        _drop_firms(people, found, firms, runs, cls)
     return canonical_names([people[i] for i in sorted(people)])
 
 
@@ -60,7 +60,7 @@ def _firm_words(runs: list[Run], cls: WordClasses, named: set[str]) -> set[str]:
         tokens = run.tokens
         if named.isdisjoint(tokens):
             continue
-        if firm_before(run):  # "Sears, Roebuck and Co", "Merrill Lynch & Co"
+        if firm_before(run) or facility_after(run):  # "Sears, Roebuck and Co"; "Louisiana Sweet grade"
             words.update(strip_possessive(t)[0].casefold() for t in tokens)
             continue
         if len(tokens) < 2:
@@ -78,19 +78,22 @@ def _firm_words(runs: list[Run], cls: WordClasses, named: set[str]) -> set[str]:
 
 
 def _drop_firms(people: dict[tuple[int, int], tuple[str, ...]], found: dict[int, list[Candidate]],
-                firms: set[str], runs: list[Run]) -> None:
+                firms: set[str], runs: list[Run], cls: WordClasses) -> None:
     """Drop the people made only of a company's words: "Salomon said", after "Salomon Brothers
     Inc" in the same story, is the firm (Reuters-21578 listed "Salomon" 17 times, "Goldman" 11,
     "Phelps" 14 among its people). A full name with a given name first stays ("Henry Ford"), and
     so does a titled one ("President Reagan" beside "the Reagan Administration"), unless the title
     is the firm's own word: "International Lease said", after "International Lease Finance Corp",
     and "Anchor Glass said", after "Anchor Glass Container Corp", are firms, not a sports
-    international or a news anchor before a name (Reuters-21578 listed "Lease" and "Glass")."""
+    international or a news anchor before a name (Reuters-21578 listed "Lease" and "Glass"). A given
+    name that is also a major place does not vouch: "Louisiana Sweet was raised 50 cts", after "the
+    Light Louisiana Sweet grade", is the crude oil."""
     for key in [k for k, tokens in people.items()
                 if all(strip_possessive(t)[0].casefold() in firms for t in tokens)]:
         i, k = key
         c = found[i][k] if k < len(found.get(i, ())) else None
-        vouched = c is not None and (c.named or (c.sure and not _titled_by_firm(runs[i], c, firms)))
+        named = c is not None and c.named and not cls[c.tokens[0]] & MAJOR_PLACE
+        vouched = c is not None and (named or (c.sure and not _titled_by_firm(runs[i], c, firms)))
         if not vouched:
             del people[key]
 

@@ -140,12 +140,12 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
         return []  # "the Chamber said", "a U.S. Banker": a person takes no article
     if not f & NAMELIKE:
         titled = _left_title(run.left, cls)
-        return [Candidate((word,), STRONG, True)] if titled and not _facility_after(run) else []
+        return [Candidate((word,), STRONG, True)] if titled and not facility_after(run) else []
     sure = _left_title(run.left, cls)
     strong = sure or _sport_after(run.right) or _sport_before(run.left)
     if not strong and f & (SURNAME | GIVEN):
         strong = _right_cue(run.right) or _left_cue(run.left)
-    if _facility_after(run) or _facility_before(run.left, cls):
+    if facility_after(run) or _facility_before(run.left, cls):
         return []
     return [Candidate((word,), STRONG if strong else WEAK, sure)]
 
@@ -224,7 +224,7 @@ def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: boo
     plain = words[:-1] if _nationality_surname(words, cls) else words
     if any(cls[t] & (ORG | STOP) for t in plain) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
-    if (last and _facility_after(run)) or (first_seg and not titled and _facility_before(run.left, cls)):
+    if (last and facility_after(run)) or (first_seg and not titled and _facility_before(run.left, cls)):
         return NONE
     sport = (last and _sport_after(run.right)) or (first_seg and _sport_before(run.left))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
@@ -307,7 +307,7 @@ def firm_before(run: Run) -> bool:
     return right.startswith((" & ", " &")) or bool(_AND_CO.match(right))
 
 
-def _facility_after(run: Run) -> bool:
+def facility_after(run: Run) -> bool:
     """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
     (not after a possessive: "Clinton's side")."""
     right = run.right

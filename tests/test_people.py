@@ -87,6 +87,16 @@ CASES = [
     ("Sears, Roebuck and Co said it would. Sears said sales rose.", []),
     ("Philip Augar of stockbrokers Wood Mackenzie and Co said. Wood Mackenzie added more.", ["Philip Augar"]),
     ("Paul Volcker, Alan Greenspan and Co are wrong, he said.", ["Paul Volcker", "Alan Greenspan"]),
+    # a run before a thing noun ("grade", "crude", "unit", "plant") names that thing for the rest of the story,
+    # even with a given name first when that name is also a major place
+    ("The South Louisiana Sweet grade of crude was cut. Louisiana Sweet also was lowered 1.50 dlrs.", []),
+    ("Henley Group Inc's M.W. Kellogg Co unit won it. Kellogg said it would build the plant.", []),
+    ("The Southern Co said its largest subsidiary, Georgia Power Co, spent it. Georgia Power said so.", []),
+    ("Flights left Kennedy airport. President Kennedy said no.", ["Kennedy"]),  # titled: a person
+    ("Virginia Woolf wrote the book.", ["Virginia Woolf"]),  # alone, a place-like given name still names
+    ("Brent crude rose 10 cts, said John Smith of Shearson.", ["John Smith"]),
+    # places the generated lists lack
+    ("The pipeline links jungle oil fields at Lago Agrio to Balao. Farmers in Mato Grosso protested.", []),
     # a compass word is a surname after a given name ("Oliver" alone before)
     ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
     ("North Sea output and West Germany's exports rose.", []),
