@@ -53,10 +53,11 @@ _INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
 _AGE = re.compile(r"^,\s*\d{2},")
 _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
 #: capitalised articles that start titles of newspapers and works, not names
-#: A firm's name going on to "and Co": "Goldman, Sachs and Co", "Kidder, Peabody and Co Inc",
+#: A firm's name going on to "and Co" or "and Row Publishers": "Goldman, Sachs and Co", "Kidder, Peabody and Co Inc",
 #: "Sachs and Co" (Reuters-21578 listed "Goldman" 8 times and "Kidder" 9 among its people); for
 #: one-word runs only ("Paul Volcker, Alan Greenspan and Co" are people).
-_AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:Co|Cos|Company|Sons)\b")
+_AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:[A-Z][\w'.-]*\s+){0,2}"
+                     r"(?:Co|Cos|Company|Sons|Inc|Corp|Ltd|Plc|PLC|Publishers|Associates|Partners|Holdings)\b")
 #: A legal form ending a run makes it a firm ("Commerzbank AG", "Nestle SA", "Philips NV"): the
 #: letters alone are too ambiguous to be organisation words ("SA" is South Africa, "AG" attorney general).
 _LEGAL_FORMS = frozenset({"AG", "SA", "NV", "BV", "SpA", "S.p.A.", "AB", "ASA", "A/S", "KGaA", "S.A.", "N.V.", "B.V."})
@@ -113,6 +114,9 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
         core, titled = _trim(seg, run.starts_sentence and first, cls)
         if not core or _place_prefix(core):
             continue
+        if first and len(core) == 1 and not titled and run.left.endswith(_DETERMINERS) \
+                and cls[core[0]] & ENGLISH and not cls[core[0]] & GIVEN:
+            continue  # "a U.S. Banker told Reuters": a person takes no article, with a place or not
         titled = titled or (first and _left_title(run.left, cls))
         verdict = _verdict(core, titled, run, last, first, cls)
         if verdict:
@@ -137,7 +141,7 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
     if run.starts_sentence and f & ENGLISH and not f & (GIVEN | SURNAME):
         return []
     if f & ENGLISH and not f & GIVEN and run.left.endswith(_DETERMINERS):
-        return []  # "the Chamber said", "a U.S. Banker": a person takes no article
+        return []  # "the Chamber said": a person takes no article
     if not f & NAMELIKE:
         titled = _left_title(run.left, cls)
         return [Candidate((word,), STRONG, True)] if titled and not facility_after(run) else []

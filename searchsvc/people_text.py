@@ -38,7 +38,8 @@ _RUN = re.compile(rf"{_TOKEN}(?:(?: |(?<=\.))(?:{_PARTICLE}[ -])*{_TOKEN})*")
 _LEADING_PARTICLE = re.compile(rf"(?<![\w'’-]){_PARTICLE}[ -]$")
 _SPLIT = re.compile(rf"(?<=\.)(?=[{_UP}][{_LOW}'’])| ")
 _CAPS_WORD = re.compile(rf"[{_UP}][{_UP}'’-]*[{_UP}]")
-_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)$")
+#: "Putin's", "Reynolds'", and the bare apostrophe after other sibilants ("George Shultz' visit", "Marx'")
+_POSSESSIVE = re.compile(r"(?:['’]s|[sxz]['’])$")
 
 
 class Run(NamedTuple):
@@ -366,6 +367,6 @@ def strip_possessive(token: str) -> tuple[str, bool]:
         return token, False
     m = _POSSESSIVE.search(token)
     if m and len(token) > 3:
-        cut = token[:m.start()] + (token[m.start()] if m.group(0)[0] == "s" else "")
+        cut = token[:m.start()] + (token[m.start()] if m.group(0)[0] in "sxz" else "")
         return cut, True
     return token, False

@@ -97,6 +97,14 @@ CASES = [
     ("Brent crude rose 10 cts, said John Smith of Shearson.", ["John Smith"]),
     # places the generated lists lack
     ("The pipeline links jungle oil fields at Lago Agrio to Balao. Farmers in Mato Grosso protested.", []),
+    ("Dry weather prevailed in Minas Gerais, Espirito Santo and Rio Grande do Sul.", []),
+    # a firm going on to "and <name> Inc": the first name is no person
+    ("Harper and Row Publishers Inc said it got a bid. Harper said no talks are underway.", []),
+    ('"The shares will outperform," said Vahid Fathi of Prescott Ball and Turben Inc.', ["Vahid Fathi"]),
+    # a bare apostrophe after a sibilant is a possessive ("Shultz' visit"), and a role word after
+    # "a U.S." takes the article as one after "the" does
+    ("It came before Secretary of State George Shultz' visit to Moscow.", ["George Shultz"]),
+    ('"It has had little effect," a U.S. Banker told Reuters.', []),
     # a compass word is a surname after a given name ("Oliver" alone before)
     ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
     ("North Sea output and West Germany's exports rose.", []),
