@@ -78,11 +78,25 @@ def _parse_schema():
 _SCHEMA = _parse_schema()
 
 
+class _FuzzyTerms(qparser.FuzzyTermPlugin):
+    """``word~`` and ``word~2`` keep the first letter, ``word~2/0`` lets it change: most typos are
+    not in it, and matches stay recognisable. Whoosh's plugin keeps no letter by default, and its
+    syntax cannot say ``/0`` (it read ``~2/0`` as ``~2`` and a required word "0")."""
+
+    expr = qparser.plugins.rcompile(r"(?<=\S)~(?P<maxdist>[0-9])?(?:/(?P<prefix>[0-9]+))?")
+
+    def create(self, parser: qparser.QueryParser, match: re.Match[str]) -> qparser.FuzzyTermPlugin.FuzzinessNode:
+        node = super().create(parser, match)
+        if match.group("prefix") is None:
+            node.prefixlength = 1
+        return node
+
+
 def _parser(match: str) -> qparser.QueryParser:
     group = qparser.AndGroup if match == "all" else qparser.OrGroup
     p = qparser.QueryParser(DEFAULT_FIELD, _SCHEMA, group=group)
     p.remove_plugin_class(qparser.SingleQuotePlugin)  # apostrophes in names are not quotes
-    p.add_plugin(qparser.FuzzyTermPlugin())
+    p.add_plugin(_FuzzyTerms())
     p.add_plugin(qparser.GtLtPlugin())
     # +/- only as prefixes: the hyphen in "shake-ups" or "2025-05" is not NOT.
     # A dash between spaces ("algorithms - concurrent programs") is punctuation, not NOT.

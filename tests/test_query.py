@@ -32,6 +32,17 @@ def test_parse(text, match, expected):
     assert shown == expected
 
 
+@pytest.mark.parametrize("text, maxdist, prefix", [
+    ("cocao~", 1, 1),      # the first letter is kept by default
+    ("cocao~2", 2, 1),
+    ("cocao~2/0", 2, 0),   # /0 lets it change (Whoosh's syntax had no /0: "~2" and a required "0")
+    ("cocao~/3", 1, 3),
+])
+def test_fuzzy_syntax(text: str, maxdist: int, prefix: int):
+    q = parse_query(text, "all").query
+    assert isinstance(q, wq.FuzzyTerm) and (q.text, q.maxdist, q.prefixlength) == ("cocao", maxdist, prefix)
+
+
 @pytest.mark.parametrize("text, settings, message", [
     ("x" * 101, {"max_query_chars": 100}, "characters"),
     ("v w x y z", {"max_query_terms": 4}, "terms"),

@@ -258,6 +258,11 @@ def test_a_short_fuzzy_term_is_not_drowned_by_stopwords_near_it(common_words_ind
     assert set(found[:len(first)]) == first and not any(i.startswith("c") for i in found)
 
 
+@pytest.mark.parametrize("query, found", [("nx~", []), ("nx~1/0", ["x1"]), ("nx~2/0", ["x1"]), ("ox~", ["x1"])])
+def test_a_fuzzy_term_keeps_its_first_letter_unless_told(common_words_index: Path, query: str, found: list):
+    assert top(common_words_index, query) == found
+
+
 def test_a_word_is_never_near_itself(common_words_index: Path):
     """``oil oil*``: the pattern covers "oil" too, and two occurrences of it side by side are not
     two query words near each other (o1 got a proximity bonus over o2)."""
