@@ -198,7 +198,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     if progress:
         # Written to a log, the last line shown may be seconds old ("3,779 documents" of 21,577).
         progress(report.documents, final=True)
-        print(file=sys.stderr)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for err in report.errors[:20]:
@@ -214,16 +213,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _progress_printer() -> Callable[..., None]:
     started = time.perf_counter()
     tty = sys.stderr.isatty()
-    last = [0.0]
+    last: list[Any] = [started, None]  # when a line was last written, and its count
 
     def show(done: int, final: bool = False) -> None:
         now = time.perf_counter()
-        if not tty and now - last[0] < 5 and not final:
-            return
-        last[0] = now
+        if not tty and (now - last[0] < 5 or done == last[1]) and not (final and done != last[1]):
+            return  # a log gets a line every 5 s, and the total once
+        last[:] = [now, done]
         rate = done / max(now - started, 1e-9)
         line = f"indexing: {done:,} documents, {rate:,.0f}/s"
-        print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
+        print(("\r" + line) if tty else line, end="\n" if final or not tty else "", file=sys.stderr, flush=True)
 
     return show
 
