@@ -316,6 +316,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         for name in ("text", "title"):
             if rec.get(name) is not None and not isinstance(rec.get(name), str):
                 print(f"stdin:{lineno}: {name} is not a string; read as {str(rec.get(name))[:40]!r}", file=sys.stderr)
+        if rec.get("id") is None:
+            print(f"stdin:{lineno}: no id: answered with id null", file=sys.stderr)
         if rec.get("text") is None and rec.get("title") is None:
             print(f"stdin:{lineno}: no text and no title: nothing to read", file=sys.stderr)
         try:

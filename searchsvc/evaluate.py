@@ -290,18 +290,29 @@ def format_comparison(a: Report, b: Report, *, per_query: bool = True) -> str:
                      + f"{r.p50_ms:10.1f}")
     lines.append(f"{'B - A':{width}s} " + "".join(f"{b.mean[m] - a.mean[m]:+10.4f}" for m in MEASURE_NAMES)
                  + f"{b.p50_ms - a.p50_ms:+10.1f}")
-    qids = sorted(a.per_query, key=_qid_key)
-    da = [a.per_query[q][PRIMARY] for q in qids]
-    db = [b.per_query[q][PRIMARY] for q in qids]
-    wins = sum(y > x for x, y in zip(da, db))
-    losses = sum(y < x for x, y in zip(da, db))
-    lines.append(f"{PRIMARY}: B better on {wins}, worse on {losses}, equal on {len(qids) - wins - losses} "
-                 f"queries; paired randomisation test p = {randomisation_p(da, db):.3f}")
+    c = comparison(a, b)
+    lines.append(f"{PRIMARY}: B better on {c['better']}, worse on {c['worse']}, equal on {c['equal']} "
+                 f"queries; paired randomisation test p = {c['p']:.3f}")
     if per_query:
+        qids = sorted(a.per_query, key=_qid_key)
+        da = [a.per_query[q][PRIMARY] for q in qids]
+        db = [b.per_query[q][PRIMARY] for q in qids]
         lines += ["", f"{'qid':10s} {'A ' + PRIMARY:>12s} {'B ' + PRIMARY:>12s} {'B - A':>8s}"]
         for q, x, y in zip(qids, da, db):
             lines.append(f"{q:10.10s} {x:12.4f} {y:12.4f} {y - x:+8.4f}")
     return "\n".join(lines)
+
+
+def comparison(a: Report, b: Report) -> dict[str, Any]:
+    """B against A on the primary measure, query by query: how often better, worse, equal, and the
+    two-sided p-value of the paired randomisation test (also in ``evaluate --compare --json``)."""
+    qids = sorted(a.per_query, key=_qid_key)
+    da = [a.per_query[q][PRIMARY] for q in qids]
+    db = [b.per_query[q][PRIMARY] for q in qids]
+    better = sum(y > x for x, y in zip(da, db))
+    worse = sum(y < x for x, y in zip(da, db))
+    return {"against": a.label, "measure": PRIMARY, "better": better, "worse": worse,
+            "equal": len(qids) - better - worse, "p": randomisation_p(da, db)}
 
 
 def config_label(overrides: Mapping[str, str], default: str = "defaults") -> str:
@@ -348,7 +359,10 @@ def cli(args: Any) -> int:
         reports = list(compare(index, queries, qrels, compare_with, base=base,
                                match=args.match, depth=args.depth))
     if args.json:
-        print(json.dumps([r.to_dict() for r in reports], indent=1))
+        out = [r.to_dict() for r in reports]
+        if len(reports) == 2:  # B carries its comparison with A (the list of reports stays as it was)
+            out[1]["comparison"] = comparison(*reports)
+        print(json.dumps(out, indent=1))
     elif len(reports) == 1:
         print(format_report(reports[0], per_query=not args.no_per_query))
     else:

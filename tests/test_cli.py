@@ -126,6 +126,7 @@ def test_extract_reports_bad_lines_and_exits_1(stdin: bytes, ids: list[str], cod
     (b'{"id": "w", "text": "Talks on Monday.", "published": "bogus"}', "stdin:1: published ignored: not an ISO 8601"),
     (b'{"id": "w"}', "stdin:1: no text and no title"),
     (b'{"id": "w", "text": 5}', "stdin:1: text is not a string; read as '5'"),
+    (b'{"text": "Talks on Monday."}', "stdin:1: no id: answered with id null"),
 ])
 def test_extract_says_what_it_could_not_use_and_still_answers(line: bytes, warning: str,
                                                                monkeypatch: pytest.MonkeyPatch,
@@ -133,7 +134,7 @@ def test_extract_says_what_it_could_not_use_and_still_answers(line: bytes, warni
     # Evaluation scripts feed whole corpora and stop at a non-zero exit: one odd line is a warning.
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(line + b"\n"), encoding="utf-8"))
     got, out, err = call(capsys, "extract")
-    assert got == 0 and json.loads(out)["id"] == "w" and err.startswith(warning)
+    assert got == 0 and json.loads(out)["id"] == json.loads(line).get("id") and err.startswith(warning)
 
 
 @pytest.mark.parametrize("args, expected", [

@@ -167,6 +167,13 @@ def test_cli_json_and_compare(built_index: Path, files, capsys):
     assert lines[3].startswith("B - A") and "paired randomisation test p =" in out
     both = json.loads(run_cli(capsys, *base, "--compare", "bm25_k1=0.5", "--set", "bm25_b_body=0.75", "--json"))
     assert [r["overrides"] for r in both] == [{"bm25_b_body": "0.75"}, {"bm25_b_body": "0.75", "bm25_k1": "0.5"}]
+    # B carries its comparison with A, the same as the text shows
+    c = both[1]["comparison"]
+    assert c["against"] == both[0]["label"] and c["measure"] == ev.PRIMARY and 0.0 <= c["p"] <= 1.0
+    assert c["better"] + c["worse"] + c["equal"] == len(both[0]["per_query"]) and "comparison" not in both[0]
+    text = run_cli(capsys, *base, "--compare", "bm25_k1=0.5", "--set", "bm25_b_body=0.75", "--no-per-query")
+    assert f"better on {c['better']}, worse on {c['worse']}, equal on {c['equal']}" in text
+    assert f"p = {c['p']:.3f}" in text
 
 
 def test_cli_rejects_unknown_setting(built_index: Path, files, capsys):

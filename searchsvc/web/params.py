@@ -88,7 +88,7 @@ def flag(req: falcon.Request, name: str, default: bool) -> bool:
         return default
     value = BOOLEANS.get(raw.lower())
     if value is None:
-        raise QueryError(f"{name} must be true or false", param=name)
+        raise QueryError(f"{name} must be true or false (or 1/0, yes/no, on/off)", param=name)
     return value
 
 
