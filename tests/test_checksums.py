@@ -54,7 +54,7 @@ def test_a_rebuild_takes_its_segments_checksums_as_it_writes_them(tmp_path: Path
     monkeypatch.setattr(checksums, "file_checksum", spy)
     monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
     sources = []
-    for k in range(2):  # two files: two units, so two workers each write a segment
+    for k in range(2):  # two files: two units, for two workers (forked: their checksums come back pickled)
         src = tmp_path / f"docs{k}.jsonl"
         src.write_text("".join(json.dumps({"id": f"d{k}-{i}", "title": f"Title {i}", "body": f"body {k} {i}"}) + "\n"
                                for i in range(20)))
@@ -65,7 +65,7 @@ def test_a_rebuild_takes_its_segments_checksums_as_it_writes_them(tmp_path: Path
     assert manifest is not None and sorted(manifest.files) == data_files(folder)
     assert all(manifest.files[n] == real(folder / n) for n in manifest.files)
     segment_files = {n for n in manifest.files if n.startswith("MAIN_")}
-    assert len({n.split(".")[0] for n in segment_files}) == workers
+    assert 1 <= len({n.split(".")[0] for n in segment_files}) <= workers  # a fast worker may take both files
     assert by_name and not segment_files & set(by_name)
 
 
