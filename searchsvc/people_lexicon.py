@@ -204,9 +204,12 @@ def is_cue(word: str) -> bool:
 
 def is_east_asian_name(surname: str, given: str) -> bool:
     """"Wang Yi", "Xi Jinping", "Lee Teng-hui", "Kim Dae-jung": family name first, then a syllabic given name."""
-    if not flags(surname) & EAST_ASIAN_SURNAME:
-        return False
-    g = given.casefold()
+    return bool(flags(surname) & EAST_ASIAN_SURNAME) and _syllabic_given(given)
+
+
+def _syllabic_given(word: str) -> bool:
+    """A romanised Chinese or Korean given name ("Jinping", "Teng-hui", "Chi-cheng", "Dae-jung")."""
+    g = word.casefold()
     return bool(_PINYIN_GIVEN.fullmatch(g) or _KOREAN_GIVEN.fullmatch(g))
 
 
@@ -249,8 +252,9 @@ def _classify_marked(tok: str) -> int:
         parts = tok.split("-")
         if all(flags(p) & (TITLE | TITLE_MODIFIER) for p in parts):
             f |= TITLE_WORD  # "Lieutenant-Colonel"
-        elif any(flags(p) & NATIONALITY or (len(p) > 4 and flags(p) & MAJOR_PLACE) for p in parts):
-            f |= STOP  # "Rica-Nicaragua", "Anglo-French"; not "Teng-hui"
+        elif any(flags(p) & NATIONALITY or (len(p) > 4 and flags(p) & MAJOR_PLACE) for p in parts) \
+                and not _PINYIN_GIVEN.fullmatch(tok.casefold()):
+            f |= STOP  # "Rica-Nicaragua", "Anglo-French"; not "Teng-hui", nor "Chi-cheng" (Cheng is a city)
     if f & TITLE:
         f |= TITLE_WORD
     if tok.split("-", 1)[0].casefold().rstrip(".") in _SAINTS:

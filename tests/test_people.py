@@ -32,6 +32,10 @@ CASES = [
     ("Striker Ruud van Nistelrooy scored twice.", ["Ruud van Nistelrooy"]),
     # Chinese, Korean, Arabic, Russian names
     ("Xi Jinping met Kim Dae-jung and Lee Teng-hui.", ["Xi Jinping", "Kim Dae-jung", "Lee Teng-hui"]),
+    # a Wade-Giles given name whose syllable is also a city ("Cheng") is still a given name ...
+    ("Central bank governor Chang Chi-cheng told reporters reserves rose.", ["Chang Chi-cheng"]),
+    # ... while places and nationalities joined by a hyphen stay no name
+    ("Troops moved along the Shatt al-Arab waterway to the Costa Rica-Nicaragua border.", []),
     ("Libyan leader Muammar Gaddafi greeted Yasser Arafat.", ["Muammar Gaddafi", "Yasser Arafat"]),
     ("Boris Yeltsin and Viktor Chernomyrdin held talks.", ["Boris Yeltsin", "Viktor Chernomyrdin"]),
     ("Kang Young-hoon met Li In-mo and Kim In-so.", ["Kang Young-hoon", "Li In-mo", "Kim In-so"]),
