@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from .people_lexicon import MAJOR_PLACE, ORG, WordClasses, flags
 from .people_resolve import canonical_names
-from .people_rules import STRONG, WEAK, Candidate, candidates, facility_after, firm_before, namelike_run
+from .people_rules import STRONG, WEAK, Candidate, candidates, namelike_run, story_thing
 from .people_tables import list_groups, team_runs
 from .people_text import Run, restored_text, runs_of, strip_possessive
 
@@ -60,7 +60,7 @@ def _firm_words(runs: list[Run], cls: WordClasses, named: set[str]) -> set[str]:
         tokens = run.tokens
         if named.isdisjoint(tokens):
             continue
-        if firm_before(run) or facility_after(run):  # "Sears, Roebuck and Co"; "Louisiana Sweet grade"
+        if story_thing(run):  # "Sears, Roebuck and Co"; "Louisiana Sweet grade"; not "the Baker team"
             words.update(strip_possessive(t)[0].casefold() for t in tokens)
             continue
         if len(tokens) < 2:

@@ -56,8 +56,15 @@ _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z
 #: A firm's name going on to "and Co" or "and Row Publishers": "Goldman, Sachs and Co", "Kidder, Peabody and Co Inc",
 #: "Sachs and Co" (Reuters-21578 listed "Goldman" 8 times and "Kidder" 9 among its people); for
 #: one-word runs only ("Paul Volcker, Alan Greenspan and Co" are people).
-_AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:[A-Z][\w'.-]*\s+){0,2}"
-                     r"(?:Co|Cos|Company|Sons|Inc|Corp|Ltd|Plc|PLC|Publishers|Associates|Partners|Holdings)\b")
+_AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:Co|Cos|Company|Sons)\b")
+#: "Harper and Row Publishers Inc", "Florida Power and Light Co": one or two names, then a firm word,
+#: after "and". Only for an untitled run, and only when those names are no firm or title of their
+#: own: "President Reagan and General Motors Corp officials", "Icahn and Texaco Inc" are not one firm.
+_AND_NAMES_FIRM = re.compile(r"\s+and\s+((?:[A-Z][\w'.-]*\s+){1,2})"
+                             r"(?:Co|Inc|Corp|Ltd|Plc|PLC|Publishers|Associates|Partners|Holdings)\b")
+#: Lowercase nouns after a one-word run that make it a thing for the whole story ("Brent crude",
+#: "its Kellogg unit"); other facility nouns only for that mention ("the Baker team" beside "Baker said").
+_STORY_THINGS = frozenset({"crude", "grade", "blend", "unit", "subsidiary"})
 #: A legal form ending a run makes it a firm ("Commerzbank AG", "Nestle SA", "Philips NV"): the
 #: letters alone are too ambiguous to be organisation words ("SA" is South Africa, "AG" attorney general).
 _LEGAL_FORMS = frozenset({"AG", "SA", "NV", "BV", "SpA", "S.p.A.", "AB", "ASA", "A/S", "KGaA", "S.A.", "N.V.", "B.V."})
@@ -306,9 +313,32 @@ def _facility_before(left: str, cls: WordClasses) -> bool:
 
 
 def firm_before(run: Run) -> bool:
-    """The run names a firm: "&" or "and Co" follows it ("Merrill Lynch & Co", "Sears, Roebuck and Co")."""
+    """The run names a firm: "&" or "and Co" follows it ("Merrill Lynch & Co", "Sears, Roebuck and Co"),
+    or "and" and a firm's last names ("Harper and Row Publishers Inc") after an untitled run."""
     right = run.right
-    return right.startswith((" & ", " &")) or bool(_AND_CO.match(right))
+    if right.startswith((" & ", " &")) or _AND_CO.match(right):
+        return True
+    m = _AND_NAMES_FIRM.match(right)
+    if m is None or any(lex.flags(t) & lex.TITLE for t in run.tokens) or _lower_title_before(run.left):
+        return False
+    return not any(lex.flags(w) & (ORG | lex.TITLE | NATIONALITY) for w in m.group(1).split())
+
+
+def _lower_title_before(left: str) -> bool:
+    """A lowercase role word right before the run ("analyst Smith and Jones Inc")."""
+    word = left.rstrip().rpartition(" ")[2]
+    return word.islower() and bool(lex.flags(word) & lex.TITLE)
+
+
+def story_thing(run: Run) -> bool:
+    """The run names a firm or a thing for the whole story: before "and Co", or before a thing noun
+    when it has several words ("Louisiana Sweet grade") or the noun is one of :data:`_STORY_THINGS`."""
+    if firm_before(run):
+        return True
+    if not facility_after(run):
+        return False
+    words = [t for t in run.tokens if t not in ("The", "A", "An")]  # "The Baker team": one word
+    return len(words) > 1 or run.right[1:].split(" ", 1)[0].rstrip(".,;:") in _STORY_THINGS
 
 
 def facility_after(run: Run) -> bool:

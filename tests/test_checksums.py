@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,14 @@ def test_a_rebuild_takes_its_segments_checksums_as_it_writes_them(tmp_path: Path
         return real(path)
 
     monkeypatch.setattr(checksums, "file_checksum", spy)
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync_spy(fd):
+        synced.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_spy)  # seen in this process: the one-worker build
     monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
     sources = []
     for k in range(2):  # two files: two units, for two workers (forked: their checksums come back pickled)
@@ -67,6 +76,8 @@ def test_a_rebuild_takes_its_segments_checksums_as_it_writes_them(tmp_path: Path
     segment_files = {n for n in manifest.files if n.startswith("MAIN_")}
     assert 1 <= len({n.split(".")[0] for n in segment_files}) <= workers  # a fast worker may take both files
     assert by_name and not segment_files & set(by_name)
+    if workers == 1:  # every file is fsync'd once: the segment's by its writer, the rest when publishing
+        assert all(synced.count(n) == 1 for n in manifest.files)
 
 
 def test_commits_record_new_files_and_forget_merged_ones(fresh_index: Path):

@@ -105,6 +105,13 @@ CASES = [
     # a firm going on to "and <name> Inc": the first name is no person
     ("Harper and Row Publishers Inc said it got a bid. Harper said no talks are underway.", []),
     ('"The shares will outperform," said Vahid Fathi of Prescott Ball and Turben Inc.', ["Vahid Fathi"]),
+    # ... but a titled run, or names that are a firm or a title of their own, meet another firm
+    ("President Reagan and General Motors Corp officials met on Monday.", ["Reagan"]),
+    ("Mr. Icahn and Texaco Inc reached a settlement. Icahn said.", ["Icahn"]),
+    ("Baker and Dole Food Co met. Baker said.", ["Baker"]),
+    # a one-word run before "team" or "group" is that mention only, not the name for the whole story
+    ("Baker told reporters the dollar was too high. The Baker team arrived in Paris.", ["Baker"]),
+    ("Pickens said he would bid. The Pickens group owns 9 pct.", ["Pickens"]),
     # a bare apostrophe after a sibilant is a possessive ("Shultz' visit"), and a role word after
     # "a U.S." takes the article as one after "the" does
     ("It came before Secretary of State George Shultz' visit to Moscow.", ["George Shultz"]),
