@@ -121,9 +121,9 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
         core, titled = _trim(seg, run.starts_sentence and first, cls)
         if not core or _place_prefix(core):
             continue
-        if first and len(core) == 1 and not titled and run.left.endswith(_DETERMINERS) \
-                and cls[core[0]] & ENGLISH and not cls[core[0]] & GIVEN:
-            continue  # "a U.S. Banker told Reuters": a person takes no article, with a place or not
+        if first and len(core) == 1 and not titled and cls[core[0]] & ENGLISH and not cls[core[0]] & GIVEN \
+                and (run.left.endswith(_DETERMINERS) or seg[0] in ("A", "An", "The")):
+            continue  # "a U.S. Banker told Reuters", "A U.S. Banker said": a person takes no article
         titled = titled or (first and _left_title(run.left, cls))
         verdict = _verdict(core, titled, run, last, first, cls)
         if verdict:

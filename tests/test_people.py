@@ -116,6 +116,7 @@ CASES = [
     # "a U.S." takes the article as one after "the" does
     ("It came before Secretary of State George Shultz' visit to Moscow.", ["George Shultz"]),
     ('"It has had little effect," a U.S. Banker told Reuters.', []),
+    ("A U.S. Banker told Reuters so. The U.S. Trade Representative Clayton Yeutter agreed.", ["Clayton Yeutter"]),
     # a compass word is a surname after a given name ("Oliver" alone before)
     ("Fired White House aide Lt. Col. Oliver North said nothing. Oliver North's lawyer did.", ["Oliver North"]),
     ("North Sea output and West Germany's exports rose.", []),
