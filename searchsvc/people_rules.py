@@ -53,7 +53,7 @@ _INITIAL = re.compile(r"^(?:[^\W\d_]\.-?)+$")
 _AGE = re.compile(r"^,\s*\d{2},")
 _PAREN_PLACE = re.compile(r"^\s*\(([^()\d]{2,30})\)(?!\s*\d{1,2}(?:\s*$|\s+[(A-Z]))")
 #: capitalised articles that start titles of newspapers and works, not names
-#: A firm's name going on to "and Co" or "and Row Publishers": "Goldman, Sachs and Co", "Kidder, Peabody and Co Inc",
+#: A firm's name going on to "and Co": "Goldman, Sachs and Co", "Kidder, Peabody and Co Inc",
 #: "Sachs and Co" (Reuters-21578 listed "Goldman" 8 times and "Kidder" 9 among its people); for
 #: one-word runs only ("Paul Volcker, Alan Greenspan and Co" are people).
 _AND_CO = re.compile(r"(?:,\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,2})?\s+(?:and|&)\s+(?:Co|Cos|Company|Sons)\b")
