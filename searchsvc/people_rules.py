@@ -65,6 +65,8 @@ _AND_NAMES_FIRM = re.compile(r"\s+and\s+((?:[A-Z][\w'.-]*\s+){1,2})"
 #: Lowercase nouns after a one-word run that make it a thing for the whole story ("Brent crude",
 #: "its Kellogg unit"); other facility nouns only for that mention ("the Baker team" beside "Baker said").
 _STORY_THINGS = frozenset({"crude", "grade", "blend", "unit", "subsidiary"})
+#: A regnal number, I to XXXIX ("Elizabeth II", "Henry VIII", "Pius XII")
+_REGNAL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
 #: A legal form ending a run makes it a firm ("Commerzbank AG", "Nestle SA", "Philips NV"): the
 #: letters alone are too ambiguous to be organisation words ("SA" is South Africa, "AG" attorney general).
 _LEGAL_FORMS = frozenset({"AG", "SA", "NV", "BV", "SpA", "S.p.A.", "AB", "ASA", "A/S", "KGaA", "S.A.", "N.V.", "B.V."})
@@ -126,10 +128,27 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
             continue  # "a U.S. Banker told Reuters", "A U.S. Banker said": a person takes no article
         titled = titled or (first and _left_title(run.left, cls))
         verdict = _verdict(core, titled, run, last, first, cls)
+        regnal = _regnal_after(seg, core, cls)
+        if regnal and (titled or not (run.left.endswith(_DETERMINERS) or seg[0] in ("A", "An", "The"))):
+            # "King Leopold III", "Henry VIII", "Pope John Paul II": a monarch's or pope's name (not "the Mark II")
+            core, verdict = [*core, regnal], STRONG
         if verdict:
-            named = verdict == STRONG and len(core) > 1 and bool(cls[core[0]] & GIVEN)
+            # a full name led by a given name; a given name and a number alone is not ("Mark IV" of
+            # "Mark IV Industries Inc" stays a firm's words)
+            named = verdict == STRONG and len(core) > 1 + bool(regnal) and bool(cls[core[0]] & GIVEN)
             out.append(Candidate(tuple(core), verdict, titled or bool(cls[core[0]] & INITIAL), named))
     return out
+
+
+def _regnal_after(seg: list[str], core: list[str], cls: WordClasses) -> str | None:
+    """The Roman numeral right after a given name that ends ``core`` in ``seg`` ("Henry VIII"), if any."""
+    n = len(core)
+    if not n or not cls[core[-1]] & GIVEN:
+        return None
+    for j in range(len(seg) - n):
+        if seg[j:j + n] == core and _REGNAL.fullmatch(seg[j + n]):
+            return seg[j + n]
+    return None
 
 
 def _has_apostrophe(tok: str) -> bool:

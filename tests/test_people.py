@@ -32,6 +32,12 @@ CASES = [
     ("Striker Ruud van Nistelrooy scored twice.", ["Ruud van Nistelrooy"]),
     # Chinese, Korean, Arabic, Russian names
     ("Xi Jinping met Kim Dae-jung and Lee Teng-hui.", ["Xi Jinping", "Kim Dae-jung", "Lee Teng-hui"]),
+    # a regnal number belongs to a monarch's or pope's name (CoNLL-2003 annotates "Leopold III" whole)
+    ("King Leopold III of Belgium died. Queen Elizabeth II met Pope John Paul II.",
+     ["Leopold III", "Elizabeth II", "John Paul II"]),
+    ("Henry VIII had six wives. James Robinson III, chairman of American Express Co, said.",
+     ["Henry VIII", "James Robinson III"]),
+    ("World War II ended. The Mark II version sold. Mark IV Industries Inc said Mark IV bought it.", []),
     # a Wade-Giles given name whose syllable is also a city ("Cheng") is still a given name ...
     ("Central bank governor Chang Chi-cheng told reporters reserves rose.", ["Chang Chi-cheng"]),
     # ... while places and nationalities joined by a hyphen stay no name
