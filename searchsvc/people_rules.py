@@ -268,7 +268,9 @@ def _verdict_multi(words: list[str], titled: bool, cue: bool, cls: WordClasses) 
     if len(words) == 2 and lex.is_east_asian_name(words[0], words[1]):
         return STRONG
     if first & INITIAL:
-        return NONE if rest[-1] & MAJOR_PLACE else STRONG
+        # "N. Korea", "W. Germany", "P.S. Indiana" (Public Service): a compass letter or an abbreviation
+        # before a place; "I. Salisbury", "G. Hamilton" are people
+        return NONE if rest[-1] & MAJOR_PLACE and (words[0][:1] in "NSEW" or len(words[0]) > 2) else STRONG
     maybe_given = first & GIVEN
     clear_given = _clear_given(first)
     # after a known given name a capitalised plain word is a surname ("Peter Such", "Michael Green"),

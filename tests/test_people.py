@@ -32,6 +32,9 @@ CASES = [
     ("Striker Ruud van Nistelrooy scored twice.", ["Ruud van Nistelrooy"]),
     # Chinese, Korean, Arabic, Russian names
     ("Xi Jinping met Kim Dae-jung and Lee Teng-hui.", ["Xi Jinping", "Kim Dae-jung", "Lee Teng-hui"]),
+    # an initial before a place's name is a person, but for a compass letter or an abbreviation
+    ("Bowling: I. Salisbury 10-2-30-1, G. Hamilton 8-1-25-0.", ["I. Salisbury", "G. Hamilton"]),
+    ("Talks between N. Korea and S. Korea went on; P.S. Indiana bonds were raised.", []),
     # a regnal number belongs to a monarch's or pope's name (CoNLL-2003 annotates "Leopold III" whole)
     ("King Leopold III of Belgium died. Queen Elizabeth II met Pope John Paul II.",
      ["Leopold III", "Elizabeth II", "John Paul II"]),
