@@ -108,8 +108,10 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
     out = []
     segments = _split_possessives(run.tokens)
     for k, seg in enumerate(segments):
-        if k + 1 < len(segments) and any(cls[t] & ORG for t in segments[k + 1]):
+        if k + 1 < len(segments) and any(cls[t] & ORG for t in segments[k + 1]) and not (
+                len(seg) > 1 and cls[seg[0]] & GIVEN and not cls[seg[0]] & MAJOR_PLACE):
             continue  # "Moody's Investors Service", "McDonald's Corp": the owner names a company
+            # (but "Rupert Murdoch's News Corp": a full name is its owner)
         if cls[seg[-1]] & MODIFIER_SUFFIX:
             continue  # "Hong Kong-based": the run only qualifies what follows
         for j in range(len(seg) - 1, -1, -1):

@@ -32,6 +32,10 @@ CASES = [
     ("Striker Ruud van Nistelrooy scored twice.", ["Ruud van Nistelrooy"]),
     # Chinese, Korean, Arabic, Russian names
     ("Xi Jinping met Kim Dae-jung and Lee Teng-hui.", ["Xi Jinping", "Kim Dae-jung", "Lee Teng-hui"]),
+    # a company's owner: a full name is a person, one word is the company's own name
+    ("Media baron Rupert Murdoch's News Corp Ltd and Ivan Boesky's Seemala Corp said.",
+     ["Rupert Murdoch", "Ivan Boesky"]),
+    ("Moody's Investors Service said. McDonald's Corp said.", []),
     # an initial before a place's name is a person, but for a compass letter or an abbreviation
     ("Bowling: I. Salisbury 10-2-30-1, G. Hamilton 8-1-25-0.", ["I. Salisbury", "G. Hamilton"]),
     ("Talks between N. Korea and S. Korea went on; P.S. Indiana bonds were raised.", []),
