@@ -65,8 +65,9 @@ _AND_NAMES_FIRM = re.compile(r"\s+and\s+((?:[A-Z][\w'.-]*\s+){1,2})"
 #: Lowercase nouns after a one-word run that make it a thing for the whole story ("Brent crude",
 #: "its Kellogg unit"); other facility nouns only for that mention ("the Baker team" beside "Baker said").
 _STORY_THINGS = frozenset({"crude", "grade", "blend", "unit", "subsidiary"})
-#: A regnal number, I to XXXIX ("Elizabeth II", "Henry VIII", "Pius XII")
-_REGNAL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})")
+#: Regnal numbers, I to XXXIX ("Elizabeth II", "Henry VIII", "Pius XII")
+_REGNALS = frozenset(tens + ones for tens in ("", "X", "XX", "XXX")
+                     for ones in ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")) - {""}
 #: A legal form ending a run makes it a firm ("Commerzbank AG", "Nestle SA", "Philips NV"): the
 #: letters alone are too ambiguous to be organisation words ("SA" is South Africa, "AG" attorney general).
 _LEGAL_FORMS = frozenset({"AG", "SA", "NV", "BV", "SpA", "S.p.A.", "AB", "ASA", "A/S", "KGaA", "S.A.", "N.V.", "B.V."})
@@ -145,10 +146,10 @@ def candidates(run: Run, cls: WordClasses) -> list[Candidate]:
 def _regnal_after(seg: list[str], core: list[str], cls: WordClasses) -> str | None:
     """The Roman numeral right after a given name that ends ``core`` in ``seg`` ("Henry VIII"), if any."""
     n = len(core)
-    if not n or not cls[core[-1]] & GIVEN:
+    if not n or len(seg) == n or _REGNALS.isdisjoint(seg) or not cls[core[-1]] & GIVEN:
         return None
     for j in range(len(seg) - n):
-        if seg[j:j + n] == core and _REGNAL.fullmatch(seg[j + n]):
+        if seg[j + n] in _REGNALS and seg[j:j + n] == core:
             return seg[j + n]
     return None
 
