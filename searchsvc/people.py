@@ -60,7 +60,7 @@ def _firm_words(runs: list[Run], cls: WordClasses, named: set[str]) -> set[str]:
         tokens = run.tokens
         if named.isdisjoint(tokens):
             continue
-        if story_thing(run):  # "Sears, Roebuck and Co"; "Louisiana Sweet grade"; not "the Baker team"
+        if story_thing(run, cls):  # "Sears, Roebuck and Co"; "Louisiana Sweet grade"; not "the Baker team"
             words.update(strip_possessive(t)[0].casefold() for t in tokens)
             continue
         if len(tokens) < 2:

@@ -173,12 +173,12 @@ def _single_word(run: Run, cls: WordClasses) -> list[Candidate]:
         return []  # "the Chamber said": a person takes no article
     if not f & NAMELIKE:
         titled = _left_title(run.left, cls)
-        return [Candidate((word,), STRONG, True)] if titled and not facility_after(run) else []
+        return [Candidate((word,), STRONG, True)] if titled and not facility_after(run, cls) else []
     sure = _left_title(run.left, cls)
     strong = sure or _sport_after(run.right) or _sport_before(run.left)
     if not strong and f & (SURNAME | GIVEN):
         strong = _right_cue(run.right) or _left_cue(run.left)
-    if facility_after(run) or _facility_before(run.left, cls):
+    if facility_after(run, cls) or _facility_before(run.left, cls):
         return []
     return [Candidate((word,), STRONG if strong else WEAK, sure)]
 
@@ -257,7 +257,7 @@ def _verdict(core: list[str], titled: bool, run: Run, last: bool, first_seg: boo
     plain = words[:-1] if _nationality_surname(words, cls) else words
     if any(cls[t] & (ORG | STOP) for t in plain) or (len(core) > 1 and lex.is_place(" ".join(core))):
         return NONE
-    if (last and facility_after(run)) or (first_seg and not titled and _facility_before(run.left, cls)):
+    if (last and facility_after(run, cls)) or (first_seg and not titled and _facility_before(run.left, cls)):
         return NONE
     sport = (last and _sport_after(run.right)) or (first_seg and _sport_before(run.left))
     cue = (last and _right_cue(run.right)) or (first_seg and _left_cue(run.left))
@@ -336,40 +336,34 @@ def _facility_before(left: str, cls: WordClasses) -> bool:
     return word.islower() and lex.is_facility(word)
 
 
-def firm_before(run: Run) -> bool:
+def firm_before(run: Run, cls: WordClasses) -> bool:
     """The run names a firm: "&" or "and Co" follows it ("Merrill Lynch & Co", "Sears, Roebuck and Co"),
     or "and" and a firm's last names ("Harper and Row Publishers Inc") after an untitled run."""
     right = run.right
     if right.startswith((" & ", " &")) or _AND_CO.match(right):
         return True
     m = _AND_NAMES_FIRM.match(right)
-    if m is None or any(lex.flags(t) & lex.TITLE for t in run.tokens) or _lower_title_before(run.left):
+    if m is None or any(cls[t] & TITLE_WORD for t in run.tokens) or _left_title(run.left, cls):
         return False
-    return not any(lex.flags(w) & (ORG | lex.TITLE | NATIONALITY) for w in m.group(1).split())
+    return not any(cls[w] & (ORG | TITLE_WORD | NATIONALITY) for w in m.group(1).split())
 
 
-def _lower_title_before(left: str) -> bool:
-    """A lowercase role word right before the run ("analyst Smith and Jones Inc")."""
-    word = left.rstrip().rpartition(" ")[2]
-    return word.islower() and bool(lex.flags(word) & lex.TITLE)
-
-
-def story_thing(run: Run) -> bool:
+def story_thing(run: Run, cls: WordClasses) -> bool:
     """The run names a firm or a thing for the whole story: before "and Co", or before a thing noun
     when it has several words ("Louisiana Sweet grade") or the noun is one of :data:`_STORY_THINGS`."""
-    if firm_before(run):
+    if firm_before(run, cls):
         return True
-    if not facility_after(run):
+    if not facility_after(run, cls):
         return False
     words = [t for t in run.tokens if t not in ("The", "A", "An")]  # "The Baker team": one word
     return len(words) > 1 or run.right[1:].split(" ", 1)[0].rstrip(".,;:") in _STORY_THINGS
 
 
-def facility_after(run: Run) -> bool:
+def facility_after(run: Run, cls: WordClasses) -> bool:
     """"Charles de Gaulle airport", "Merrill Lynch & Co": a lowercase thing noun (or "&") after the run
     (not after a possessive: "Clinton's side")."""
     right = run.right
-    if firm_before(run) and (len(run.tokens) == 1 or right.startswith((" & ", " &"))):
+    if firm_before(run, cls) and (len(run.tokens) == 1 or right.startswith((" & ", " &"))):
         return True
     if strip_possessive(run.tokens[-1])[1]:
         return False
