@@ -91,7 +91,8 @@ def project_rows(index: Path, queries: dict[str, str], qrels: ev.Qrels, configs:
         report = ev.evaluate(index, queries, qrels, match="any", overrides=overrides, label=spec or "searchsvc")
         rows.append({"system": "searchsvc" + (f" {spec}" if spec else ""), **report.mean,
                      "p50_ms_eval": round(report.p50_ms, 2),
-                     "p50_ms_served": round(served_p50(index, queries, overrides), 2)})
+                     "p50_ms_served": round(served_p50(index, queries, overrides), 2),
+                     "missing_judged": report.missing})
     return rows
 
 
@@ -101,6 +102,9 @@ def print_rows(collection: str, rows: list[dict[str, Any]]) -> None:
     for r in rows:
         cost = f"  {r['p50_ms_eval']:6.2f} / {r['p50_ms_served']:5.2f}" if "p50_ms_eval" in r else ""
         print(f"  {r['system']:{width}s} " + " ".join(f"{r[m]:.4f}" for m in ev.MEASURE_NAMES) + cost)
+    missing = next((r["missing_judged"] for r in rows if r.get("missing_judged")), {})
+    for line in ev.missing_lines(missing):
+        print("  " + line)
     sys.stdout.flush()
 
 

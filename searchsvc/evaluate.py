@@ -9,7 +9,8 @@ judgements (qrels), and gets the standard ad-hoc retrieval figures:
 computed by ir-measures (pytrec_eval inside), never by hand, over the queries
 that have at least one relevant document (trec_eval's rule). A judged query the
 engine returns nothing for scores 0 on every measure instead of being left out,
-so an engine cannot gain by failing on hard queries.
+so an engine cannot gain by failing on hard queries. Judged-relevant documents the
+index does not hold are reported (``missing_judged``), since no ranking can find them.
 
 ``compare()`` runs the same queries under two ranking configurations (the
 defaults, and the defaults with some settings overridden, e.g.
@@ -30,11 +31,14 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, QueryError, SearchsvcError
 from .loaders.jsonl import decode_line, text_line
 from .settings import BY_NAME, Settings
+
+if TYPE_CHECKING:
+    from .view import IndexView
 
 #: The measures reported, in ir-measures' names, and the one the comparison tests.
 MEASURE_NAMES = ("nDCG@10", "AP@1000", "P@10", "R@100")
@@ -58,6 +62,8 @@ class Report:
     per_query: dict[str, dict[str, float]]
     #: In-process milliseconds per query (search only, no snippets or facets).
     latency_ms: list[float] = field(default_factory=list)
+    #: Per query, the judged-relevant document ids the index does not hold (see :func:`missing_judged`).
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def p50_ms(self) -> float:
@@ -65,7 +71,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "overrides": self.overrides, "mean": self.mean,
-                "p50_ms": round(self.p50_ms, 3), "per_query": self.per_query}
+                "p50_ms": round(self.p50_ms, 3), "per_query": self.per_query, "missing_judged": self.missing}
 
 
 # -- inputs ------------------------------------------------------------------------
@@ -240,8 +246,28 @@ def evaluate(index: str | Path, queries: Mapping[str, str], qrels: Qrels, *, mat
     asked = judged(queries, qrels)
     with SearchEngine(index, settings) as engine:
         run, latency = run_queries(engine, asked, match=match, depth=depth)
+        missing = missing_judged(engine.view(), qrels, asked)
     mean, per_query = measure(qrels, run, asked)
-    return Report(label, dict(overrides or {}), mean, per_query, latency)
+    return Report(label, dict(overrides or {}), mean, per_query, latency, missing)
+
+
+def missing_judged(view: IndexView, qrels: Qrels, query_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Per query, the judged-relevant ids that are no live document of the index.
+
+    Every system scores such a judgment as a miss, so a few of them cap the measures and many
+    mean the ids do not match (a partial index, or qrels made for another numbering of the
+    corpus: the TIME collection's judge two articles that its corpus file lacks)."""
+    out: dict[str, list[str]] = {}
+    for q in query_ids:
+        absent = []
+        for doc, grade in qrels.get(q, {}).items():
+            if grade > 0:
+                docnum = view.docnum_of(doc)
+                if docnum is None or not view.live[docnum]:
+                    absent.append(doc)
+        if absent:
+            out[q] = sorted(absent)
+    return out
 
 
 def compare(index: str | Path, queries: Mapping[str, str], qrels: Qrels, overrides: Mapping[str, str], *,
@@ -274,7 +300,7 @@ def randomisation_p(a: Iterable[float], b: Iterable[float], *, permutations: int
 
 def format_report(r: Report, *, per_query: bool = True) -> str:
     lines = [f"{r.label}: {len(r.per_query)} judged queries, p50 {r.p50_ms:.1f} ms/query",
-             "  " + "  ".join(f"{m}={r.mean[m]:.4f}" for m in MEASURE_NAMES)]
+             "  " + "  ".join(f"{m}={r.mean[m]:.4f}" for m in MEASURE_NAMES), *missing_lines(r.missing)]
     if per_query:
         lines += ["", "qid        " + "".join(f"{m:>10s}" for m in MEASURE_NAMES)]
         for q in sorted(r.per_query, key=_qid_key):
@@ -293,6 +319,7 @@ def format_comparison(a: Report, b: Report, *, per_query: bool = True) -> str:
     c = comparison(a, b)
     lines.append(f"{PRIMARY}: B better on {c['better']}, worse on {c['worse']}, equal on {c['equal']} "
                  f"queries; paired randomisation test p = {c['p']:.3f}")
+    lines += missing_lines(a.missing)
     if per_query:
         qids = sorted(a.per_query, key=_qid_key)
         da = [a.per_query[q][PRIMARY] for q in qids]
@@ -301,6 +328,17 @@ def format_comparison(a: Report, b: Report, *, per_query: bool = True) -> str:
         for q, x, y in zip(qids, da, db):
             lines.append(f"{q:10.10s} {x:12.4f} {y:12.4f} {y - x:+8.4f}")
     return "\n".join(lines)
+
+
+def missing_lines(missing: Mapping[str, list[str]], shown: int = 5) -> list[str]:
+    """A warning when judged-relevant documents are not in the index (a report's ``missing``),
+    naming the first few."""
+    if not missing:
+        return []
+    pairs = [f"{q}: {doc}" for q in sorted(missing, key=_qid_key) for doc in missing[q]]
+    more = f", ... ({len(pairs) - shown} more)" if len(pairs) > shown else ""
+    return [f"warning: {len(pairs)} judged-relevant document(s) of {len(missing)} queries are not in the "
+            f"index ({'; '.join(pairs[:shown])}{more}); every system scores them as misses"]
 
 
 def comparison(a: Report, b: Report) -> dict[str, Any]:

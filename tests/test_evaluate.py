@@ -11,6 +11,7 @@ import pytest
 from searchsvc import evaluate as ev
 from searchsvc.cli import main
 from searchsvc.errors import InputError, QueryError
+from searchsvc.writer import IndexWriter
 
 from .conftest import input_file
 
@@ -235,3 +236,24 @@ def test_query_and_qrels_files_may_open_with_a_byte_order_mark(tmp_path: Path):
     qrels.write_bytes(b"\xef\xbb\xbf1 0 d1 1\n")
     assert ev.read_queries(queries) == {"1": "a"}
     assert "1" in ev.read_qrels(qrels)
+
+
+def test_judged_documents_missing_from_the_index_are_reported(fresh_index: Path, files, capsys):
+    """A judged-relevant id the index lacks (never indexed, or deleted) caps every system's
+    figures: the report names it instead of leaving a low score unexplained."""
+    q, _, _ = files
+    qrels = q.parent / "missing.tsv"
+    qrels.write_text("1\ta2\t1\n1\tzz9\t1\n1\ta1\t0\n2\ta6\t1\n2\tnot-here\t0\n")
+    base = ["--index", str(fresh_index), "--queries", str(q), "--qrels", str(qrels)]
+    [report] = json.loads(run_cli(capsys, *base, "--json"))
+    assert report["missing_judged"] == {"1": ["zz9"]}  # grade 0 ("not-here") is no relevant document
+    assert report["per_query"]["1"]["R@100"] == 0.5
+    IndexWriter(fresh_index).delete(["a6"])
+    out = run_cli(capsys, *base)
+    assert "warning: 2 judged-relevant document(s) of 2 queries are not in the index (1: zz9; 2: a6)" in out
+    compared = run_cli(capsys, *base, "--compare", "bm25_k1=0.9", "--no-per-query")
+    assert compared.count("warning: 2 judged-relevant") == 1
+    clean = run_cli(capsys, "--index", str(fresh_index), "--queries", str(q), "--qrels", str(files[1]))
+    assert "warning" in clean  # a6 is judged there too, and now deleted
+    q.write_text(json.dumps({"id": "1", "text": "putin"}) + "\n")
+    assert "warning" not in run_cli(capsys, *base[:4], "--qrels", str(files[1]))
