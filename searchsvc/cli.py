@@ -229,6 +229,7 @@ def _progress_printer() -> Callable[..., None]:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from .engine import SearchEngine
+    from .highlight import as_terminal
 
     if args.queries and args.query:
         raise QueryError("give either QUERY or --queries FILE, not both", param="query")
@@ -249,10 +250,11 @@ def cmd_search(args: argparse.Namespace) -> int:
           + (" — no document has every word; showing documents with any" if results.relaxed else ""))
     if results.did_you_mean:
         print(f"did you mean: {results.did_you_mean}")
+    tty = sys.stdout.isatty()  # bold on a terminal; plain text in a pipe
     for n, hit in enumerate(results.hits, args.offset + 1):
         meta = " · ".join(x for x in (hit.published or "", hit.section, hit.id) if x)
-        print(f"\n{n}. {_terminal(hit.title)}  [{meta}] score {hit.score:.3f}")
-        print(f"   {_terminal(hit.snippet)}")
+        print(f"\n{n}. {as_terminal(hit.title, tty)}  [{meta}] score {hit.score:.3f}")
+        print(f"   {as_terminal(hit.snippet, tty)}")
         if hit.people:
             print(f"   people: {', '.join(hit.people)}")
     return 0
@@ -266,7 +268,7 @@ def _search_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _search_batch(engine: Any, args: argparse.Namespace) -> int:
-    from .evaluate import iter_queries
+    from .judgments import iter_queries
 
     options = _search_options(args)
     for lineno, qid, text in iter_queries(args.queries):
@@ -282,20 +284,8 @@ def _search_batch(engine: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _terminal(html_text: str) -> str:
-    import html
-    import re
-
-    # Bold on a terminal; plain text in a pipe (grep, less, a file): never markup or entities
-    # like &#x27;, which are the JSON API's (--json keeps them).
-    tty = sys.stdout.isatty()
-    return html.unescape(re.sub(r"</?mark>", lambda m: "" if not tty else "\033[0m" if "/" in m.group()
-                                else "\033[1m", html_text))
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .document import parse_published
-    from .extract import extract
+    from .extract import extract_record
     from .loaders.jsonl import decode_line
 
     bad = 0
@@ -311,25 +301,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(e, file=sys.stderr)
             bad += 1
             continue
-        # Lenient, as evaluation scripts feed it whole corpora: what cannot be used is said on stderr
-        # and left out, and the line still gets its answer (the exit code stays 0).
-        for name in ("text", "title"):
-            if rec.get(name) is not None and not isinstance(rec.get(name), str):
-                print(f"stdin:{lineno}: {name} is not a string; read as {str(rec.get(name))[:40]!r}", file=sys.stderr)
-        if rec.get("id") is None:
-            print(f"stdin:{lineno}: no id: answered with id null", file=sys.stderr)
-        if rec.get("text") is None and rec.get("title") is None:
-            print(f"stdin:{lineno}: no text and no title: nothing to read", file=sys.stderr)
-        try:
-            published = parse_published(rec.get("published"))
-        except ValueError as e:
-            print(f"stdin:{lineno}: published ignored: {e}", file=sys.stderr)
-            published = None
-        found = extract("" if rec.get("text") is None else str(rec["text"]),
-                        title="" if rec.get("title") is None else str(rec["title"]),
-                        published=published.date() if published else None)
-        print(json.dumps({"id": rec.get("id"), "people": found.people, "dates": found.dates},
-                         ensure_ascii=False))
+        answer, warnings = extract_record(rec)
+        for warning in warnings:
+            print(f"stdin:{lineno}: {warning}", file=sys.stderr)
+        print(json.dumps(answer, ensure_ascii=False))
     return EXIT_INPUT if bad else 0
 
 

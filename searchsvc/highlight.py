@@ -296,3 +296,12 @@ def _lead(text: str, size: int) -> str:
     cut = text.rfind(" ", 0, size)
     cut = cut if cut > size // 2 else size
     return html.escape(text[:cut]) + " …"
+
+
+def as_terminal(snippet: str, bold: bool) -> str:
+    """A rendered snippet for a terminal: its marks as bold (ANSI) when ``bold``, else dropped, and
+    its entities decoded. A pipe (grep, less, a file) must get plain text, never markup or ``&#x27;``,
+    which are the JSON API's."""
+    return html.unescape(re.sub(r"</?mark>", lambda m: "" if not bold else "\033[0m" if "/" in m.group()
+                                else "\033[1m", snippet))
+

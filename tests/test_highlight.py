@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from searchsvc.highlight import Highlighter
+from searchsvc.highlight import Highlighter, as_terminal
 from searchsvc.matching import Marks
 
 
@@ -53,3 +53,11 @@ def test_every_word_of_a_stem_is_found():
         h = highlighter([stem(word)]).title(text)
         assert f"<mark>{word}</mark>" in h.split(), (word, h)
 
+
+
+@pytest.mark.parametrize("bold, expected", [
+    (True, "the \033[1mPutin\033[0m's \033[1mpipeline\033[0m & more"),
+    (False, "the Putin's pipeline & more"),  # a pipe gets plain text: no markup, no entities
+])
+def test_as_terminal(bold: bool, expected: str):
+    assert as_terminal("the <mark>Putin</mark>&#x27;s <mark>pipeline</mark> &amp; more", bold) == expected

@@ -82,7 +82,7 @@ def test_a_new_codebook_never_takes_an_old_ones_mapping(built_index):
     # A refresh that fails half-way drops a codebook after mapping segments into it; the next
     # one often gets the same address. Keyed by id(), the segments handed it the stale codes
     # (no names registered: facets and the people filter then named nothing or the wrong people).
-    from searchsvc.view import Codebook
+    from searchsvc.codebook import Codebook
 
     with SearchEngine(built_index) as e:
         seg = e.view().segments[0]
