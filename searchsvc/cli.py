@@ -15,6 +15,7 @@ them, don't rename them::
     searchsvc serve   [--index DIR] [--host H] [--port P] [--workers N]
     searchsvc settings
     searchsvc evaluate --index DIR --queries FILE.jsonl --qrels FILE [--match any] [--compare NAME=V,...]
+                       [--save-run FILE]                # also a TREC run file
 
 Library errors become messages on stderr and exit codes here, and only here:
 0 success, 1 bad input (nothing published), 2 usage, 3 the index cannot serve right now (busy,

@@ -28,10 +28,10 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .errors import InputError, QueryError, SearchsvcError
 from .judgments import Qrels, judged, read_qrels, read_queries
@@ -63,6 +63,8 @@ class Report:
     latency_ms: list[float] = field(default_factory=list)
     #: Per query, the judged-relevant document ids the index does not hold (see :func:`missing_judged`).
     missing: dict[str, list[str]] = field(default_factory=dict)
+    #: The ranking itself, {query id: {doc id: score}}, scores falling with rank (see :func:`run_queries`).
+    run: Run = field(default_factory=dict, repr=False)
 
     @property
     def p50_ms(self) -> float:
@@ -155,7 +157,16 @@ def evaluate(index: str | Path, queries: Mapping[str, str], qrels: Qrels, *, mat
         run, latency = run_queries(engine, asked, match=match, depth=depth)
         missing = missing_judged(engine.view(), qrels, asked)
     mean, per_query = measure(qrels, run, asked)
-    return Report(label, dict(overrides or {}), mean, per_query, latency, missing)
+    return Report(label, dict(overrides or {}), mean, per_query, latency, missing, run)
+
+
+def trec_run(run: Run, tag: str) -> Iterator[str]:
+    """``run`` as TREC run lines, ``qid Q0 docid rank score tag``, queries in file order. The score is
+    the one :func:`run_queries` gives (falling with rank), so trec_eval and ir-measures, which sort by
+    score, keep searchsvc's order where its own scores tie."""
+    for qid, docs in run.items():
+        for rank, (doc, score) in enumerate(sorted(docs.items(), key=lambda kv: -kv[1]), 1):
+            yield f"{qid} Q0 {doc} {rank} {score:g} {tag}"
 
 
 def missing_judged(view: IndexView, qrels: Qrels, query_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -286,6 +297,9 @@ def add_arguments(p: Any) -> None:
     p.add_argument("--depth", type=int, default=DEPTH, help=f"Results per query (default {DEPTH}).")
     p.add_argument("--no-per-query", action="store_true", help="Only the means.")
     p.add_argument("--json", action="store_true", help="Print the figures as JSON.")
+    p.add_argument("--save-run", default=None, metavar="FILE",
+                   help="Write configuration A's ranking as a TREC run file (qid Q0 docid rank score tag), "
+                        "for trec_eval or ir-measures.")
 
 
 def cli(args: Any) -> int:
@@ -297,12 +311,18 @@ def cli(args: Any) -> int:
     queries = read_queries(args.queries)
     qrels = read_qrels(args.qrels)
     _require_judged(queries, qrels, str(args.queries), str(args.qrels))
+    run_file = _run_file(args.save_run)  # opened first: a bad path fails before the evaluation, not after
     if compare_with is None:
         reports = [evaluate(index, queries, qrels, match=args.match, overrides=base,
                             label=config_label(base), depth=args.depth)]
     else:
         reports = list(compare(index, queries, qrels, compare_with, base=base,
                                match=args.match, depth=args.depth))
+    if run_file is not None:
+        with run_file:
+            run_file.seek(0)
+            run_file.truncate()  # opened to append: a failed evaluation left an old file as it was
+            run_file.writelines(line + "\n" for line in trec_run(reports[0].run, "searchsvc"))
     if args.json:
         out = [r.to_dict() for r in reports]
         if len(reports) == 2:  # B carries its comparison with A (the list of reports stays as it was)
@@ -313,6 +333,15 @@ def cli(args: Any) -> int:
     else:
         print(format_comparison(*reports, per_query=not args.no_per_query))
     return 0
+
+
+def _run_file(path: str | None) -> IO[str] | None:
+    if path is None:
+        return None
+    try:
+        return open(path, "a", encoding="utf-8")
+    except OSError as e:  # a directory, no such folder, no permission
+        raise InputError(f"cannot write the run file: {e.strerror or e}", source=path) from None
 
 
 def _require_judged(queries: Mapping[str, str], qrels: Qrels, queries_source: str, qrels_source: str) -> None:

@@ -195,3 +195,45 @@ def test_judged_documents_missing_from_the_index_are_reported(fresh_index: Path,
     assert "warning" in clean  # a6 is judged there too, and now deleted
     q.write_text(json.dumps({"id": "1", "text": "putin"}) + "\n")
     assert "warning" not in run_cli(capsys, *base[:4], "--qrels", str(files[1]))
+
+
+def test_save_run_writes_a_trec_run_that_scores_the_same(built_index: Path, files, tmp_path: Path, capsys):
+    q, shared, trec = files
+    run_path = tmp_path / "a.run"
+    base = ["--index", str(built_index), "--queries", str(q), "--qrels", str(shared), "--match", "any"]
+    [report] = json.loads(run_cli(capsys, *base, "--json", "--save-run", str(run_path),
+                                  "--set", "bm25_k1=0.9"))
+    lines = run_path.read_text().splitlines()
+    assert lines and all(len(x.split()) == 6 and x.split()[1] == "Q0" and x.endswith(" searchsvc") for x in lines)
+    assert [x.split()[3] for x in lines if x.startswith("1 ")] == [str(i) for i in range(1, len(
+        [x for x in lines if x.startswith("1 ")]) + 1)]  # ranks 1, 2, 3, ... per query
+    # Any tool reading the file measures what the report says (ties kept in searchsvc's order).
+    run = list(ir_measures.read_trec_run(str(run_path)))
+    # (query 3 has no relevant document: searchsvc does not measure it, trec_eval would count a 0)
+    qrels = [r for r in ir_measures.read_trec_qrels(str(trec)) if r.query_id != "3"]
+    means = ir_measures.calc_aggregate([ir_measures.parse_measure(m) for m in ev.MEASURE_NAMES], qrels, run)
+    assert {str(k): round(v, 6) for k, v in means.items()} == {k: round(v, 6) for k, v in report["mean"].items()}
+
+
+@pytest.mark.parametrize("target, message", [
+    ("dir", "cannot write the run file: Is a directory"),
+    ("no/such/folder/a.run", "cannot write the run file: No such file or directory"),
+])
+def test_save_run_to_a_bad_path_fails_first(built_index: Path, files, tmp_path: Path, capsys, target: str,
+                                            message: str):
+    q, shared, _ = files
+    (tmp_path / "dir").mkdir()
+    code = main(["evaluate", "--index", str(built_index), "--queries", str(q), "--qrels", str(shared),
+                 "--save-run", str(tmp_path / target)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and message in err and str(tmp_path / target) in err
+
+
+def test_a_failed_evaluation_leaves_an_old_run_file_as_it_was(files, tmp_path: Path, capsys):
+    q, shared, _ = files
+    old = tmp_path / "old.run"
+    old.write_text("1 Q0 a1 1 9 earlier\n")
+    code = main(["evaluate", "--index", str(tmp_path / "no-index"), "--queries", str(q), "--qrels", str(shared),
+                 "--save-run", str(old)])
+    assert code == 3 and "no index" in capsys.readouterr().err.lower()
+    assert old.read_text() == "1 Q0 a1 1 9 earlier\n"
