@@ -11,9 +11,9 @@ import pytest
 from openapi_spec_validator import validate
 
 from searchsvc.engine import SearchEngine
-from searchsvc.errors import IndexMissingError
+from searchsvc.errors import IndexDamagedError, IndexMissingError
 from searchsvc.settings import Settings
-from searchsvc.web import create_app
+from searchsvc.web import create_app, errors
 from searchsvc.web.openapi import build_spec
 
 KEY = "s3cret-key"
@@ -411,10 +411,29 @@ def test_cors_is_off_by_default_and_configurable(built_index):
     assert "access-control-allow-origin" not in r.headers
 
 
-def test_missing_index_is_503(tmp_path):
+def test_missing_index_is_503(tmp_path, caplog):
     c = falcon.testing.TestClient(create_app(Settings({"index": str(tmp_path / "none")}, environ={})))
     for r in (c.simulate_get("/search", params={"q": "x"}), c.simulate_get("/health")):
-        assert assert_error(r, 503, "index_missing")["retry_after"] == 10 and r.headers["retry-after"] == "10"
+        error = assert_error(r, 503, "index_missing")
+        assert error["retry_after"] == 10 and r.headers["retry-after"] == "10"
+        # The client learns what is wrong, not where the index lies on the server's disk; the log has it.
+        assert error["message"] == "no index at <index> (build one with `searchsvc index`)"
+        assert str(tmp_path) not in r.text
+    assert f"no index at {tmp_path / 'none'}" in caplog.text
+
+
+@pytest.mark.parametrize("index, message, shown", [
+    ("/srv/news/index", "the index at /srv/news/index is damaged (x)", "the index at <index> is damaged (x)"),
+    ("/srv/news/index", "/srv/news/index/CURRENT is damaged", "<index>/CURRENT is damaged"),
+    ("index", "no index at index (build one with `searchsvc index`)",  # relative: nothing to hide, and
+     "no index at index (build one with `searchsvc index`)"),     # the word stays a word
+    ("/srv/news/index", "limit must be an integer", "limit must be an integer"),
+])
+def test_library_errors_hide_the_index_path(index: str, message: str, shown: str):
+    resp = falcon.Response()
+    req = falcon.testing.create_req(path="/search")
+    errors.library_error_handler(index)(req, resp, IndexDamagedError(message), {})
+    assert json.loads(resp.data)["error"]["message"] == shown
 
 
 def test_unexpected_errors_are_500_without_traceback(readonly, monkeypatch):

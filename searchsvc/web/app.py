@@ -62,7 +62,7 @@ def create_app(engine_or_settings: SearchEngine | Settings | None = None) -> Sea
 
     app.add_error_handler(Exception, errors.handle_unexpected)
     app.add_error_handler(falcon.HTTPError, errors.handle_http_error)
-    app.add_error_handler(SearchsvcError, errors.handle_library_error)
+    app.add_error_handler(SearchsvcError, errors.library_error_handler(engine.path))
 
     app.add_route("/search", resources.Search(engine, settings))
     app.add_route("/suggest", resources.Suggest(engine))

@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import logging
 import socket
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import falcon
@@ -40,6 +41,8 @@ from ..errors import (
 )
 
 log = logging.getLogger("searchsvc.web")
+#: How an error message names the served index's directory (its path is the operator's business).
+INDEX_PLACEHOLDER = "<index>"
 #: What a 500 says, from the app or from gunicorn: the details are in the server log only.
 INTERNAL_MESSAGE = "the server failed to answer this request; it has been logged"
 
@@ -72,7 +75,10 @@ def send_error(resp: falcon.Response, status: int, code: str, message: str,
         resp.set_header("Retry-After", str(retry_after))
 
 
-def handle_library_error(req: falcon.Request, resp: falcon.Response, ex: SearchsvcError, params: Any) -> None:
+def handle_library_error(req: falcon.Request, resp: falcon.Response, ex: SearchsvcError, params: Any,
+                         hide: Sequence[str] = ()) -> None:
+    """A library error as the JSON shape; each path in ``hide`` (the served index's) reads ``<index>``
+    in the message, and the full message goes to the server log."""
     status, code = next((v for k, v in STATUS.items() if isinstance(ex, k)), (500, "internal_error"))
     extra: dict[str, Any] = {}
     if isinstance(ex, QueryError):
@@ -81,10 +87,26 @@ def handle_library_error(req: falcon.Request, resp: falcon.Response, ex: Searchs
         extra.update(ex.to_dict())
         extra.pop("message", None)
         extra["param"] = ex.field or "body"  # param names what is wrong in every error (see the docstring)
-        message = str(ex)
-    else:
-        message = str(ex)
+    message = str(ex)
+    for path in hide:
+        message = message.replace(path, INDEX_PLACEHOLDER)
+    if message != str(ex):
+        log.warning("%s %s: %s", req.method, req.path[:200], ex)
     send_error(resp, status, code, message, retry_after=getattr(ex, "retry_after", None), **extra)
+
+
+def library_error_handler(index: str | Path) -> Callable[..., None]:
+    """:func:`handle_library_error` for an app serving ``index``: clients are told what is wrong with
+    the index (missing, damaged, busy, unwritable) but not where it lies on the server's disk."""
+    # Absolute forms only: a relative path ("index") tells nothing, and replacing it would also
+    # replace the word wherever the message uses it.
+    forms = {str(index), str(Path(index).absolute()), str(Path(index).resolve())}
+    hide = sorted((f for f in forms if Path(f).is_absolute() and f != "/"), key=len, reverse=True)
+
+    def handle(req: falcon.Request, resp: falcon.Response, ex: SearchsvcError, params: Any) -> None:
+        handle_library_error(req, resp, ex, params, hide)
+
+    return handle
 
 
 class InvalidDocuments(falcon.HTTPBadRequest):
