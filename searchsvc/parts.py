@@ -45,6 +45,8 @@ class Part:
     sources: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # id -> (file, line)
     errors: list[tuple[int, InputError]] = field(default_factory=list)
     skipped: int = 0
+    #: (input unit, id) of the records read but not written: the API journal has their id.
+    overridden: list[tuple[int, str]] = field(default_factory=list)
     #: The numbers of the units that gave at least one record (a document or an error).
     units_read: set[int] = field(default_factory=set)
     #: word -> (its stem, how often it occurs), for the words shown for stems (suggest.display_words)
@@ -90,10 +92,14 @@ def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str]
                     writer.cancel()
                     return part
                 continue
-            if rec.id in skip_ids:
-                continue  # the API journal has a newer version (or a delete)
+            # Read (so a second copy is still a duplicate, and a rebuild whose every record the
+            # API has rewritten still read something), but written only if the journal has no
+            # newer version or delete of it.
             seen.add(rec.id)
             part.sources[rec.id] = rec.origin
+            if rec.id in skip_ids:
+                part.overridden.append((number, rec.id))
+                continue
             ready.append((number, rec))
         for number, doc in [(n, enrich(d)) for n, d in ready]:
             writer.add(doc)
@@ -184,19 +190,20 @@ def drop_duplicates(parts: list[Part], errors: list[InputError], skip_bad: bool)
     seen_at: dict[str, tuple[Any, Any, int, str]] = {}
     later = []
     for part in parts:
-        for segment, ids in zip(part.segments, part.ids):
-            for local, (number, doc_id) in enumerate(ids):
-                if doc_id not in shared:
-                    continue
-                here = (number, part.sources[doc_id])
-                seen = first.get(doc_id)
-                if seen is None or number < seen[0]:
-                    if seen is not None:
-                        later.append(seen_at[doc_id])
-                    first[doc_id] = here
-                    seen_at[doc_id] = (part, segment, local, doc_id)
-                else:
-                    later.append((part, segment, local, doc_id))
+        # Each copy: where it was written (segment, number in it), or None for one the API overrode
+        copies = [(number, doc_id, segment, local) for segment, ids in zip(part.segments, part.ids)
+                  for local, (number, doc_id) in enumerate(ids) if doc_id in shared]
+        copies += [(number, doc_id, None, -1) for number, doc_id in part.overridden if doc_id in shared]
+        for number, doc_id, segment, local in copies:
+            here = (number, part.sources[doc_id])
+            seen = first.get(doc_id)
+            if seen is None or number < seen[0]:
+                if seen is not None:
+                    later.append(seen_at[doc_id])
+                first[doc_id] = here
+                seen_at[doc_id] = (part, segment, local, doc_id)
+            else:
+                later.append((part, segment, local, doc_id))
     for part, segment, local, doc_id in later:
         source, line = part.sources[doc_id]
         err = duplicate_error(doc_id, first[doc_id][1], source, line)
@@ -204,4 +211,5 @@ def drop_duplicates(parts: list[Part], errors: list[InputError], skip_bad: bool)
             raise err
         errors.append(err)
         part.skipped += 1
-        segment.delete_document(local)
+        if segment is not None:
+            segment.delete_document(local)

@@ -237,6 +237,47 @@ def test_api_writes_survive_rebuilds_until_discarded(tmp_path: Path, corpus_file
     assert search_ids(ix, "quokka") == set() and search_ids(ix, "rallied") == {"a6"}
 
 
+@pytest.mark.parametrize("api", ["put", "delete"])
+def test_a_rebuild_whose_every_source_record_the_api_rewrote_still_publishes(tmp_path: Path, api: str):
+    ix = tmp_path / "ix"
+    src = write_jsonl(tmp_path / "a.jsonl", [doc(1, "alpha"), doc(2, "beta")])
+    rebuild(ix, [src])
+    w = IndexWriter(ix)
+    if api == "put":
+        w.put([Document.from_record(doc(1, "alpha fixed")), Document.from_record(doc(2, "beta fixed"))])
+    else:
+        w.delete(["1", "2"])
+    # Every record read was overridden by the journal: that is not "nothing was read".
+    report = rebuild(ix, [src])
+    assert report.documents == (2 if api == "put" else 0) and report.api_writes_applied == 2
+    assert search_ids(ix, "fixed") == ({"1", "2"} if api == "put" else set())
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_duplicate_of_an_id_the_api_rewrote_is_still_a_duplicate(tmp_path: Path, parallel: bool,
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    if parallel:
+        monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+        enrich = parts.enrich
+
+        def slow_enrich(d: Document) -> Document:
+            time.sleep(0.05)  # so that the other worker takes the second file (see the test above)
+            return enrich(d)
+
+        monkeypatch.setattr(parts, "enrich", slow_enrich)
+    ix = tmp_path / "ix"
+    a = write_jsonl(tmp_path / "a.jsonl", [doc(1), doc("x", "first")])
+    b = write_jsonl(tmp_path / "b.jsonl", [doc(2)] if parallel else [])
+    rebuild(ix, [a, b])
+    IndexWriter(ix).delete(["x"])
+    # a second copy of "x", in the same file (one worker) or in the other one (another worker)
+    (b if parallel else a).write_text((b if parallel else a).read_text() + json.dumps(doc("x", "second")) + "\n")
+    with pytest.raises(InputError, match=rf"duplicate id \(first seen at {a}:2\)"):
+        rebuild(ix, [a, b])
+    report = rebuild(ix, [a, b], skip_bad=True)
+    assert report.skipped == 1 and search_ids(ix, "first") == set() and search_ids(ix, "second") == set()
+
+
 def test_read_only_index_directory_keeps_the_old_generation(tmp_path: Path, corpus_file: Path):
     if os.geteuid() == 0:
         pytest.skip("root ignores directory permissions")
