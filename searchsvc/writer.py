@@ -20,6 +20,7 @@ Missing people and dates are extracted first (:func:`searchsvc.extract.enrich`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ from .journal import KEPT, Journal
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
 from .settings import Settings
 from .store import DAMAGED, UNREADABLE, IndexDir, damaged, disk_problem
+
+log = logging.getLogger(__name__)
 
 
 def apply_changes(ix: whoosh_index.Index, changes: dict[str, Document | None], timeout: float = 0.0) -> None:
@@ -144,7 +147,14 @@ class IndexWriter:
                         raise
                 except BaseException:
                     if not writer.is_closed:
-                        writer.cancel()
+                        try:
+                            writer.cancel()
+                        except Exception:  # the first error is the one to report
+                            # A commit that failed half-way (a file too large, a full disk) has closed
+                            # some of its files, and Whoosh's cancel then fails on them ("I/O operation
+                            # on closed file"): that must not hide the OSError, or the caller got a
+                            # traceback (and HTTP a 500) instead of "cannot write ...; not applied".
+                            log.debug("cancelling the failed write also failed", exc_info=True)
                     raise
                 applied = True
                 record(folder, written=set(data_files(folder)) - before)

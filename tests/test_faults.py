@@ -452,6 +452,7 @@ def test_sigkill_at_random_points_of_an_incremental_commit(tmp_path: Path, fault
 import errno  # noqa: E402
 import json  # noqa: E402
 import subprocess  # noqa: E402
+import sys  # noqa: E402
 
 import falcon.testing  # noqa: E402
 
@@ -700,3 +701,39 @@ def test_postings_garbled_under_a_serving_engine_are_damage_not_an_internal_erro
                 f.write(b"\0" * pst.stat().st_size)
         with pytest.raises(IndexDamagedError, match="rebuild it"):
             e.search("markets pipeline")
+
+
+_PUT_UNDER_A_FILE_SIZE_LIMIT = """
+import resource, sys
+from searchsvc.document import Document
+from searchsvc.writer import IndexWriter
+limit = int(sys.argv[2])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # Python ignores SIGXFSZ: writes fail with EFBIG
+try:
+    IndexWriter(sys.argv[1]).put([Document.from_record({"id": "x1", "title": "Okapi", "body": "An okapi " * 10})])
+    print("written")
+except Exception as e:
+    print(type(e).__name__, e)
+"""
+
+
+def test_an_api_write_that_a_file_size_limit_cuts_off_fails_clearly(tmp_path: Path, corpus_file: Path):
+    # A write past RLIMIT_FSIZE (as a full disk) fails inside Whoosh's commit, whose cancel then
+    # failed on the files the commit had closed ("I/O operation on closed file"): a traceback from
+    # the CLI, a 500 over HTTP. Every limit must give a written document or IndexWriteError.
+    seen = Counter()
+    for kb in (1, 2, 3, 4, 8, 64):
+        ix = tmp_path / f"ix{kb}"
+        rebuild(ix, [corpus_file])
+        journal = (ix / "journal.jsonl").read_bytes() if (ix / "journal.jsonl").exists() else b""
+        out = subprocess.run([sys.executable, "-c", _PUT_UNDER_A_FILE_SIZE_LIMIT, str(ix), str(kb * 1024)],
+                             capture_output=True, text=True, timeout=60).stdout.strip()
+        outcome = out.split()[0] if out else "nothing"
+        seen[outcome] += 1
+        assert outcome in ("written", "IndexWriteError"), out
+        with SearchEngine(ix) as e:
+            assert e.check()["ok"] and e.search("okapi").total == (outcome == "written")
+        if outcome == "IndexWriteError":
+            assert "File too large" in out and "the write was not applied" in out
+            assert ((ix / "journal.jsonl").read_bytes() if (ix / "journal.jsonl").exists() else b"") == journal
+    assert seen["IndexWriteError"] >= 1 and seen["written"] >= 1, seen
