@@ -41,6 +41,16 @@ class InputError(SearchsvcError):
             parts.append(f"field {self.field!r}")
         return ": ".join(parts) + ": " + self.message
 
+    def detached(self) -> InputError:
+        """This error without its traceback and chained errors, to be kept as a value (a skipped
+        record's error in a rebuild's report). Caught, it held the frames that raised it, and so the
+        raw line and parsed record of every bad record: 1,000,000 bad lines of 3 bytes each kept
+        1.2 GB alive until the rebuild ended."""
+        self.__traceback__ = None
+        self.__context__ = None
+        self.__cause__ = None
+        return self
+
     def to_dict(self) -> dict[str, object]:
         d: dict[str, object] = {"message": self.message}
         for key in ("source", "line", "field", "record_id"):

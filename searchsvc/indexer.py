@@ -140,7 +140,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     if bad_units and not skip_bad:
         raise bad_units[0]
     good = [u for u in units if isinstance(u, Unit)]
-    parts = _run_parts(str(build), good, set(overrides), skip_bad, settings, progress)
+    parts = _run_parts(str(build), good, set(overrides), skip_bad, settings, progress, max_errors_kept)
     name_first_copies(parts, good)
 
     # The first bad record in input order (workers finish in any order).
@@ -151,13 +151,13 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     drop_duplicates(parts, errors, skip_bad)
     report.warnings += _unread_files(paths, good, set().union(*(p.units_read for p in parts)))
     report.warnings += _text_beside_reuters(good)
+    report.skipped = len(bad_units) + sum(p.skipped for p in parts)
     if paths and not any(p.sources for p in parts):
         # An empty folder, a wrong --format, a typo in a path with --skip-bad: publishing would
         # replace the live index with an empty one. rebuild(path, []) still builds an empty index.
-        skipped = f" ({len(errors):,} bad input(s) skipped, the first: {errors[0]})" if errors else ""
+        skipped = f" ({report.skipped:,} bad input(s) skipped, the first: {errors[0]})" if errors else ""
         raise RebuildError(f"no document was read from the sources{skipped}; nothing was published")
     segments = [s for p in parts for s in p.segments]
-    report.skipped = len(bad_units) + sum(p.skipped for p in parts)
     report.errors = errors[:max_errors_kept]
     words: dict[str, tuple[str, int]] = {}
     for p in parts:
@@ -234,7 +234,7 @@ def _lock_wait(settings: Settings) -> float:
 
 
 def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, settings: Settings,
-               progress: Callable[[int], None] | None) -> list[Part]:
+               progress: Callable[[int], None] | None, keep_errors: int = 100) -> list[Part]:
     """Build segments from ``units``: in-process when small, else one worker process per core.
 
     Workers take the next unit as they finish the previous one, so a core never
@@ -243,7 +243,8 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
     workers = settings.extract_workers or _cores()
     numbered = list(enumerate(units))
     if workers <= 1 or sum(u.size for u in units) < PARALLEL_MIN_BYTES or len(units) < 2:
-        return [build_part(build, iter(numbered), skip_ids, skip_bad, settings.max_document_chars)]
+        return [build_part(build, iter(numbered), skip_ids, skip_bad, settings.max_document_chars,
+                           keep_errors=keep_errors)]
     ctx = multiprocessing.get_context("fork")
     # Load the extractors (compiled modules, ~40 MB of word lists) here, once, for the workers to
     # inherit: each loading its own cost 0.1 s of CPU per worker per rebuild, and the pages stay
@@ -261,7 +262,7 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
         try:
             for _ in range(workers):
                 futures.append(pool.submit(_build_worker_part, build, skip_ids, skip_bad,
-                                           settings.max_document_chars))
+                                           settings.max_document_chars, keep_errors))
             pending = set(futures)
             while pending:
                 _, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
@@ -318,7 +319,7 @@ def _init_worker(shared: _Shared, numbered: list[tuple[int, Unit]], parent: int,
     gc.set_threshold(10_000, 50, 100)
 
 
-def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int) -> Part:
+def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars: int, keep_errors: int) -> Part:
     """A worker's part: the units it takes, one after another, until none are left."""
     assert _WORKER is not None
     shared, numbered = _WORKER
@@ -332,7 +333,8 @@ def _build_worker_part(build: str, skip_ids: set[str], skip_bad: bool, max_chars
                 return
             yield numbered[taken]
 
-    part = build_part(build, units(), skip_ids, skip_bad, max_chars, shared.progress, stopped=shared.abort.is_set)
+    part = build_part(build, units(), skip_ids, skip_bad, max_chars, shared.progress, stopped=shared.abort.is_set,
+                      keep_errors=keep_errors)
     if part.errors and not skip_bad:
         shared.abort.set()  # the rebuild stops: the other workers need not finish
     return part

@@ -56,9 +56,12 @@ class Part:
 
 
 def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str], skip_bad: bool,
-               max_chars: int, counter: Any = None, stopped: Callable[[], bool] = lambda: False) -> Part:
+               max_chars: int, counter: Any = None, stopped: Callable[[], bool] = lambda: False,
+               keep_errors: int = 100) -> Part:
     """Read, enrich and write units as segment(s) of ``build``; ``stopped()`` true at the end
-    (the rebuild was given up) leaves the last segment unwritten.
+    (the rebuild was given up) leaves the last segment unwritten. Of the bad records skipped, the
+    first ``keep_errors`` are kept (a part reads its units in input order, so the rebuild's first
+    errors are among its parts' first) and the others only counted.
 
     Records go through in batches (:func:`batches`): reading, extracting and indexing a
     batch at a time keeps each stage's tables in the CPU caches, where taking one
@@ -86,7 +89,8 @@ def build_part(build: str, units: Iterator[tuple[int, Unit]], skip_ids: set[str]
             if isinstance(rec, Document) and rec.id in seen:
                 rec = duplicate_error(rec.id, part.sources[rec.id], rec.origin[0], rec.origin[1])
             if isinstance(rec, InputError):
-                part.errors.append((number, rec))
+                if len(part.errors) < max(keep_errors, 1):  # the first always: it stops a rebuild
+                    part.errors.append((number, rec))
                 part.skipped += 1
                 if not skip_bad:
                     writer.cancel()

@@ -66,7 +66,7 @@ def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int,
     try:
         rec = decode_line(raw, source=source, line=line)
     except InputError as e:
-        return e
+        return e.detached()
     if not isinstance(rec, dict):
         return InputError(f"expected a JSON object, got {type(rec).__name__}", source=source, line=line)
     if provenance and "source" not in rec:
@@ -74,7 +74,7 @@ def parse_line(raw: bytes | str, *, source: str, line: int, max_chars: int,
     try:
         return Document.from_record(rec, source=source, line=line, max_chars=max_chars)
     except InputError as e:
-        return e
+        return e.detached()
 
 
 def decode_line(raw: bytes | str, *, source: str, line: int) -> Any:

@@ -152,7 +152,7 @@ def _article(attrs: str, inner: str, *, source: str, line: int, max_chars: int,
     try:
         doc = Document.from_record(rec, source=source, line=line, max_chars=max_chars)
     except InputError as e:
-        return e
+        return e.detached()
     # Hints, not given people (a record's "people" would be): merged with the extracted ones.
     return dataclasses.replace(doc, people=slugs) if slugs else doc
 

@@ -76,7 +76,7 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
         if e.field in extra:  # the bad value came from metadata.json: name that file and line
             e = InputError(e.message, source=str(meta_path), line=_line_of(meta_path, path.stem),
                            record_id=e.record_id, field=e.field)
-        yield e
+        yield e.detached()
 
 
 def _line_of(meta_path: Path, doc_id: str) -> int | None:
