@@ -297,6 +297,21 @@ def test_skipped_records_are_counted_and_the_first_kept_without_their_frames(tmp
         rebuild(tmp_path / "ix2", [write_jsonl(tmp_path / "c.jsonl", [{}] * 20)], skip_bad=True, max_errors_kept=1)
 
 
+@pytest.mark.parametrize("segment_docs, segment_chars, segments", [
+    (200_000, 32_000_000, 1), (4, 32_000_000, 3), (200_000, 50, 5)])
+def test_a_worker_starts_a_new_segment_after_so_many_documents_or_characters(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, segment_docs: int, segment_chars: int, segments: int):
+    # A segment is built in memory (about 20 bytes per character of text): counting documents
+    # alone let 200,000 articles take 2.96 GB in one worker.
+    monkeypatch.setattr(parts, "SEGMENT_DOCS", segment_docs)
+    monkeypatch.setattr(parts, "SEGMENT_CHARS", segment_chars)
+    src = write_jsonl(tmp_path / "a.jsonl", [doc(i, f"alpha {'long ' * 5 if i % 2 else ''}words {i}") for i in range(10)])
+    report = rebuild(tmp_path / "ix", [src])
+    assert (report.documents, report.segments) == (10, segments)
+    assert search_ids(tmp_path / "ix", "alpha") == {str(i) for i in range(10)}
+    assert search_ids(tmp_path / "ix", "long") == {str(i) for i in range(1, 10, 2)}
+
+
 def test_read_only_index_directory_keeps_the_old_generation(tmp_path: Path, corpus_file: Path):
     if os.geteuid() == 0:
         pytest.skip("root ignores directory permissions")
