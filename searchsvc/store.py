@@ -256,8 +256,8 @@ def file_lock(path: Path, timeout: float, busy_message: str) -> Iterator[None]:
                 if e.errno not in (errno.EAGAIN, errno.EACCES):
                     raise
                 if time.monotonic() >= deadline:
-                    raise IndexBusyError(f"{busy_message} ({path.name} held for more than "
-                                         f"{timeout:g}s); try again") from None
+                    held = f"held for more than {timeout:g}s" if timeout > 0 else "held"
+                    raise IndexBusyError(f"{busy_message} ({path.name} {held}); try again") from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
         yield

@@ -47,7 +47,7 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
     while lines and not lines[-1].strip():
         lines.pop()
     if len(lines) < 2:
-        yield InputError("expected a section line, a title line and a body", source=str(path),
+        yield InputError("expected a section line and a title line (then the body, if any)", source=str(path),
                          line=max(len(lines), 1))
         return
     record: dict[str, Any] = {
