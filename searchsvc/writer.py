@@ -152,9 +152,12 @@ class IndexWriter:
                         except Exception:  # the first error is the one to report
                             # A commit that failed half-way (a file too large, a full disk) has closed
                             # some of its files, and Whoosh's cancel then fails on them ("I/O operation
-                            # on closed file"): that must not hide the OSError, or the caller got a
-                            # traceback (and HTTP a 500) instead of "cannot write ...; not applied".
+                            # on closed file"), or a full disk fails it again: that must not hide the
+                            # first error (the caller got a traceback, HTTP a 500, instead of "cannot
+                            # write ...; not applied"), nor keep Whoosh's write lock, which cancel
+                            # releases only after closing the segment (every later write: LockError).
                             log.debug("cancelling the failed write also failed", exc_info=True)
+                            _release(writer)
                     raise
                 applied = True
                 record(folder, written=set(data_files(folder)) - before)
@@ -212,3 +215,16 @@ def _document(value: Any) -> Document:
             and (origin[1] is None or isinstance(origin[1], int))):
         raise QueryError("a Document's origin must be (source, line or None)", param="docs")
     return value
+
+
+def _release(writer: Any) -> None:
+    """What Whoosh's ``SegmentWriter.cancel`` does after closing the segment, for when closing it
+    failed: drop its temporary storage and release the index's write lock."""
+    try:
+        writer._finish()
+    except Exception:
+        log.debug("releasing the failed writer also failed", exc_info=True)
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
+

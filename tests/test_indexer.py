@@ -305,7 +305,8 @@ def test_a_worker_starts_a_new_segment_after_so_many_documents_or_characters(
     # alone let 200,000 articles take 2.96 GB in one worker.
     monkeypatch.setattr(parts, "SEGMENT_DOCS", segment_docs)
     monkeypatch.setattr(parts, "SEGMENT_CHARS", segment_chars)
-    src = write_jsonl(tmp_path / "a.jsonl", [doc(i, f"alpha {'long ' * 5 if i % 2 else ''}words {i}") for i in range(10)])
+    texts = [f"alpha {'long ' * 5 if i % 2 else ''}words {i}" for i in range(10)]
+    src = write_jsonl(tmp_path / "a.jsonl", [doc(i, text) for i, text in enumerate(texts)])
     report = rebuild(tmp_path / "ix", [src])
     assert (report.documents, report.segments) == (10, segments)
     assert search_ids(tmp_path / "ix", "alpha") == {str(i) for i in range(10)}
