@@ -52,7 +52,10 @@ def check_int(name: str, value: object, low: int, high: int) -> int:
 
 def day(value: str | dt.date | None) -> str | None:
     """A ``datetime.date`` (or datetime) bound as the day it names; anything else unchanged
-    (a wrong type is then named by :func:`check_types`)."""
+    (a wrong type is then named by :func:`check_types`). An aware datetime names its day in UTC,
+    the time zone ``published`` is kept in (8 May 22:30 in New York is 9 May there)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+        value = value.astimezone(dt.UTC)
     return value.isoformat()[:10] if isinstance(value, dt.date) else value
 
 

@@ -31,7 +31,7 @@ from .arguments import SearchRequest, bound, check_id, check_int, check_text, ch
 from .autocomplete import suggest
 from .checksums import MANIFEST, size_problems, snapshot, verify
 from .document import Document
-from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError
+from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutError, echoed_id
 from .facets import facet_counts
 from .highlight import Highlighter
 from .live import LiveView, toc_check, warm_segments
@@ -39,7 +39,7 @@ from .matching import Deadline, Evaluation, Evaluator, date_mask
 from .query import ParsedQuery, parse_query, similar_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .results import Hit, SearchResults, copied
-from .settings import Settings
+from .settings import Settings, settings_or_defaults
 from .store import DAMAGED, IndexDir, damaged, folder_bytes
 from .suggest import COMMONER, did_you_mean
 from .view import IndexView
@@ -58,7 +58,7 @@ class SearchEngine:
 
     def __init__(self, path: str | Path | None = None, settings: Settings | None = None) -> None:
         """Open the index at ``path``; without one, at the ``index`` setting (``./index`` by default)."""
-        self.settings = settings or Settings()
+        self.settings = settings_or_defaults(settings)
         self.store = IndexDir(path if path is not None else self.settings.index)
         self.path = self.store.path
         self._lock = threading.RLock()
@@ -271,7 +271,7 @@ class SearchEngine:
             view = self.view()
             docnum = view.docnum_of(doc_id)
             if docnum is None:
-                raise NotFoundError(f"no document with id {doc_id!r}")
+                raise NotFoundError(f"no document with id {echoed_id(doc_id)!r}")
             return view.document(docnum)
 
     def similar(self, doc_id: str, *, limit: int = 10) -> SearchResults:
@@ -283,7 +283,7 @@ class SearchEngine:
             view = self.view()  # one view throughout: get() could refresh to another
             docnum = view.docnum_of(doc_id)
             if docnum is None:
-                raise NotFoundError(f"no document with id {doc_id!r}")
+                raise NotFoundError(f"no document with id {echoed_id(doc_id)!r}")
             doc = view.document(docnum)
             q = similar_query(doc, view.df, view.doc_count)
             deadline = Deadline(self.settings.query_time_limit)

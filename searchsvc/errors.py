@@ -36,7 +36,7 @@ class InputError(SearchsvcError):
             where += f":{self.line}"
         parts = [where]
         if self.record_id:
-            parts.append(f"id {_echoed(self.record_id)!r}")
+            parts.append(f"id {echoed_id(self.record_id)!r}")
         if self.field:
             parts.append(f"field {self.field!r}")
         return ": ".join(parts) + ": " + self.message
@@ -56,11 +56,11 @@ class InputError(SearchsvcError):
         for key in ("source", "line", "field", "record_id"):
             value = getattr(self, key)
             if value not in (None, ""):
-                d[key] = _echoed(value) if key == "record_id" else value
+                d[key] = echoed_id(value) if key == "record_id" else value
         return d
 
 
-def _echoed(record_id: str) -> str:
+def echoed_id(record_id: str) -> str:
     """An id as messages and error bodies repeat it: whole when it could be valid (up to 200
     characters, which duplicate-id messages match on), else cut (a 5-million-character id made
     a 5 MB answer)."""

@@ -24,6 +24,7 @@ Incremental changes (put/delete by id) are :mod:`searchsvc.writer`'s.
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import shutil
@@ -38,14 +39,14 @@ from typing import Any, NamedTuple
 from whoosh.filedb.filestore import FileStorage
 
 from . import native
-from .arguments import check_flag
-from .errors import IndexMissingError, InputError, RebuildError, RebuildWriteError
+from .arguments import check_flag, check_int
+from .errors import IndexMissingError, InputError, QueryError, RebuildError, RebuildWriteError
 from .journal import Journal
 from .loaders import Unit, plan, source_list
 from .parts import Part, build_part, drop_duplicates, name_first_copies
 from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
-from .settings import Settings
+from .settings import Settings, settings_or_defaults
 from .store import IndexDir, disk_problem, folder_bytes
 from .suggest import display_words, merge_word_counts, write_vocabulary
 from .worker_process import (
@@ -57,6 +58,8 @@ from .worker_process import (
     send,
 )
 from .writer import apply_changes
+
+log = logging.getLogger(__name__)
 
 #: Inputs smaller than this are built in-process: forking costs more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -91,7 +94,11 @@ def rebuild(index_path: str | Path, sources: Iterable[str | Path], *, format: st
     paths = source_list(sources)
     check_flag("skip_bad", skip_bad)
     check_flag("discard_api_writes", discard_api_writes)
-    settings = settings or Settings()
+    settings = settings_or_defaults(settings)
+    max_errors_kept = check_int("max_errors_kept", max_errors_kept, 0, 10**9)
+    if progress is not None and not callable(progress):  # found after the build, it failed a published rebuild
+        raise QueryError(f"progress must be a function of the documents done, got {type(progress).__name__}",
+                         param="progress")
     store = IndexDir(index_path)
     report = RebuildReport()
     started = time.perf_counter()
@@ -199,7 +206,11 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
         report.generation = store.publish(build, synced={n: v for p in parts for n, v in p.synced.items()})
     report.documents = doc_count
     if progress:
-        progress(doc_count)
+        try:
+            progress(doc_count)
+        except Exception as e:  # the new generation is live: the caller must still get its report
+            log.warning("the rebuild's progress callback failed after the switch: %r", e)
+            report.warnings.append(f"the progress callback failed after the new generation went live: {e!r}")
 
 
 def _unread_files(paths: list[str | os.PathLike[str]], units: list[Unit], read: set[int]) -> list[str]:

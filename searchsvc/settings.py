@@ -167,6 +167,9 @@ class Settings:
     def __init__(self, overrides: Mapping[str, Any] | None = None, *,
                  environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
+        if overrides is not None and not isinstance(overrides, Mapping):
+            raise QueryError(f"settings overrides must be a mapping of names to values, got {type(overrides).__name__}",
+                             param="settings")
         values: dict[str, Any] = {}
         for s in SETTINGS:
             value = s.default
@@ -196,6 +199,18 @@ class Settings:
         return {k: ("***" if BY_NAME[k].secret and v and not reveal else v) for k, v in self._values.items()}
 
 
+def settings_or_defaults(settings: object) -> Settings:
+    """A caller's ``settings=`` argument: a :class:`Settings`, or None for the defaults (and the
+    environment). A dict is refused with the way to make one, not an AttributeError later."""
+    if settings is None:
+        return Settings()
+    if not isinstance(settings, Settings):
+        hint = " (Settings({...}) makes one from a dict)" if isinstance(settings, Mapping) else ""
+        raise QueryError(f"settings must be a searchsvc Settings, got {type(settings).__name__}{hint}",
+                         param="settings")
+    return settings
+
+
 def coerce(setting: Setting, value: Any, *, origin: str) -> Any:
     """Convert and range-check one value; QueryError names where it came from."""
     if setting.type is bool:
@@ -203,6 +218,13 @@ def coerce(setting: Setting, value: Any, *, origin: str) -> Any:
     if setting.type is int and (isinstance(value, bool) or (isinstance(value, float) and not value.is_integer())):
         # int(5.9) is 5 and int(True) is 1: a value that is no integer must not be cut into one
         raise QueryError(f"{origin}: expected int, got {str(value)[:40]!r}", param=setting.name)
+    if setting.type is float and isinstance(value, bool):
+        raise QueryError(f"{origin}: expected float, got {value!r}", param=setting.name)
+    if setting.type is str and not isinstance(value, (str, os.PathLike) if setting.name == "index" else str):
+        # str() of anything succeeds: a list of CORS origins became "['https://a.example']" (CORS
+        # then silently off), b"/srv/index" the path "b'/srv/index'"
+        kind = "a str or os.PathLike" if setting.name == "index" else "a str"
+        raise QueryError(f"{origin}: expected {kind}, got {type(value).__name__}", param=setting.name)
     try:
         result = setting.type(value)
     except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))

@@ -36,7 +36,7 @@ from .errors import IndexDamagedError, IndexMissingError, IndexWriteError, Query
 from .extract import enrich
 from .journal import KEPT, Journal
 from .schema import SCHEMA_VERSION, build_schema, whoosh_fields
-from .settings import Settings
+from .settings import Settings, settings_or_defaults
 from .store import DAMAGED, UNREADABLE, IndexDir, damaged, disk_problem
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class IndexWriter:
 
     def __init__(self, index_path: str | Path | None = None, settings: Settings | None = None) -> None:
         """Write to the index at ``index_path``; without one, at the ``index`` setting."""
-        self.settings = settings or Settings()
+        self.settings = settings_or_defaults(settings)
         self.store = IndexDir(index_path if index_path is not None else self.settings.index)
         self.journal = Journal(self.store.path)
 
@@ -103,7 +103,7 @@ class IndexWriter:
         for doc_id in ids:
             problem = id_problem(doc_id)
             if problem:
-                raise QueryError(f"id {str(doc_id)[:80]!r}: {problem}", param="ids")
+                raise QueryError(f"id {repr(doc_id)[:80]}: {problem}", param="ids")
         if ids and not self.store.exists():
             raise IndexMissingError(f"no index at {self.store.path}: nothing to delete")
         return self._commit(dict.fromkeys(ids))

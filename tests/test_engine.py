@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+import falcon.testing
 import pytest
 
 from searchsvc.document import Document
@@ -16,6 +18,8 @@ from searchsvc.errors import InputError, NotFoundError, QueryError
 from searchsvc.extract import extract
 from searchsvc.indexer import rebuild
 from searchsvc.loaders import iter_records
+from searchsvc.settings import Settings
+from searchsvc.web import create_app
 from searchsvc.writer import IndexWriter
 
 from .conftest import write_jsonl
@@ -129,6 +133,17 @@ def test_wrong_argument_types_name_themselves(engine: SearchEngine, method: str,
     (lambda ix: SearchEngine(5), "index"), (lambda ix: SearchEngine(str(ix).encode()).search("oil"), "index"),
     (lambda ix: rebuild(None, []), "index"), (lambda ix: IndexWriter(3), "index"),
     (lambda ix: IndexWriter(ix).put([Document(id="x1", body="b", origin=None)]), "docs"),  # type: ignore[arg-type]
+    # AttributeErrors from deep inside, or a setting silently turned into the wrong string, before
+    (lambda ix: SearchEngine(ix, {"max_limit": 5}), "settings"), (lambda ix: IndexWriter(ix, {}), "settings"),
+    (lambda ix: rebuild(ix, [], settings={}), "settings"), (lambda ix: Settings([1]), "settings"),
+    (lambda ix: create_app({"index": str(ix)}), "settings"),
+    (lambda ix: Settings({"cors_origins": ["https://a.example"]}), "cors_origins"),
+    (lambda ix: Settings({"index": str(ix).encode()}), "index"),
+    (lambda ix: Settings({"query_time_limit": True}), "query_time_limit"),
+    # checked before the build, not found after the new generation went live
+    (lambda ix: rebuild(ix, [], progress=5), "progress"),
+    (lambda ix: rebuild(ix, [], max_errors_kept="10"), "max_errors_kept"),
+    (lambda ix: rebuild(ix, [], max_errors_kept=-1), "max_errors_kept"),
 ])
 def test_wrong_argument_types_elsewhere_name_themselves(fresh_index: Path, call, param: str):
     with pytest.raises(QueryError) as exc:
@@ -626,3 +641,35 @@ def test_an_ampersand_name_is_one_word(tmp_path: Path):
     with SearchEngine(tmp_path / "ix") as e:
         for query in ("AT&T", "at&t", '"AT&T said"'):
             assert [h.id for h in e.search(query).hits] == ["att"], query
+
+
+def test_a_progress_callback_that_fails_after_the_switch_does_not_fail_the_rebuild(fresh_index: Path,
+                                                                                  corpus_file: Path):
+    calls = []
+
+    def progress(done: int) -> None:
+        calls.append(done)
+        raise RuntimeError("ui closed")
+
+    report = rebuild(fresh_index, [corpus_file], progress=progress)
+    assert calls and report.documents == calls[-1] and report.generation
+    assert any("progress callback failed" in w and "ui closed" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("bound, found", [
+    (dt.datetime(2025, 5, 8, 22, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))), True),  # 9 May 03:30 UTC
+    (dt.datetime(2025, 5, 8, 22, 30), False),  # naive: the day it names, 8 May
+    (dt.date(2025, 5, 9), True),
+])
+def test_an_aware_datetime_bound_names_its_day_in_utc(fresh_index: Path, bound: dt.datetime, found: bool):
+    IndexWriter(fresh_index).put([Document.from_record({"id": "tz1", "title": "Okapi", "published":
+                                                        "2025-05-08T22:30:00-05:00"})])
+    with SearchEngine(fresh_index) as e:
+        assert (e.search("okapi", date_from=bound, date_to=bound).total == 1) is found
+
+
+def test_create_app_takes_an_index_directory(built_index: Path):
+    for where in (built_index, str(built_index)):
+        client = falcon.testing.TestClient(create_app(where))
+        assert client.simulate_get("/search", params={"q": "putin"}).json["total"] >= 1
+

@@ -13,6 +13,7 @@ therefore opens its own readers after the fork (the config warms them up in
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ import falcon
 import orjson
 
 from ..engine import SearchEngine
-from ..errors import SearchsvcError
+from ..errors import QueryError, SearchsvcError
 from ..settings import Settings
 from ..writer import IndexWriter
 from . import errors, resources
@@ -34,13 +35,20 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-def create_app(engine_or_settings: SearchEngine | Settings | None = None) -> SearchApp:
-    """The service for an engine (its index and settings) or for settings (index from ``settings.index``)."""
+def create_app(engine_or_settings: SearchEngine | Settings | str | os.PathLike[str] | None = None) -> SearchApp:
+    """The service for an engine (its index and settings), for settings (index from ``settings.index``)
+    or for an index directory (with the default settings and the environment's)."""
     if isinstance(engine_or_settings, SearchEngine):
         engine = engine_or_settings
         settings = engine.settings
     else:
-        settings = engine_or_settings or Settings()
+        if isinstance(engine_or_settings, (str, os.PathLike)):
+            settings = Settings({"index": engine_or_settings})
+        elif engine_or_settings is None or isinstance(engine_or_settings, Settings):
+            settings = engine_or_settings or Settings()
+        else:
+            raise QueryError("create_app takes a SearchEngine, a Settings or an index directory, got "
+                             f"{type(engine_or_settings).__name__}", param="settings")
         engine = SearchEngine(settings.index, settings)
     check_api_key(settings.api_key)
     writer = IndexWriter(engine.path, settings)
