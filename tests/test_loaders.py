@@ -427,6 +427,18 @@ def test_reuters_bodies_are_unwrapped_and_lose_the_sign_off(tmp_path: Path, body
     assert doc.body == want
 
 
+@pytest.mark.parametrize("raw, title", [
+    (b"\x93Quoted\x94 \x96 \x80 5", "\u201cQuoted\u201d \u2013 \u20ac 5"),  # Windows-1252 bytes: what they meant
+    (b"undefined\x81\x8d\x8f\x90\x9d", "undefined"),  # the five Windows-1252 leaves undefined: gone
+    (b"caf\xe9 M\xfcller", "caf\xe9 M\xfcller"),  # latin-1 letters stay
+])
+def test_reuters_c1_bytes_are_read_as_windows_1252(tmp_path: Path, raw: bytes, title: str):
+    src = tmp_path / "c1.sgm"
+    src.write_bytes(b'<REUTERS NEWID="7"><TEXT><TITLE>' + raw + b"</TITLE><BODY>Body.</BODY></TEXT></REUTERS>\n")
+    [doc] = list(iter_records([src]))
+    assert doc.title == title
+
+
 def test_reuters_character_references_beyond_unicode_are_replaced(tmp_path: Path):
     # &#999999999; made chr() raise: the whole rebuild failed with a traceback, --skip-bad or not
     src = tmp_path / "refs.sgm"

@@ -65,8 +65,28 @@ def read(path: Path, max_chars: int, label: str | None = None, *, start: int = 0
                              record_id=newid.group(1) if newid else None)
             continue
         # latin-1: one byte per character, so byte offsets are character offsets
-        yield _article(data[at + _TAG_LEN:gt].decode("latin-1"), data[gt + 1:close].decode("latin-1"),
+        inner = data[gt + 1:close].decode("latin-1")
+        if not inner.isascii():
+            inner = inner.translate(_C1_AS_CP1252)
+        yield _article(data[at + _TAG_LEN:gt].decode("latin-1"), inner,
                        source=source, line=line, max_chars=max_chars, provenance=provenance)
+
+
+def _c1_table() -> dict[int, str | None]:
+    """Latin-1's C1 control characters as the Windows-1252 characters their bytes stand for
+    (0x93 is “), the five bytes Windows-1252 leaves undefined removed."""
+    table: dict[int, str | None] = {}
+    for code in range(0x80, 0xA0):
+        try:
+            table[code] = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            table[code] = None
+    return table
+
+
+#: A file labelled latin-1 but written in Windows-1252 (curly quotes, dashes) would otherwise hold
+#: invisible C1 controls: the WHATWG encoding standard reads every latin-1 label as Windows-1252.
+_C1_AS_CP1252 = _c1_table()
 
 
 def split(path: str, size: int, chunk: int) -> list[Any]:
