@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urljoin
 
 import falcon.testing
 import jsonschema
@@ -382,6 +383,9 @@ def test_openapi_is_valid_and_covers_every_route(readonly):
     assert set(spec["paths"]) == routes
     app_routes = {r.uri_template for r in _routes(readonly.app._router._roots)}
     assert app_routes - {"/static"} == routes
+    # Paths resolve against where the description is served: under a prefix too (/news/openapi.json).
+    assert spec["servers"] == [{"url": "."}]
+    assert urljoin("http://host/news/openapi.json", spec["servers"][0]["url"]) == "http://host/news/"
 
 
 def _routes(nodes):

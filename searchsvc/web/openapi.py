@@ -137,6 +137,9 @@ def build_spec(settings: Settings) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "searchsvc", "version": "0.1.0",
                  "description": "Full-text search for news, with people and dates."},
+        # Relative to where this document is served (OpenAPI 3.1, 4.8.5): an app mounted under a
+        # prefix (/news/openapi.json) has its paths there (/news/search), not at the host's root.
+        "servers": [{"url": "."}],
         "paths": {
             "/search": {"get": {"summary": "Ranked, highlighted, faceted search", "operationId": "search",
                                 "parameters": search_params,
