@@ -260,7 +260,10 @@ def _snap(text: str, start: int, end: int, spans: Sequence[Mark], starts: list[i
             start = space + 1
     if end < len(text):
         space = text.rfind(" ", max(start, end - 30), end)
-        if space != -1 and _covering(spans, starts, space - 1) is None:
+        # Ending at the space keeps what comes before it: only a mark that holds the space itself
+        # (a phrase) may not be cut there. Checking the character before it left every window
+        # whose last space followed a mark ending mid-word ("assumed <mark>Volcker</mark> w").
+        if space != -1 and _covering(spans, starts, space) is None:
             end = space
     cut = _covering(spans, starts, end - 1) if end > 0 else None
     if cut is not None and cut[1] > end:  # never end inside a mark

@@ -44,6 +44,21 @@ def test_snippet_fragments_in_text_order_and_fallback():
     assert lead.endswith(" …") and "<mark>" not in lead and len(lead) <= 32
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_snippet_fragments_begin_and_end_with_whole_words(seed: int):
+    # A window whose last space came right after a mark ended mid-word: "assumed Volcker w …".
+    import html
+    import random
+
+    rng = random.Random(seed)
+    words = ["volcker", "texaco", "capital", "assumed", "would", "well", "be", "a", "of", "inflation"]
+    body = " ".join(rng.choice(words) for _ in range(300))
+    snippet = highlighter(["volcker", "texaco"], fragment_chars=rng.choice([40, 60, 90]), fragments=3).snippet(body)
+    padded = f" {body} "
+    for fragment in html.unescape(snippet.replace("<mark>", "").replace("</mark>", "")).strip("… ").split(" … "):
+        assert f" {fragment} " in padded, (fragment, snippet)
+
+
 def test_every_word_of_a_stem_is_found():
     from searchsvc.analysis import stem
 
