@@ -17,8 +17,9 @@ with ``count`` the number of documents that search finds with every word
     have it ("bank of" → "japan", "canada", "england"), shown as written there
     ("interest rates", "bank of france", where the index's most frequent forms of
     those stems are "rate" and "francs").
-  - Then, by documents, title words that are merely in the same documents
-    ("interest report") and people with a name word starting with the last word,
+  - Then title words that are merely in the same documents, those the words typed
+    make likelier than they make words in general ("interest rescheduling", not
+    "interest report"), and people with a name word starting with the last word,
     both among the documents the other words find (``q`` those words).
   - A name holding every word typed ("james ba": James Baker, ``q`` "") instead of
     the people in context.
@@ -34,6 +35,7 @@ raises to stop (a query deadline).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -56,6 +58,14 @@ from .view import IndexView
 MAX_WORD_CANDIDATES = 20_000
 #: Of those, the most frequent in titles counted in the documents of the context.
 CONTEXT_CANDIDATES = 200
+#: A word only in the same documents as the words typed is offered when they make it this many
+#: times likelier than they make the median word completing the last one typed.
+MIN_LIFT = 1.5
+#: ... and when at least this many documents of the context hold it (one or two prove nothing:
+#: "hostile mazda", "james bachelor").
+MIN_BESIDE_DOCS = 3
+#: Candidates needed for their median lift to stand for the context's.
+TYPICAL_OF = 5
 #: Documents whose text is read for the words that follow what was typed, spread evenly over
 #: those holding the words before (the first ones in index order were a biased sample) ...
 SAMPLE = 150
@@ -86,7 +96,7 @@ def suggest(view: IndexView, prefix: str, limit: int = 10, check: Callable[[], N
     out = _people(view, text, None, "")
     check()
     if " " not in text:
-        out += [(c, c, word, "word", word) for c, word in _counted_words(view, text, view.live, check)]
+        out += [(c, c, word, "word", word) for c, word, _ in _counted_words(view, text, view.live, check)]
     elif matching is not None:
         out += _in_context(view, typed, matching, limit, check, {c[2].casefold() for c in out})
     # A person before a word as frequent ("xi": Xi Jinping, then xi); stable: a whole name before
@@ -131,7 +141,7 @@ def _in_context(view: IndexView, typed: list[str], matching: Matching, limit: in
     return out
 
 
-def _beside(count: int) -> float:
+def _beside(count: float) -> float:
     """The rank of what is only in the same documents as the words typed: below every word that
     follows them (ranks of 1 and up), by documents."""
     return -1.0 - 1.0 / (count + 1)
@@ -144,8 +154,19 @@ def _queries(view: IndexView, typed: list[str], context: np.ndarray, matching: M
     # One completion per stem ("officials" found after "bank of", "official" among title words).
     ranked: dict[tuple[str, ...], tuple[float, str]] = {
         tuple(terms(word)): (rank, word) for word, rank in _following(view, typed[:-1], last, context, matching, check)}
-    for count, word in _counted_words(view, last, context, check):
-        ranked.setdefault(tuple(terms(word)), (_beside(count), word))
+    # Words merely in the same documents: those the context makes likelier than it makes words in
+    # general (its documents may just be longer: every word of "hostile" stories is 2-4x likelier),
+    # weighted by how often ("local mutual information", count x log2 lift; Evert, "The statistics
+    # of word cooccurrences", 2005). By count alone, words common everywhere came first: "bank of j"
+    # offered "bank of january", "oil pr" "oil president", "hostile ma" "hostile made".
+    in_context, live = int(np.count_nonzero(context)), view.doc_count
+    counted = [(count, word, (count / in_context) / (total / live))
+               for count, word, total in _counted_words(view, last, context, check)]
+    # (a median of a few candidates says nothing of the context: then the whole index is the measure)
+    typical = max(float(np.median([lift for _, _, lift in counted])), 1.0) if len(counted) >= TYPICAL_OF else 1.0
+    for count, word, lift in counted:
+        if lift >= MIN_LIFT * typical and count >= MIN_BESIDE_DOCS:
+            ranked.setdefault(tuple(terms(word)), (_beside(count * math.log2(lift / typical)), word))
     out: list[Candidate] = []
     for rank, word in sorted(ranked.values(), key=lambda x: -x[0])[:most]:
         check()
@@ -249,9 +270,9 @@ def _people(view: IndexView, text: str, context: np.ndarray | None, head: str) -
 
 
 def _counted_words(view: IndexView, text: str, within: np.ndarray,
-                   check: Callable[[], None]) -> list[tuple[int, str]]:
+                   check: Callable[[], None]) -> list[tuple[int, str, int]]:
     """Title words that complete ``text``, each with the documents of ``within`` holding it in
-    any field (what a search for it finds there), most first.
+    any field (what a search for it finds there) and the live documents holding it, most first.
 
     Candidates are the words of titles, the most frequent there first: words a headline
     uses, not every token of the bodies (a body-only word is still found by its search).
@@ -270,7 +291,7 @@ def _counted_words(view: IndexView, text: str, within: np.ndarray,
             if in_titles:
                 found.append((in_titles, word, term))
     found.sort(key=lambda x: (-x[0], x[2]))
-    counted: list[tuple[int, str]] = []
+    counted: list[tuple[int, str, int]] = []
     for _, word, term in found[:CONTEXT_CANDIDATES]:
         check()
         if word is None:
@@ -282,7 +303,7 @@ def _counted_words(view: IndexView, text: str, within: np.ndarray,
             holding[view.postings(f, term)[0]] = True
         count = int(np.count_nonzero(holding & within))
         if count:
-            counted.append((count, word))
+            counted.append((count, word, int(np.count_nonzero(holding & view.live))))
     counted.sort(key=lambda x: (-x[0], x[1]))
     return counted
 

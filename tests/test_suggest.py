@@ -217,3 +217,27 @@ def test_each_count_is_what_its_search_finds(context_engine, typed: str, kinds: 
     for s in suggestions:
         people = [s["text"]] if s["kind"] == "person" else None
         assert context_engine.search(s["q"], people=people, relax=False, facets=False).total == s["count"], s
+
+
+def test_words_merely_beside_are_those_the_context_makes_likelier(tmp_path: Path):
+    """After "bank": "jakarta" (only in bank stories) is offered, "january" (in every story) is not,
+    though more bank stories hold it; ranked by count alone it came first ("bank of january")."""
+    from searchsvc import SearchEngine
+
+    fillers = ["jet", "joint", "jump", "judge", "jury", "jersey"]
+    docs = []
+    for i in range(60):
+        words = ["January", fillers[i % len(fillers)], fillers[(i + 1) % len(fillers)]]
+        if i < 20:
+            words.append("bank")
+            if i < 6:
+                words.append("Jakarta")
+        docs.append({"id": f"d{i}", "title": " ".join(words), "body": "Story text."})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        offered = [s["text"] for s in e.suggest("bank j", limit=20)]
+        counts = {s["text"]: s["count"] for s in e.suggest("bank j", limit=20)}
+    assert "bank jakarta" in offered and counts["bank jakarta"] == 6
+    assert "bank january" not in offered  # in all 20 bank stories, but no likelier there than anywhere
