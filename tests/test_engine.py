@@ -673,3 +673,19 @@ def test_create_app_takes_an_index_directory(built_index: Path):
         client = falcon.testing.TestClient(create_app(where))
         assert client.simulate_get("/search", params={"q": "putin"}).json["total"] >= 1
 
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("jute", None),  # a rare English word the index holds is meant, however common "june" is
+    ("interst", "interest"),  # a rare non-word next to a common word is a typo
+    ("jutte", "jute"),  # one the index lacks still gets the nearest known word
+])
+def test_did_you_mean_takes_rare_english_words_as_meant(tmp_path: Path, query: str, expected: str | None):
+    from searchsvc.indexer import rebuild
+
+    docs = [{"id": f"m{i}", "title": f"June interest {i}", "body": "Rates in June; interest rose."} for i in range(60)]
+    docs += [{"id": "j1", "title": "Jute prices", "body": "Bangladesh jute exports."},
+             {"id": "t1", "title": "Typo", "body": "The interst rate."}]
+    rebuild(tmp_path / "ix", [write_jsonl(tmp_path / "docs.jsonl", docs)])
+    with SearchEngine(tmp_path / "ix") as e:
+        assert e.search(query).did_you_mean == expected

@@ -61,9 +61,11 @@ def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
     # nothing found: the common neighbour is offered
     ([(1, "interst rates rose"), (30, "interest rates rose")], "interst rates", "interest rates"),
     ([(30, "interest rates rose")], "interst rates", "interest rates"),
-    # something found: only a correction that finds at least 20 times more ("tank" is a word)
+    # something found: only a correction that finds at least 20 times more, and never for an English
+    # word the index holds ("tank" is meant, as Reuters' "jute" is no "june")
     ([(2, "the oil tank leaked"), (45, "talks ended"), (10, "oil talks began")], "oil tank", None),
-    ([(2, "the oil tank leaked"), (45, "oil talks began")], "oil tank", "oil talks"),
+    ([(2, "the oil tank leaked"), (45, "oil talks began")], "oil tank", None),
+    ([(2, "the oil tnak leaked"), (45, "oil tank began")], "oil tnak", "oil tank"),
     # never into a stopword, however common: "beet" is not "been"
     ([(2, "sugar beet crop"), (60, "sugar has been sold")], "sugar beet", None),
     # a wildcard is a pattern written on purpose: its pieces are not misspelt words
