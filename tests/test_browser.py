@@ -305,6 +305,10 @@ def test_keyboard_shortcut_and_autocomplete(page_and_watch, playwright_api):
     box.press("Escape")
     expect(page.locator("#suggestions")).to_be_hidden()
     expect(box).to_have_value("pipe")
+    box.press("Escape")  # a second Escape does not clear the box either (type=search would)
+    expect(box).to_have_value("pipe")
+    box.press("ArrowDown")  # the options of the text as typed come back
+    expect(options.first).to_be_visible()
     watch.assert_clean(page)
 
 
@@ -422,6 +426,8 @@ def test_page_past_the_end_filters_and_text_direction(page_and_watch, playwright
     expect = playwright_api.expect
     page.goto("/?q=putin&limit=1&page=50")
     expect(page.locator("#status")).to_contain_text("past the last page (2)")  # not "page 50 of 2"
+    previous = page.locator("#pager a[rel=prev]")
+    expect(previous).to_have_attribute("href", re.compile(r"page=2(&|$)"))  # the last page, not 49
     page.goto("/?q=putin&mentions_from=1800&mentions_to=1801")
     expect(page.locator("#notices")).to_contain_text("remove a filter")  # a mentions filter is a filter too
     page.goto("/?q=putin")
@@ -568,3 +574,49 @@ def test_the_page_works_mounted_under_a_prefix(browser, built_index, tmp_path, p
             assert outside == [], f"requests outside the mount: {outside}"
         finally:
             context.close()
+
+
+def test_back_closes_suggestions_and_the_skip_link_searches_nothing(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    box = page.locator("#q")
+    page.goto("/?q=putin")
+    expect(page.locator("#hits > li").first).to_be_visible()
+    box.fill("pipeline")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"q=pipeline"))
+    box.fill("")
+    box.press_sequentially("vlad")
+    expect(page.locator("#suggestions [role=option]").first).to_be_visible()
+    page.go_back()
+    expect(box).to_have_value("putin")
+    expect(page.locator("#suggestions")).to_be_hidden()  # not the options of "vlad" over "putin"
+    # The skip link moves focus to the results: no search again, and what was typed stays.
+    searches = []
+    page.on("request", lambda r: searches.append(r.url) if "/search?" in r.url else None)
+    box.fill("gas unsubmitted")
+    page.locator(".skip-link").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#results-heading$"))
+    page.wait_for_timeout(300)
+    assert searches == [] and box.input_value() == "gas unsubmitted"
+    watch.assert_clean(page)
+
+
+def test_a_slow_search_says_so_instead_of_the_welcome(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    release = []
+    page.route("**/search?*", lambda route: release.append(route))
+    page.goto("/?q=putin&people=Vladimir+Putin")
+    expect(page.locator("#status")).to_have_text("Searching…")
+    expect(page.locator("#welcome")).to_be_hidden()
+    expect(page.locator("#refine")).to_be_hidden()  # no empty "Refine" box
+    expect(page.locator("#active-filter-list")).to_contain_text("Vladimir Putin")  # the filter asked for
+    for route in release:
+        route.continue_()
+    page.unroute("**/search?*")
+    expect(page.locator("#hits > li").first).to_be_visible()
+    expect(page.locator("#status")).not_to_have_text("Searching…")
+    watch.assert_clean(page)
+

@@ -20,6 +20,8 @@ const els = {
 const NARROW = window.matchMedia("(max-width: 48rem)");
 
 let inFlight = null; // the AbortController of the search being fetched
+let shown = ""; // the path and query string of the search shown (a fragment is no new search)
+const SLOW_MS = 300; // a search still running after this says so
 
 /** Go to a page URL (pushing a history entry) and show its search; then focus `focus()`'s element. */
 function navigate(url, focus = null) {
@@ -35,12 +37,22 @@ function navigate(url, focus = null) {
 
 /** Fetch and render the search of a state; a newer search cancels an older one. */
 async function show(state, focus = null) {
+  shown = window.location.pathname + window.location.search;
+  autocomplete.close(); // its options belong to the text the box held before
   syncControls(state);
   inFlight?.abort();
   if (!state.searching) return showWelcome();
   const controller = new AbortController();
   inFlight = controller;
   els.hits.setAttribute("aria-busy", "true");
+  // While it runs: not the welcome text, the filters asked for, and after a moment "Searching…"
+  // (a fast answer should not flash it, nor a screen reader announce it).
+  els.welcome.hidden = true;
+  renderFilters(state);
+  if (!els.facets.childElementCount) els.refine.hidden = true;
+  const slow = window.setTimeout(() => {
+    if (inFlight === controller) els.status.textContent = "Searching…";
+  }, SLOW_MS);
   try {
     const result = await search(searchParams(state), controller.signal);
     if (inFlight !== controller) return; // a newer search started meanwhile: it renders, not this one
@@ -51,6 +63,7 @@ async function show(state, focus = null) {
     renderError(error);
     if (focus) els.status.focus(); // the error is where the keyboard user should land, not <body>
   } finally {
+    window.clearTimeout(slow);
     if (inFlight === controller) els.hits.removeAttribute("aria-busy");
   }
 }
@@ -162,7 +175,11 @@ els.form.addEventListener("submit", (event) => {
 els.sort.addEventListener("change", () => navigate(hrefFor(withChange(readState(), { sort: els.sort.value }))));
 document.addEventListener("click", onLinkClick);
 document.addEventListener("keydown", onShortcut);
-window.addEventListener("popstate", () => show(readState()));
+window.addEventListener("popstate", () => {
+  // The skip link ("#results-heading") changes only the fragment: nothing to search again.
+  if (window.location.pathname + window.location.search === shown) return;
+  show(readState());
+});
 
 // On a phone the facets start folded so the results come first on screen.
 if (NARROW.matches) els.refine.open = false;

@@ -12,7 +12,9 @@ export function pageItems(state, total) {
   const last = Math.min(Math.ceil(total / size), Math.floor(limits.maxOffset / size) + 1);
   if (last <= 1) return [];
   const items = [];
-  if (state.page > 1) items.push(link(state, state.page - 1, "Previous", { rel: "prev", "aria-label": "Previous page" }));
+  // Past the last page (an old link), "Previous" leads to the last page that has results.
+  const previousPage = Math.min(state.page - 1, last);
+  if (state.page > 1) items.push(link(state, previousPage, "Previous", { rel: "prev", "aria-label": "Previous page" }));
   let previous = 0;
   for (const page of pagesToShow(state.page, last)) {
     if (page > previous + 1) items.push(h("li", {}, h("span", { "aria-hidden": "true" }, "…")));

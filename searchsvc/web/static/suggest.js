@@ -40,6 +40,7 @@ export class Autocomplete {
 
   schedule() {
     this.cancel();
+    if (this.listbox.hidden) this.options = []; // what Escape hid belongs to the text before this edit
     const typed = this.input.value.trim();
     if (!lastWord(this.input.value) || typed.length > MAX_SENT) return this.close();
     this.timer = window.setTimeout(() => this.fetch(typed), DELAY_MS);
@@ -71,7 +72,8 @@ export class Autocomplete {
 
   onKey(event) {
     if (this.listbox.hidden) {
-      if (event.key === "ArrowDown" && this.options.length) this.setOpen(true);
+      if (event.key === "ArrowDown" && this.options.length) this.setOpen(true); // back after Escape
+      if (event.key === "Escape") event.preventDefault(); // nor does a second Escape clear the text
       return;
     }
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -84,7 +86,7 @@ export class Autocomplete {
       this.pick(this.active);
     } else if (event.key === "Escape") {
       event.preventDefault(); // keep the typed text (type=search would clear it)
-      this.close();
+      this.dismiss();
     }
   }
 
@@ -117,6 +119,12 @@ export class Autocomplete {
     window.clearTimeout(this.timer);
     this.controller?.abort();
     this.controller = null;
+  }
+
+  /** Hide the options of the text as typed; ArrowDown shows them again. */
+  dismiss() {
+    this.cancel();
+    this.setOpen(false);
   }
 
   close() {
