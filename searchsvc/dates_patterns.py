@@ -51,7 +51,9 @@ ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
 #: commodity price table (a delivery month and its prices), not a month and year
 NOT_PRICES = (r"(?![ \t]*/[ \t]*\d|[ \t]+\d{3,}\b"
               # a futures table's row of delivery months and figures: "VOLUME FOR ... MAY 1414 JLY 1199"
-              r"|[ \t]+(?i:jan|feb|mar|apr|may|jun|jly|jul|aug|sep|sept|oct|nov|dec)[ \t]+\d)")
+              r"|[ \t]+(?i:jan|feb|mar|apr|may|jun|jly|jul|aug|sep|sept|oct|nov|dec)[ \t]+\d"
+              # a quote: "May 1350 BID  Jul 1365 BID"
+              r"|[ \t]+(?i:bid|ask|asked|offered|nom|trades?|traded)\b)")
 SEASON = words("spring", "summer", "autumn", "fall", "winter")
 THIS_LAST_NEXT_YEAR = rf"{words('this', 'last', 'next')}\s+year"
 DECADE_WORDS = words("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")
@@ -153,7 +155,9 @@ KINDS: list[tuple[str, str, str]] = [
      (rf"(?:{words('the year')}\s+|(?<=\s))(?P<words>(?i:{SPELLED_YEAR_RX}))\b"
       rf"(?!-|\s+{words('years?', 'of', 'or', 'to')}\b|{S}{UNITS_AFTER_NUMBER})")),
     ("year_range", "N",
-     rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"),
+     # "1100-1350 lbs": a range of weights, not of years
+     rf"(?<![\w$#.,/-]){YEAR}[ \t]*[-\u2013][ \t]*(?P<year2>1[0-9]{{3}}|20[0-9]{{2}})(?![\d,.]\d|\d)"
+     rf"(?!{S}{UNITS_AFTER_NUMBER})"),
     # a letter straight after is a code or a price, not a year ("1922L 1925H" in a commodity table)
     # "between 1900 and 2300 hours": the unit after the second number is the first's too
     # "(NYFD 2044)": a wire service's story code, not a year; "DOW FALLS 404 POINTS TO 1844": a level
@@ -161,6 +165,8 @@ KINDS: list[tuple[str, str, str]] = [
     ("year", "N", rf"(?<![\w$#.,/-])(?!(?:(?<=\([A-Z]{{3}} )|(?<=\([A-Z]{{4}} )|(?<=\([A-Z]{{5}} ))\d{{4}}\))"
                   rf"(?<!(?i:points to ))(?<!(?i:points at ))"
                   rf"{YEAR}(?![^\W\d_])(?!{S}{UNITS_AFTER_NUMBER})(?!/|-[0-9])"
+                  # "until 1500 (1400 GMT)": a clock time, given again in another zone
+                  rf"(?!{S}\(\d{{4}}{S}{CLOCK_AFTER_NUMBER})"
                   rf"(?!{S}{words('and', 'to', 'or')}{S}\d{{3,4}}{S}{UNITS_AFTER_NUMBER})"),
     ("month", "M",
      (rf"(?P<mod>{words('early', 'mid', 'late', 'the end of', 'the beginning of', 'the start of', 'the middle of')}"

@@ -213,6 +213,10 @@ NOT_DATES = [
     "NY COCOA OPG 7-APR\n MAY7  1922L  1925H\n JUL7  1955L  1956H",
     "PARIS SUGAR CLOSING\n May 1148/1150 ba\n Aug 1165/1168 ba",
     "YR  SLR  HIGH LOW  SALES\n May 1258 1260 1265 1245 1080\n Jul 1268 1270 1274 1253 1439",
+    # from a review of Reuters' mentioned dates: quotes, weight ranges, a clock time given twice
+    "Coffee futures: May 1350 BID  Jul 1365 BID",
+    "Steers weighing 1100-1350 lbs sold at 65 dlrs.",
+    "Trading is suspended until 1500 (1400 GMT).",
 ]
 
 
