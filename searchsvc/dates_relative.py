@@ -48,8 +48,11 @@ def r_deictic(m: Mention, a: Anchors) -> list[str]:
 def r_weekday(m: Mention, a: Anchors) -> list[str]:
     p = a.published
     wday = weekday_number(m.parts["wday"])
-    if p is None or wday is None or "part" in m.parts:
-        return []  # "Friday night" is 1998-08-07TNI in TimeML, not a calendar date
+    if p is None or wday is None:
+        return []
+    # "last Thursday night" names that Thursday too. TimeML writes it 1998-08-07TNI, no calendar
+    # value, and so it was left out; given, TimeBank+AQUAINT's F1 went 0.918 -> 0.919 (P 0.925 ->
+    # 0.918, R 0.911 -> 0.920), and a search by mentioned day finds "the earthquake last Thursday night".
     mod = _norm(m.parts.get("mod"))
     back = (p.weekday() - wday) % 7      # days since the latest such weekday (0 = DCT)
     ahead = (wday - p.weekday()) % 7
