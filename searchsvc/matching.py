@@ -43,6 +43,8 @@ from .view import IndexView, date_bounds
 PHRASE_CHUNK = 4096
 #: Expansions of one prefix/wildcard/fuzzy term that take part in scoring (the most frequent).
 SCORED_EXPANSIONS = 16
+#: The running-text fields a ``people:`` term is also scored in (see Evaluator._as_prose).
+PROSE_FIELDS = ("title", "body")
 #: Longest word a fuzzy term may have (longer ones are refused: see Evaluator._expanded).
 MAX_FUZZY_CHARS = 40
 
@@ -159,6 +161,8 @@ class Evaluator:
             if positive:
                 self.terms.append(ScoreTerm(text, fields, boost))
                 self.marks.add_term(fields, text)
+                if fields == ("people",):
+                    self._as_prose([text], boost, phrase=False)
             return mask
         if fieldname == "section":
             return self.exact_casefold("section", text)
@@ -168,6 +172,19 @@ class Evaluator:
             bounds = self._bounds(fieldname, text)
             return self._date_mask(fieldname, *bounds) if bounds else self._none()
         return self._none()
+
+    def _as_prose(self, words: list[str], boost: float, *, phrase: bool) -> None:
+        """A ``people:`` term also scores (and marks) its words in the title and body, without
+        matching there: the articles that name the person rank by how much they say of them. Scored
+        by the names alone, every article naming Paul Volcker tied, and the empty ones (a headline
+        only: the shortest list of names) came first."""
+        for w in words:
+            self.terms.append(ScoreTerm(w, PROSE_FIELDS, boost))
+        if phrase and len(words) > 1:
+            self.marks.phrases.append((PROSE_FIELDS, tuple(words)))
+        else:
+            for w in words:
+                self.marks.add_term(PROSE_FIELDS, w)
 
     def _postings_mask(self, fields: tuple[str, ...], term: str) -> np.ndarray:
         mask = self._none()
@@ -202,6 +219,8 @@ class Evaluator:
             scored = [w for w in words if w not in self.stops] or words
             for w in scored:
                 self.terms.append(ScoreTerm(w, fields, boost))
+            if fields == ("people",):
+                self._as_prose(scored, boost, phrase=True)
             if int(q.slop) > 1:
                 # "oil prices"~3: the words need not touch, so they are marked one by one (as a
                 # phrase only where adjacent, a hit whose words were apart showed no mark at all)

@@ -62,7 +62,10 @@ class BM25FParams:
     def from_settings(cls, s: Any) -> BM25FParams:
         return cls(
             k1=s.bm25_k1,
-            b=(("title", s.bm25_b_title), ("body", s.bm25_b_body), ("people", s.bm25_b_title)),
+            # A list of names is no text that grows verbose: an article naming five people is not less
+            # about each of them (b 0; with the title's b the headline-only stubs, one name each,
+            # outranked the articles about the person for `people:volcker`).
+            b=(("title", s.bm25_b_title), ("body", s.bm25_b_body), ("people", 0.0)),
             weights=(("title", s.weight_title), ("body", s.weight_body), ("people", s.weight_people)),
             proximity_weight=s.proximity_weight, proximity_candidates=s.proximity_candidates,
             proximity_max_terms=s.proximity_max_terms,

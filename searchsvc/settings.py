@@ -49,8 +49,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("snippet_fragments", 2, "Fragments per snippet.", int, 1, 20),
     # Ranking (see scoring.py for the formulas)
     Setting("bm25_k1", 1.2, "BM25F term-frequency saturation.", float, 0.0, 10.0),
-    Setting("bm25_b_title", 0.5, "BM25F length normalisation of the title, and of the names of a "
-            "people: query (both short fields).", float, 0.0, 1.0),
+    Setting("bm25_b_title", 0.5, "BM25F length normalisation of the title.", float, 0.0, 1.0),
     Setting("bm25_b_body", 0.6, "BM25F length normalisation of the body (0.6: chosen on the development "
             "collections, between Robertson's 0.75 and Anserini's 0.4; see scripts/eval_relevance.py).",
             float, 0.0, 1.0),

@@ -689,3 +689,23 @@ def test_did_you_mean_takes_rare_english_words_as_meant(tmp_path: Path, query: s
     rebuild(tmp_path / "ix", [write_jsonl(tmp_path / "docs.jsonl", docs)])
     with SearchEngine(tmp_path / "ix") as e:
         assert e.search(query).did_you_mean == expected
+
+
+@pytest.mark.parametrize("query", ["people:volcker", 'people:"paul volcker"'])
+def test_a_people_query_ranks_articles_by_what_they_say_of_the_person(tmp_path: Path, query: str):
+    # Scored by the names alone every article naming him tied, and the headline-only ones (the
+    # shortest list of names) came first, with an empty snippet; as on Reuters, the article that
+    # says most of him, in its headline and its text, now comes first.
+    from searchsvc.indexer import rebuild
+
+    docs = [{"id": f"s{i}", "title": "Volcker comments", "body": "", "people": ["Paul Volcker"]} for i in range(3)]
+    docs += [{"id": "long", "title": "Volcker sees steady Fed", "people": ["Paul Volcker", "Alan Greenspan"],
+              "body": "Paul Volcker said rates would hold. Volcker added that Paul Volcker's Fed watches prices."},
+             {"id": "other", "title": "Markets", "body": "Traders waited.", "people": ["Alan Greenspan"]}]
+    docs += [{"id": f"f{i}", "title": f"Grain report {i}", "body": "Wheat and corn prices were steady."}
+             for i in range(40)]
+    rebuild(tmp_path / "ix", [write_jsonl(tmp_path / "docs.jsonl", docs)])
+    with SearchEngine(tmp_path / "ix") as e:
+        r = e.search(query)
+        assert r.total == 4 and r.hits[0].id == "long"  # matched by the people field only: not "other"
+        assert "<mark>" in r.hits[0].snippet and "Volcker" in r.hits[0].snippet
