@@ -97,9 +97,15 @@ class IndexDamagedError(SearchsvcError):
 
 
 class IndexWriteError(SearchsvcError):
-    """The index could not be written (disk full, read-only file system); says whether the write was applied."""
+    """The index could not be written (disk full, read-only file system). ``applied`` says whether the
+    write was applied anyway (committed, with readers maybe not seeing it before the next write):
+    False means retry it; None where that is not known."""
 
     retry_after = 5
+
+    def __init__(self, message: str, *, applied: bool | None = None) -> None:
+        super().__init__(message)
+        self.applied = applied
 
 
 class QueryTimeoutError(SearchsvcError):

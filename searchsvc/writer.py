@@ -167,7 +167,7 @@ class IndexWriter:
         except OSError as e:
             outcome = ("the write was committed, but readers may not see it before the next write" if applied
                        else f"the write was not applied{_kept(e)}")
-            raise IndexWriteError(f"{disk_problem(e, self.store.path)}; {outcome}") from e
+            raise IndexWriteError(f"{disk_problem(e, self.store.path)}; {outcome}", applied=applied) from e
         return WriteResult(tuple(changes), existed)
 
     def _open(self) -> whoosh_index.Index:

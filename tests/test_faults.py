@@ -679,6 +679,7 @@ def test_every_io_call_of_a_rebuild_and_a_write_failing(tmp_path: Path, corpus_f
                 IndexWriter(ix).put([Document.from_record({"id": "w", "title": "Wombat"})])
             except IndexWriteError as e:
                 failed["write"] += 1
+                assert e.applied is ("was not applied" not in str(e))  # what the message says, as a value
                 if "was not applied" in str(e):
                     assert Journal(ix).path.read_bytes() == journal and answers(ix) == expected
         rebuild(ix, [corpus_file])
