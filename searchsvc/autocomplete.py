@@ -164,8 +164,11 @@ def _queries(view: IndexView, typed: list[str], context: np.ndarray, matching: M
                for count, word, total in _counted_words(view, last, context, check)]
     # (a median of a few candidates says nothing of the context: then the whole index is the measure)
     typical = max(float(np.median([lift for _, _, lift in counted])), 1.0) if len(counted) >= TYPICAL_OF else 1.0
+    # A word can be at most live / in_context times likelier in the context (in all its documents
+    # and no other): where the median candidate is that exclusive already, such a word still passes.
+    bar = min(MIN_LIFT * typical, live / in_context)
     for count, word, lift in counted:
-        if lift >= MIN_LIFT * typical and count >= MIN_BESIDE_DOCS:
+        if lift >= bar and count >= MIN_BESIDE_DOCS:
             ranked.setdefault(tuple(terms(word)), (_beside(count * math.log2(lift / typical)), word))
     out: list[Candidate] = []
     for rank, word in sorted(ranked.values(), key=lambda x: -x[0])[:most]:

@@ -52,8 +52,9 @@ ORD = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
 NOT_PRICES = (r"(?![ \t]*/[ \t]*\d|[ \t]+\d{3,}\b"
               # a futures table's row of delivery months and figures: "VOLUME FOR ... MAY 1414 JLY 1199"
               r"|[ \t]+(?i:jan|feb|mar|apr|may|jun|jly|jul|aug|sep|sept|oct|nov|dec)[ \t]+\d"
-              # a quote: "May 1350 BID  Jul 1365 BID"
-              r"|[ \t]+(?i:bid|ask|asked|offered|nom|trades?|traded)\b)")
+              # a quote in a price table, in capitals: "May 1350 BID  Jul 1365 BID" (in prose, "the March
+              # 1987 bid" is a month)
+              r"|[ \t]+(?:BID|ASK|ASKED|OFFERED|NOM|TRADES?|TRADED)\b)")
 SEASON = words("spring", "summer", "autumn", "fall", "winter")
 THIS_LAST_NEXT_YEAR = rf"{words('this', 'last', 'next')}\s+year"
 DECADE_WORDS = words("twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties")

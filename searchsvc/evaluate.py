@@ -311,13 +311,21 @@ def cli(args: Any) -> int:
     queries = read_queries(args.queries)
     qrels = read_qrels(args.qrels)
     _require_judged(queries, qrels, str(args.queries), str(args.qrels))
+    existed = args.save_run is not None and Path(args.save_run).exists()
     run_file = _run_file(args.save_run)  # opened first: a bad path fails before the evaluation, not after
-    if compare_with is None:
-        reports = [evaluate(index, queries, qrels, match=args.match, overrides=base,
-                            label=config_label(base), depth=args.depth)]
-    else:
-        reports = list(compare(index, queries, qrels, compare_with, base=base,
-                               match=args.match, depth=args.depth))
+    try:
+        if compare_with is None:
+            reports = [evaluate(index, queries, qrels, match=args.match, overrides=base,
+                                label=config_label(base), depth=args.depth)]
+        else:
+            reports = list(compare(index, queries, qrels, compare_with, base=base,
+                                   match=args.match, depth=args.depth))
+    except BaseException:
+        if run_file is not None:  # an old file stays as it was; one made for this run goes
+            run_file.close()
+            if not existed:
+                Path(args.save_run).unlink(missing_ok=True)
+        raise
     if run_file is not None:
         with run_file:
             run_file.seek(0)

@@ -220,7 +220,7 @@ class Evaluator:
             for w in scored:
                 self.terms.append(ScoreTerm(w, fields, boost))
             if fields == ("people",):
-                self._as_prose(scored, boost, phrase=True)
+                self._as_prose(scored, boost, phrase=int(q.slop) <= 1)  # "a b"~3 is marked word by word
             if int(q.slop) > 1:
                 # "oil prices"~3: the words need not touch, so they are marked one by one (as a
                 # phrase only where adjacent, a hit whose words were apart showed no mark at all)
@@ -296,10 +296,15 @@ class Evaluator:
             similarity = {t: (edit_similarity(distance(asked, t), len(asked), len(t)) if isinstance(q, wq.FuzzyTerm)
                               else 1.0) for t in sizes}
             # The closest words first (the one typed, if the index has it), then the most frequent.
+            prose = fields == ("people",)  # people:volck* scores its words in the text too (_as_prose)
             for term in sorted(sizes, key=lambda t: (-similarity[t], -sizes[t], t))[:SCORED_EXPANSIONS]:
                 self.terms.append(ScoreTerm(term, fields, boost, group, similarity[term]))
+                if prose:
+                    self.terms.append(ScoreTerm(term, PROSE_FIELDS, boost, group, similarity[term]))
             for term in sizes:
                 self.marks.add_term(fields, term)
+                if prose:
+                    self.marks.add_term(PROSE_FIELDS, term)
         return mask
 
     def _expanded_exact(self, q: Any) -> np.ndarray:

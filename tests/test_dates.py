@@ -140,6 +140,9 @@ ABSOLUTE = [
     ("1987's results were weak.", ["1987"]),
     ("In May 1987, 1,200 people left.", ["1987-05"]),
     ("Debentures due 2012 and the 2007 notes.", ["2007", "2012"]),
+    # a quote word after a month and year in prose: still the month (only a table's "MAY 1350 BID" is a price)
+    ("The March 1987 bid was rejected.", ["1987-03"]),
+    ("In May 1987 offered rates fell.", ["1987-05"]),
 ]
 
 

@@ -691,14 +691,16 @@ def test_did_you_mean_takes_rare_english_words_as_meant(tmp_path: Path, query: s
         assert e.search(query).did_you_mean == expected
 
 
-@pytest.mark.parametrize("query", ["people:volcker", 'people:"paul volcker"'])
+@pytest.mark.parametrize("query", ["people:volcker", 'people:"paul volcker"', "people:volck*", "people:volcer~",
+                                   'people:"paul volcker"~3'])
 def test_a_people_query_ranks_articles_by_what_they_say_of_the_person(tmp_path: Path, query: str):
     # Scored by the names alone every article naming him tied, and the headline-only ones (the
     # shortest list of names) came first, with an empty snippet; as on Reuters, the article that
     # says most of him, in its headline and its text, now comes first.
     from searchsvc.indexer import rebuild
 
-    docs = [{"id": f"s{i}", "title": "Volcker comments", "body": "", "people": ["Paul Volcker"]} for i in range(3)]
+    # (ids that sort before "long": a tie would put them first)
+    docs = [{"id": f"a{i}", "title": "Volcker comments", "body": "", "people": ["Paul Volcker"]} for i in range(3)]
     docs += [{"id": "long", "title": "Volcker sees steady Fed", "people": ["Paul Volcker", "Alan Greenspan"],
               "body": "Paul Volcker said rates would hold. Volcker added that Paul Volcker's Fed watches prices."},
              {"id": "other", "title": "Markets", "body": "Traders waited.", "people": ["Alan Greenspan"]}]

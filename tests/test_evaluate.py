@@ -237,3 +237,7 @@ def test_a_failed_evaluation_leaves_an_old_run_file_as_it_was(files, tmp_path: P
                  "--save-run", str(old)])
     assert code == 3 and "no index" in capsys.readouterr().err.lower()
     assert old.read_text() == "1 Q0 a1 1 9 earlier\n"
+    new = tmp_path / "new.run"  # and a file made for the run that failed is not left behind, empty
+    assert main(["evaluate", "--index", str(tmp_path / "no-index"), "--queries", str(q), "--qrels", str(shared),
+                 "--save-run", str(new)]) == 3
+    assert not new.exists()

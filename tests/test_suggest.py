@@ -243,3 +243,20 @@ def test_words_merely_beside_are_those_the_context_makes_likelier(tmp_path: Path
         counts = {s["text"]: s["count"] for s in e.suggest("bank j", limit=20)}
     assert "bank jakarta" in offered and counts["bank jakarta"] == 6
     assert "bank january" not in offered  # in all 20 bank stories, but no likelier there than anywhere
+
+
+def test_a_word_in_every_document_of_a_narrow_context_and_nowhere_else_is_offered(tmp_path: Path):
+    """Such a word is as much likelier there as any word can be (all documents / the context's): a bar
+    of 1.5 x the median lift, when the median candidate was that exclusive already, refused it."""
+    from searchsvc import SearchEngine
+
+    docs = [{"id": f"f{i}", "title": f"Grain report {i}", "body": "Wheat prices steady."} for i in range(200)]
+    # "stripes" in every okapi story and no other, never right after "okapi"; four other words in one each
+    others = [("savanna", "zoo"), ("sighted", "calf"), ("shy", "keeper"), ("spotted", "birth")]
+    docs += [{"id": f"o{i}", "title": f"Stripes {s} okapi {after}", "body": "Zoo news."}
+             for i, (s, after) in enumerate(others)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        assert "okapi stripes" in [s["text"] for s in e.suggest("okapi s", limit=20)]

@@ -74,13 +74,13 @@ def read(path: Path, max_chars: int, label: str | None = None, *, start: int = 0
 
 def _c1_table() -> dict[int, str | None]:
     """Latin-1's C1 control characters as the Windows-1252 characters their bytes stand for
-    (0x93 is “), the five bytes Windows-1252 leaves undefined removed."""
+    (0x93 is “); the five bytes Windows-1252 leaves undefined stay what they are, as WHATWG maps them."""
     table: dict[int, str | None] = {}
     for code in range(0x80, 0xA0):
         try:
             table[code] = bytes([code]).decode("cp1252")
         except UnicodeDecodeError:
-            table[code] = None
+            continue
     return table
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -98,10 +99,10 @@ def handle_library_error(req: falcon.Request, resp: falcon.Response, ex: Searchs
 def library_error_handler(index: str | Path) -> Callable[..., None]:
     """:func:`handle_library_error` for an app serving ``index``: clients are told what is wrong with
     the index (missing, damaged, busy, unwritable) but not where it lies on the server's disk."""
-    # Absolute forms only: a relative path ("index") tells nothing, and replacing it would also
-    # replace the word wherever the message uses it.
+    # Absolute forms, and a relative one with a folder in it ("data/news-index"); a bare name ("index")
+    # tells nothing, and replacing it would also replace the word wherever the message uses it.
     forms = {str(index), str(Path(index).absolute()), str(Path(index).resolve())}
-    hide = sorted((f for f in forms if Path(f).is_absolute() and f != "/"), key=len, reverse=True)
+    hide = sorted((f for f in forms if (Path(f).is_absolute() or os.sep in f) and f != "/"), key=len, reverse=True)
 
     def handle(req: falcon.Request, resp: falcon.Response, ex: SearchsvcError, params: Any) -> None:
         handle_library_error(req, resp, ex, params, hide)
