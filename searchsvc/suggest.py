@@ -55,11 +55,12 @@ ENGLISH_WORDS = Path(__file__).resolve().parent / "data" / "people" / "english_w
 def english_words() -> np.ndarray:
     """The English word list as sorted 64-bit hashes (0.5 MB; a set of the 64,000 strings took
     5.8 MB in every serving worker), read on the first correction tried or at a worker's warm-up."""
-    with open(ENGLISH_WORDS, encoding="utf-8") as f:
-        words = [w for w in (line.strip() for line in f) if w and not w.startswith("#")]
     # Python's own string hash: 64 bits, and the same for a word throughout one process, which is
-    # all a membership test needs (a collision among 64,000 words: about one in 10^14 lookups)
-    return np.unique(np.fromiter(map(hash, words), dtype=np.int64, count=len(words)))
+    # all a membership test needs (a collision among 64,000 words: about one in 10^14 lookups). Each
+    # word is hashed as it is read: a list of them all first raised a worker's peak RSS by 6 MB.
+    with open(ENGLISH_WORDS, encoding="utf-8") as f:
+        words = (w for w in (line.strip() for line in f) if w and not w.startswith("#"))
+        return np.unique(np.fromiter(map(hash, words), dtype=np.int64))
 
 
 def is_english(word: str) -> bool:
