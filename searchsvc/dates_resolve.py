@@ -262,12 +262,21 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
         year = int(m.parts["year"])
         if year < 1900 and m.kind == "year" and a.word_before(m) not in _YEAR_PREPOSITIONS:
             return []  # "1600 Pennsylvania Avenue", "Flight 1549": old years come after "in", "since" ...
+        if (m.kind == "year" and a.published is not None and year > a.published.year
+                and _LEVEL_AFTER.match(a.text, m.end) and a.word_before(m) not in _YEAR_OWNERS | _YEAR_PREPOSITIONS):
+            # "DOW DROPS UNDER 2000 LEVEL" (in 1987) is an index level; a year's level is a past one's
+            # ("below 1985 levels", "the 1986 level")
+            return []
     if not MIN_YEAR <= year <= MAX_YEAR:
         return []
     a.saw_year(year, m)
     return [Y(year)]
 
 
+#: A level or a mark after a bare number later than the publication: an index or a price, unless a
+#: year owns it ("the 2000 level" of a plan).
+_LEVEL_AFTER = re.compile(r"[ \t]+(?i:levels?|marks?)\b")
+_YEAR_OWNERS = frozenset("the its their this that".split())
 _YEAR_PREPOSITIONS = frozenset(
     "in since of from until till by to between and before after during around about circa c. "
     "year the early late mid".split())

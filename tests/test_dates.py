@@ -143,6 +143,8 @@ ABSOLUTE = [
     # a quote word after a month and year in prose: still the month (only a table's "MAY 1350 BID" is a price)
     ("The March 1987 bid was rejected.", ["1987-03"]),
     ("In May 1987 offered rates fell.", ["1987-05"]),
+    ("Output fell below the 1986 level.", ["1986"]),  # a year's level
+    ("Oil prices are still well below 1985 levels.", ["1985"]),
 ]
 
 
@@ -342,3 +344,13 @@ def test_cli_extract_emits_dates(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     assert cli.main(["extract"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["id"] == "x" and record["dates"] == ["2025-05-08"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("DOW DROPS UNDER 2000 LEVEL", []),  # a level later than the story: the index's
+    ("Oil prices are still well below 1985 levels.", ["1985"]),  # a past year's level
+    ("Prices fell to the 1986 level.", ["1986"]),
+])
+def test_a_level_named_by_a_number(text: str, expected: list[str]) -> None:
+    assert dates(text, published=dt.date(1987, 10, 19)) == expected
+
