@@ -620,3 +620,20 @@ def test_a_slow_search_says_so_instead_of_the_welcome(page_and_watch, playwright
     expect(page.locator("#status")).not_to_have_text("Searching…")
     watch.assert_clean(page)
 
+
+def test_arrow_steps_through_the_sort_menu_are_one_history_entry(page_and_watch, playwright_api):
+    page, watch = page_and_watch
+    expect = playwright_api.expect
+    page.goto("/?q=putin")
+    expect(page.locator("#hits > li").first).to_be_visible()
+    before = page.evaluate("history.length")
+    page.locator("#sort").focus()
+    page.keyboard.press("ArrowDown")  # relevance -> newest
+    page.keyboard.press("ArrowDown")  # newest -> oldest
+    expect(page).to_have_url(re.compile(r"sort=oldest"))
+    expect(page.locator("#hits > li").first).to_be_visible()
+    assert page.evaluate("history.length") == before + 1  # not one entry per step
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"sort="))  # back to where the menu was left
+    watch.assert_clean(page)
+

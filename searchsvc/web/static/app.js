@@ -24,15 +24,30 @@ let shown = ""; // the path and query string of the search shown (a fragment is 
 const SLOW_MS = 300; // a search still running after this says so
 
 /** Go to a page URL (pushing a history entry) and show its search; then focus `focus()`'s element. */
-function navigate(url, focus = null) {
+function navigate(url, focus = null, { replace = false } = {}) {
   const target = new URL(url, window.location.href).href; // hrefFor's URLs are relative to the page
   const long = tooLong(target);
   if (long) { // not into the history either: reloading or sharing it would get the server's 414
     inFlight?.abort();
     return renderError(long);
   }
-  if (target !== window.location.href) window.history.pushState(null, "", target);
+  if (target !== window.location.href) window.history[replace ? "replaceState" : "pushState"](null, "", target);
+  lastSortChange = -Infinity; // any other navigation ends a pass through the sort menu
   return show(readState(), focus);
+}
+
+/**
+ * Arrow keys on the closed sort menu change it a step at a time: each step searches (the newer
+ * cancels the older), but the steps of one pass are one history entry, so Back leaves the menu's
+ * earlier choice, not its every step.
+ */
+let lastSortChange = -Infinity;
+const SORT_STEPS_MS = 1500;
+function onSortChange() {
+  const now = performance.now();
+  navigate(hrefFor(withChange(readState(), { sort: els.sort.value })), null,
+    { replace: now - lastSortChange < SORT_STEPS_MS });
+  lastSortChange = now;
 }
 
 /** Fetch and render the search of a state; a newer search cancels an older one. */
@@ -172,7 +187,7 @@ els.form.addEventListener("submit", (event) => {
   event.preventDefault();
   submitQuery();
 });
-els.sort.addEventListener("change", () => navigate(hrefFor(withChange(readState(), { sort: els.sort.value }))));
+els.sort.addEventListener("change", onSortChange);
 document.addEventListener("click", onLinkClick);
 document.addEventListener("keydown", onShortcut);
 window.addEventListener("popstate", () => {
