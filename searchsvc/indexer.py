@@ -245,7 +245,7 @@ def _lock_wait(settings: Settings) -> float:
 
 
 def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool, settings: Settings,
-               progress: Callable[[int], None] | None, keep_errors: int = 100) -> list[Part]:
+               progress: Callable[[int], None] | None, keep_errors: int) -> list[Part]:
     """Build segments from ``units``: in-process when small, else one worker process per core.
 
     Workers take the next unit as they finish the previous one, so a core never

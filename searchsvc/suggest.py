@@ -144,9 +144,9 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
             continue
         s = stem(word)
         df = view.df(s)
-        if df and is_english(word):  # a rare English word the index has is meant: "jute" is not "june"
-            continue
         if df <= typo_df and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
+            if df and is_english(word):  # a rare English word the index has is meant: "jute" is not "june"
+                continue
             found = _closest(view, s, df, maxdist=2 if len(word) >= TWO_EDITS_FROM else 1)
             if found:
                 choices[word] = [vocab.get(t, t) for t in found]

@@ -21,8 +21,8 @@ import falcon
 import orjson
 
 from ..engine import SearchEngine
-from ..errors import QueryError, SearchsvcError
-from ..settings import Settings
+from ..errors import SearchsvcError
+from ..settings import Settings, settings_or_defaults
 from ..writer import IndexWriter
 from . import errors, resources
 from .auth import check_api_key
@@ -42,13 +42,8 @@ def create_app(engine_or_settings: SearchEngine | Settings | str | os.PathLike[s
         engine = engine_or_settings
         settings = engine.settings
     else:
-        if isinstance(engine_or_settings, (str, os.PathLike)):
-            settings = Settings({"index": engine_or_settings})
-        elif engine_or_settings is None or isinstance(engine_or_settings, Settings):
-            settings = engine_or_settings or Settings()
-        else:
-            raise QueryError("create_app takes a SearchEngine, a Settings or an index directory, got "
-                             f"{type(engine_or_settings).__name__}", param="settings")
+        settings = (Settings({"index": engine_or_settings}) if isinstance(engine_or_settings, (str, os.PathLike))
+                    else settings_or_defaults(engine_or_settings))
         engine = SearchEngine(settings.index, settings)
     check_api_key(settings.api_key)
     writer = IndexWriter(engine.path, settings)
