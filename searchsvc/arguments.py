@@ -14,7 +14,7 @@ import operator
 from dataclasses import dataclass
 
 from .errors import QueryError
-from .view import date_bounds
+from .document import date_bounds, not_a_date
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,9 @@ def check_id(value: object) -> str:
 def bound(value: str, param: str, which: int) -> int:
     # Exactly the documented forms: "1987-03-01junk" or a date-time was once cut to its first
     # ten characters and taken for a date.
+    if not value.strip():
+        # Quote what was sent: "from= " is not the empty string ''.
+        raise QueryError(str(not_a_date(value)), param=param)
     try:
         return date_bounds(value.strip())[which]
     except ValueError as e:

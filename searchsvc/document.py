@@ -236,6 +236,11 @@ def normalize_date_value(value: str) -> str:
     return value.strip()
 
 
+def not_a_date(value: str) -> ValueError:
+    """The error for a value that is none of the date forms (quoted, at most 40 characters)."""
+    return ValueError(f"{value[:40]!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
 def date_bounds(value: str) -> tuple[int, int]:
     """First and last day (proleptic ordinals) of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
 
@@ -244,7 +249,7 @@ def date_bounds(value: str) -> tuple[int, int]:
     """
     m = _DATE_VALUE.fullmatch(value)
     if not m:
-        raise ValueError(f"{value[:40]!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise not_a_date(value)
     year_text, month_text, day_text = m.groups()
     year = int(year_text)
     month = int(month_text) if month_text else None

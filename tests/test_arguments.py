@@ -62,3 +62,14 @@ def test_bound_refuses_other_forms():
     with pytest.raises(QueryError) as exc:
         bound("2025-05-01junk", "date_from", 0)
     assert exc.value.param == "date_from"
+
+
+@pytest.mark.parametrize("value, message", [
+    (" ", "' ' is not a date"),  # what was sent, not the '' left after stripping
+    ("", "'' is not a date"),
+    ("2020-13", "'2020-13' is not a calendar date: month must be in 1..12"),
+])
+def test_bound_quotes_the_value_sent(value, message):
+    with pytest.raises(QueryError) as exc:
+        bound(value, "date_from", 0)
+    assert str(exc.value).startswith(message)
