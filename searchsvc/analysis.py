@@ -27,7 +27,9 @@ from typing import Any
 import Stemmer
 from whoosh.analysis import Analyzer, Token
 
-_WORD = re.compile(r"[^\W_]+")
+# Combining accents (U+0300-U+036F) stay inside a word: "Pe\u0301rez" written decomposed is one
+# word, folded to "perez" like the composed "Pérez", not "pe" and "rez".
+_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
 #: Every ASCII byte that is not a letter or digit -> space (what [^\W_] leaves out, on ASCII).
 _ASCII_SEPARATORS = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 # English possessive and contracted auxiliaries after a word: "Putin's", "I'm", "we've".

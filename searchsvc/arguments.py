@@ -13,8 +13,8 @@ import datetime as dt
 import operator
 from dataclasses import dataclass
 
-from .errors import QueryError
 from .document import date_bounds, not_a_date
+from .errors import QueryError
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,8 @@ from .analysis import words as words_of
 from .errors import QueryError
 from .query import is_plain
 from .schema import TEXT_FIELDS
-from .suggest import vocabulary
 from .view import IndexView
+from .vocabulary import vocabulary
 
 #: Title terms looked at for one completion, in index order: enough for every term of a letter
 #: (Reuters-21578 has at most 1,281 title terms starting with one letter), so that the most

@@ -185,14 +185,24 @@ def id_problem(doc_id: object) -> str | None:
 
 
 def clean_text(value: str) -> str:
-    """Drop control characters (not tab/newline) that wire formats leave in text.
+    """Drop control characters (not tab/newline) that wire formats leave in text, and compose
+    accents (:func:`nfc`).
 
     ValueError for a lone surrogate (JSON's ``"\\ud800"``): such text cannot be stored
     as UTF-8 (journal, index) and would fail later, far from its cause.
     """
-    if not value.isascii() and _SURROGATE.search(value):
-        raise ValueError("contains a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
+    if not value.isascii():
+        if _SURROGATE.search(value):
+            raise ValueError("contains a lone surrogate (an invalid \\uD800-\\uDFFF escape)")
+        value = nfc(value)
     return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def nfc(text: str) -> str:
+    """``text`` with accents composed (NFC). Text pasted from macOS often writes "é" as "e" and a
+    combining accent: such a word was two words to the tokenizer, no name to the extractor, and
+    did not find its composed spelling."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def parse_published(value: object) -> dt.datetime | None:

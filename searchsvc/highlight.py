@@ -255,9 +255,16 @@ def _covering(spans: Sequence[Mark], starts: list[int], pos: int) -> Mark | None
 def _snap(text: str, start: int, end: int, spans: Sequence[Mark], starts: list[int]) -> tuple[int, int]:
     """Move window edges to spaces without cutting a mark."""
     if start > 0:
-        space = text.find(" ", start, start + 30)
-        if space != -1 and _covering(spans, starts, space) is None:
-            start = space + 1
+        inside = _covering(spans, starts, start)
+        if inside is not None:  # never start inside a mark: "mln stg" was cut to "n stg", unmarked
+            start = inside[0]
+        else:
+            space = text.find(" ", start, start + 30)
+            phrase = _covering(spans, starts, space) if space != -1 else None
+            if phrase is not None:  # the first space is inside a phrase: start where the phrase does
+                start = phrase[0]
+            elif space != -1:
+                start = space + 1
     if end < len(text):
         space = text.rfind(" ", max(start, end - 30), end)
         # Ending at the space keeps what comes before it: only a mark that holds the space itself

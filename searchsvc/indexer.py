@@ -48,7 +48,7 @@ from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings, settings_or_defaults
 from .store import IndexDir, disk_problem, folder_bytes
-from .suggest import display_words, merge_word_counts, write_vocabulary
+from .vocabulary import display_words, merge_word_counts, write_vocabulary
 from .worker_process import (
     die_with_parent,
     forwarding_stops,

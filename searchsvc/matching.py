@@ -32,12 +32,12 @@ from whoosh import query as wq
 
 from .analysis import STOP_STEMS, fold, prefix_stem, stem, value_key
 from .errors import QueryError, QueryTimeoutError
-from .fuzzy import distance
 from .positions import adjacent_docs, decode_positions, in_sequence
 from .schema import TEXT_FIELDS, published_key
 from .scoring import edit_similarity
 from .store import DAMAGED
 from .view import IndexView, date_bounds
+from .vocabulary import near_stems, word_distance
 
 #: Candidates of an exact phrase checked between two looks at the deadline.
 PHRASE_CHUNK = 4096
@@ -273,6 +273,10 @@ class Evaluator:
                 probe: Any = wq.Prefix(f, prefix)
             elif isinstance(q, wq.FuzzyTerm):
                 probe = wq.FuzzyTerm(f, stem(text), maxdist=min(q.maxdist, 2), prefixlength=q.prefixlength)
+                # The words shown for stems too: "inflatoin~" is one edit from "inflation", three
+                # from its stem "inflat".
+                found.extend((f, t) for t in sorted(near_stems(self.view, text, min(q.maxdist, 2),
+                                                               min(q.prefixlength, len(text)))))
             else:
                 probe = wq.Wildcard(f, text)
             found.extend(self.view.expand(probe, self.deadline.check, self.max_expansions - len(found)))
@@ -286,14 +290,15 @@ class Evaluator:
             found = [(f, term) for f, term in found if term not in STOP_STEMS]
         mask = self._none()
         sizes: dict[str, int] = {}
-        for f, term in found:
+        for f, term in dict.fromkeys(found):
             ids, _ = self.view.postings(f, term)
-            mask[ids] = True
-            sizes[term] = sizes.get(term, 0) + len(ids)
+            if len(ids):  # a word shown for a stem another field holds
+                mask[ids] = True
+                sizes[term] = sizes.get(term, 0) + len(ids)
         if positive and sizes and fields[0] in TEXT_FIELDS:
             group = f"{self._group_count}:{_typed(q)}"
             self._group_count += 1  # the same term typed twice weighs twice, as a plain word does
-            similarity = {t: (edit_similarity(distance(asked, t), len(asked), len(t)) if isinstance(q, wq.FuzzyTerm)
+            similarity = {t: (_fuzzy_similarity(self.view, text, t, asked) if isinstance(q, wq.FuzzyTerm)
                               else 1.0) for t in sizes}
             # The closest words first (the one typed, if the index has it), then the most frequent.
             prose = fields == ("people",)  # people:volck* scores its words in the text too (_as_prose)
@@ -375,6 +380,11 @@ class Evaluator:
             return mask
         mask[np.array(ids, dtype=np.int64)] = True
         return mask
+
+
+def _fuzzy_similarity(view: IndexView, word: str, term: str, asked: str) -> float:
+    """How close a fuzzy term's match is: by the nearer of stems and shown words (see vocabulary)."""
+    return edit_similarity(word_distance(view, word, term, asked)[0], len(asked), len(term))
 
 
 def date_mask(view: IndexView, fieldname: str, first: int, last: int) -> np.ndarray:

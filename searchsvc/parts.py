@@ -25,7 +25,7 @@ from .extract import enrich
 from .loaders import Record, Unit, read_unit
 from .schema import build_schema
 from .segwriter import BulkSegmentWriter
-from .suggest import merge_word_counts
+from .vocabulary import merge_word_counts
 
 #: A worker starts a new segment after this many documents or characters of text: a segment is
 #: built in memory, at about 20 bytes per character of text (200,000 news articles of 730

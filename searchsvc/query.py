@@ -26,12 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
 
 from .analysis import STOP_STEMS, STOPWORDS, stem, terms, words
-from .document import Document
+from .document import Document, nfc
 from .errors import QueryError
 from .schema import ExactList, NewsText, build_schema
 from .scoring import idf
@@ -92,6 +93,18 @@ class _FuzzyTerms(qparser.FuzzyTermPlugin):
         return node
 
 
+class _PlusMinus(qparser.PlusMinusPlugin):
+    """``+``/``-`` inside parentheses too. Whoosh sorts only the top-level group into required,
+    optional and banned parts, and the markers left in ``oil (gas -japan)`` made its query builder
+    fail, so the query fell back to plain words and the exclusion became a requirement."""
+
+    def do_plusminus(self, parser: qparser.QueryParser, group: Any) -> Any:
+        for i, node in enumerate(group):
+            if isinstance(node, qparser.syntax.GroupNode):
+                group[i] = self.do_plusminus(parser, node)
+        return super().do_plusminus(parser, group)
+
+
 def _parser(match: str) -> qparser.QueryParser:
     group = qparser.AndGroup if match == "all" else qparser.OrGroup
     p = qparser.QueryParser(DEFAULT_FIELD, _SCHEMA, group=group)
@@ -100,7 +113,7 @@ def _parser(match: str) -> qparser.QueryParser:
     p.add_plugin(qparser.GtLtPlugin())
     # +/- only as prefixes: the hyphen in "shake-ups" or "2025-05" is not NOT.
     # A dash between spaces ("algorithms - concurrent programs") is punctuation, not NOT.
-    p.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)"))
+    p.add_plugin(_PlusMinus(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)"))
     return p
 
 
@@ -121,6 +134,7 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
                          param="q")
     text = _CONTROL.sub(" ", text).strip()  # NUL breaks Whoosh's parser; "\x01" alone is no query either
     text = text.translate(_QUOTES)  # “oil prices” pasted from an article or typed on a phone is a phrase
+    text = nfc(text) if not text.isascii() else text  # composed as the documents are (document.clean_text)
     surface = tuple(words(text))
     if not text or text == "*":
         return ParsedQuery(text, match, wq.Every(), surface)

@@ -1,16 +1,10 @@
-"""The words shown for stems, and did-you-mean.
+"""Did-you-mean: a query's rare or unknown words, corrected.
 
-The index holds stems ("presid"), which are not words to show a person. A
-rebuild therefore writes ``vocab.json`` beside the index: for every stem, the
-word that produced it most often ("president"). Documents added later through the
-API may bring stems without an entry until the next rebuild: did-you-mean shows
-those as the stem itself, autocomplete (:mod:`searchsvc.autocomplete`) as a title
-writes the word.
-
-* ``did_you_mean(words)`` replaces each query word the index does not know (or
-  barely knows) with the most frequent term within edit distance 1 (2 for words
-  of six letters or more) that starts with the same letter (:class:`searchsvc.fuzzy.FuzzyIndex`),
-  returning None when nothing changes.
+``did_you_mean(view, query, words)`` replaces each query word the index does not know
+(or barely knows) with the nearest far commoner term: within one edit (two for words of
+eight letters or more), keeping the first letter, compared both as stems and as the words
+shown for them (:mod:`searchsvc.vocabulary`), and among equally near ones the one the
+whole corrected query finds most with. It returns None when nothing changes.
 """
 
 from __future__ import annotations
@@ -21,14 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import orjson
 
 from .analysis import STOP_STEMS, fold, stem, value_key
-from .fuzzy import distance, fuzzy_index
+from .fuzzy import fuzzy_index
 from .matching import MAX_FUZZY_CHARS
 from .view import IndexView
+from .vocabulary import near_stems, vocabulary, word_distance
+from .vocabulary import warm as warm_vocabulary
 
-VOCAB_NAME = "vocab.json"
 #: A query word this rare is worth correcting when a neighbour is much more common.
 RARE_DF = 2
 #: A word in more documents than this (or than this share of a large index) is not taken for a
@@ -70,58 +64,6 @@ def is_english(word: str) -> bool:
     return at < len(hashes) and int(hashes[at]) == key
 
 
-def merge_word_counts(into: dict[str, tuple[str, int]], more: dict[str, tuple[str, int]]) -> None:
-    """Add ``more``'s counts (word -> (stem, count), from one segment) to ``into``."""
-    for word, stem_count in more.items():
-        cur = into.get(word)
-        into[word] = (cur[0], cur[1] + stem_count[1]) if cur else stem_count
-
-
-def display_words(counts: dict[str, tuple[str, int]]) -> dict[str, str]:
-    """stem -> the word seen most often for it ("president", not "presides"); on a tie the
-    shorter, then the first in alphabetical order. Counts are summed over the whole build
-    first, so the choice does not depend on how the input was shared among the workers."""
-    best: dict[str, tuple[str, int]] = {}
-    for word, (s, n) in counts.items():
-        cur = best.get(s)
-        if cur is None or n > cur[1] or (n == cur[1] and (len(word), word) < (len(cur[0]), cur[0])):
-            best[s] = (word, n)
-    return {s: word for s, (word, _) in best.items()}
-
-
-def write_vocabulary(folder: Path, best: dict[str, str]) -> None:
-    """Write the stem -> display word table of a generation (orjson: 2 ms for Reuters' 34,000
-    stems, where the json module took 50 ms of the rebuild's serial end)."""
-    (folder / VOCAB_NAME).write_bytes(orjson.dumps(best))
-
-
-def vocabulary(view: IndexView) -> dict[str, str]:
-    """The generation's stem -> word table, read once per generation (it never changes).
-
-    Cached by the file's identity, not by its path alone: an index folder that is removed
-    and built again reuses generation names, and a path-keyed cache then served the old
-    words (found by the kill trials of tests/test_faults.py).
-    """
-    path = Path(view.path) / VOCAB_NAME
-    try:
-        st = path.stat()
-    except OSError:
-        return {}
-    key = (str(path), st.st_ino, st.st_mtime_ns, st.st_size)
-    cached = _VOCABULARIES.get(key)
-    if cached is None:
-        try:
-            cached = orjson.loads(path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            return {}
-        _VOCABULARIES.clear()  # one generation at a time is live
-        _VOCABULARIES[key] = cached
-    return cached
-
-
-_VOCABULARIES: dict[tuple[str, int, int, int], dict[str, str]] = {}
-
-
 def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
                  check: Callable[[], None] = lambda: None, count: Callable[[str], int] | None = None) -> str | None:
     """``query`` with its unknown or rare words corrected in place (its syntax kept:
@@ -147,7 +89,7 @@ def did_you_mean(view: IndexView, query: str, words: tuple[str, ...],
         if df <= typo_df and 3 <= len(word) <= MAX_FUZZY_CHARS and not word.isdigit():
             if df and is_english(word):  # a rare English word the index has is meant: "jute" is not "june"
                 continue
-            found = _closest(view, s, df, maxdist=2 if len(word) >= TWO_EDITS_FROM else 1)
+            found = _closest(view, word, s, df, maxdist=2 if len(word) >= TWO_EDITS_FROM else 1)
             if found:
                 choices[word] = [vocab.get(t, t) for t in found]
     if not choices:
@@ -190,10 +132,11 @@ def _like(original: str, fix: str) -> str:
     return fix
 
 
-def _closest(view: IndexView, term: str, df: int, maxdist: int) -> list[str]:
-    """The nearest terms far more common than ``term``: those with the fewest edits (up to
-    ``IN_CONTEXT`` of them), most documents first."""
-    found: set[str] = set()
+def _closest(view: IndexView, word: str, term: str, df: int, maxdist: int) -> list[str]:
+    """The nearest terms far more common than ``word`` (whose stem is ``term``): those with the
+    fewest edits (:func:`~searchsvc.vocabulary.word_distance`, up to ``IN_CONTEXT`` of them),
+    most documents first."""
+    found = near_stems(view, word, maxdist)
     for seg in view.segments:
         found |= fuzzy_index(seg, "body").candidates(term, maxdist)
     scored = []
@@ -204,7 +147,7 @@ def _closest(view: IndexView, term: str, df: int, maxdist: int) -> list[str]:
         # An unknown word takes any known neighbour; a rare one only a far more common one
         # (Reuters spells "interest" as "interst" five times against thousands).
         if n > 0 if df == 0 else n >= max(df * COMMONER, RARE_DF + 1):
-            scored.append((distance(t, term), -n, t))
+            scored.append((word_distance(view, word, t, term), -n, t))
     scored.sort()
     return [t for d, _, t in scored if d == scored[0][0]][:IN_CONTEXT]
 
@@ -217,7 +160,7 @@ def warm(view: IndexView) -> None:
     A server worker calls this (through :meth:`SearchEngine.warm`) before it serves;
     one-shot CLI searches do not need it.
     """
-    vocabulary(view)
+    warm_vocabulary(view)
     english_words()
     for seg in view.segments:
         fuzzy_index(seg, "body")

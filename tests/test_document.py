@@ -120,3 +120,10 @@ def test_a_valid_id_is_repeated_whole():
     # Duplicate-id messages match ids on this field: a 150-character id must not be cut.
     err = InputError("duplicate", record_id="x" * 150)
     assert err.record_id == "x" * 150 and err.to_dict()["record_id"] == "x" * 150 and "x" * 150 in str(err)
+
+
+@pytest.mark.parametrize("given", ["Jos\u00e9 P\u00e9rez", "Jose\u0301 Pe\u0301rez"])
+def test_text_is_stored_with_composed_accents(given: str):
+    doc = Document.from_record({"id": "x", "title": given, "body": f"{given} spoke.", "people": [given]})
+    assert (doc.title, doc.body, doc.people) == ("Jos\u00e9 P\u00e9rez", "Jos\u00e9 P\u00e9rez spoke.",
+                                                  ("Jos\u00e9 P\u00e9rez",))

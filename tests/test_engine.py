@@ -362,9 +362,10 @@ def test_warm_builds_what_first_queries_would_pay_for(fresh_index: Path, monkeyp
     with SearchEngine(fresh_index) as e:
         e.warm()
         view = e.view()
-        assert len(built) == len(view.segments) >= 1 and "id_rank" in view.__dict__
+        # one lexicon per segment, and one of the words shown for stems (vocabulary.near_stems)
+        assert len(built) == len(view.segments) + 1 >= 2 and "id_rank" in view.__dict__
         assert e.search("kremlinn").did_you_mean == "kremlin"
-        assert len(built) == len(view.segments)
+        assert len(built) == len(view.segments) + 1
         IndexWriter(fresh_index).put([Document(id="w1", title="Wombat census")])
         e.refresh()
         new = [seg for seg in e.view().segments if seg not in view.segments]

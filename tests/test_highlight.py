@@ -59,6 +59,23 @@ def test_snippet_fragments_begin_and_end_with_whole_words(seed: int):
         assert f" {fragment} " in padded, (fragment, snippet)
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_snippet_fragments_never_start_inside_a_phrase(seed: int):
+    # A window starting inside "mln stg" began "n stg" and lost the phrase's mark.
+    import html
+    import random
+
+    rng = random.Random(seed)
+    words = ["mln", "stg", "offer", "a", "of", "the", "company", "said", "mln stg", "mln stg"]
+    body = " ".join(rng.choice(words) for _ in range(300))
+    snippet = highlighter(phrases=[["mln", "stg"]], fragment_chars=rng.choice([40, 60, 90]), fragments=3).snippet(body)
+    padded = f" {body} "
+    fragments = html.unescape(snippet.replace("<mark>", "").replace("</mark>", "")).strip("… ").split(" … ")
+    for fragment in fragments:
+        assert f" {fragment} " in padded, (fragment, snippet)
+    assert snippet.count("<mark>mln stg</mark>") == sum(f.count("mln stg") for f in fragments), snippet
+
+
 def test_every_word_of_a_stem_is_found():
     from searchsvc.analysis import stem
 

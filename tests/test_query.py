@@ -20,6 +20,13 @@ from searchsvc.settings import Settings
     ("Kennedy AND NOT Cuba", "any", "(text:kennedi AND NOT text:cuba)"),
     ("shake-ups in 2025-05", "any", "(text:shake OR text:up OR text:2025 OR text:05)"),  # "ups" is no stopword
     ("a -b", "all", "(text:a ANDNOT text:b)"),
+    # +/- inside parentheses (Whoosh sorts only the top level; the query fell back to plain words)
+    ("oil (gas -japan)", "all", "(text:oil AND (text:gas ANDNOT text:japan))"),
+    ("oil (gas -japan)", "any", "(text:oil OR (text:gas ANDNOT text:japan))"),
+    ("title:(oil -gas)", "all", "(title:oil ANDNOT title:gas)"),
+    ("people:(volcker -paul)", "any", "(people:volcker ANDNOT people:paul)"),
+    ("oil (+gas japan)", "all", "(text:oil AND (text:gas ANDMAYBE text:japan))"),
+    ("oil ((gas -japan) -iran)", "all", "(text:oil AND ((text:gas ANDNOT text:japan) ANDNOT text:iran))"),
     ("people:putin", "all", "people:putin"),
     ("Meetings*", "all", "text:meetings*"),
     ("*", "all", "<Every>"),

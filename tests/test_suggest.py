@@ -9,7 +9,7 @@ import pytest
 
 from searchsvc import indexer
 from searchsvc.indexer import rebuild
-from searchsvc.suggest import VOCAB_NAME, display_words, merge_word_counts
+from searchsvc.vocabulary import VOCAB_NAME, display_words, merge_word_counts
 
 
 @pytest.mark.parametrize("parts, want", [
@@ -81,6 +81,12 @@ def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
     ([(2, "Nestle shares"), (300, "net profit")], "Nestle", None),
     ([(40, "buffer stock talks"), (200, "cocoa buyers met")], "bufer stock", "buffer stock"),
     ([(60, "Sheikh Yamani spoke"), (50, "shien rates")], "shiek yamani", None),
+    # typed words are compared with the words shown for stems, not only stem with stem: the stemmer
+    # cuts a typo elsewhere ("inflatoin" is three edits from "inflat", one from "inflation")
+    ([(30, "inflation rose")], "inflatoin", "inflation"),
+    ([(30, "trade talks"), (5, "the trd index")], "tarde", "trade"),  # not "trd": "tard" is one from both
+    ([(30, "coffee prices"), (200, "come what may")], "cofee", "coffee"),  # not "come" ("cofe")
+    ([(30, "prices rose"), (200, "the pci index")], "prcies", "prices"),
     # an unmatched quote is not offered back (it was: '"interest')
     ([(30, "interest rates rose")], '"interst', "interest"),
     ([(30, "interest rates rose")], '"interst rates"', '"interest rates"'),
@@ -260,3 +266,22 @@ def test_a_word_in_every_document_of_a_narrow_context_and_nowhere_else_is_offere
     rebuild(tmp_path / "ix", [path])
     with SearchEngine(tmp_path / "ix") as e:
         assert "okapi stripes" in [s["text"] for s in e.suggest("okapi s", limit=20)]
+
+
+@pytest.mark.parametrize("query, found", [
+    ("inflatoin~", {"inflation"}),  # a transposition is one edit, of the word typed
+    ("inflatoin~2", {"inflation"}),
+    ("tarde~", {"trade"}),
+    ("pipelin~", {"pipeline"}),
+    ("cofee~", {"coffee", "come"}),  # "cofe" is one edit from "come" too: a fuzzy term takes both
+])
+def test_fuzzy_terms_reach_the_words_meant(tmp_path: Path, query: str, found: set[str]):
+    from searchsvc import SearchEngine
+
+    words = ["inflation", "trade", "pipeline", "coffee", "come", "tariff"]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": w, "title": w.title(), "body": f"the {w}"}) + "\n" for w in words),
+                    encoding="utf-8")
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        assert {h.id for h in e.search(query, facets=False, relax=False).hits} == found
