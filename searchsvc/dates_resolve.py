@@ -246,6 +246,8 @@ def _month_value(year: int, month: int, a: Anchors, m: Mention) -> list[str]:
 
 
 def r_month_year(m: Mention, a: Anchors) -> list[str]:
+    if in_price_row(a.text, m.start, m.end):
+        return []
     month = month_number(m.parts["month"])
     year = _year_of(m, a) if "year" in m.parts else spelled_year_value(m.parts.get("words", ""))
     if year is not None:
@@ -260,6 +262,8 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
             return []
     else:
         year = int(m.parts["year"])
+        if in_price_row(a.text, m.start, m.end):
+            return []
         if year < 1900 and m.kind == "year" and a.word_before(m) not in _YEAR_PREPOSITIONS:
             return []  # "1600 Pennsylvania Avenue", "Flight 1549": old years come after "in", "since" ...
         if (m.kind == "year" and a.published is not None and year > a.published.year
@@ -271,6 +275,25 @@ def r_year(m: Mention, a: Anchors) -> list[str]:
         return []
     a.saw_year(year, m)
     return [Y(year)]
+
+
+#: A line of a commodity price table: a delivery month, then only prices ("MAY 1922   (1934)",
+#: "JLY 1956 1967"), where each four-digit figure would read as a year.
+_PRICE_ROW = re.compile(r"[ \t]*(?i:jan|feb|mar|mch|apr|may|jun|jly|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+                        r"(?:[ \t]+\(?[\d.,/]+\)?){2,}[ \t]*")
+_MAX_ROW = 80
+
+
+def in_price_row(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies on a line that is a price table's row (a line of prose never
+    is: it has words other than the month)."""
+    line_start = text.rfind("\n", max(0, start - _MAX_ROW), start) + 1
+    if line_start == 0 and start > _MAX_ROW:
+        return False
+    line_end = text.find("\n", end, end + _MAX_ROW)
+    if line_end == -1:
+        line_end = len(text) if len(text) - end <= _MAX_ROW else -1
+    return line_end != -1 and _PRICE_ROW.fullmatch(text, line_start, line_end) is not None
 
 
 #: A level or a mark after a bare number later than the publication: an index or a price, unless a

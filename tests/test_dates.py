@@ -224,12 +224,22 @@ NOT_DATES = [
     "Coffee futures: May 1350 BID  Jul 1365 BID",
     "Steers weighing 1100-1350 lbs sold at 65 dlrs.",
     "Trading is suspended until 1500 (1400 GMT).",
+    # a row with the previous price in parentheses (Reuters 14278; its years reached 2063)
+    "N.Y. COCOA 1200 RING\nMAY 1922   (1934)\n JLY 1956   (1967)\n Mch 2036   (2043)\n May 2056   (2063)",
 ]
 
 
 @pytest.mark.parametrize("text", NOT_DATES)
 def test_not_calendar_dates(text: str) -> None:
     assert dates(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Output rose in May 1986 (1,234 tonnes) and in 1985.", ["1985", "1986-05"]),  # prose, not a row
+    ("PRICES\nMAY 1987\n", ["1987-05"]),  # a month and year alone on a line: no prices follow
+])
+def test_a_month_and_year_beside_numbers_outside_a_price_table(text: str, expected: list[str]) -> None:
+    assert dates(text, published=dt.date(1987, 10, 19)) == expected
 
 
 def test_year_ago_in_quarterly_report_is_a_quarter() -> None:
