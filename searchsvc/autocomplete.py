@@ -12,8 +12,9 @@ with ``count`` the number of documents that search finds with every word
 
   - Queries (kind ``query``), when the text uses no query syntax: the words that
     follow the last words typed, read from the text of a sample of the documents
-    where those words occur as a phrase (:data:`SAMPLE` spread evenly over them,
-    more while few have a word that follows: a rare phrase), ranked by how many
+    where those words occur as a phrase (:data:`SAMPLE` spread evenly over them in
+    the order of their ids, more while few have a word that follows: a rare phrase;
+    within a sentence, and within the title or the body), ranked by how many
     have it ("bank of" → "japan", "canada", "england"), shown as written there
     ("interest rates", "bank of france", where the index's most frequent forms of
     those stems are "rate" and "francs").
@@ -23,6 +24,9 @@ with ``count`` the number of documents that search finds with every word
     both among the documents the other words find (``q`` those words).
   - A name holding every word typed ("james ba": James Baker, ``q`` "") instead of
     the people in context.
+
+  What was typed is never a completed query ("house of r"), and the completion is in
+  capitals only when all that was typed is ("OPEC pr" gives "OPEC production").
 
 Title words come from the vocabulary of display words a rebuild writes; a term added
 since (by a single-document write) is shown as a title writes it, never as its stem
@@ -38,7 +42,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -47,6 +51,7 @@ from whoosh import query as wq
 from .analysis import STOP_STEMS, STOPWORDS, fold, prefix_stem, terms, value_key
 from .analysis import words as words_of
 from .errors import QueryError
+from .highlight import MAX_ANALYZED_CHARS
 from .query import is_plain
 from .schema import TEXT_FIELDS
 from .view import IndexView
@@ -135,7 +140,7 @@ def _in_context(view: IndexView, typed: list[str], matching: Matching, limit: in
     out = [] if names else [(_beside(c[1]), *c[1:]) for c in _people(view, last, context, head)]
     # Operators would give the completed query another meaning. In capitals (a pasted headline)
     # AND/OR/NOT are words, and the completion is written in capitals too.
-    if is_plain(" ".join([*typed[:-1], typed[-1].upper() if _shouted(head) else typed[-1]])):
+    if is_plain(" ".join(typed)):
         names |= {c[2].casefold() for c in out}
         out += _queries(view, typed, context, matching, limit + SPARE_QUERIES, check, names)
     return out
@@ -150,7 +155,7 @@ def _beside(count: float) -> float:
 def _queries(view: IndexView, typed: list[str], context: np.ndarray, matching: Matching, most: int,
              check: Callable[[], None], names: set[str]) -> list[Candidate]:
     head, last = " ".join(typed[:-1]), _folded(typed[-1])
-    shout = _shouted(head)
+    shout = _shouted(" ".join(typed))
     # One completion per stem ("officials" found after "bank of", "official" among title words).
     ranked: dict[tuple[str, ...], tuple[float, str]] = {
         tuple(terms(word)): (rank, word) for word, rank in _following(view, typed[:-1], last, context, matching, check)}
@@ -174,7 +179,8 @@ def _queries(view: IndexView, typed: list[str], context: np.ndarray, matching: M
     for rank, word in sorted(ranked.values(), key=lambda x: -x[0])[:most]:
         check()
         q = f"{head} {word.upper() if shout else word}"
-        if q.casefold() in names:
+        # what was typed is no completion ("house of r": "r" is a title word beside "house")
+        if q.casefold() in names or _folded(word) == last:
             continue
         count = int(np.count_nonzero(matching(q)))
         if count:
@@ -183,8 +189,11 @@ def _queries(view: IndexView, typed: list[str], context: np.ndarray, matching: M
 
 
 #: Between two words of a phrase: some blank, maybe punctuation ("interest - rates"); not an
-#: apostrophe or hyphen alone, which are inside a word ("york's", "ex-farm").
-_GAP = r"\W*\s\W*"
+#: apostrophe or hyphen alone, which are inside a word ("york's", "ex-farm"); nor the end of a
+#: sentence ("imported oil. President Reagan" is no "oil president").
+_GAP = r"[^\w.!?;]*\s[^\w.!?;]*"
+#: Words whose point is no sentence's end (besides initials and dotted ones: "J.", "U.S.").
+_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr gen gov sen rep".split())
 #: A following word, with its inner apostrophes and hyphens ("ex-farm", "o'neill").
 _REST = r"\w*(?:['’-]\w+)*"
 
@@ -203,34 +212,62 @@ def _following(view: IndexView, head: list[str], last: str, context: np.ndarray,
         docs = np.flatnonzero(phrase)
         if not len(docs):
             continue
-        pattern = re.compile(r"(?<!\w)" + _GAP.join(map(re.escape, tail)) + _GAP + "(" + re.escape(last) + _REST + ")")
-        # Forms of one word ("price", "prices") are one completion, shown in its commonest form here.
-        docs_with: Counter[tuple[str, ...]] = Counter()
-        forms: dict[tuple[str, ...], Counter[str]] = {}
-        read = followed = 0
-        for docnum in _spread(docs):
-            if read == MAX_SAMPLE or (read and read % SAMPLE == 0 and followed >= FOLLOWED):
-                break
-            if read % 32 == 0:
-                check()
-            read += 1
-            stored = view.stored(int(docnum))
-            text = _folded(f"{stored.get('title') or ''}\n{stored.get('body') or ''}")
-            here: set[tuple[str, ...]] = set()
-            for m in pattern.finditer(text):
-                word = m.group(1)
-                key = tuple(terms(word))
-                # "bank of the": a search drops "the"; but "the underlying" is no stopword
-                # because its stem is ("under")
-                if len(word) >= MIN_FOLLOWING_CHARS and key and not all(w in STOPWORDS for w in words_of(word)):
-                    here.add(key)
-                    forms.setdefault(key, Counter())[word] += 1
-            docs_with.update(here)
-            followed += bool(here)
-        if docs_with:
-            scale = len(docs) / read
-            return [(forms[key].most_common(1)[0][0], n * scale) for key, n in docs_with.most_common()]
+        pattern = re.compile(r"(?<!\w)" + _GAP.join(map(_written, tail)) + _GAP + "(" + re.escape(last) + _REST + ")")
+        found = _read_sample(view, docs, pattern, check)
+        if found:
+            return found
     return []
+
+
+def _read_sample(view: IndexView, docs: np.ndarray, pattern: re.Pattern[str],
+                 check: Callable[[], None]) -> list[tuple[str, float]]:
+    """The words ``pattern`` finds (its group 1) in a sample of ``docs``, each with about how many
+    of ``docs`` have it, most first; [] when the sample has none."""
+    # Forms of one word ("price", "prices") are one completion, shown in its commonest form here.
+    docs_with: Counter[tuple[str, ...]] = Counter()
+    forms: dict[tuple[str, ...], Counter[str]] = {}
+    read = followed = 0
+    for docnum in _spread(_by_id(view, docs)):
+        if read == MAX_SAMPLE or (read and read % SAMPLE == 0 and followed >= FOLLOWED):
+            break
+        check()  # each document: one of several megabytes takes tens of milliseconds to read
+        read += 1
+        here: set[tuple[str, ...]] = set()
+        for word in _words_after(pattern, view.stored(int(docnum))):
+            key = tuple(terms(word))
+            # "bank of the": a search drops "the"; but "the underlying" is no stopword
+            # because its stem is ("under")
+            if len(word) >= MIN_FOLLOWING_CHARS and key and not all(w in STOPWORDS for w in words_of(word)):
+                here.add(key)
+                forms.setdefault(key, Counter())[word] += 1
+        docs_with.update(here)
+        followed += bool(here)
+    scale = len(docs) / max(read, 1)
+    return [(forms[key].most_common(1)[0][0], n * scale) for key, n in docs_with.most_common()]
+
+
+def _words_after(pattern: re.Pattern[str], stored: dict[str, Any]) -> Iterator[str]:
+    """What ``pattern`` finds in a document's title and body, read apart: the title's last word
+    and the body's first are no phrase ("OPEC output" then "OPEC production ...")."""
+    for field in ("title", "body"):
+        # The first characters only, as snippets: a sample of 150 documents of 4 MB each was
+        # 600 MB to fold and scan, seconds on every keystroke.
+        for m in pattern.finditer(_folded((stored.get(field) or "")[:MAX_ANALYZED_CHARS])):
+            yield m.group(1)
+
+
+def _written(word: str) -> str:
+    """A pattern for a word typed before the last as the text writes it: an abbreviation with
+    its point ("u.s" is "U.S." there)."""
+    abbreviated = len(word) == 1 or "." in word or word in _ABBREVIATIONS
+    return re.escape(word) + (r"\.?" if abbreviated else "")
+
+
+def _by_id(view: IndexView, docs: np.ndarray) -> np.ndarray:
+    """``docs`` in the order of their ids: the sample read from them is then the same for the same
+    documents, whatever their internal numbers (which depend on the order of the input and on
+    which rebuild worker wrote which piece)."""
+    return docs[np.argsort(view.id_rank[docs], kind="stable")]
 
 
 def _spread(docs: np.ndarray) -> np.ndarray:
@@ -254,8 +291,9 @@ _PUNCTUATION = "".join(chr(c) for c in range(128) if not chr(c).isalnum() and no
 
 
 def _shouted(text: str) -> bool:
-    """Typed in capitals (a pasted headline), where AND/OR/NOT are words (query.is_plain); a
-    head of numbers only ("1987 oi") is not."""
+    """Typed in capitals (a pasted headline), where AND/OR/NOT are words (query.is_plain); numbers
+    are no capitals ("1987 oi"). Given all that was typed, as a search reads it: an acronym before
+    a word in lower case ("OPEC pr", "U.S. tr") is no headline."""
     return any(c.isupper() for c in text) and not any(c.islower() for c in text)
 
 

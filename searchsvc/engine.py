@@ -35,7 +35,7 @@ from .errors import IndexDamagedError, NotFoundError, QueryError, QueryTimeoutEr
 from .facets import facet_counts
 from .highlight import Highlighter
 from .live import LiveView, toc_check, warm_segments
-from .matching import Deadline, Evaluation, Evaluator, date_mask
+from .matching import Deadline, Evaluation, Evaluator
 from .query import ParsedQuery, parse_query, similar_query
 from .ranking import SORTS, BM25FParams, bm25f, order, rank
 from .results import Hit, SearchResults, copied
@@ -255,7 +255,7 @@ class SearchEngine:
                 last = bound(hi, names[1], 1) if hi else dt.date.max.toordinal()
                 if first > last:  # an empty range is a mistake to name, not a search for nothing
                     raise QueryError(f"the date range starts after it ends ({lo} > {hi})", param=names[0])
-                masks.append(date_mask(view, fieldname, first, last))
+                masks.append(view.date_mask(fieldname, first, last))
         if not masks:
             return None
         out = masks[0]
@@ -342,7 +342,8 @@ class SearchEngine:
         read, the segments opened and the files opened (up to ``checksums.MAX_OPEN`` of them; past
         that they are read under it): writers wait for that, not for the reading."""
         self.store.pointer()  # IndexMissingError for a mistyped path, before a lock file is made there
-        with self.store.write_lock(self.settings.lock_timeout):
+        # read_only: the check writes nothing, and a read-only copy of an index is one to check
+        with self.store.write_lock(self.settings.lock_timeout, read_only=True):
             generation = self.store.pointer().generation
             folder = self.store.generation_path(generation)
             try:

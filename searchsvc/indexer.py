@@ -32,6 +32,7 @@ import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,6 +44,7 @@ from .arguments import check_flag, check_int
 from .errors import IndexMissingError, InputError, QueryError, RebuildError, RebuildWriteError
 from .journal import Journal
 from .loaders import Unit, plan, source_list
+from .loaders.notices import input_warnings
 from .parts import Part, build_part, drop_duplicates, name_first_copies
 from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
@@ -156,8 +158,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     if errors and not skip_bad:
         raise errors[0]
     drop_duplicates(parts, errors, skip_bad)
-    report.warnings += _unread_files(paths, good, set().union(*(p.units_read for p in parts)))
-    report.warnings += _text_beside_reuters(good)
+    report.warnings += input_warnings(paths, good, bad_units, set().union(*(p.units_read for p in parts)))
     report.skipped = len(bad_units) + sum(p.skipped for p in parts)
     if paths and not any(p.sources for p in parts):
         # An empty folder, a wrong --format, a typo in a path with --skip-bad: publishing would
@@ -213,30 +214,6 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
             report.warnings.append(f"the progress callback failed after the new generation went live: {e!r}")
 
 
-def _unread_files(paths: list[str | os.PathLike[str]], units: list[Unit], read: set[int]) -> list[str]:
-    """Files named on their own (not found in a folder) from which not one record was read: a JSON
-    Lines file read as Reuters SGML with --format reuters gave nothing, without a word."""
-    named = {os.path.abspath(p) for p in paths if os.path.isfile(p)}
-    found: dict[str, tuple[str, bool]] = {}  # path -> (the format it was read as, whether it gave any)
-    for number, unit in enumerate(units):
-        path = os.path.abspath(unit.path)
-        if path in named:
-            found[path] = (unit.format, found.get(path, ("", False))[1] or number in read)
-    return [f"{path}: not one record was read from it as {fmt!r} (is --format right?)"
-            for path, (fmt, gave) in found.items() if not gave]
-
-
-def _text_beside_reuters(units: list[Unit]) -> list[str]:
-    """A folder of Reuters .sgm files whose .txt files were read as articles: Reuters-21578 ships
-    lists of its categories as .txt, which became 7 junk articles ("ase", "alfonsin", ...)."""
-    by_folder: dict[str, set[str]] = {}
-    for unit in units:
-        by_folder.setdefault(os.path.dirname(os.path.abspath(unit.path)), set()).add(unit.format)
-    return [f"{folder}: its .txt files were read as articles beside its Reuters .sgm files; "
-            "--format reuters reads only the .sgm" for folder, formats in by_folder.items()
-            if {"reuters", "text"} <= formats]
-
-
 def _lock_wait(settings: Settings) -> float:
     """How long a rebuild waits for the write lock. An API write holds it for as long as its
     request runs (a bulk POST of 1,000 long articles: ~16 s), and gunicorn stops a request after
@@ -266,26 +243,50 @@ def _run_parts(build: str, units: list[Unit], skip_ids: set[str], skip_bad: bool
     # was full: a folder of some 300 files hung the rebuild; found by review.)
     shared = _Shared(progress=ctx.Value("q", 0), next_unit=ctx.Value("q", 0), abort=ctx.Event(),
                      pids=ctx.Array("i", workers))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                             initargs=(shared, numbered, os.getpid(), settings.rebuild_nice)) as pool, \
-            forwarding_stops(lambda: list(shared.pids)):  # Ctrl-Z stops the workers too
-        futures: list[Future[Part]] = []
-        try:
-            for _ in range(workers):
-                futures.append(pool.submit(_build_worker_part, build, skip_ids, skip_bad,
-                                           settings.max_document_chars, keep_errors))
-            pending = set(futures)
-            while pending:
-                _, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
-                if progress:
-                    progress(shared.progress.value)
-                if any(f.done() and f.exception() for f in futures):
-                    shared.abort.set()
-                    break
-        except BaseException:
-            _stop_workers(shared, futures)
-            raise
-        return [f.result() for f in futures]
+    processes: Any = {}  # pid -> Process: the pool's own (not public), for how a worker died
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(shared, numbered, os.getpid(), settings.rebuild_nice)) as pool, \
+                forwarding_stops(lambda: list(shared.pids)):  # Ctrl-Z stops the workers too
+            processes = getattr(pool, "_processes", processes)
+            return _parts_of(pool, shared, workers, (build, skip_ids, skip_bad, settings.max_document_chars,
+                                                     keep_errors), progress)
+    except BrokenProcessPool as e:
+        # Leaving the pool waited for it to reap its workers, so their exit statuses are known now.
+        raise RebuildError(f"a rebuild worker process died ({_how_it_died(processes)}); nothing was published") from e
+
+
+def _parts_of(pool: ProcessPoolExecutor, shared: _Shared, workers: int, args: tuple[Any, ...],
+              progress: Callable[[int], None] | None) -> list[Part]:
+    """Each worker's part, once all are done (or one failed: the others are then told to stop)."""
+    futures: list[Future[Part]] = []
+    try:
+        for _ in range(workers):
+            futures.append(pool.submit(_build_worker_part, *args))
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
+            if progress:
+                progress(shared.progress.value)
+            if any(f.done() and f.exception() for f in futures):
+                shared.abort.set()
+                break
+    except BaseException:
+        _stop_workers(shared, futures)
+        raise
+    return [f.result() for f in futures]
+
+
+def _how_it_died(processes: Any) -> str:
+    """What the workers' exit statuses say: SIGKILL is what the kernel's out-of-memory killer sends."""
+    statuses = [p.exitcode for p in (processes or {}).values()]
+    killed = sorted({-s for s in statuses if s is not None and s < 0})
+    if signal.SIGKILL in killed:
+        return "killed by SIGKILL: out of memory, or killed from outside"
+    if killed:
+        return f"killed by {signal.Signals(killed[0]).name}"
+    exited = [s for s in statuses if s]
+    return f"exit status {exited[0]}" if exited else "out of memory, or killed from outside"
 
 
 class _Shared(NamedTuple):

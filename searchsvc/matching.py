@@ -32,15 +32,13 @@ from whoosh import query as wq
 
 from .analysis import STOP_STEMS, fold, prefix_stem, stem, value_key
 from .errors import QueryError, QueryTimeoutError
-from .positions import adjacent_docs, decode_positions, in_sequence
-from .schema import TEXT_FIELDS, published_key
+from .positions import phrase_docs
+from .schema import TEXT_FIELDS
 from .scoring import edit_similarity
 from .store import DAMAGED
 from .view import IndexView, date_bounds
 from .vocabulary import near_stems, word_distance
 
-#: Candidates of an exact phrase checked between two looks at the deadline.
-PHRASE_CHUNK = 4096
 #: Expansions of one prefix/wildcard/fuzzy term that take part in scoring (the most frequent).
 SCORED_EXPANSIONS = 16
 #: The running-text fields a ``people:`` term is also scored in (see Evaluator._as_prose).
@@ -231,29 +229,7 @@ class Evaluator:
         return mask
 
     def _phrase_docs(self, fieldname: str, words: list[str], slop: int) -> np.ndarray:
-        lists = [self.view.postings(fieldname, w)[0] for w in words]
-        cand = min(lists, key=len)
-        for ids in lists:
-            cand = np.intersect1d(cand, ids, assume_unique=True)
-            if not len(cand):
-                return cand
-        positions = [self.view.positions(fieldname, w) for w in words]
-        index = [np.searchsorted(ids, cand) for ids, _ in positions]
-        if slop == 1:
-            keep = np.zeros(len(cand), dtype=bool)
-            for lo in range(0, len(cand), PHRASE_CHUNK):
-                self.deadline.check()
-                hi = lo + PHRASE_CHUNK
-                keep[lo:hi] = adjacent_docs([[vals[i] for i in idx[lo:hi]] for (_, vals), idx in zip(positions, index)])
-            return cand[keep]
-        found = []
-        for j, doc in enumerate(cand):
-            if j % 256 == 0:
-                self.deadline.check()
-            plists = [decode_positions(vals[idx[j]]) for (_, vals), idx in zip(positions, index)]
-            if in_sequence(plists, slop):
-                found.append(doc)
-        return np.array(found, dtype=np.int64)
+        return phrase_docs(self.view, fieldname, words, slop, self.deadline.check)
 
     def _expanded(self, q: Any, positive: bool, boost: float) -> np.ndarray:
         if not _text_fields(q.fieldname):
@@ -322,7 +298,7 @@ class Evaluator:
             pattern += "*"
         matching = [t for t in self.view.field_terms(q.fieldname) if fnmatch.fnmatchcase(t.casefold(), pattern)]
         if len(matching) > self.max_expansions:
-            raise QueryError(f"{q.text!r} matches more than {self.max_expansions} values "
+            raise QueryError(f"{_typed(q)!r} matches more than {self.max_expansions} values "
                              "(setting max_expansions); make it more specific", param="q")
         for term in matching:
             self.deadline.check()
@@ -358,7 +334,7 @@ class Evaluator:
             return None
 
     def _date_mask(self, fieldname: str, first: int, last: int) -> np.ndarray:
-        return date_mask(self.view, fieldname, first, last)
+        return self.view.date_mask(fieldname, first, last)
 
     # -- helpers -------------------------------------------------------------
 
@@ -385,22 +361,6 @@ class Evaluator:
 def _fuzzy_similarity(view: IndexView, word: str, term: str, asked: str) -> float:
     """How close a fuzzy term's match is: by the nearer of stems and shown words (see vocabulary)."""
     return edit_similarity(word_distance(view, word, term, asked)[0], len(asked), len(term))
-
-
-def date_mask(view: IndexView, fieldname: str, first: int, last: int) -> np.ndarray:
-    """Documents whose ``published`` day, or one of whose mentioned dates, lies in [first, last]."""
-    mask = np.zeros(view.size, dtype=bool)
-    if first > last:
-        return mask
-    if fieldname == "published":
-        keys = view.published
-        lo = published_key(dt.datetime.combine(dt.date.fromordinal(max(first, 1)), dt.time()))
-        hi = (min(last, dt.date.max.toordinal()) + 1) * 86400 - 1
-        return (keys >= lo) & (keys <= hi)
-    docs, starts, ends = view.mentioned
-    inside = (starts >= first) & (ends <= last)
-    mask[docs[inside]] = True
-    return mask
 
 
 #: Fields of exact values a prefix or wildcard may be asked of (dates use ranges instead).

@@ -118,6 +118,39 @@ def _parser(match: str) -> qparser.QueryParser:
 
 
 _PARSERS = {m: _parser(m) for m in MATCH_MODES}
+
+
+class _BuiltOnce:
+    """Whoosh's two-part groups (ANDNOT, ANDMAYBE, REQUIRE, and what ``-``/``+`` make) build each
+    part's query twice, so nesting doubled the work at every level: twenty levels of
+    ``(a ANDNOT (b ...`` took seconds of CPU before any time limit applied, thirty would take hours."""
+
+    nodes: list[Any]
+    qclass: Any
+
+    def query(self, parser: qparser.QueryParser) -> Any:
+        qa, qb = (node.query(parser) for node in self.nodes)
+        if qa is None or qb is None:
+            q = wq.NullQuery if qa is None and qb is None else qa if qb is None else qb
+        else:
+            q = self.qclass(qa, qb)
+        return qparser.syntax.attach(q, self)
+
+
+_BUILT_ONCE = {cls: type(cls.__name__, (_BuiltOnce, cls), {})
+               for cls in (qparser.syntax.AndNotGroup, qparser.syntax.AndMaybeGroup, qparser.syntax.RequireGroup)}
+
+
+def _parse(parser: qparser.QueryParser, text: str) -> wq.Query:
+    """``parser.parse(text, normalize=False)``, with each part's query built once."""
+    nodes = parser.process(text)
+    pending = [nodes]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, qparser.syntax.GroupNode):
+            node.__class__ = _BUILT_ONCE.get(type(node), type(node))
+            pending.extend(node.nodes)
+    return nodes.query(parser) or wq.NullQuery
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb", '"'))
 
@@ -147,7 +180,7 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
         source = _QUESTION_MARK.sub(" ", source)
         try:
             # Whoosh's normalize() would also merge repeated words; _flatten() keeps them.
-            parsed = _PARSERS[match].parse(source, normalize=False)
+            parsed = _parse(_PARSERS[match], source)
         except Exception:  # Whoosh's parser has many failure modes on hostile input
             parsed = None
         q = _words_query(terms(text), match) if parsed is None else _flatten(parsed)

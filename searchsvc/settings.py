@@ -64,8 +64,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("proximity_max_terms", 4, "Most distinct query words the proximity bonus applies to: names and set "
             "phrases are short; on long queries it helped CACM and hurt TIME.", int, 2, 1000),
     Setting("proximity_candidates", 30, "Best BM25F results re-ranked by the proximity bonus (30: the short-query "
-            "measure was 0.943 against 0.944 with 100, for 0.35-0.46 instead of 0.46-0.55 ms more on the "
-            "benchmark's in-process p50).", int, 1, 100_000),
+            "measure was 0.906 against 0.916 with 100 and 0.895 with 20 on 2026-12-07, for 0.35-0.46 instead "
+            "of 0.46-0.55 ms more on the benchmark's in-process p50).", int, 1, 100_000),
     Setting("rm3_docs", 0, "Pseudo-relevance feedback (RM3) for match=any, sort=relevance: first-pass documents "
             "whose words re-weight and expand the query (0: off; 10 is Anserini's). Off: it hurt both "
             "development collections.", int, 0, 100),

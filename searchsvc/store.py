@@ -201,11 +201,26 @@ class IndexDir:
             if name != live:
                 shutil.rmtree(self.path / name, ignore_errors=True)
                 removed.append(name)
-        for stale in self.path.glob(".build-*"):
+        for stale in self._stale_builds():
             shutil.rmtree(stale, ignore_errors=True)
             removed.append(stale.name)
         self._clean_pointer_files()
         return removed
+
+    def _stale_builds(self) -> list[Path]:
+        """The ``.build-*`` folders nobody is writing. Under the rebuild lock no other rebuild
+        runs, but the first write into a new index builds its empty generation in one under the
+        write lock only (writer.py): removing that one failed the write. So they are listed under
+        the write lock (and removed after it, which writers need not wait for); while a writer
+        holds it, only those too old to be its own."""
+        builds = list(self.path.glob(".build-*"))
+        if not builds:
+            return []
+        try:
+            with self.write_lock(0):
+                return list(self.path.glob(".build-*"))
+        except IndexBusyError:
+            return [build for build in builds if _stale(build)]
 
     def _clean_pointer_files(self) -> None:
         """Remove temporary pointer files that a killed writer left behind.
@@ -227,24 +242,47 @@ class IndexDir:
         except IndexBusyError:
             pass
         for tmp in leftovers:
-            with contextlib.suppress(OSError):
-                if time.time() - tmp.stat().st_mtime > STALE_SECONDS:
+            if _stale(tmp):
+                with contextlib.suppress(OSError):
                     tmp.unlink()
 
     # -- locks ---------------------------------------------------------------
 
-    def write_lock(self, timeout: float) -> contextlib.AbstractContextManager[None]:
-        return file_lock(self.path / "write.lock", timeout, "another writer is changing the index")
+    def write_lock(self, timeout: float, *, read_only: bool = False) -> contextlib.AbstractContextManager[None]:
+        """``read_only``: for a caller that writes nothing and keeps writers out while it reads
+        (``check``), which a read-only copy of an index must not stop (see :func:`file_lock`)."""
+        return file_lock(self.path / "write.lock", timeout, "another writer is changing the index", read_only)
 
     def rebuild_lock(self) -> contextlib.AbstractContextManager[None]:
         return file_lock(self.path / "rebuild.lock", 0, "another full rebuild is running")
 
 
+def _stale(path: Path) -> bool:
+    """Written to more than :data:`STALE_SECONDS` ago (a leftover, not a writer's own); a path
+    gone meanwhile is not."""
+    try:
+        return time.time() - path.stat().st_mtime > STALE_SECONDS
+    except OSError:
+        return False
+
+
+#: What opening a file to write raises where it may only be read: a read-only mount, another
+#: user's files.
+READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
 @contextlib.contextmanager
-def file_lock(path: Path, timeout: float, busy_message: str) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``path``; IndexBusyError after ``timeout`` seconds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+def file_lock(path: Path, timeout: float, busy_message: str, read_only: bool = False) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path``; IndexBusyError after ``timeout`` seconds.
+
+    ``read_only``: where ``path`` cannot be opened to write, lock it through a read-only
+    descriptor (flock needs no more), and where it cannot be opened at all (a read-only copy
+    made without it), hold nothing: no writer of that copy can have taken it either.
+    """
+    fd = _lock_descriptor(path, read_only)
+    if fd is None:
+        yield
+        return
     try:
         deadline = time.monotonic() + timeout
         delay = 0.005
@@ -263,6 +301,23 @@ def file_lock(path: Path, timeout: float, busy_message: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _lock_descriptor(path: Path, read_only: bool) -> int | None:
+    """A descriptor of the lock file, made if missing; see :func:`file_lock` for ``read_only``."""
+    if not read_only:  # a reader makes no folder: its index is there (or it fails as missing)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        if not read_only or e.errno not in READ_ONLY:
+            raise
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError as e:
+        if e.errno not in (errno.ENOENT, *READ_ONLY):
+            raise
+        return None
 
 
 class CorruptSegmentError(ValueError):

@@ -31,7 +31,7 @@ from .codebook import Codebook, Pairs, one_pair_each
 from .document import Document, date_bounds
 from .fuzzy import fuzzy_index
 from .positions import sorted_intersection
-from .schema import build_schema, document_from_stored
+from .schema import build_schema, document_from_stored, published_key
 from .segments import EMPTY_TF, SegmentView
 
 #: Bytes of global posting lists kept per view (each a concatenation across segments).
@@ -278,6 +278,22 @@ class IndexView:
             return empty, empty, empty
         bounds = _bounds_table(pairs.book)
         return pairs.docs, bounds[pairs.codes, 0], bounds[pairs.codes, 1]
+
+    def date_mask(self, fieldname: str, first: int, last: int) -> np.ndarray:
+        """Documents whose ``published`` day, or one of whose mentioned dates (``fieldname``
+        ``dates``), lies in [first, last] (proleptic ordinals)."""
+        mask = np.zeros(self.size, dtype=bool)
+        if first > last:
+            return mask
+        if fieldname == "published":
+            keys = self.published
+            lo = published_key(dt.datetime.combine(dt.date.fromordinal(max(first, 1)), dt.time()))
+            hi = (min(last, dt.date.max.toordinal()) + 1) * 86400 - 1
+            return (keys >= lo) & (keys <= hi)
+        docs, starts, ends = self.mentioned
+        inside = (starts >= first) & (ends <= last)
+        mask[docs[inside]] = True
+        return mask
 
 
 #: Fields with terms (``published`` is a column: no terms to expand).

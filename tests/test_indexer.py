@@ -221,6 +221,26 @@ def test_a_folder_of_many_files_is_built_in_parallel(tmp_path: Path):
     assert done.stdout.split() == ["600", "2"]
 
 
+def test_a_worker_killed_from_outside_is_a_rebuild_error(tmp_path: Path, corpus_file: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture):
+    # kill -9 of a worker (the OOM killer sends the same) gave a raw BrokenProcessPool traceback.
+    from searchsvc.cli import main
+
+    ix = tmp_path / "ix"
+    rebuild(ix, [corpus_file])
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(indexer, "build_part", lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setenv("SEARCHSVC_EXTRACT_WORKERS", "2")
+    sources = [write_jsonl(tmp_path / f"{n}.jsonl", [doc(n)]) for n in range(3)]
+    with pytest.raises(RebuildError, match=r"a rebuild worker process died \(killed by SIGKILL: out of memory, or "
+                                           r"killed from outside\); nothing was published"):
+        rebuild(ix, sources)
+    assert main(["index", "--index", str(ix), "--quiet", *map(str, sources)]) == 1
+    assert capsys.readouterr().err.startswith("error: a rebuild worker process died")
+    assert IndexDir(ix).pointer().generation == "gen-000001" and not list(ix.glob(".build-*"))
+
+
 def test_api_writes_survive_rebuilds_until_discarded(tmp_path: Path, corpus_file: Path):
     ix = tmp_path / "ix"
     rebuild(ix, [corpus_file])
@@ -578,6 +598,48 @@ def test_a_named_file_that_gives_nothing_is_named(tmp_path: Path, corpus_file: P
     assert report.documents == 1
     assert report.warnings == [f"{corpus_file}: not one record was read from it as 'reuters' (is --format right?)"]
     assert rebuild(tmp_path / "ix", [sgml]).warnings == []
+
+
+ARTICLE = '<REUTERS NEWID="1"><TEXT><TITLE>T</TITLE><BODY>Body text.</BODY></TEXT></REUTERS>\n'
+
+
+NOTHING_READ = "not one record was read from it as 'reuters' (is --format right?)"
+
+
+@pytest.mark.parametrize("content, says", [
+    pytest.param(ARTICLE.replace("1", "2").encode("utf-16"), NOTHING_READ, id="utf-16"),
+    pytest.param(ARTICLE.replace("1", "2").replace("REUTERS", "reuters").encode(), NOTHING_READ,
+                 id="lower-case-tags"),
+    pytest.param(b"", "it is empty", id="empty"),
+])
+def test_a_file_in_a_folder_that_gives_nothing_is_named(tmp_path: Path, content: bytes, says: str):
+    # Only files named on the command line were: a copy in UTF-16 in a folder was dropped without a word.
+    folder = tmp_path / "reuters"
+    folder.mkdir()
+    (folder / "good.sgm").write_text(ARTICLE)
+    (folder / "odd.sgm").write_bytes(content)
+    report = rebuild(tmp_path / "ix", [folder])
+    assert report.documents == 1 and report.warnings == [f"{folder / 'odd.sgm'}: {says}"]
+
+
+@pytest.mark.parametrize("entries, named, unused", [
+    ({"a": {"published": "2025-05-08"}, "aa": {"published": "2025-05-09"}}, False, ["aa"]),  # a typo: ignored
+    ({"a": {}, "zz": {}, "b": {"section": "X"}, "0": {}}, False, ["zz", "0"]),  # in the file's order
+    ({"a": {}, "b": {}}, False, []),
+    ({"a": {}, "c": {}}, True, []),  # a.txt named on its own: the folder's other files are not input
+])
+def test_metadata_entries_that_match_no_file_are_named(tmp_path: Path, entries: dict, named: bool,
+                                                       unused: list[str]):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name in ("a", "b"):
+        (folder / f"{name}.txt").write_text(f"World\nTitle {name}\nBody.\n")
+    meta = folder / "metadata.json"
+    meta.write_text(json.dumps(entries, indent=1))
+    report = rebuild(tmp_path / "ix", [folder / "a.txt"] if named else [folder])
+    lines = {k: n for n, line in enumerate(meta.read_text().splitlines(), 1) for k in entries if f'"{k}":' in line}
+    assert report.warnings == [f"{meta}:{lines[k]}: entry {k!r} matches no file of {folder}; not used"
+                               for k in unused]
 
 
 def test_text_files_beside_reuters_files_are_named(tmp_path: Path):

@@ -10,15 +10,18 @@ API answers one error per bad record and writes the rest.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import falcon.testing
 import pytest
 
-from searchsvc import indexer
+from searchsvc import indexer, loaders
 from searchsvc.document import Document
 from searchsvc.engine import SearchEngine
 from searchsvc.errors import InputError
@@ -184,6 +187,65 @@ def test_skip_bad_counts_a_dangling_symlink_in_a_folder(tmp_path: Path):
         rebuild(tmp_path / "ix", [src], settings=SETTINGS)
     report = rebuild(tmp_path / "ix", [src], skip_bad=True, settings=SETTINGS)
     assert (report.documents, report.skipped) == (2, 1) and report.errors[0].source == str(src / "b.jsonl")
+
+
+SGML_ARTICLE = '<REUTERS NEWID="{}"><TEXT><TITLE>T</TITLE><BODY>okapi wire</BODY></TEXT></REUTERS>\n'
+
+
+def _deny_open(monkeypatch: pytest.MonkeyPatch, path: Path, error: OSError) -> None:
+    """``open(path)`` in the readers fails as for a file chmod 000 or removed after the folder was
+    listed (permissions cannot stand in: the tests may run as root, who reads any file)."""
+    def refusing(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(file) == str(path):
+            raise type(error)(error.errno, error.strerror, os.fspath(file))
+        return open(file, *args, **kwargs)
+
+    for module in (loaders.jsonl, loaders.reuters):  # a module global shadows the builtin there only
+        monkeypatch.setattr(module, "open", refusing, raising=False)
+
+
+def _deny_stat(monkeypatch: pytest.MonkeyPatch, path: Path, error: OSError) -> None:
+    """``path.is_dir()`` raises, as it does (EACCES) for a file below a folder one may not search."""
+    real = Path.stat
+
+    def refusing(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if str(self) == str(path):
+            raise type(error)(error.errno, error.strerror, str(self))
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(Path, "stat", refusing)
+
+
+DENIED = PermissionError(errno.EACCES, "Permission denied")
+VANISHED = FileNotFoundError(errno.ENOENT, "No such file or directory")
+BIG_JSONL = b"".join(line({"id": f"b{i}", "title": "okapi"}) + b"\n" for i in range(50))
+
+
+@pytest.mark.parametrize("name, content, deny, error, given", [
+    # over SPLIT_BYTES, so split in plan() (outside the readers' OSError handling)
+    pytest.param("big.jsonl", BIG_JSONL, _deny_open, DENIED, "folder", id="jsonl-denied"),
+    pytest.param("big.sgm", "".join(SGML_ARTICLE.format(i) for i in range(50)).encode(), _deny_open, DENIED,
+                 "folder", id="sgm-denied"),
+    pytest.param("big.jsonl", BIG_JSONL, _deny_open, VANISHED, "folder", id="jsonl-vanished"),
+    # named on its own, below a folder that may not be searched: is_dir() raises
+    pytest.param("big.jsonl", BIG_JSONL, _deny_stat, DENIED, "file", id="named-below-unsearchable-folder"),
+])
+def test_an_unreadable_source_is_a_bad_input_that_skip_bad_skips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  name: str, content: bytes, deny, error: OSError,
+                                                                  given: str):
+    # A raw PermissionError stopped the rebuild, --skip-bad or not (the CLI: "error: ...: Permission denied").
+    monkeypatch.setattr(indexer, "SPLIT_BYTES", 500)
+    src = tmp_path / "news"
+    src.mkdir()
+    _write(src / "small.jsonl", GOOD[1:])
+    bad = src / name
+    bad.write_bytes(content)
+    deny(monkeypatch, bad, error)
+    sources = [src] if given == "folder" else [src / "small.jsonl", bad]
+    with pytest.raises(InputError) as exc:
+        rebuild(tmp_path / "ix", sources, settings=SETTINGS)
+    assert (exc.value.source, exc.value.message) == (str(bad), f"cannot read: {error.strerror}")
+    report = rebuild(tmp_path / "ix", sources, skip_bad=True, settings=SETTINGS)
+    assert (report.documents, report.skipped) == (2, 1) and report.errors[0].source == str(bad)
 
 
 def _write(path: Path, records: list[dict]) -> Path:

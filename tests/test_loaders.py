@@ -54,6 +54,14 @@ def test_seed_metadata_errors_name_metadata_json_and_its_line(tmp_path: Path, en
     assert (err.source, err.line, err.record_id, err.field) == (str(meta), 5, "s2", field)
 
 
+@pytest.mark.parametrize("field", ["section", "published", "people", "dates"])  # section was "": line 1 lost
+def test_seed_metadata_null_means_not_given(tmp_path: Path, field: str):
+    (tmp_path / "s1.txt").write_text("World\nA title\nBody.\n", encoding="utf-8")
+    (tmp_path / "metadata.json").write_text(json.dumps({"s1": {field: None}}), encoding="utf-8")
+    [doc] = list(iter_records([tmp_path]))
+    assert (doc.section, doc.published, doc.given & {"people", "dates"}) == ("World", None, frozenset())
+
+
 WRAPPED = ("Interest rates will fall, Federal Reserve Board Chairman Paul\nVolcker said on Tuesday in a speech to the\n"
            "bankers.\n\nTreasury Secretary James Baker agreed with the view of\nthe chairman.\n")
 
@@ -230,13 +238,49 @@ def test_folders_recurse_in_order_and_skip_what_is_not_an_article(tmp_path: Path
     assert [d.title for d in iter_records([tmp_path])] == ["T1", "T2"]
 
 
-def test_explicit_format_applies_to_unknown_extensions_only_in_folders(tmp_path: Path):
-    (tmp_path / "feed.data").write_text('{"id": "1", "title": "t"}\n')
-    (tmp_path / "notes.txt").write_text("S\nT\nbody\n")  # a .txt is a seed article, not JSON Lines
-    assert [d.id for d in iter_records([tmp_path / "feed.data"], format="jsonl")] == ["1"]
-    assert [d.id for d in iter_records([tmp_path], format="jsonl")] == ["1"]
+JSONL_DOC = '{"id": "j", "title": "t"}\n'
+SEED_DOC = "S\nT\nbody\n"
+SGM_DOC = '<REUTERS NEWID="7"><TEXT><TITLE>T</TITLE><BODY>b</BODY></TEXT></REUTERS>\n'
+NOT_ARTICLES = {"notes.csv": "id,title\n1,x\n", "settings.json": '{"a": 1}\n', "lewis.dtd": "<!ELEMENT x>\n",
+                "feed.data": JSONL_DOC}
+
+
+@pytest.mark.parametrize("format, files, want", [
+    # The format's own extensions, and files with none (only --format says what those are) ...
+    ("text", {"a.txt": SEED_DOC, "b": SEED_DOC, "r.sgm": SGM_DOC}, ["a.txt", "b"]),
+    ("jsonl", {"a.jsonl": JSONL_DOC, "b.ndjson": JSONL_DOC, "feed": JSONL_DOC, "notes.txt": SEED_DOC},
+     ["a.jsonl", "b.ndjson", "feed"]),
+    # ... not another reader's: Reuters-21578 holds .txt lists of its categories beside the .sgm
+    ("reuters", {"reut2-000.sgm": SGM_DOC, "all-people-strings.lc.txt": "abe\n"}, ["reut2-000.sgm"]),
+    (None, {"a.txt": SEED_DOC, "b": SEED_DOC, "c.jsonl": JSONL_DOC}, ["a.txt", "c.jsonl"]),
+])
+def test_in_a_folder_an_explicit_format_reads_its_own_files_and_never_other_types(tmp_path: Path, format: str | None,
+                                                                                 files: dict[str, str],
+                                                                                 want: list[str]):
+    # --format text read notes.csv as an article and settings.json as a bad record; --format
+    # reuters read lewis.dtd. A file of another type is skipped without a word, as without --format.
+    for name, text in {**files, **NOT_ARTICLES}.items():
+        (tmp_path / name).write_text(text)
+    assert [Path(u.path).name if isinstance(u, Unit) else str(u) for u in plan([tmp_path], format=format)] == want
+
+
+def test_an_explicit_format_reads_a_file_named_on_its_own_whatever_its_extension(tmp_path: Path):
+    (tmp_path / "feed.data").write_text(JSONL_DOC)
+    assert [d.id for d in iter_records([tmp_path / "feed.data"], format="jsonl")] == ["j"]
     [err] = list(iter_records([tmp_path / "feed.data"]))
     assert "unknown file type" in str(err)
+
+
+@pytest.mark.parametrize("name, content", [("a.jsonl", JSONL_DOC), ("a.txt", SEED_DOC), ("a.sgm", SGM_DOC)],
+                         ids=["jsonl", "text", "reuters"])
+def test_a_folder_name_that_is_not_utf_8_is_read_with_replacement_characters(tmp_path: Path, name: str,
+                                                                             content: str):
+    # Every record below such a folder was a bad one: "field 'source': contains a lone surrogate".
+    folder = os.fsencode(tmp_path / "news") + b"/Caf\xe9"
+    os.makedirs(folder)
+    Path(os.fsdecode(folder), name).write_text(content)
+    [doc] = list(iter_records([tmp_path / "news"]))
+    assert isinstance(doc, Document) and doc.source == f"news/Caf\ufffd/{name}"
 
 
 def test_missing_path_is_an_error(tmp_path: Path):
@@ -425,6 +469,19 @@ def test_reuters_bodies_are_unwrapped_and_lose_the_sign_off(tmp_path: Path, body
     (tmp_path / "reut2-000.sgm").write_bytes(sgml.encode("latin-1"))
     [doc] = list(iter_records([tmp_path]))
     assert doc.body == want
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_reuters_line_endings_are_normalised(tmp_path: Path, newline: str):
+    # CRLF kept "\r" in the body: soft wraps were not joined and "Paul\r\nVolcker" gave the person "Paul".
+    sgml = ('<REUTERS NEWID="9">\n<DATE>26-FEB-1987 15:01:01.79</DATE>\n<TEXT><TITLE>FED\nCHAIRMAN</TITLE>\n<BODY>'
+            "Federal Reserve Board Chairman Paul\nVolcker said the slide\nwas enough.\n    Volcker has often\n"
+            "said so.\n Reuter\n&#3;</BODY></TEXT></REUTERS>\n")
+    (tmp_path / "unix.sgm").write_text(sgml)
+    (tmp_path / "other.sgm").write_bytes(sgml.replace("\n", newline).encode("latin-1"))
+    unix, other = list(iter_records([tmp_path / "unix.sgm"])), list(iter_records([tmp_path / "other.sgm"]))
+    assert [(d.title, d.body, d.published) for d in other] == [(d.title, d.body, d.published) for d in unix]
+    assert "Paul Volcker said" in other[0].body
 
 
 @pytest.mark.parametrize("raw, title", [

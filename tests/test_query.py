@@ -99,3 +99,16 @@ def test_the_whoosh_fallback_warns_on_bad_queries_but_not_on_damage(engine, erro
     else:
         assert not evaluator.run(_Unusual(error)).mask.any()
         assert evaluator.warnings and "could not be evaluated" in evaluator.warnings[0]
+
+
+@pytest.mark.parametrize("text", ["(a ANDNOT " * 14 + "b" + ")" * 14, "(a -" * 14 + "b" + ")" * 14,
+                                  "(+a " * 14 + ")" * 14, "(a ANDMAYBE " * 14 + "b" + ")" * 14])
+def test_nested_two_part_groups_are_built_once(text: str, monkeypatch: pytest.MonkeyPatch):
+    # Whoosh built each part of ANDNOT/ANDMAYBE twice: 2^depth queries, hours for thirty levels.
+    from whoosh.qparser import syntax
+
+    built = []
+    for group in (syntax.AndNotGroup, syntax.AndMaybeGroup):
+        monkeypatch.setattr(group, "qclass", staticmethod(lambda a, b, _q=group.qclass: built.append(1) or _q(a, b)))
+    parse_query(text, "all")
+    assert 14 <= len(built) <= 15

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 import json
 import threading
 import time
@@ -69,6 +70,26 @@ def test_clean_removes_leftover_pointer_files(tmp_path: Path, writer_busy: bool,
     assert store.pointer() == Pointer("gen-000001", 0)
 
 
+@pytest.mark.parametrize("writer_busy, age, removed", [
+    (False, 0, True),     # a killed rebuild's or writer's build: nobody holds the write lock
+    (True, 0, False),     # the first write into a new index builds its empty generation in one
+    (True, 3600, True),   # ... but not for an hour
+])
+def test_clean_removes_only_builds_nobody_is_writing(tmp_path: Path, writer_busy: bool, age: int, removed: bool):
+    import os
+
+    store = IndexDir(tmp_path)
+    build = tmp_path / ".build-abc"
+    build.mkdir()
+    os.utime(build, (time.time() - age, time.time() - age))
+    if writer_busy:
+        with store.write_lock(0):
+            assert (".build-abc" in store.clean()) is removed
+    else:
+        assert store.clean() == [".build-abc"]
+    assert build.exists() is not removed
+
+
 def test_file_lock_excludes_and_times_out(tmp_path: Path):
     held = threading.Event()
     release = threading.Event()
@@ -132,3 +153,50 @@ def test_a_pointer_that_is_a_directory_is_damage_not_a_500(fresh_index: Path):
         e.search("oil")
     with pytest.raises(IndexDamagedError, match="CURRENT is a directory"):
         IndexDir(fresh_index).pointer()
+
+
+def _read_only(monkeypatch: pytest.MonkeyPatch, error: int) -> None:
+    """Every os.open for writing fails as on a read-only mount (EROFS) or another user's index
+    (EACCES, EPERM): CI runs as root, where permission bits deny nothing."""
+    import os
+
+    real_open = os.open
+
+    def open_for_reading_only(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(error, os.strerror(error), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_for_reading_only)
+
+
+@pytest.mark.parametrize("error, lock_file", [
+    (errno.EROFS, True), (errno.EACCES, True), (errno.EPERM, True),
+    # a copy without write.lock (never written to, or the lock file left out): nothing can lock it
+    (errno.EROFS, False), (errno.EACCES, False),
+])
+def test_check_runs_on_a_read_only_copy(fresh_index: Path, monkeypatch: pytest.MonkeyPatch, error: int,
+                                        lock_file: bool):
+    # The README's Backups section recommends checking a copy; on a read-only one the check failed
+    # ("write.lock: Read-only file system", exit 1; a raw PermissionError from SearchEngine.check()).
+    from searchsvc import SearchEngine
+
+    if not lock_file:
+        (fresh_index / "write.lock").unlink()
+    _read_only(monkeypatch, error)
+    with SearchEngine(fresh_index) as e:
+        report = e.check()
+    assert report["ok"] and report["files"] > 0
+    assert (fresh_index / "write.lock").exists() is lock_file
+
+
+def test_a_check_of_a_read_only_index_still_waits_for_its_writer(fresh_index: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch):
+    # flock needs no write access: read-only, the check still keeps out a writer of the original
+    from searchsvc import SearchEngine, Settings
+
+    with IndexDir(fresh_index).write_lock(0):
+        _read_only(monkeypatch, errno.EROFS)
+        with SearchEngine(fresh_index, Settings({"lock_timeout": 0.1})) as e, \
+                pytest.raises(IndexBusyError, match="another writer"):
+            e.check()

@@ -121,7 +121,11 @@ CONTEXT_DOCS = (
        {"id": "n2", "title": "Oil output", "body": "In 1987 oil output and the underlying trend rose."},
        # one name written two ways in one document is one document for it
        {"id": "m1", "title": "Smith speaks", "body": "Mary Smith spoke.", "people": ["Mary Smith", "mary  smith"]},
-       {"id": "g1", "title": "Gorbachev visit", "body": "Gorbachev visited.", "people": ["Gorbachev"]}]
+       {"id": "g1", "title": "Gorbachev visit", "body": "Gorbachev visited.", "people": ["Gorbachev"]},
+       # an acronym is no headline; a sentence's end, or the title's, is between two words, an
+       # abbreviation's point is not
+       {"id": "o1", "title": "OPEC output", "body": "OPEC production fell. U.S. trade grew. Imports of oil. "
+        "President Reagan spoke.", "people": []}]
 )
 
 
@@ -148,7 +152,11 @@ def context_engine(tmp_path_factory: pytest.TempPathFactory):
     ("federal re", {"text": "federal reserve", "kind": "query", "count": 3, "q": "federal reserve"}),
     ("interest - r", {"text": "interest - rates", "kind": "query", "count": 2, "q": "interest - rates"}),
     # a pasted headline stays in capitals, where NOT is a word: not "FED NOT expected", an operator
-    ("HOUSE NOT v", {"text": "HOUSE NOT VOTE", "kind": "query", "count": 4, "q": "HOUSE NOT VOTE"}),
+    ("HOUSE NOT V", {"text": "HOUSE NOT VOTE", "kind": "query", "count": 4, "q": "HOUSE NOT VOTE"}),
+    ("OPEC PR", {"text": "OPEC PRODUCTION", "kind": "query", "count": 1, "q": "OPEC PRODUCTION"}),
+    # an acronym before a word in lower case is no headline (it gave "OPEC PRODUCTION", "U.S. TRADE")
+    ("OPEC pr", {"text": "OPEC production", "kind": "query", "count": 1, "q": "OPEC production"}),
+    ("U.S. tr", {"text": "U.S. trade", "kind": "query", "count": 1, "q": "U.S. trade"}),
     # punctuation after a word typed before is not in the text's way
     ("interest, r", {"text": "interest, rates", "kind": "query", "count": 2, "q": "interest, rates"}),
     ("corn ex", {"text": "corn ex-farm", "kind": "query", "count": 1, "q": "corn ex-farm"}),
@@ -170,12 +178,22 @@ def test_completion_in_context(context_engine, typed: str, first: dict):
     ("gas pi*", "anything"),  # the last word is a pattern: only names holding it all
     ("interest th", "interest the"),  # a stopword is no completion (a search drops it)
     ("house NOT v", "house NOT voted"),  # an operator would make the completion another query
+    ("HOUSE NOT v", "HOUSE NOT VOTE"),  # ... as it is in capitals followed by lower case, as searched
     ("interest \u0301", "Vladimir Putin"),  # a last word that folds to nothing completes to nothing
     ("new york s", "new york s"),  # "New York's": "s" is no word that follows
 ])
 def test_no_completion_in_context(context_engine, typed: str, absent: str):
     texts = [s["text"] for s in context_engine.suggest(typed)]
     assert absent not in texts and all(s["kind"] != "query" for s in context_engine.suggest(typed))
+
+
+@pytest.mark.parametrize("typed, absent", [
+    # "oil. President Reagan" (2 of the 3 Reuters stories where "president" came after "oil")
+    ("oil pr", "oil president"),
+    ("output op", "output opec"),  # the end of the title is no phrase with the body's start
+])
+def test_a_following_word_is_in_the_same_sentence(context_engine, typed: str, absent: str):
+    assert absent not in [s["text"] for s in context_engine.suggest(typed, limit=50)]
 
 
 def test_a_person_and_a_word_written_alike_are_both_offered(context_engine):
@@ -210,7 +228,8 @@ def test_words_added_since_the_rebuild_are_offered_as_written(tmp_path: Path):
     ("interest r", {"query"}), ("gas pi", {"query"}), ("gas p", {"query", "person"}),
     ("deal pu", {"person"}), ("vladimir pu", {"person"}), ("pipeline v", {"person"}), ("p", {"word", "person"}),
     ("int", {"word"}), ("house of r", {"query"}), ("the r", {"query"}), ("of r", {"query"}),
-    ("HOUSE NOT v", {"query"}), ("interest - r", {"query"}), ("interest, r", {"query"}), ("corn ex", {"query"}),
+    ("HOUSE NOT V", {"query"}), ("HOUSE NOT v", set()), ("OPEC pr", {"query"}), ("interest - r", {"query"}),
+    ("interest, r", {"query"}), ("corn ex", {"query"}),
     ("the und", {"query"}), ("1987 oi", {"query"}), ("new york s", set()), ("gorb", {"person", "word"}),
     ("mary", {"person"}), ("agre", set()),
     # the other words use query syntax: people among what they find, no completed queries
@@ -285,3 +304,74 @@ def test_fuzzy_terms_reach_the_words_meant(tmp_path: Path, query: str, found: se
     rebuild(tmp_path / "ix", [path])
     with SearchEngine(tmp_path / "ix") as e:
         assert {h.id for h in e.search(query, facets=False, relax=False).hits} == found
+
+
+@pytest.fixture(scope="module")
+def echo_engine(tmp_path_factory: pytest.TempPathFactory):
+    """"r" and "ab" are words of their own: in titles beside "plan", and after it in the text."""
+    from searchsvc import SearchEngine
+
+    folder = tmp_path_factory.mktemp("echo")
+    docs = ([{"id": f"r{n}", "title": f"Plan R {n}", "body": "The plan r passed."} for n in range(6)]
+            + [{"id": f"a{n}", "title": f"Talks {n}", "body": "The plan ab passed; the plan abandoned."}
+               for n in range(6)]
+            + [{"id": f"f{n}", "title": f"Grain report {n}", "body": "Wheat prices steady."} for n in range(48)])
+    path = folder / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    rebuild(folder / "ix", [path])
+    with SearchEngine(folder / "ix") as e:
+        yield e
+
+
+@pytest.mark.parametrize("typed, other", [
+    ("plan r", None),  # a title word beside "plan" (Reuters' "house of r" offered "house of r")
+    ("plan ab", "plan abandoned"),  # a word that follows in the text
+    ("Plan  AB", "Plan abandoned"),  # in another case, or spacing, it is still what was typed
+])
+def test_what_was_typed_is_no_completion(echo_engine, typed: str, other: str | None):
+    offered = echo_engine.suggest(typed, limit=50)
+    assert " ".join(typed.casefold().split()) not in [s["q"].casefold() for s in offered]
+    assert other is None or other in [s["text"] for s in offered]
+
+
+def test_completions_do_not_depend_on_the_order_documents_were_indexed_in(tmp_path: Path):
+    """The words that follow are read from a sample of the documents: taken in index order, it
+    changed with the order of the input, and between rebuilds of the same input by several
+    workers ("interest r", "gold m" on Reuters)."""
+    from searchsvc import SearchEngine
+
+    words = ["mine", "miner", "market"]
+    docs = [{"id": f"g{i:03d}", "title": f"Gold news {i}", "body": f"The gold {words[i % 3]} opened.", "people": []}
+            for i in range(450)]
+    offered = []
+    for name, order in (("forward", docs), ("reversed", docs[::-1])):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(d) + "\n" for d in order), encoding="utf-8")
+        rebuild(tmp_path / name, [path])
+        with SearchEngine(tmp_path / name) as e:
+            offered.append(e.suggest("gold m"))
+    assert offered[0] == offered[1] and offered[0]
+
+
+def test_the_sample_reads_the_first_characters_of_each_document_and_looks_at_the_deadline(tmp_path: Path):
+    # 150 documents of 4 MB each were folded and scanned whole, between looks at the deadline
+    # every 32 documents: seconds past the time limit on every keystroke.
+    import re
+
+    import numpy as np
+
+    from searchsvc import SearchEngine
+    from searchsvc.autocomplete import _read_sample, _words_after
+    from searchsvc.highlight import MAX_ANALYZED_CHARS
+
+    pattern = re.compile(r"kilo lima (m\w*)")
+    assert list(_words_after(pattern, {"body": "kilo lima mike"})) == ["mike"]
+    assert list(_words_after(pattern, {"body": "x" * MAX_ANALYZED_CHARS + " kilo lima mike"})) == []
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": f"d{i}", "title": "t", "body": "kilo lima mike"}) + "\n"
+                            for i in range(40)), encoding="utf-8")
+    rebuild(tmp_path / "ix", [path])
+    with SearchEngine(tmp_path / "ix") as e:
+        looks: list[int] = []
+        found = _read_sample(e.view(), np.arange(40), pattern, lambda: looks.append(1))
+        assert found == [("mike", 40.0)] and len(looks) == 40

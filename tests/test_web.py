@@ -118,7 +118,8 @@ def test_raw_query_strings_that_are_fine(readonly, query_string, total):
     assert r.status_code == 200 and r.json["total"] == total, r.text
 
 
-@pytest.mark.parametrize("q, named", [("a*", "'a*'"), ("p*", "'p*'"), ("???*", "'???*'"), ("p?*", "'p?*'")])
+@pytest.mark.parametrize("q, named", [("a*", "'a*'"), ("p*", "'p*'"), ("???*", "'???*'"), ("p?*", "'p?*'"),
+                                     ("id:a*", "'a*'")])  # a value field too (it said 'a')
 def test_wildcard_expansion_cap(built_index, q, named):
     c = falcon.testing.TestClient(create_app(Settings({"index": str(built_index), "max_expansions": 3},
                                                       environ={})))
@@ -330,6 +331,25 @@ def test_bulk_document_count_is_capped(fresh_index):
     assert c.simulate_get("/health").json["documents"] == 8
 
 
+@pytest.mark.parametrize("content_type, body", [
+    ("application/x-ndjson", b"\n".join(b'{"id": "k%d", "title": "t"}' % i for i in range(50))),
+    ("application/json", b"[" + b",".join(b'{"id": "k%d", "title": "t"}' % i for i in range(50)) + b"]"),
+])
+def test_bulk_documents_are_counted_before_they_are_read(fresh_index, monkeypatch, content_type, body):
+    # 8 million tiny records were all parsed (30 s, a worker timeout: a 500) before the count said 413.
+    from searchsvc.document import Document
+
+    read = []  # every record becomes a Document (or its error) through from_record
+    original_record = Document.from_record.__func__
+    monkeypatch.setattr(Document, "from_record", classmethod(lambda cls, *a, **k: read.append(1)
+                                                             or original_record(cls, *a, **k)))
+    c = falcon.testing.TestClient(create_app(Settings({"index": str(fresh_index), "api_key": KEY,
+                                                       "max_bulk_documents": 2}, environ={})))
+    r = c.simulate_post("/documents", body=body, headers={**AUTH, "Content-Type": content_type})
+    assert "max_bulk_documents" in assert_error(r, 413, "payload_too_large")["message"]
+    assert len(read) <= 2
+
+
 def test_busy_writer_is_503_with_retry_after(client, fresh_index):
     from searchsvc.store import IndexDir
 
@@ -411,6 +431,21 @@ def test_cors_is_off_by_default_and_configurable(built_index):
     assert r.headers["access-control-allow-origin"] == "https://news.example"
     r = on.simulate_get("/health", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in r.headers
+
+
+@pytest.mark.parametrize("origins, path, vary", [
+    ("https://news.example", "/health", "Origin"),  # the answer depends on the origin: caches must know
+    ("https://news.example", "/static/app.js", "Origin"),
+    ("https://news.example,https://b.example", "/", "Origin"),
+    ("*", "/health", None),  # the same answer for every origin
+    ("", "/health", None),
+])
+def test_cors_answers_that_depend_on_the_origin_say_so(built_index, origins, path, vary):
+    c = falcon.testing.TestClient(create_app(Settings({"index": str(built_index), "cors_origins": origins},
+                                                      environ={})))
+    for origin in ("https://news.example", None):
+        r = c.simulate_get(path, headers={"Origin": origin} if origin else {})
+        assert r.headers.get("vary") == vary, (origin, r.headers)
 
 
 def test_missing_index_is_503(tmp_path, caplog):

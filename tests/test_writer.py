@@ -164,3 +164,39 @@ def test_an_interrupt_after_the_commit_went_live_keeps_its_journal_entry(fresh_i
     monkeypatch.undo()
     assert b'"id":"live"' in (fresh_index / "journal.jsonl").read_bytes()
     assert search_ids(fresh_index, "went") == {"live"}
+
+
+@pytest.mark.parametrize("moment", ["made", "created"])
+def test_a_rebuild_starting_meanwhile_leaves_the_first_puts_new_index_alone(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          moment: str):
+    # The first put into a new index builds an empty one in a .build-* folder under the write lock;
+    # a rebuild starting then cleans up stale builds holding only its rebuild lock, and removed that
+    # one too: "IndexWriteError: ... No such file or directory: '.../.build-...'".
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = tmp_path / "ix"
+
+    def rebuild_starts() -> None:
+        store = IndexDir(ix)
+        with store.rebuild_lock():
+            store.clean()
+
+    made, create_index = IndexDir.new_build_dir, FileStorage.create_index
+
+    def new_build_dir(self: IndexDir) -> Path:
+        build = made(self)
+        if moment == "made":
+            rebuild_starts()
+        return build
+
+    def created(self: FileStorage, *args, **kwargs):
+        index = create_index(self, *args, **kwargs)
+        if moment == "created":
+            rebuild_starts()
+        return index
+
+    monkeypatch.setattr(IndexDir, "new_build_dir", new_build_dir)
+    monkeypatch.setattr(FileStorage, "create_index", created)
+    assert IndexWriter(ix).put([Document.from_record(doc("n1", "quokka"))]).created == 1
+    assert search_ids(ix, "quokka") == {"n1"}

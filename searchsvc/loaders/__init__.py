@@ -2,8 +2,10 @@
 
 ``iter_records(paths)`` walks files and folders (recursively, in sorted order so
 rebuilds are reproducible) and picks a reader by extension or by an explicit
-``format``. A folder walk passes over hidden entries, searchsvc index folders and
-symlinked subfolders:
+``format``. A file named on its own is read as that format whatever its name; a
+folder walk reads files of the format's extensions and files with none (without a
+format: the extensions below), and passes over other files, hidden entries,
+searchsvc index folders and symlinked subfolders:
 
 =========  ==========================  =========================================
 format     extensions                  module
@@ -97,47 +99,54 @@ def plan(paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str], *, fo
     units: list[Unit | InputError] = []
     for raw in source_list(paths):
         path = Path(raw)
-        files: list[Path | InputError]
-        if path.is_dir():
-            files = list(_walk(path, format))
-        elif path.is_file():
-            files = [path]
-        elif path.exists():  # a FIFO, a device: said so, not "no such file"
-            units.append(InputError("not a regular file or folder", source=str(path)))
-            continue
-        else:
-            units.append(InputError("no such file or folder", source=str(path)))
-            continue
-        for file in files:
-            if isinstance(file, InputError):
-                units.append(file)
-                continue
-            fmt = format_of(file, format)
-            if fmt is None:
-                units.append(InputError(f"unknown file type {file.suffix or '(none)'!r}; use --format "
-                                        f"({', '.join(READERS)})", source=str(file)))
-                continue
-            try:
-                st = file.stat()
-            except OSError as e:  # a dangling symlink, or a file removed since the folder was listed
-                units.append(InputError(f"cannot read: {e.strerror or e}", source=str(file)))
-                continue
-            if not stat.S_ISREG(st.st_mode):  # a FIFO or device in a folder would block or never end
-                units.append(InputError("not a regular file", source=str(file)))
-                continue
-            size = st.st_size
-            label = _label(file, path)
-            if fmt in _SPLITTERS and split_bytes and size > split_bytes:
-                units.extend(replace(u, label=label) for u in _SPLITTERS[fmt](str(file), size, split_bytes))
-            else:
-                units.append(Unit(str(file), fmt, size=size, label=label))
+        for file in _files(path, format):
+            units.extend([file] if isinstance(file, InputError) else _units(file, path, format, split_bytes))
     return units
+
+
+def _files(path: Path, format: str | None) -> list[Path | InputError]:
+    """The files a source stands for: itself, or those a folder walk finds."""
+    try:
+        if path.is_dir():
+            return list(_walk(path, format))
+        if path.is_file():
+            return [path]
+        exists = path.exists()
+    except OSError as e:  # EACCES from a folder above it that may not be searched: is_dir() raises it
+        return [cannot_read(e, path)]
+    # A FIFO, a device: said so, not "no such file"
+    return [InputError("not a regular file or folder" if exists else "no such file or folder", source=str(path))]
+
+
+def _units(file: Path, root: Path, format: str | None, split_bytes: int) -> list[Unit | InputError]:
+    """One file as units (several for a large JSONL or Reuters file), or the error that keeps it out."""
+    fmt = format_of(file, format)
+    if fmt is None:
+        return [InputError(f"unknown file type {file.suffix or '(none)'!r}; use --format ({', '.join(READERS)})",
+                           source=str(file))]
+    try:
+        st = file.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device in a folder would block or never end
+            return [InputError("not a regular file", source=str(file))]
+        label = _label(file, root)
+        if fmt in _SPLITTERS and split_bytes and st.st_size > split_bytes:
+            return [replace(u, label=label) for u in _SPLITTERS[fmt](str(file), st.st_size, split_bytes)]
+    except OSError as e:
+        # Removed since the folder was listed (or a dangling symlink), or unreadable: splitting opens
+        # it here, outside the readers, and a PermissionError stopped even a --skip-bad rebuild.
+        return [cannot_read(e, file)]
+    return [Unit(str(file), fmt, size=st.st_size, label=label)]
+
+
+def cannot_read(e: OSError, path: Path) -> InputError:
+    """A file or folder the system refused, as a bad input that --skip-bad skips and counts."""
+    return InputError(f"cannot read: {e.strerror or e}", source=str(path))
 
 
 def read_unit(unit: Unit, max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterator[Record]:
     path = Path(unit.path)
     try:
-        label = unit.label or path.name
+        label = unit.label or _text(path.name)
         if unit.format == "jsonl":
             yield from jsonl.read(path, max_chars, start=unit.start, end=unit.end, first_line=unit.first_line,
                                   label=label)
@@ -147,15 +156,21 @@ def read_unit(unit: Unit, max_chars: int = DEFAULT_MAX_DOCUMENT_CHARS) -> Iterat
         else:
             yield from READERS[unit.format](path, max_chars, label=label)
     except OSError as e:
-        yield InputError(f"cannot read: {e.strerror or e}", source=str(path))
+        yield cannot_read(e, path)
 
 
 def _label(file: Path, root: Path) -> str:
     """The file's path below the folder that holds the input (a folder or a file)."""
     try:
-        return str(file.resolve().relative_to(root.resolve().parent))
+        return _text(str(file.resolve().relative_to(root.resolve().parent)))
     except ValueError:
-        return file.name
+        return _text(file.name)
+
+
+def _text(name: str) -> str:
+    """A file name as text, bytes that are not UTF-8 as U+FFFD: Python keeps them as lone surrogates,
+    which no document field may hold, so every record below a folder named in Latin-1 was refused."""
+    return os.fsencode(name).decode("utf-8", "replace")
 
 
 def format_of(path: Path, format: str | None = None) -> str | None:
@@ -164,10 +179,19 @@ def format_of(path: Path, format: str | None = None) -> str | None:
 
 
 def _wanted(path: Path, format: str | None) -> bool:
-    # In a folder, an explicit format still only takes its own extensions (or none):
-    # `--format reuters corpus/` must not read the README.txt beside the .sgm files.
+    """Whether a folder walk reads this file: one of a reader's extensions, or with an explicit format,
+    one of that format's extensions or none at all.
+
+    An extension names a type, and one no reader has (.csv, .json, lewis.dtd) is not articles:
+    read as the given format, a notes.csv became an article and a settings.json a bad record.
+    Another reader's extension is not the format's either: `--format reuters reuters21578/` must
+    not read the .txt lists of categories beside the .sgm files. Only a file without an
+    extension says nothing of its type, and --format is how to say it.
+    """
     by_ext = EXTENSIONS.get(path.suffix.lower())
-    return by_ext is not None if format is None else by_ext in (format, None)
+    if format is None:
+        return by_ext is not None
+    return by_ext == format or not path.suffix
 
 
 def _is_index_folder(names: Iterable[str], folders: Iterable[str]) -> bool:

@@ -65,11 +65,17 @@ def read(path: Path, max_chars: int, label: str | None = None, *, start: int = 0
                              record_id=newid.group(1) if newid else None)
             continue
         # latin-1: one byte per character, so byte offsets are character offsets
-        inner = data[gt + 1:close].decode("latin-1")
+        inner = _newlines(data[gt + 1:close].decode("latin-1"))
         if not inner.isascii():
             inner = inner.translate(_C1_AS_CP1252)
         yield _article(data[at + _TAG_LEN:gt].decode("latin-1"), inner,
                        source=source, line=line, max_chars=max_chars, provenance=provenance)
+
+
+def _newlines(text: str) -> str:
+    """CRLF and CR line ends as LF, as the seed text reader has them: a copy saved with CRLF kept
+    the CR in bodies, so soft wraps were not joined ("Paul" CR LF "Volcker" gave the person "Paul")."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _c1_table() -> dict[int, str | None]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..document import Document
-from ..errors import InputError
+from ..errors import InputError, echoed_id
 
 METADATA_NAME = "metadata.json"
 #: What a metadata.json entry may give a document.
@@ -69,7 +69,8 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
                          f"{', '.join(METADATA_FIELDS)}", source=str(meta_path), line=_line_of(meta_path, path.stem),
                          record_id=path.stem, field=unknown[0][:40])
         return
-    record.update(extra)
+    # null is "not given", as in a JSON Lines record: {"section": null} emptied the section of line 1.
+    record.update((k, v) for k, v in extra.items() if v is not None)
     try:
         yield Document.from_record(record, source=str(path), line=1, max_chars=max_chars)
     except InputError as e:
@@ -77,6 +78,23 @@ def read(path: Path, max_chars: int, label: str | None = None) -> Iterator[Docum
             e = InputError(e.message, source=str(meta_path), line=_line_of(meta_path, path.stem),
                            record_id=e.record_id, field=e.field)
         yield e.detached()
+
+
+def unused_entries(folder: Path, ids: set[str]) -> list[str]:
+    """Warnings for the entries of the folder's metadata.json that are none of ``ids`` (the ids of
+    the folder's files): a misspelt id gave its article no date, without a word. A metadata.json
+    that cannot be read is each of its articles' error already."""
+    meta = _metadata(folder)
+    if isinstance(meta, InputError):
+        return []
+    path = folder / METADATA_NAME
+    return [f"{_where(path, doc_id)}: entry {echoed_id(doc_id)!r} matches no file of {folder}; not used"
+            for doc_id in meta if doc_id not in ids]
+
+
+def _where(meta_path: Path, doc_id: str) -> str:
+    line = _line_of(meta_path, doc_id)
+    return f"{meta_path}:{line}" if line else str(meta_path)
 
 
 def _line_of(meta_path: Path, doc_id: str) -> int | None:

@@ -54,6 +54,8 @@ def create_app(engine_or_settings: SearchEngine | Settings | str | os.PathLike[s
     if origins:
         middleware.append(falcon.CORSMiddleware(allow_origins="*" if "*" in origins else origins,
                                                 expose_headers=["Retry-After"]))
+        if "*" not in origins:
+            middleware.append(VaryOrigin())
     app = SearchApp(middleware=middleware)
     app.engine = engine
     # orjson encodes a page of results in ~9 µs against ~150 µs for the json module.
@@ -136,6 +138,16 @@ class LenientStaticHeaders:
                     parsed()
                 except falcon.HTTPBadRequest:
                     del req.env[key]
+
+
+class VaryOrigin:
+    """``Vary: Origin`` where the CORS answer depends on the asking origin (a list of origins):
+    Falcon's CORS middleware does not say so, and a shared cache could then give one origin's
+    answer, with its ``Access-Control-Allow-Origin``, to another, which the browser refuses."""
+
+    def process_response(self, req: falcon.Request, resp: falcon.Response, resource: Any,
+                         req_succeeded: bool) -> None:
+        resp.append_header("Vary", "Origin")
 
 
 class SecurityHeaders:

@@ -98,6 +98,13 @@ def body_bytes(req: falcon.Request, max_bytes: int) -> bytes:
     if encoding != "identity":  # gzip bytes would be read as the JSON itself ("not valid UTF-8")
         raise falcon.HTTPUnsupportedMediaType(description=f"bodies are read as sent: Content-Encoding "
                                                           f"{encoding[:40]!r} is not accepted")
+    # "Transfer-Encoding: gzip, chunked": gunicorn undoes only the chunking and passes the gzip on.
+    codings = [c.strip().lower() for c in (req.get_header("Transfer-Encoding") or "").split(",") if c.strip()]
+    other = [c for c in codings if c not in ("chunked", "identity")]
+    if other:
+        # As gunicorn answers "Transfer-Encoding: gzip" alone: 400, naming the headers.
+        raise falcon.HTTPInvalidHeader(f"transfer coding {', '.join(other)[:40]!r} is not accepted "
+                                       "(only chunked)", "Transfer-Encoding")
     length = req.content_length
     if length is not None and length > max_bytes:
         raise falcon.HTTPContentTooLarge(description=f"the body is {length:,} bytes; the limit is "
