@@ -129,15 +129,19 @@ CONTEXT_DOCS = (
 )
 
 
+def indexed(folder: Path, docs) -> Path:
+    """An index of ``docs`` (records) built in ``folder``; its path."""
+    path = folder / "in.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    rebuild(folder / "ix", [path])
+    return folder / "ix"
+
+
 @pytest.fixture(scope="module")
 def context_engine(tmp_path_factory: pytest.TempPathFactory):
     from searchsvc import SearchEngine
 
-    folder = tmp_path_factory.mktemp("context")
-    path = folder / "in.jsonl"
-    path.write_text("".join(json.dumps(d) + "\n" for d in CONTEXT_DOCS), encoding="utf-8")
-    rebuild(folder / "ix", [path])
-    with SearchEngine(folder / "ix") as e:
+    with SearchEngine(indexed(tmp_path_factory.mktemp("context"), CONTEXT_DOCS)) as e:
         yield e
 
 
@@ -316,10 +320,7 @@ def echo_engine(tmp_path_factory: pytest.TempPathFactory):
             + [{"id": f"a{n}", "title": f"Talks {n}", "body": "The plan ab passed; the plan abandoned."}
                for n in range(6)]
             + [{"id": f"f{n}", "title": f"Grain report {n}", "body": "Wheat prices steady."} for n in range(48)])
-    path = folder / "in.jsonl"
-    path.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
-    rebuild(folder / "ix", [path])
-    with SearchEngine(folder / "ix") as e:
+    with SearchEngine(indexed(folder, docs)) as e:
         yield e
 
 
