@@ -117,8 +117,8 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("index", cmd_index, "Full rebuild: index PATHs into a new generation and make it live.")
     _index_arg(c)
-    c.add_argument("--format", choices=list(READERS), help="Reader for all inputs "
-                   "(default: by extension: .txt, .jsonl/.ndjson, .sgm).")
+    c.add_argument("--format", choices=list(READERS), help="Reader for files named on their own, and for a folder's "
+                   "files of that format's extensions or none (default: by extension: .txt, .jsonl/.ndjson, .sgm).")
     c.add_argument("--skip-bad", action="store_true", help="Skip malformed records instead of stopping.")
     c.add_argument("--discard-api-writes", action="store_true",
                    help="Forget documents written through the API instead of re-applying them.")
