@@ -240,7 +240,12 @@ class Evaluator:
             # No word is that long: a typo to correct is not what such a term is.
             raise QueryError(f"fuzzy term {q.text[:20]!r}… is longer than {MAX_FUZZY_CHARS} characters",
                              param="q")
-        found: list[tuple[str, str]] = []
+        found: dict[tuple[str, str], None] = {}
+        # The words shown for stems too, for a fuzzy term: "inflatoin~" is one edit from "inflation",
+        # three from its stem "inflat". Only those each field holds, once: counted per field and
+        # again beside what the lexicon gave, "oil~2" passed max_expansions.
+        near = (sorted(near_stems(self.view, text, min(q.maxdist, 2), min(q.prefixlength, len(text))))
+                if isinstance(q, wq.FuzzyTerm) else [])
         for f in fields:
             if isinstance(q, wq.Prefix):
                 prefix = prefix_stem(text)
@@ -249,28 +254,25 @@ class Evaluator:
                 probe: Any = wq.Prefix(f, prefix)
             elif isinstance(q, wq.FuzzyTerm):
                 probe = wq.FuzzyTerm(f, stem(text), maxdist=min(q.maxdist, 2), prefixlength=q.prefixlength)
-                # The words shown for stems too: "inflatoin~" is one edit from "inflation", three
-                # from its stem "inflat".
-                found.extend((f, t) for t in sorted(near_stems(self.view, text, min(q.maxdist, 2),
-                                                               min(q.prefixlength, len(text)))))
             else:
                 probe = wq.Wildcard(f, text)
-            found.extend(self.view.expand(probe, self.deadline.check, self.max_expansions - len(found)))
+            found.update(dict.fromkeys(self.view.expand(probe, self.deadline.check, self.max_expansions - len(found))))
+            found.update(dict.fromkeys((f, t) for t in near if len(self.view.postings(f, t)[0])))
             if len(found) > self.max_expansions:
                 raise QueryError(f"{_typed(q)!r} matches more than {self.max_expansions} index terms "
                                  "(setting max_expansions); make it more specific", param="q")
         asked = stem(text)
+        pairs = list(found)
         if asked not in STOP_STEMS:
             # Stopwords are dropped from queries: nor may a pattern bring them back ("gas~" is not
             # "was", "has" or "as"; "th*" is not "the").
-            found = [(f, term) for f, term in found if term not in STOP_STEMS]
+            pairs = [(f, term) for f, term in pairs if term not in STOP_STEMS]
         mask = self._none()
         sizes: dict[str, int] = {}
-        for f, term in dict.fromkeys(found):
+        for f, term in pairs:
             ids, _ = self.view.postings(f, term)
-            if len(ids):  # a word shown for a stem another field holds
-                mask[ids] = True
-                sizes[term] = sizes.get(term, 0) + len(ids)
+            mask[ids] = True
+            sizes[term] = sizes.get(term, 0) + len(ids)
         if positive and sizes and fields[0] in TEXT_FIELDS:
             group = f"{self._group_count}:{_typed(q)}"
             self._group_count += 1  # the same term typed twice weighs twice, as a plain word does

@@ -98,11 +98,20 @@ class _PlusMinus(qparser.PlusMinusPlugin):
     optional and banned parts, and the markers left in ``oil (gas -japan)`` made its query builder
     fail, so the query fell back to plain words and the exclusion became a requirement."""
 
+    def filters(self, parser: qparser.QueryParser) -> list[tuple[Any, int]]:
+        # After the boost filter (510): a group "(oil -gas)^2" takes its boost before it is sorted
+        # into a two-part group, which has none to take.
+        return [(self.do_plusminus, 511)]
+
     def do_plusminus(self, parser: qparser.QueryParser, group: Any) -> Any:
         for i, node in enumerate(group):
             if isinstance(node, qparser.syntax.GroupNode):
                 group[i] = self.do_plusminus(parser, node)
-        return super().do_plusminus(parser, group)
+        if not any(isinstance(node, (self.Plus, self.Minus)) for node in group):
+            return group  # as it was: Whoosh's sorting makes a new group and drops a "(oil gas)^5" boost
+        sorted_group = super().do_plusminus(parser, group)
+        sorted_group.boost = group.boost
+        return sorted_group
 
 
 def _parser(match: str) -> qparser.QueryParser:
@@ -134,6 +143,9 @@ class _BuiltOnce:
             q = wq.NullQuery if qa is None and qb is None else qa if qb is None else qb
         else:
             q = self.qclass(qa, qb)
+            boost = getattr(self, "boost", 1.0)
+            if boost != 1.0:  # "(oil -gas)^2": Whoosh's two-part groups drop it
+                q.boost = boost
         return qparser.syntax.attach(q, self)
 
 
@@ -151,6 +163,8 @@ def _parse(parser: qparser.QueryParser, text: str) -> wq.Query:
             node.__class__ = _BUILT_ONCE.get(type(node), type(node))
             pending.extend(node.nodes)
     return nodes.query(parser) or wq.NullQuery
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _QUOTES = str.maketrans(dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb", '"'))
 
@@ -180,10 +194,10 @@ def parse_query(text: str, match: str = "all", settings: Settings | None = None)
         source = _QUESTION_MARK.sub(" ", source)
         try:
             # Whoosh's normalize() would also merge repeated words; _flatten() keeps them.
-            parsed = _parse(_PARSERS[match], source)
-        except Exception:  # Whoosh's parser has many failure modes on hostile input
-            parsed = None
-        q = _words_query(terms(text), match) if parsed is None else _flatten(parsed)
+            parsed = _flatten(_parse(_PARSERS[match], source))
+        except Exception:  # Whoosh's parser has many failure modes on hostile input (and nesting
+            parsed = None  # deep enough for a RecursionError in either)
+        q = _words_query(terms(text), match) if parsed is None else parsed
         if q is wq.NullQuery:
             q = _words_query(terms(text), match)
     stops = stop_stems(surface)
@@ -263,11 +277,19 @@ def _flatten(q: wq.Query) -> wq.Query:
             return wq.NullQuery
         if b is wq.NullQuery:
             return a if not isinstance(q, wq.Require) else wq.NullQuery
-        return type(q)(a, b)
+        return _two_part(q, a, b)
     if isinstance(q, wq.Not):
         inner = _flatten(q.query)
         return wq.NullQuery if inner is wq.NullQuery else wq.Not(inner, boost=q.boost)
     return q
+
+
+def _two_part(q: Any, a: wq.Query, b: wq.Query) -> wq.Query:
+    """A query of ``q``'s kind (AndNot, AndMaybe, Require) over ``a`` and ``b``, with ``q``'s boost
+    ("(oil -gas)^2")."""
+    out = type(q)(a, b)
+    out.boost = q.boost
+    return out
 
 
 def stop_stems(surface: tuple[str, ...] | list[str]) -> frozenset[str]:
@@ -290,7 +312,7 @@ def _drop_stopwords(q: wq.Query, stops: frozenset[str]) -> wq.Query:
             return kept[0]
         return type(q)(kept, boost=q.boost)
     if isinstance(q, (wq.AndNot, wq.AndMaybe, wq.Require)):
-        return type(q)(_drop_stopwords(q.a, stops), _drop_stopwords(q.b, stops))
+        return _two_part(q, _drop_stopwords(q.a, stops), _drop_stopwords(q.b, stops))
     if isinstance(q, wq.Not):
         return wq.Not(_drop_stopwords(q.query, stops), boost=q.boost)
     return q

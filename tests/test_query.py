@@ -112,3 +112,24 @@ def test_nested_two_part_groups_are_built_once(text: str, monkeypatch: pytest.Mo
         monkeypatch.setattr(group, "qclass", staticmethod(lambda a, b, _q=group.qclass: built.append(1) or _q(a, b)))
     parse_query(text, "all")
     assert 14 <= len(built) <= 15
+
+
+@pytest.mark.parametrize("text, largest", [
+    ("(oil gas)^5 opec", 5.0),  # a group without +/- keeps its boost (the sorting dropped it)
+    ("(oil -gas)^2 opec", 2.0),  # and a sorted one takes it along
+    ("(+oil gas)^3", 3.0),
+    ("title:(oil -gas)^3", 3.0),
+])
+def test_a_group_keeps_its_boost(text: str, largest: float):
+    assert largest_boost(parse_query(text, "all").query) == largest
+
+
+def test_a_boost_past_the_cap_on_a_sorted_group_is_refused():
+    with pytest.raises(QueryError, match="boosts may multiply"):
+        parse_query("(oil -gas)^9999999 opec", "all")
+
+
+def test_nesting_too_deep_for_python_is_searched_as_plain_words():
+    # 600 parentheses around "oil -gas" raised RecursionError outside the parser's guard: a 500.
+    for depth in (600, 800, 1000):
+        assert str(parse_query("(" * depth + "oil -gas" + ")" * depth, "all").query) == "(text:oil AND text:gas)"

@@ -376,3 +376,14 @@ def test_the_sample_reads_the_first_characters_of_each_document_and_looks_at_the
         looks: list[int] = []
         found = _read_sample(e.view(), np.arange(40), pattern, lambda: looks.append(1))
         assert found == [("mike", 40.0)] and len(looks) == 40
+
+
+def test_a_fuzzy_term_counts_each_stem_it_reaches_once(tmp_path: Path):
+    # The stems near the word typed were counted in every field, and again beside those the lexicon
+    # gave: "oil~2" on Reuters passed max_expansions (512) with 228 distinct terms.
+    from searchsvc import SearchEngine
+    from searchsvc.settings import Settings
+
+    docs = [{"id": "t", "title": "Trade", "body": "trade talks"}, {"id": "o", "title": "Other", "body": "others"}]
+    with SearchEngine(indexed(tmp_path, docs), Settings({"max_expansions": 2}, environ={})) as e:
+        assert [h.id for h in e.search("trad~", facets=False, relax=False).hits] == ["t"]
