@@ -29,10 +29,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from .analysis import WORD as _WORD  # the analyser's words: a combining accent stays in its word
 from .analysis import compounds, fold, stem
 from .matching import Marks
 
-_WORD = re.compile(r"[^\W_]+")
 # Between two words of one phrase: punctuation/space, or a possessive/clitic the analyser drops.
 _PHRASE_GAP = re.compile(r"(?:['’`](?:s|m|d|re|ve|ll))?[\W_]*", re.IGNORECASE)
 ELLIPSIS = " … "
@@ -243,7 +243,15 @@ def pick_windows(text: str, spans: Sequence[Mark], scored: list[tuple[int, int, 
     chosen.sort()
     if starts is None:
         starts = [s[0] for s in spans]
-    return [_snap(text, a, b, spans, starts) for a, b in chosen]
+    snapped: list[tuple[int, int]] = []
+    for a, b in (_snap(text, a, b, spans, starts) for a, b in chosen):
+        if snapped and a < snapped[-1][1]:
+            # Snapping moved two windows onto the same mark (one's end out to it, the next one's
+            # start back to it): one fragment, not the mark twice around an ellipsis.
+            snapped[-1] = (snapped[-1][0], max(b, snapped[-1][1]))
+        else:
+            snapped.append((a, b))
+    return snapped
 
 
 def _covering(spans: Sequence[Mark], starts: list[int], pos: int) -> Mark | None:

@@ -278,15 +278,19 @@ def _parts_of(pool: ProcessPoolExecutor, shared: _Shared, workers: int, args: tu
 
 
 def _how_it_died(processes: Any) -> str:
-    """What the workers' exit statuses say: SIGKILL is what the kernel's out-of-memory killer sends."""
+    """What the workers' exit statuses say: SIGKILL is what the kernel's out-of-memory killer sends.
+    SIGTERM says least: it is what the pool sends the workers left once one has died."""
     statuses = [p.exitcode for p in (processes or {}).values()]
     killed = sorted({-s for s in statuses if s is not None and s < 0})
     if signal.SIGKILL in killed:
         return "killed by SIGKILL: out of memory, or killed from outside"
-    if killed:
-        return f"killed by {signal.Signals(killed[0]).name}"
-    exited = [s for s in statuses if s]
-    return f"exit status {exited[0]}" if exited else "out of memory, or killed from outside"
+    other = [k for k in killed if k != signal.SIGTERM]
+    if other:
+        return f"killed by {signal.Signals(other[0]).name}"
+    exited = [s for s in statuses if s is not None and s > 0]
+    if exited:
+        return f"exit status {exited[0]}"
+    return "killed by SIGTERM" if killed else "out of memory, or killed from outside"
 
 
 class _Shared(NamedTuple):

@@ -19,7 +19,7 @@ def reference_words(text: str) -> list[str]:
         text = analysis.join_acronyms(text)
     if "&" in text:
         text = analysis.AMPERSAND.sub(lambda m: m.group().replace("&", ""), text)
-    return [analysis.fold(w) for w in analysis._WORD.findall(text)]
+    return [analysis.fold(w) for w in analysis.WORD.findall(text)]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -239,6 +240,21 @@ def test_a_worker_killed_from_outside_is_a_rebuild_error(tmp_path: Path, corpus_
     assert main(["index", "--index", str(ix), "--quiet", *map(str, sources)]) == 1
     assert capsys.readouterr().err.startswith("error: a rebuild worker process died")
     assert IndexDir(ix).pointer().generation == "gen-000001" and not list(ix.glob(".build-*"))
+
+
+@pytest.mark.parametrize("exitcodes, said", [
+    ([-signal.SIGKILL, -signal.SIGTERM], "killed by SIGKILL: out of memory, or killed from outside"),
+    # the pool sends SIGTERM to the workers left: the one that died says more
+    ([3, -signal.SIGTERM, -signal.SIGTERM], "exit status 3"),
+    ([-signal.SIGTERM, -signal.SIGXFSZ], "killed by SIGXFSZ"),
+    ([-signal.SIGTERM, None], "killed by SIGTERM"),
+    ([None, 0], "out of memory, or killed from outside"),
+])
+def test_how_a_rebuild_worker_died(exitcodes: list[int | None], said: str):
+    class Process(NamedTuple):
+        exitcode: int | None
+
+    assert indexer._how_it_died({n: Process(code) for n, code in enumerate(exitcodes)}) == said
 
 
 def test_api_writes_survive_rebuilds_until_discarded(tmp_path: Path, corpus_file: Path):
