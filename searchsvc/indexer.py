@@ -50,7 +50,7 @@ from .schema import SCHEMA_VERSION, build_schema
 from .segwriter import BulkSegmentWriter, write_toc
 from .settings import Settings, settings_or_defaults
 from .store import IndexDir, disk_problem, folder_bytes
-from .vocabulary import display_words, merge_word_counts, write_vocabulary
+from .vocabulary import merge_word_counts, write_vocabulary
 from .worker_process import (
     die_with_parent,
     forwarding_stops,
@@ -182,7 +182,7 @@ def _build(store: IndexDir, build: Path, units: list[Unit | InputError], skip_ba
     report.api_writes_applied = len(overrides)
     write_toc(storage, schema, segments)
     ix = storage.open_index(schema=schema)
-    write_vocabulary(build, display_words(words))
+    write_vocabulary(build, words)
     with store.write_lock(_lock_wait(settings)):
         # API writes that arrived while this build ran: apply them too, then go live. A discarding
         # rebuild drops the writes made before it started, not those acknowledged while it ran.

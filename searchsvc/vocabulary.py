@@ -14,6 +14,7 @@ transposition from "inflation", and "tarde" (``tard``) is one from "trade".
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,12 @@ import orjson
 from .fuzzy import FuzzyIndex, distance
 
 VOCAB_NAME = "vocab.json"
+#: stem -> the other words seen for it ("stocks" beside "stock"), for the comparisons of typed words.
+FORMS_NAME = "forms.json"
+#: Other forms kept per stem, the most frequent, each seen at least twice (a form seen once is as
+#: likely a typo in the text as a word: Reuters spells "tariff" "tarrif" three times).
+OTHER_FORMS = 4
+MIN_FORM_COUNT = 2
 
 
 def merge_word_counts(into: dict[str, tuple[str, int]], more: dict[str, tuple[str, int]]) -> None:
@@ -43,24 +50,50 @@ def display_words(counts: dict[str, tuple[str, int]]) -> dict[str, str]:
     return {s: word for s, (word, _) in best.items()}
 
 
-def write_vocabulary(folder: Path, best: dict[str, str]) -> None:
-    """Write the stem -> display word table of a generation (orjson: 2 ms for Reuters' 34,000
-    stems, where the json module took 50 ms of the rebuild's serial end)."""
+def other_forms(counts: dict[str, tuple[str, int]], best: dict[str, str]) -> dict[str, list[str]]:
+    """stem -> its other words than the display word (``best``): the :data:`OTHER_FORMS` most
+    frequent seen at least :data:`MIN_FORM_COUNT` times, most frequent first (then alphabetical)."""
+    forms: dict[str, list[tuple[int, str]]] = {}
+    for word, (s, n) in counts.items():
+        if n >= MIN_FORM_COUNT and best.get(s) != word:
+            forms.setdefault(s, []).append((-n, word))
+    return {s: [w for _, w in sorted(seen)[:OTHER_FORMS]] for s, seen in forms.items()}
+
+
+def write_vocabulary(folder: Path, counts: dict[str, tuple[str, int]]) -> None:
+    """Write a generation's stem -> display word table and its other forms (orjson: 2 ms for
+    Reuters' 34,000 stems, where the json module took 50 ms of the rebuild's serial end)."""
+    best = display_words(counts)
     (folder / VOCAB_NAME).write_bytes(orjson.dumps(best))
+    (folder / FORMS_NAME).write_bytes(orjson.dumps(other_forms(counts, best)))
 
 
 class _Loaded:
-    """One generation's table, and the fuzzy index of its words (built on first use)."""
+    """One generation's table, and the fuzzy index of all its words (read and built on first use)."""
 
-    def __init__(self, words: dict[str, str]) -> None:
+    def __init__(self, words: dict[str, str], folder: Path | None = None) -> None:
         self.words = words
+        self.folder = folder
+        self._forms: dict[str, list[str]] | None = None
         self._near: tuple[FuzzyIndex, dict[str, list[str]]] | None = None
+
+    def forms(self) -> dict[str, list[str]]:
+        """stem -> every word kept for it, the display word first (an index built before forms
+        were kept has the display words only)."""
+        if self._forms is None:
+            other: dict[str, list[str]] = {}
+            if self.folder is not None:
+                with contextlib.suppress(OSError, orjson.JSONDecodeError):
+                    other = orjson.loads((self.folder / FORMS_NAME).read_bytes())
+            self._forms = {s: [w, *other.get(s, ())] for s, w in self.words.items()}
+        return self._forms
 
     def near(self) -> tuple[FuzzyIndex, dict[str, list[str]]]:
         if self._near is None:
             stems_of: dict[str, list[str]] = {}
-            for s, w in self.words.items():
-                stems_of.setdefault(w, []).append(s)
+            for s, forms in self.forms().items():
+                for w in forms:
+                    stems_of.setdefault(w, []).append(s)
             self._near = FuzzyIndex(list(stems_of)), stems_of
         return self._near
 
@@ -89,7 +122,7 @@ def _load(view: Any) -> _Loaded:
         except (OSError, orjson.JSONDecodeError):
             return _NOTHING
         _LOADED.clear()  # one generation at a time is live
-        loaded = _LOADED[key] = _Loaded(words)
+        loaded = _LOADED[key] = _Loaded(words, path.parent)
     return loaded
 
 
@@ -99,22 +132,22 @@ def vocabulary(view: Any) -> dict[str, str]:
 
 
 def near_stems(view: Any, word: str, maxdist: int, prefix: int = 1) -> set[str]:
-    """The stems whose display word is within ``maxdist`` edits of ``word`` (an unstemmed,
-    folded word), keeping its first ``prefix`` letters."""
+    """The stems one of whose words is within ``maxdist`` edits of ``word`` (an unstemmed, folded
+    word), keeping its first ``prefix`` letters."""
     index, stems_of = _load(view).near()
     return {s for w in index.candidates(word, maxdist, prefix) for s in stems_of[w]}
 
 
 def word_distance(view: Any, word: str, term: str, asked: str) -> tuple[int, int]:
     """How far a candidate stem ``term`` is from what was typed: (the nearer of the typed word to
-    the stem's display word and of the typed word's stem ``asked`` to ``term``, the words' own
-    distance). The second ranks equally near stems: "cofee" is one edit from ``come`` by stems
-    (``cofe``), but two from "come" and one from "coffee"."""
-    shown = vocabulary(view).get(term)
+    the stem's words and of the typed word's stem ``asked`` to ``term``, the words' own distance).
+    The second ranks equally near stems: "cofee" is one edit from ``come`` by stems (``cofe``), but
+    two from "come" and "comes", one from "coffee"; "stoks" one from "stocks" and from "stos"."""
+    forms = _load(view).forms().get(term)
     by_stem = distance(asked, term)
-    if shown is None:
+    if not forms:
         return by_stem, by_stem
-    by_word = distance(word, shown)
+    by_word = min(distance(word, w) for w in forms)
     return min(by_stem, by_word), by_word
 
 

@@ -12,6 +12,16 @@ from searchsvc.indexer import rebuild
 from searchsvc.vocabulary import VOCAB_NAME, display_words, merge_word_counts
 
 
+def test_other_forms_are_the_commonest_seen_twice():
+    from searchsvc.vocabulary import OTHER_FORMS, other_forms
+
+    counts = {"stock": ("stock", 9), "stocks": ("stock", 5), "stocked": ("stock", 2), "stockly": ("stock", 1),
+              **{f"run{'s' * n}x": ("run", 10 - n) for n in range(OTHER_FORMS + 2)}}
+    forms = other_forms(counts, display_words(counts))
+    assert forms["stock"] == ["stocks", "stocked"]  # not the display word, nor a form seen once
+    assert len(forms["run"]) == OTHER_FORMS and forms["run"][0] == "runsx"
+
+
 @pytest.mark.parametrize("parts, want", [
     ([{"president": ("presid", 3), "presides": ("presid", 1)}], {"presid": "president"}),
     # split over two segments: "presides" wins in one, "president" in the sum
@@ -87,6 +97,10 @@ def _docs(*groups: tuple[int, str]) -> list[dict[str, str]]:
     ([(30, "trade talks"), (5, "the trd index")], "tarde", "trade"),  # not "trd": "tard" is one from both
     ([(30, "coffee prices"), (200, "come what may")], "cofee", "coffee"),  # not "come" ("cofe")
     ([(30, "prices rose"), (200, "the pci index")], "prcies", "prices"),
+    # every form of a stem counts, not the shown one alone: "stoks" is one edit from "stocks" (shown
+    # "stock", two), so the rare "stos" is not preferred; nor a text's own rare typo, "tarrif"
+    ([(40, "stocks fell"), (41, "stock rose"), (2, "the stos index")], "stoks", "stock"),
+    ([(30, "tariffs rose"), (10, "a new tariff"), (3, "a tarrif cut")], "tarif", "tariffs"),
     # an unmatched quote is not offered back (it was: '"interest')
     ([(30, "interest rates rose")], '"interst', "interest"),
     ([(30, "interest rates rose")], '"interst rates"', '"interest rates"'),
