@@ -37,7 +37,7 @@ from .schema import TEXT_FIELDS
 from .scoring import edit_similarity
 from .store import DAMAGED
 from .view import IndexView, date_bounds
-from .vocabulary import near_stems, word_distance
+from .vocabulary import near_stems, word_distance, word_forms
 
 #: Expansions of one prefix/wildcard/fuzzy term that take part in scoring (the most frequent).
 SCORED_EXPANSIONS = 16
@@ -241,7 +241,7 @@ class Evaluator:
             raise QueryError(f"fuzzy term {q.text[:20]!r}… is longer than {MAX_FUZZY_CHARS} characters",
                              param="q")
         found: dict[tuple[str, str], None] = {}
-        # The words shown for stems too, for a fuzzy term: "inflatoin~" is one edit from "inflation",
+        # The words seen for stems too, for a fuzzy term: "inflatoin~" is one edit from "inflation",
         # three from its stem "inflat". Only those each field holds, once: counted per field and
         # again beside what the lexicon gave, "oil~2" passed max_expansions.
         near = (sorted(near_stems(self.view, text, min(q.maxdist, 2), min(q.prefixlength, len(text))))
@@ -276,7 +276,8 @@ class Evaluator:
         if positive and sizes and fields[0] in TEXT_FIELDS:
             group = f"{self._group_count}:{_typed(q)}"
             self._group_count += 1  # the same term typed twice weighs twice, as a plain word does
-            similarity = {t: (_fuzzy_similarity(self.view, text, t, asked) if isinstance(q, wq.FuzzyTerm)
+            forms = word_forms(self.view) if isinstance(q, wq.FuzzyTerm) else {}
+            similarity = {t: (_fuzzy_similarity(forms, text, t, asked) if isinstance(q, wq.FuzzyTerm)
                               else 1.0) for t in sizes}
             # The closest words first (the one typed, if the index has it), then the most frequent.
             prose = fields == ("people",)  # people:volck* scores its words in the text too (_as_prose)
@@ -360,9 +361,9 @@ class Evaluator:
         return mask
 
 
-def _fuzzy_similarity(view: IndexView, word: str, term: str, asked: str) -> float:
-    """How close a fuzzy term's match is: by the nearer of stems and shown words (see vocabulary)."""
-    return edit_similarity(word_distance(view, word, term, asked)[0], len(asked), len(term))
+def _fuzzy_similarity(forms: dict[str, list[str]], word: str, term: str, asked: str) -> float:
+    """How close a fuzzy term's match is: by the nearer of stems and words (vocabulary.word_distance)."""
+    return edit_similarity(word_distance(forms, word, term, asked)[0], len(asked), len(term))
 
 
 #: Fields of exact values a prefix or wildcard may be asked of (dates use ranges instead).

@@ -102,7 +102,6 @@ def phrase_docs(view: IndexView, fieldname: str, words: list[str], slop: int, ch
     return np.array(found, dtype=np.int64)
 
 
-
 def adjacent_docs(values: Sequence[Sequence[bytes]], check: Callable[[], None] = lambda: None) -> np.ndarray:
     """Which candidates hold the words one right after another (an exact phrase).
 

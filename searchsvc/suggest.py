@@ -3,7 +3,7 @@
 ``did_you_mean(view, query, words)`` replaces each query word the index does not know
 (or barely knows) with the nearest far commoner term: within one edit (two for words of
 eight letters or more), keeping the first letter, compared both as stems and as the words
-shown for them (:mod:`searchsvc.vocabulary`), and among equally near ones the one the
+seen for them (:mod:`searchsvc.vocabulary`), and among equally near ones the one the
 whole corrected query finds most with. It returns None when nothing changes.
 """
 
@@ -20,7 +20,7 @@ from .analysis import STOP_STEMS, fold, stem, value_key
 from .fuzzy import fuzzy_index
 from .matching import MAX_FUZZY_CHARS
 from .view import IndexView
-from .vocabulary import near_stems, vocabulary, word_distance
+from .vocabulary import near_stems, vocabulary, word_distance, word_forms
 from .vocabulary import warm as warm_vocabulary
 
 #: A query word this rare is worth correcting when a neighbour is much more common.
@@ -139,6 +139,7 @@ def _closest(view: IndexView, word: str, term: str, df: int, maxdist: int) -> li
     found = near_stems(view, word, maxdist)
     for seg in view.segments:
         found |= fuzzy_index(seg, "body").candidates(term, maxdist)
+    forms = word_forms(view)
     scored = []
     # Never a stopword: "sugar beet" is not "sugar been", however common "been" is.
     # Never a number or a word under three letters either: the index's fuzzy lexicon holds them too.
@@ -147,7 +148,7 @@ def _closest(view: IndexView, word: str, term: str, df: int, maxdist: int) -> li
         # An unknown word takes any known neighbour; a rare one only a far more common one
         # (Reuters spells "interest" as "interst" five times against thousands).
         if n > 0 if df == 0 else n >= max(df * COMMONER, RARE_DF + 1):
-            scored.append((word_distance(view, word, t, term), -n, t))
+            scored.append((word_distance(forms, word, t, term), -n, t))
     scored.sort()
     return [t for d, _, t in scored if d == scored[0][0]][:IN_CONTEXT]
 

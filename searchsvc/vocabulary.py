@@ -4,10 +4,11 @@ The index holds stems ("presid", "inflat"), which are neither words to show a pe
 what a person misspells. A rebuild therefore writes ``vocab.json`` beside the index: for
 every stem, the word that produced it most often ("president", "inflation";
 :func:`display_words`). Documents added later through the API may bring stems without an
-entry until the next rebuild.
+entry until the next rebuild. Beside it, ``forms.json`` keeps up to four other words seen
+for each stem ("stocks" beside "stock"; :func:`other_forms`).
 
-Did-you-mean and fuzzy terms compare a typed word with these words as well as its stem
-with the stems (:func:`near_stems`): the stemmer cuts a typo differently from the word
+Did-you-mean and fuzzy terms compare a typed word with all these words as well as its stem
+with the stems (:func:`near_stems`, :func:`word_distance`): the stemmer cuts a typo differently from the word
 meant, so "inflatoin" (stem ``inflatoin``) is three edits from ``inflat`` but one
 transposition from "inflation", and "tarde" (``tard``) is one from "trade".
 """
@@ -138,16 +139,22 @@ def near_stems(view: Any, word: str, maxdist: int, prefix: int = 1) -> set[str]:
     return {s for w in index.candidates(word, maxdist, prefix) for s in stems_of[w]}
 
 
-def word_distance(view: Any, word: str, term: str, asked: str) -> tuple[int, int]:
+def word_forms(view: Any) -> dict[str, list[str]]:
+    """stem -> every word kept for it, the display word first (empty without a vocabulary)."""
+    return _load(view).forms()
+
+
+def word_distance(forms: dict[str, list[str]], word: str, term: str, asked: str) -> tuple[int, int]:
     """How far a candidate stem ``term`` is from what was typed: (the nearer of the typed word to
-    the stem's words and of the typed word's stem ``asked`` to ``term``, the words' own distance).
-    The second ranks equally near stems: "cofee" is one edit from ``come`` by stems (``cofe``), but
-    two from "come" and "comes", one from "coffee"; "stoks" one from "stocks" and from "stos"."""
-    forms = _load(view).forms().get(term)
+    the stem's words (``forms``, from :func:`word_forms`) and of the typed word's stem ``asked`` to
+    ``term``, the words' own distance). The second ranks equally near stems: "cofee" is one edit
+    from ``come`` by stems (``cofe``), but two from "come" and "comes", one from "coffee"; "stoks"
+    one from "stocks" and from "stos"."""
     by_stem = distance(asked, term)
-    if not forms:
+    seen = forms.get(term)
+    if not seen:
         return by_stem, by_stem
-    by_word = min(distance(word, w) for w in forms)
+    by_word = min(distance(word, w) for w in seen)
     return min(by_stem, by_word), by_word
 
 

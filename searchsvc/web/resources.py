@@ -166,8 +166,9 @@ class DocumentCollection:
 
     def _lines(self, data: bytes) -> list[Document | InputError]:
         out: list[Document | InputError] = []
-        # Line by line (not one split of the whole body), counted before any is read: 8 million
-        # one-character lines took 30 s to parse and then failed the count (a worker timeout, a 500).
+        # Line by line (not one split of the whole body), stopping at the first record past the
+        # limit: 8 million one-character lines were all parsed (30 s, a worker timeout: a 500)
+        # before the count refused them.
         for n, raw in enumerate(io.BytesIO(data), 1):
             if raw.strip():
                 if len(out) == self.settings.max_bulk_documents:
